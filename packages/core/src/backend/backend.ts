@@ -1,0 +1,68 @@
+import * as tf from '@tensorflow/tfjs';
+import { ErrorCodes } from '../errors/codes.js';
+import { EngramError } from '../errors/engram-error.js';
+import { installGradientFixes } from '../numerics/gradient-fixes.js';
+
+/** Backends engram knows how to select. */
+export type BackendName = 'wasm' | 'cpu' | 'tensorflow';
+
+const KNOWN: readonly BackendName[] = ['wasm', 'cpu', 'tensorflow'];
+
+/** Options for {@link initBackend}. */
+export interface BackendOptions {
+  /** Backend to use; defaults to $ENGRAM_BACKEND, then 'wasm'. */
+  backend?: BackendName;
+  /** When the requested backend cannot start, fall back to 'cpu' instead of throwing (default true unless the backend was named explicitly). */
+  fallback?: boolean;
+}
+
+async function registerBackendModule(name: BackendName): Promise<boolean> {
+  if (tf.findBackendFactory(name) !== null && tf.findBackendFactory(name) !== undefined) return true;
+  try {
+    if (name === 'wasm') await import('@tensorflow/tfjs-backend-wasm');
+    // tfjs-node is an optional accelerator: resolved by name at run time so that
+    // engram neither depends on it nor fails to build without it.
+    else if (name === 'tensorflow') await import(/* webpackIgnore: true */ String('@tensorflow/tfjs-node'));
+  } catch {
+    return false;
+  }
+  return tf.findBackendFactory(name) !== null && tf.findBackendFactory(name) !== undefined;
+}
+
+/** True when `name` can be registered on this machine (the module is installed). */
+export async function isBackendAvailable(name: BackendName): Promise<boolean> {
+  return registerBackendModule(name);
+}
+
+/**
+ * Selects and readies a tfjs backend: wasm by default in Node (the plain cpu backend
+ * is ~30x slower at matrix products), cpu as fallback, tfjs-node ('tensorflow') when
+ * installed and asked for. Also installs engram's second-order gradient fixes.
+ * Returns the name of the backend in use.
+ */
+export async function initBackend(options: BackendOptions = {}): Promise<BackendName> {
+  const fromEnv = typeof process !== 'undefined' ? process.env?.ENGRAM_BACKEND : undefined;
+  const requested = (options.backend ?? fromEnv ?? 'wasm') as BackendName;
+  if (!KNOWN.includes(requested)) {
+    throw new EngramError(
+      ErrorCodes.BACKEND_UNAVAILABLE,
+      `unknown backend '${String(requested)}': use one of ${KNOWN.join(', ')} (option 'backend' or $ENGRAM_BACKEND)`,
+      { requested, known: KNOWN },
+    );
+  }
+  const fallback = options.fallback ?? options.backend === undefined;
+  installGradientFixes();
+  if (tf.getBackend() === requested) return requested;
+  const ok = (await registerBackendModule(requested)) && (await tf.setBackend(requested));
+  if (!ok) {
+    if (!fallback || requested === 'cpu') {
+      const hint = requested === 'tensorflow' ? 'npm install @tensorflow/tfjs-node' : `install the tfjs backend for '${requested}'`;
+      throw new EngramError(ErrorCodes.BACKEND_UNAVAILABLE, `backend '${requested}' is not available here: ${hint}, or use 'cpu'`, {
+        requested,
+      });
+    }
+    await tf.setBackend('cpu');
+  }
+  await tf.ready();
+  return tf.getBackend() as BackendName;
+}

@@ -1,0 +1,1 @@
+export { initBackend, isBackendAvailable, type BackendName, type BackendOptions } from './backend.js';
