@@ -1,1 +1,17 @@
-export const coreVersion: string = '0.1.0';
+/**
+ * @engram/core — the energy-model graph, Lagrangians, autodiff, streaming
+ * dynamics, training through the unrolled dynamics, serialization and the plugin host.
+ *
+ * @packageDocumentation
+ */
+export { coreVersion } from './version.js';
+export { ErrorCodes, type ErrorCode, EngramError, isEngramError, type ErrorDetails, errors } from './errors/index.js';
+export { toTensor, type TensorInput, type JsonObject, type JsonValue } from './numerics/tensor-input.js';
+export { initBackend, isBackendAvailable, type BackendName, type BackendOptions } from './backend/index.js';
+export { type Lagrangian, type LagrangianDefinition, defineLagrangian } from './lagrangians/lagrangian.js';
+export * from './synapses/index.js';
+export * from './graph/index.js';
+export * from './dynamics/index.js';
+export * from './training/index.js';
+export * from './plugins/index.js';
+export * from './serialization/index.js';

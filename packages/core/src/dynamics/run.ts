@@ -1,0 +1,203 @@
+import * as tf from '@tensorflow/tfjs';
+import { Observable } from 'rxjs';
+import { errors } from '../errors/index.js';
+import { disposeState, snapshotState, type State } from '../graph/state.js';
+import { toTensor } from '../numerics/tensor-input.js';
+import { applyClamp, disposeClamp, prepareClamp, type PreparedClamp } from './clamp.js';
+import type { RunOptions } from './run-options.js';
+import type { DynamicsStep } from './step-event.js';
+import type { DynamicsSystem, EnergyTerms } from './system.js';
+
+const nextMacrotask = (): Promise<void> =>
+  new Promise((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
+
+function positiveInt(name: string, v: number | undefined, dflt: number): number {
+  const x = v ?? dflt;
+  if (!Number.isInteger(x) || x < 0) throw errors.invalidArgument(name, 'a non-negative integer', v);
+  return x;
+}
+
+/** Validated numeric options with defaults. */
+function readOptions(o: RunOptions) {
+  const dt = o.dt ?? 0.1;
+  if (!Number.isFinite(dt) || dt <= 0) throw errors.invalidArgument('dt', 'a positive finite number', o.dt);
+  const tolerance = o.tolerance ?? 0;
+  const energyTolerance = o.energyTolerance ?? 0;
+  if (!(tolerance >= 0)) throw errors.invalidArgument('tolerance', 'a number >= 0', o.tolerance);
+  if (!(energyTolerance >= 0)) throw errors.invalidArgument('energyTolerance', 'a number >= 0', o.energyTolerance);
+  return {
+    dt,
+    tolerance,
+    energyTolerance,
+    maxSteps: positiveInt('maxSteps', o.maxSteps, 100),
+    yieldEvery: Math.max(1, positiveInt('yieldEvery', o.yieldEvery, 1)),
+    snapshotEvery: Math.max(1, positiveInt('snapshotEvery', o.snapshotEvery, 1)),
+  };
+}
+
+/** Copies the initial state, checking that it is finite. */
+export function copyInitialState(initial: RunOptions['initial']): State {
+  if (!initial || typeof initial !== 'object' || Object.keys(initial).length === 0) {
+    throw errors.invalidArgument('initial', 'an object with one tensor per layer', initial);
+  }
+  const state: State = {};
+  try {
+    for (const [name, v] of Object.entries(initial)) {
+      const t = toTensor(v);
+      state[name] = t === v ? t.toFloat().clone() : t.toFloat();
+      if (t !== v && t !== state[name]) t.dispose();
+    }
+    const finite = tf.tidy(() => tf.addN(Object.values(state).map((x) => tf.sum(tf.sub(x, x)))).dataSync()[0]);
+    if (!Number.isFinite(finite)) {
+      const bad = Object.entries(state).find(([, x]) => tf.tidy(() => !Number.isFinite(tf.sum(tf.sub(x, x)).dataSync()[0]!)));
+      throw errors.nonFiniteInput(`initial state of layer '${bad?.[0] ?? '?'}'`);
+    }
+  } catch (err) {
+    disposeState(state);
+    throw err;
+  }
+  return state;
+}
+
+/** Reads energy, tree and update size of one step with a single device-to-host copy. */
+function readScalars(energy: EnergyTerms | undefined, prev: State | undefined, cur: State) {
+  const termNames = energy?.terms ? Object.keys(energy.terms) : [];
+  const batch = energy ? energy.total.shape[0]! : 0;
+  const packed = tf.tidy(() => {
+    const parts: tf.Tensor[] = [];
+    if (energy) {
+      parts.push(energy.total);
+      for (const n of termNames) parts.push(tf.sum(energy.terms![n]!).reshape([1]));
+    }
+    if (prev) {
+      // max |dx| for the update size; sum(dx) is NaN/inf exactly when some entry is.
+      const diffs = Object.keys(cur).map((k) => tf.sub(cur[k]!, prev[k]!).reshape([-1]));
+      const all = diffs.length === 1 ? diffs[0]! : tf.concat(diffs);
+      parts.push(tf.max(tf.abs(all)).reshape([1]), tf.sum(all).reshape([1]));
+    } else {
+      const all = tf.concat(Object.values(cur).map((x) => x.reshape([-1])));
+      parts.push(tf.zeros([1]), tf.sum(tf.sub(all, all)).reshape([1]));
+    }
+    return tf.concat(parts);
+  });
+  const data = packed.dataSync() as Float32Array;
+  packed.dispose();
+  const energies = energy ? data.slice(0, batch) : null;
+  const tree: Record<string, number> = {};
+  termNames.forEach((n, i) => (tree[n] = data[batch + i]!));
+  const base = energy ? batch + termNames.length : 0;
+  let total: number | null = null;
+  if (energies) {
+    total = 0;
+    for (const e of energies) total += e;
+  }
+  return { energies, total, tree, delta: data[base]!, check: data[base + 1]! };
+}
+
+/**
+ * Runs a {@link DynamicsSystem} as a cold Observable of {@link DynamicsStep}s.
+ * Subscribing starts the run; unsubscribing stops it at once and frees every
+ * tensor it made. The loop yields to the event loop between steps (every
+ * `yieldEvery`), so take, sample, throttleTime, share and takeUntil behave as usual.
+ * A non-finite energy or state ends the stream with an ENGRAM_ERR_DIVERGED error.
+ */
+export function runDynamics(system: DynamicsSystem, options: RunOptions): Observable<DynamicsStep> {
+  return new Observable<DynamicsStep>((subscriber) => {
+    let state: State | undefined;
+    let prevState: State | undefined;
+    let clamp: PreparedClamp | undefined;
+    let released = false;
+    const release = (): void => {
+      if (released) return;
+      released = true;
+      disposeState(state);
+      disposeState(prevState);
+      disposeClamp(clamp);
+      state = undefined;
+      prevState = undefined;
+      clamp = undefined;
+    };
+    const pause = options.scheduler
+      ? (): Promise<void> => new Promise((resolve) => options.scheduler!.schedule(() => resolve()))
+      : nextMacrotask;
+
+    const loop = async (): Promise<void> => {
+      const o = readOptions(options);
+      state = copyInitialState(options.initial);
+      clamp = prepareClamp(options.clamp, state);
+      const snapLayers = options.snapshot === true ? null : options.snapshot ? new Set(options.snapshot) : undefined;
+      let t = 0;
+      let prevEnergy: number | null = null;
+      for (let k = 0; ; k++) {
+        const last = k >= o.maxSteps;
+        const result = last ? undefined : system.step(state, { step: k, t, dt: o.dt });
+        const energy = result?.energy ?? system.energy?.(state);
+        const scalars = readScalars(energy, prevState, state);
+        if (energy) {
+          energy.total.dispose();
+          for (const e of Object.values(energy.terms ?? {})) e.dispose();
+        }
+        disposeState(prevState);
+        prevState = undefined;
+        if (!Number.isFinite(scalars.check) || !Number.isFinite(scalars.delta)) {
+          disposeState(result?.next);
+          throw errors.diverged(k, 'the state');
+        }
+        if (scalars.total !== null && !Number.isFinite(scalars.total)) {
+          disposeState(result?.next);
+          throw errors.diverged(k, 'the energy');
+        }
+        const converged =
+          k > 0 &&
+          ((o.tolerance > 0 && scalars.delta < o.tolerance) ||
+            (o.energyTolerance > 0 && prevEnergy !== null && scalars.total !== null && Math.abs(scalars.total - prevEnergy) < o.energyTolerance));
+        const done = last || converged;
+        const event: DynamicsStep = {
+          step: k,
+          t,
+          energy: scalars.total,
+          energies: scalars.energies,
+          energyTree: scalars.tree,
+          delta: k === 0 ? 0 : scalars.delta,
+          converged,
+          done,
+        };
+        if (snapLayers !== undefined && (k % o.snapshotEvery === 0 || done)) {
+          const picked: State = {};
+          for (const [n, x] of Object.entries(state)) if (snapLayers === null || snapLayers.has(n)) picked[n] = x;
+          event.states = snapshotState(picked);
+        }
+        if (done) disposeState(result?.next);
+        else {
+          const next = applyClamp(result!.next, clamp);
+          for (const n of Object.keys(next)) if (next[n] !== result!.next[n]) result!.next[n]!.dispose();
+          prevState = state;
+          state = next;
+          t += o.dt;
+        }
+        prevEnergy = scalars.total;
+        subscriber.next(event);
+        if (subscriber.closed) return; // the teardown has released every tensor
+        if (done) break;
+        // The previous state is only needed for the update size; keep it across the pause.
+        if ((k + 1) % o.yieldEvery === 0) {
+          await pause();
+          if (subscriber.closed) return;
+        }
+      }
+      if (options.onFinal && state) {
+        const final = state;
+        state = undefined;
+        options.onFinal(final);
+      }
+      release();
+      subscriber.complete();
+    };
+
+    loop().catch((err: unknown) => {
+      release();
+      if (!subscriber.closed) subscriber.error(err);
+    });
+    return release;
+  });
+}

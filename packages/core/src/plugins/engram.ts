@@ -1,0 +1,167 @@
+import { Container, ContainerModule } from 'inversify';
+import { EngramError, ErrorCodes, errors } from '../errors/index.js';
+import type { JsonObject } from '../numerics/tensor-input.js';
+import type { Lagrangian } from '../lagrangians/lagrangian.js';
+import type { Hypersynapse } from '../synapses/hypersynapse.js';
+import { ContributionProvider } from './contribution-provider.js';
+import {
+  CommandContribution,
+  contributionPoints,
+  DatasetContribution,
+  LagrangianContribution,
+  ModelContribution,
+  SynapseContribution,
+  type ContributionBase,
+  type ContributionPoint,
+  type EngramModel,
+} from './contributions.js';
+import type { EngramPlugin, PluginContext } from './plugin.js';
+import { guard } from './guard.js';
+
+/** A loaded plugin and what it contributes, for listings. */
+export interface PluginInfo {
+  name: string;
+  version: string;
+  description?: string;
+  engram: string;
+  dependencies: string[];
+  contributes: Record<ContributionPoint, string[]>;
+}
+
+type AnyContribution = ContributionBase & { point: symbol };
+
+/** Collects one plugin's contributions through its register hook. */
+function collect(plugin: EngramPlugin, coreVersion: string): { ctx: PluginContext; items: AnyContribution[] } {
+  const items: AnyContribution[] = [];
+  const seen = new Set<string>();
+  const add = (point: symbol, local: string, extra: object, description?: string): void => {
+    if (typeof local !== 'string' || local.length === 0 || local.includes('/')) {
+      throw errors.invalidArgument(`id contributed by plugin '${plugin.name}'`, "a non-empty local id without '/'", local);
+    }
+    const id = `${plugin.name}/${local}`;
+    const key = `${point.toString()}:${id}`;
+    if (seen.has(key)) {
+      throw new EngramError(ErrorCodes.DUPLICATE_ID, `plugin '${plugin.name}' contributes '${id}' twice: give each contribution its own id`, {
+        plugin: plugin.name,
+        id,
+      });
+    }
+    seen.add(key);
+    items.push({ point, id, plugin: plugin.name, ...(description !== undefined ? { description } : {}), ...extra });
+  };
+  const ctx: PluginContext = {
+    plugin: plugin.name,
+    coreVersion,
+    lagrangian: (id, create, description) => add(LagrangianContribution, id, { create }, description),
+    synapse: (id, create, description) => add(SynapseContribution, id, { create }, description),
+    model: (id, create, description) => add(ModelContribution, id, { create }, description),
+    dataset: (id, load, description) => add(DatasetContribution, id, { load }, description),
+    command: (name, run, info) => add(CommandContribution, name, { name, run, ...(info?.usage ? { usage: info.usage } : {}) }, info?.description),
+  };
+  return { ctx, items };
+}
+
+/**
+ * A loaded set of plugins: resolves Lagrangians, synapse kinds, model
+ * factories, data sets and commands by string id (e.g. 'hopfield/modern').
+ * Made by {@link createEngram}; users never touch the inversify container.
+ */
+export class Engram {
+  private readonly container = new Container();
+  private readonly loaded: PluginInfo[] = [];
+  private readonly providers = new Map<ContributionPoint, ContributionProvider<ContributionBase>>();
+
+  /** @internal use {@link createEngram}. */
+  constructor(readonly coreVersion: string) {
+    for (const [name, sym] of Object.entries(contributionPoints)) {
+      this.providers.set(name as ContributionPoint, new ContributionProvider<ContributionBase>(this.container, sym));
+    }
+  }
+
+  /** @internal registers one plugin (range and dependencies already checked) as an inversify ContainerModule. */
+  async registerPlugin(plugin: EngramPlugin): Promise<void> {
+    const { ctx, items } = collect(plugin, this.coreVersion);
+    await guard(plugin.name, 'register', () => plugin.register(ctx));
+    for (const item of items) {
+      const point = Object.entries(contributionPoints).find(([, s]) => s === item.point)![0] as ContributionPoint;
+      if (this.find(point, item.id)) {
+        throw new EngramError(ErrorCodes.DUPLICATE_ID, `'${item.id}' is contributed twice (by plugin '${plugin.name}' and an earlier one)`, {
+          plugin: plugin.name,
+          id: item.id,
+        });
+      }
+    }
+    this.container.load(
+      new ContainerModule(({ bind }) => {
+        for (const item of items) bind(item.point).toConstantValue(item);
+      }),
+    );
+    for (const p of this.providers.values()) p.invalidate();
+    const contributes = Object.fromEntries(
+      Object.entries(contributionPoints).map(([name, sym]) => [name, items.filter((i) => i.point === sym).map((i) => i.id)]),
+    ) as Record<ContributionPoint, string[]>;
+    const info: PluginInfo = { name: plugin.name, version: plugin.version, engram: plugin.engram, dependencies: [...(plugin.dependencies ?? [])], contributes };
+    if (plugin.description !== undefined) info.description = plugin.description;
+    this.loaded.push(info);
+  }
+
+  /** Loaded plugins in load order, with what each contributes. */
+  plugins(): readonly PluginInfo[] {
+    return this.loaded;
+  }
+
+  /** Every id registered at a contribution point. */
+  ids(point: ContributionPoint): string[] {
+    return this.providers.get(point)!.getContributions().map((c) => c.id);
+  }
+
+  /** The contribution with this id at this point, or undefined. */
+  find<P extends ContributionPoint>(point: P, id: string): PointType[P] | undefined {
+    return this.providers.get(point)!.getContributions().find((c) => c.id === id) as PointType[P] | undefined;
+  }
+
+  /** The contribution with this id at this point; throws ENGRAM_ERR_UNKNOWN_KIND listing the known ids. */
+  get<P extends ContributionPoint>(point: P, id: string): PointType[P] {
+    const c = this.find(point, id);
+    if (!c) throw errors.unknownKind(point, id, this.ids(point));
+    return c;
+  }
+
+  /** Builds a Lagrangian by id, e.g. lagrangian('core/softmax', { beta: 2 }). */
+  lagrangian(id: string, params: JsonObject = {}): Lagrangian {
+    const c = this.get('lagrangian', id);
+    return guard(c.plugin, `lagrangian '${id}'`, () => c.create(params));
+  }
+
+  /** Builds a hypersynapse by id, e.g. synapse('core/dense', { inFeatures: 784, outFeatures: 10 }). */
+  synapse(id: string, config: JsonObject = {}): Hypersynapse {
+    const c = this.get('synapse', id);
+    return guard(c.plugin, `synapse '${id}'`, () => c.create(config));
+  }
+
+  /** Builds a model by id, e.g. createModel('hopfield/modern', { ... }). */
+  async createModel<M extends EngramModel = EngramModel>(id: string, config: JsonObject = {}): Promise<M> {
+    const c = this.get('model', id);
+    return (await guard(c.plugin, `model '${id}'`, () => c.create(config, this))) as M;
+  }
+
+  /** Loads a data set by id. */
+  async dataset<T = unknown>(id: string, options: JsonObject = {}): Promise<T> {
+    const c = this.get('dataset', id);
+    return (await guard(c.plugin, `dataset '${id}'`, () => c.load(options, this))) as T;
+  }
+
+  /** Every contributed CLI command. */
+  commands(): readonly CommandContribution[] {
+    return this.providers.get('command')!.getContributions() as readonly CommandContribution[];
+  }
+}
+
+/** The contribution type of each point. */
+export interface PointType {
+  lagrangian: LagrangianContribution;
+  synapse: SynapseContribution;
+  model: ModelContribution;
+  dataset: DatasetContribution;
+  command: CommandContribution;
+}

@@ -1,0 +1,57 @@
+import { readFile, writeFile, mkdir } from 'node:fs/promises';
+import { dirname, basename, join } from 'node:path';
+import { EngramError, ErrorCodes } from '../errors/index.js';
+import type { EngramModel } from '../plugins/contributions.js';
+import type { Engram } from '../plugins/engram.js';
+import { deserializeModel, serializeModel } from './serialize.js';
+
+function specPathOf(path: string): string {
+  return path.endsWith('.json') ? path : `${path}.json`;
+}
+
+/**
+ * Saves a model as `<path>.json` (spec + manifest) and `<path>.weights.bin`
+ * (float32 weights). Returns the two paths.
+ */
+export async function saveModel(model: EngramModel, path: string, opts: { engram?: Engram } = {}): Promise<{ spec: string; weights: string }> {
+  const specPath = specPathOf(path);
+  const weightsFile = `${basename(specPath, '.json')}.weights.bin`;
+  const serializeOpts: { engram?: Engram; weightsFile: string } = { weightsFile };
+  if (opts.engram) serializeOpts.engram = opts.engram;
+  const { spec, weights } = serializeModel(model, serializeOpts);
+  await mkdir(dirname(specPath), { recursive: true });
+  const weightsPath = join(dirname(specPath), weightsFile);
+  await writeFile(weightsPath, weights);
+  await writeFile(specPath, `${JSON.stringify(spec, null, 2)}\n`);
+  return { spec: specPath, weights: weightsPath };
+}
+
+/**
+ * Loads a model saved by {@link saveModel}. A missing or malformed spec, a kind
+ * whose plugin is not loaded, and a truncated, corrupt or mismatched weights file
+ * each fail with a coded error naming the file; nothing is half-loaded.
+ */
+export async function loadModel<M extends EngramModel = EngramModel>(engram: Engram, path: string): Promise<M> {
+  const specPath = specPathOf(path);
+  let text: string;
+  try {
+    text = await readFile(specPath, 'utf8');
+  } catch (err) {
+    throw new EngramError(ErrorCodes.INVALID_SPEC, `${specPath}: cannot read the model spec (${(err as NodeJS.ErrnoException).code ?? 'error'}): check the path`, { source: specPath }, { cause: err });
+  }
+  let spec: unknown;
+  try {
+    spec = JSON.parse(text);
+  } catch (err) {
+    throw new EngramError(ErrorCodes.INVALID_SPEC, `${specPath}: not valid JSON (${(err as Error).message})`, { source: specPath }, { cause: err });
+  }
+  const file = (spec as { weights?: { file?: unknown } })?.weights?.file;
+  const weightsPath = join(dirname(specPath), typeof file === 'string' ? file : `${basename(specPath, '.json')}.weights.bin`);
+  let weights: Uint8Array;
+  try {
+    weights = new Uint8Array(await readFile(weightsPath));
+  } catch (err) {
+    throw new EngramError(ErrorCodes.CORRUPT_WEIGHTS, `${weightsPath}: cannot read the weights file named by ${specPath}: keep both files together`, { source: weightsPath }, { cause: err });
+  }
+  return deserializeModel<M>(engram, { spec: spec as never, weights }, specPath);
+}

@@ -1,0 +1,4 @@
+export { SPEC_FORMAT, SPEC_FORMAT_VERSION, type ModelSpec, type ModelArtifacts, type WeightEntry } from './spec.js';
+export { serializeModel, deserializeModel, validateSpec } from './serialize.js';
+export { saveModel, loadModel } from './files.js';
+export { crc32 } from './checksum.js';
