@@ -70,12 +70,8 @@ export function checkColormap(name: unknown): ColormapName {
   return name;
 }
 
-/**
- * The value range a colormap should span when the caller gave none: the data's
- * min/max, made symmetric about zero for `diverging` so white means 0. A flat
- * input gets a unit-wide range so it maps to the middle colour instead of dividing by zero.
- */
-export function autoRange(values: ArrayLike<number>, name: ColormapName, offset = 0, length = values.length): [number, number] {
+/** Min and max of `values[offset .. offset + length)`. */
+export function extentOf(values: ArrayLike<number>, offset = 0, length = values.length - offset): [number, number] {
   let lo = Infinity;
   let hi = -Infinity;
   for (let i = offset; i < offset + length; i++) {
@@ -83,6 +79,16 @@ export function autoRange(values: ArrayLike<number>, name: ColormapName, offset 
     if (v < lo) lo = v;
     if (v > hi) hi = v;
   }
+  return [lo, hi];
+}
+
+/**
+ * The value range a colormap should span for data with extent [lo, hi] when the
+ * caller gave none: the extent itself, made symmetric about zero for `diverging`
+ * so white means 0. Flat data gets a unit-wide range so it maps to the middle
+ * colour instead of dividing by zero.
+ */
+export function rangeForExtent(lo: number, hi: number, name: ColormapName): [number, number] {
   if (!Number.isFinite(lo) || !Number.isFinite(hi)) return [0, 1];
   if (name === 'diverging') {
     const m = Math.max(Math.abs(lo), Math.abs(hi));
@@ -90,4 +96,10 @@ export function autoRange(values: ArrayLike<number>, name: ColormapName, offset 
   }
   if (hi > lo) return [lo, hi];
   return [lo - 0.5, hi + 0.5];
+}
+
+/** {@link rangeForExtent} of the values' own extent. */
+export function autoRange(values: ArrayLike<number>, name: ColormapName, offset = 0, length = values.length - offset): [number, number] {
+  const [lo, hi] = extentOf(values, offset, length);
+  return rangeForExtent(lo, hi, name);
 }

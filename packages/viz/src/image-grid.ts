@@ -4,7 +4,7 @@
  * pass `tensor.dataSync()` without viz depending on tfjs.
  */
 import { errors } from '@engram/core';
-import { type ColormapName, type Rgb, autoRange, checkColormap } from './colormap.js';
+import { type ColormapName, type Rgb, autoRange, checkColormap, extentOf, rangeForExtent } from './colormap.js';
 import { assertFinite, assertInt, checkRange } from './internal/validate.js';
 import { type PixelMapping, blit, createCanvas, encodePng } from './internal/raster.js';
 
@@ -127,11 +127,11 @@ export function imageGridPng(opts: ImageGridOptions): Buffer {
     let lo = Infinity;
     let hi = -Infinity;
     for (const v of views) {
-      const [a, b] = autoRange(v.src, cmap, v.offset, size);
+      const [a, b] = extentOf(v.src, v.offset, size);
       lo = Math.min(lo, a);
       hi = Math.max(hi, b);
     }
-    fixed = [lo, hi];
+    fixed = rangeForExtent(lo, hi, cmap);
   } else if (range !== 'auto') {
     fixed = checkRange('range', range);
   }

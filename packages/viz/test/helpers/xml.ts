@@ -30,12 +30,20 @@ export function checkWellFormed(xml: string): { tags: Map<string, number> } {
   return { tags };
 }
 
-/** All values of one attribute on one element name, in document order. */
-export function attrs(xml: string, element: string, attr: string): string[] {
-  const out: string[] = [];
-  const re = new RegExp(`<${element}\\b[^>]*?\\s${attr}="([^"]*)"`, 'g');
-  for (const m of xml.matchAll(re)) out.push(m[1] as string);
+/** Attribute maps of every `<element ...>` (optionally only those with class="cls"), in document order. */
+export function elements(xml: string, element: string, cls?: string): Record<string, string>[] {
+  const out: Record<string, string>[] = [];
+  for (const m of xml.matchAll(new RegExp(`<${element}((?:\\s+[\\w:-]+="[^"]*")*)\\s*/?>`, 'g'))) {
+    const a: Record<string, string> = {};
+    for (const kv of (m[1] as string).matchAll(/([\w:-]+)="([^"]*)"/g)) a[kv[1] as string] = kv[2] as string;
+    if (cls === undefined || a['class'] === cls) out.push(a);
+  }
   return out;
+}
+
+/** All values of one attribute on one element name (present ones only), in document order. */
+export function attrs(xml: string, element: string, attr: string, cls?: string): string[] {
+  return elements(xml, element, cls).flatMap((a) => (a[attr] === undefined ? [] : [a[attr] as string]));
 }
 
 /** Points of every polyline as [x, y] pairs. */
@@ -45,19 +53,35 @@ export function polylines(svg: string): [number, number][][] {
   );
 }
 
-/** Text elements with their x/y and plain content (tspans flattened). */
-export function texts(svg: string): { x: number; y: number; text: string }[] {
-  const out: { x: number; y: number; text: string }[] = [];
+/** A `<text>` element: position, anchor, dy, and content with tspans flattened. */
+export interface TextEl {
+  x: number;
+  y: number;
+  anchor: string;
+  dy: string;
+  text: string;
+}
+
+/** Text elements in document order. */
+export function texts(svg: string): TextEl[] {
+  const out: TextEl[] = [];
   for (const m of svg.matchAll(/<text\b([^>]*)>(.*?)<\/text>/g)) {
     const a = m[1] as string;
     out.push({
       x: Number(/\sx="([^"]*)"/.exec(a)?.[1]),
       y: Number(/\sy="([^"]*)"/.exec(a)?.[1]),
+      anchor: /\stext-anchor="([^"]*)"/.exec(a)?.[1] ?? 'start',
+      dy: /\sdy="([^"]*)"/.exec(a)?.[1] ?? '',
       text: (m[2] as string).replace(/<[^>]+>/g, ''),
     });
   }
   return out;
 }
+
+/** Tick labels under the x axis (centred, hanging below the tick). */
+export const xTickLabels = (svg: string): TextEl[] => texts(svg).filter((t) => t.anchor === 'middle' && t.dy === '0.8em');
+/** Tick labels left of the y axis (right-aligned, vertically centred). */
+export const yTickLabels = (svg: string): TextEl[] => texts(svg).filter((t) => t.anchor === 'end' && t.dy === '0.35em');
 
 /** Runs fn and returns the error it throws (fails when it does not throw). */
 export function thrown(fn: () => unknown): unknown {
