@@ -59,7 +59,8 @@ function checkImages(set: FashionMnistSet): void {
   expect(max).to.equal(1); // Fashion-MNIST images reach full white
 }
 
-const fullPresent = hasFashionMnist(FASHION_MNIST_DEFAULT_DIR);
+// The full set wherever the loader would look ($ENGRAM_FASHION_MNIST_DIR or the Debian path).
+const fullPresent = hasFashionMnist();
 
 describe('Fashion-MNIST', () => {
   let scratch: string;
@@ -173,6 +174,9 @@ describe('Fashion-MNIST', () => {
       const envDir = join(scratch, 'from-env');
       mkdirSync(envDir);
       for (const f of ['t10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz']) copyFileSync(join(FASHION_MNIST_SUBSET_DIR, f), join(envDir, f));
+      delete process.env[FASHION_MNIST_DIR_ENV];
+      expect(resolveFashionMnistDir()).to.deep.equal({ dir: FASHION_MNIST_DEFAULT_DIR, from: 'default' });
+      expect(resolveFashionMnistDir('/x')).to.deep.equal({ dir: '/x', from: 'option' });
       process.env[FASHION_MNIST_DIR_ENV] = envDir;
       expect(resolveFashionMnistDir()).to.deep.equal({ dir: envDir, from: 'env' });
       const set = loadFashionMnist({ split: 'test' });
