@@ -1,0 +1,152 @@
+/**
+ * The Energy Transformer's energy terms as functions of the activations g (tokens
+ * after LayerNorm), in two independent forms:
+ *
+ * - {@link etEnergyReference}: the energy written plainly, per term; autodiff of it
+ *   is the reference gradient (and the path for second-order checks).
+ * - {@link etForward}: one fused pass that returns dE/dg in closed form (and the
+ *   energy on the way), using two large matMuls per step: g [BN, D] times the
+ *   fused weights [D, 2HY + M], and the fused upstream gradients [BN, 2HY + M] times
+ *   their pre-transposed copy [2HY + M, D] (wasm matMul with a transposed operand is
+ *   about 10x slower, so both layouts are materialised once per run).
+ *
+ * Attention (per head h, keys B, queries C, S_hCB = beta K_hB . Q_hC):
+ *   E_ATT = -(1/beta) sum_h sum_C log sum_{B allowed} exp(S_hCB),
+ *   dE/dQ_C = -sum_B P_CB K_B,  dE/dK_B = -sum_C P_CB Q_C   (P = masked softmax over B).
+ * Hopfield: ReLU E = -1/2 sum ReLU(g xi)^2, dE/dh = -ReLU(h);
+ *           softmax E = -(1/beta') sum log sum_mu exp(beta' h_mu), dE/dh = -softmax(beta' h).
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { EtBlockConfig } from './config.js';
+import { logSumExpLast } from './internal/ops.js';
+
+/** Additive log-mask: 0 where attention is allowed, a large negative number elsewhere. */
+export const MASKED_LOGIT = -1e9;
+
+/** The block's raw parameters used by the energy. */
+export interface EtEnergyWeights {
+  /** W^K stored as [D, H*Y] (head-major columns). */
+  wk: tf.Tensor;
+  /** W^Q stored as [D, H*Y]. */
+  wq: tf.Tensor;
+  /** Memories stored as columns, [D, M]. */
+  xi: tf.Tensor;
+}
+
+/** Per-sample energy terms of a batch of activations. */
+export interface EtEnergyTerms {
+  attention: tf.Tensor1D;
+  hopfield: tf.Tensor1D;
+}
+
+/** Weights and mask laid out for the fused closed-form pass (see {@link prepareFused}). */
+export interface FusedWeights {
+  /** [D, 2HY + M] = [W^K | W^Q | xi]. */
+  w: tf.Tensor2D;
+  /** Its transpose [2HY + M, D], materialised (not a transposed matMul). */
+  wt: tf.Tensor2D;
+  /** Additive attention mask broadcastable to [B, H, N, N], or null when every pair is allowed. */
+  logMask: tf.Tensor | null;
+}
+
+/** Builds the fused weight layouts (new tensors the caller owns; differentiable w.r.t. the weights). */
+export function prepareFused(weights: EtEnergyWeights, logMask: tf.Tensor | null): FusedWeights {
+  const w = tf.concat([weights.wk, weights.wq, weights.xi], 1) as tf.Tensor2D;
+  return { w, wt: tf.transpose(w) as tf.Tensor2D, logMask: logMask ? logMask.clone() : null };
+}
+
+/** [B*N, H*Y] -> [B*H, N, Y]. */
+function toHeads(t: tf.Tensor, B: number, N: number, H: number, Y: number): tf.Tensor3D {
+  return tf.reshape(tf.transpose(tf.reshape(t, [B, N, H, Y]), [0, 2, 1, 3]), [B * H, N, Y]);
+}
+/** [B*H, N, Y] -> [B*N, H*Y]. */
+function fromHeads(t: tf.Tensor, B: number, N: number, H: number, Y: number): tf.Tensor2D {
+  return tf.reshape(tf.transpose(tf.reshape(t, [B, H, N, Y]), [0, 2, 1, 3]), [B * N, H * Y]);
+}
+
+/** Sums a [B, ...] tensor per sample -> [B]. */
+function perSample(t: tf.Tensor, B: number): tf.Tensor1D {
+  return tf.sum(tf.reshape(t, [B, -1]), 1) as tf.Tensor1D;
+}
+
+/**
+ * Reference energy, written directly from the definitions (autodiff of this is the
+ * reference gradient). `g` is [B, N, D]; `logMask` as in {@link FusedWeights}.
+ */
+export function etEnergyReference(g: tf.Tensor, weights: EtEnergyWeights, logMask: tf.Tensor | null, cfg: EtBlockConfig): EtEnergyTerms {
+  return tf.tidy(() => {
+    const [B, N, D] = g.shape as [number, number, number];
+    const H = cfg.heads;
+    const Y = cfg.headDim;
+    const beta = cfg.attentionBeta;
+    const flat = tf.reshape(g, [B * N, D]);
+    // K[b, h, n, y] and Q[b, h, n, y]
+    const K = tf.transpose(tf.reshape(tf.matMul(flat, weights.wk), [B, N, H, Y]), [0, 2, 1, 3]);
+    const Q = tf.transpose(tf.reshape(tf.matMul(flat, weights.wq), [B, N, H, Y]), [0, 2, 1, 3]);
+    // logits[b, h, C, B'] = beta Q_C . K_B'
+    let logits = tf.mul(beta, tf.matMul(tf.reshape(Q, [B * H, N, Y]), tf.reshape(K, [B * H, N, Y]), false, true));
+    logits = tf.reshape(logits, [B, H, N, N]);
+    if (logMask) logits = tf.add(logits, logMask);
+    const attention = tf.mul(-1 / beta, perSample(logSumExpLast(logits), B)) as tf.Tensor1D;
+    const h = tf.matMul(flat, weights.xi); // [BN, M]
+    let hopfield: tf.Tensor1D;
+    if (cfg.hopfield === 'relu') {
+      hopfield = tf.mul(-0.5, perSample(tf.square(tf.relu(h)), B)) as tf.Tensor1D;
+    } else {
+      const bh = cfg.hopfieldBeta;
+      hopfield = tf.mul(-1 / bh, perSample(logSumExpLast(tf.mul(bh, h)), B)) as tf.Tensor1D;
+    }
+    return { attention, hopfield };
+  });
+}
+
+/** Result of {@link etForward}. */
+export interface EtForwardResult {
+  /** dE/dg, [B, N, D]. */
+  dEdg: tf.Tensor3D;
+  /** Energy terms of g, when asked for. */
+  energy?: EtEnergyTerms;
+}
+
+/**
+ * The fused closed-form pass: dE/dg for g [B, N, D], plus the energy when
+ * `withEnergy` (it costs one extra reduction: the log-sum-exps are needed anyway).
+ */
+export function etForward(g: tf.Tensor, fused: FusedWeights, cfg: EtBlockConfig, withEnergy: boolean): EtForwardResult {
+  return tf.tidy(() => {
+    const [B, N, D] = g.shape as [number, number, number];
+    const H = cfg.heads;
+    const Y = cfg.headDim;
+    const HY = H * Y;
+    const M = cfg.memories;
+    const beta = cfg.attentionBeta;
+    const z = tf.matMul(tf.reshape(g, [B * N, D]), fused.w); // [BN, 2HY + M]
+    const [kf, qf, h] = tf.split(z, [HY, HY, M], 1) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+    const K = toHeads(kf, B, N, H, Y);
+    const Q = toHeads(qf, B, N, H, Y);
+    let logits: tf.Tensor = tf.mul(tf.matMul(Q, K, false, true), beta); // [BH, C, B']
+    if (fused.logMask) logits = tf.reshape(tf.add(tf.reshape(logits, [B, H, N, N]), fused.logMask), [B * H, N, N]);
+    const lse = logSumExpLast(logits); // [BH, N, 1]
+    const P = tf.exp(tf.sub(logits, lse)) as tf.Tensor3D;
+    const dQ = tf.neg(tf.matMul(P, K)); // [BH, C, Y]
+    const dK = tf.neg(tf.matMul(P, Q, true, false)); // [BH, B', Y]
+    let dH: tf.Tensor;
+    let hopE: tf.Tensor1D | undefined;
+    if (cfg.hopfield === 'relu') {
+      const r = tf.relu(h);
+      dH = tf.neg(r);
+      if (withEnergy) hopE = tf.mul(-0.5, perSample(tf.square(r), B)) as tf.Tensor1D;
+    } else {
+      const bh = cfg.hopfieldBeta;
+      const s = tf.mul(h, bh);
+      const l2 = logSumExpLast(s);
+      dH = tf.neg(tf.exp(tf.sub(s, l2)));
+      if (withEnergy) hopE = tf.mul(-1 / bh, perSample(l2, B)) as tf.Tensor1D;
+    }
+    const up = tf.concat([fromHeads(dK, B, N, H, Y), fromHeads(dQ, B, N, H, Y), dH], 1);
+    const dEdg = tf.reshape(tf.matMul(up, fused.wt), [B, N, D]) as tf.Tensor3D;
+    if (!withEnergy) return { dEdg };
+    const attention = tf.mul(-1 / beta, perSample(lse, B)) as tf.Tensor1D;
+    return { dEdg, energy: { attention, hopfield: hopE! } };
+  });
+}
