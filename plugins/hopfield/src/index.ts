@@ -6,8 +6,11 @@
  */
 import { definePlugin } from '@engram/core';
 import { ClassicalHopfield, type ClassicalHopfieldConfig } from './classical.js';
+import { DenseAssociativeMemory, type DenseAMConfig } from './dense.js';
 
 export { ClassicalHopfield, type ClassicalHopfieldConfig, type ClassicalRunOptions, type ClassicalUpdateMode, type ClassicalRule } from './classical.js';
+export { DenseAssociativeMemory, type DenseAMConfig, type DenseRunOptions } from './dense.js';
+export { separation, type Separation, type SeparationKind, type SeparationSpec } from './separation.js';
 export { STATE_LAYER, type HopfieldRunOptions } from './run-options.js';
 
 /** The engram plugin object: registers the Hopfield models under 'hopfield/...'. */
@@ -18,6 +21,7 @@ const plugin = definePlugin({
   description: 'Classical, dense, modern and random-feature (DrDAM) Hopfield networks',
   register(ctx) {
     ctx.model('classical', (config) => new ClassicalHopfield(config as unknown as ClassicalHopfieldConfig), 'Classical binary Hopfield network (Hebbian / pseudo-inverse)');
+    ctx.model('dense', (config) => new DenseAssociativeMemory(config as unknown as DenseAMConfig), 'Dense associative memory (Krotov-Hopfield / Demircigil)');
   },
 });
 
