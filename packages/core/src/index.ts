@@ -8,7 +8,20 @@ export { coreVersion } from './version.js';
 export { ErrorCodes, type ErrorCode, EngramError, isEngramError, type ErrorDetails, errors } from './errors/index.js';
 export { toTensor, type TensorInput, type JsonObject, type JsonValue } from './numerics/tensor-input.js';
 export { initBackend, isBackendAvailable, type BackendName, type BackendOptions } from './backend/index.js';
-export { type Lagrangian, type LagrangianDefinition, defineLagrangian } from './lagrangians/lagrangian.js';
+export * from './lagrangians/index.js';
+export * as ops from './numerics/ops.js';
+export {
+  gradCheck,
+  gradCheckArgs,
+  gradCheckVariables,
+  gradGradCheck,
+  gradGradCheckArgs,
+  type GradCheckOptions,
+  type GradGradCheckOptions,
+  type GradCheckEntry,
+  type GradCheckResult,
+} from './numerics/gradcheck.js';
+export { installGradientFixes, fixedGradientKernels, gradientFixesInstalled } from './numerics/gradient-fixes.js';
 export * from './synapses/index.js';
 export * from './graph/index.js';
 export * from './dynamics/index.js';

@@ -44,8 +44,14 @@ export function copyInitialState(initial: RunOptions['initial']): State {
   try {
     for (const [name, v] of Object.entries(initial)) {
       const t = toTensor(v);
-      state[name] = t === v ? t.toFloat().clone() : t.toFloat();
-      if (t !== v && t !== state[name]) t.dispose();
+      // A caller's tensor is copied (the caller keeps it); a tensor made here from
+      // an array is used directly unless it needs a cast.
+      if (t === v) state[name] = t.dtype === 'float32' ? t.clone() : t.toFloat();
+      else if (t.dtype === 'float32') state[name] = t;
+      else {
+        state[name] = t.toFloat();
+        t.dispose();
+      }
     }
     const finite = tf.tidy(() => tf.addN(Object.values(state).map((x) => tf.sum(tf.sub(x, x)))).dataSync()[0]);
     if (!Number.isFinite(finite)) {
@@ -122,6 +128,10 @@ export function runDynamics(system: DynamicsSystem, options: RunOptions): Observ
       : nextMacrotask;
 
     const loop = async (): Promise<void> => {
+      // Start on a microtask so that every subscriber of a shared run, subscribed in
+      // the same tick, sees the initial step.
+      await Promise.resolve();
+      if (subscriber.closed) return;
       const o = readOptions(options);
       state = copyInitialState(options.initial);
       clamp = prepareClamp(options.clamp, state);

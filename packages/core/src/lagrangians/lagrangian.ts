@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
+import { invalidArgument } from '../errors/factories.js';
+import { dotPerSample } from '../numerics/ops.js';
 import type { JsonObject } from '../numerics/tensor-input.js';
 
 /**
@@ -35,23 +37,25 @@ export interface LagrangianDefinition {
   variables?: Record<string, tf.Variable>;
 }
 
-/** Builds a Lagrangian from its L(x); the activation falls back to autodiff and the energy to the Legendre form. */
+/**
+ * Builds a Lagrangian from its L(x). The activation falls back to autodiff of L
+ * when no closed form is given, and the energy is always the Legendre form
+ * <x, g> - L(x) per sample. Every method is tidy: it returns one new tensor that
+ * the caller owns, and works inside gradient tapes (at second order too).
+ */
 export function defineLagrangian(def: LagrangianDefinition): Lagrangian {
-  const activation =
-    def.activation ??
-    ((x: tf.Tensor): tf.Tensor => tf.grad((z: tf.Tensor) => def.lagrangian(z).sum())(x));
+  if (typeof def.kind !== 'string' || def.kind.length === 0) throw invalidArgument('Lagrangian kind', "a non-empty id such as 'core/relu'", def.kind);
+  const lagrangian = (x: tf.Tensor): tf.Tensor1D => tf.tidy(() => def.lagrangian(x));
+  const closedForm = def.activation;
+  const activation = closedForm
+    ? (x: tf.Tensor): tf.Tensor => tf.tidy(() => closedForm(x))
+    : (x: tf.Tensor): tf.Tensor => tf.tidy(() => tf.grad((z: tf.Tensor) => tf.sum(def.lagrangian(z)))(x));
   return {
     kind: def.kind,
     params: def.params ?? {},
     variables: def.variables ?? {},
-    lagrangian: (x) => def.lagrangian(x),
+    lagrangian,
     activation,
-    energy: (x) =>
-      tf.tidy(() => {
-        const g = activation(x);
-        const axes = x.shape.map((_, i) => i).slice(1);
-        const xg = axes.length > 0 ? tf.sum(tf.mul(x, g), axes) : tf.mul(x, g);
-        return tf.sub(xg, def.lagrangian(x)) as tf.Tensor1D;
-      }),
+    energy: (x) => tf.tidy(() => tf.sub(dotPerSample(x, activation(x)), def.lagrangian(x)) as tf.Tensor1D),
   };
 }

@@ -6,8 +6,8 @@
  *
  * Each check compares autodiff against central differences
  * (f(x + eps d) - f(x - eps d)) / (2 eps) along probe directions d: a random
- * subset of coordinates (d = one-hot) and a few random sign vectors (d in {-1,1}^n,
- * which touch every coordinate at once). Errors are measured as
+ * subset of coordinates (d = one-hot) and a few random sign vectors (d in
+ * {-1,1}^n / sqrt(n), unit length, which touch every coordinate at once). Errors are measured as
  * |analytic - numeric| / max(|analytic|, |numeric|, floor), where the floor keeps
  * float32 round-off on near-zero entries from counting as failures.
  */
@@ -21,7 +21,7 @@ export interface GradCheckOptions {
   eps?: number;
   /** Coordinates probed per argument, chosen at random (all of them when fewer); default 12. */
   coordinates?: number;
-  /** Random ±1 directions probed per argument; default 2. */
+  /** Random unit sign directions (±1/sqrt(n) entries) probed per argument; default 2. */
   directions?: number;
   /** Seed of the probe choice (and of `v` in the second-order checks); default 0. */
   seed?: number;
@@ -29,8 +29,9 @@ export interface GradCheckOptions {
   tolerance?: number;
   /**
    * Absolute floor of the relative error's denominator. Default:
-   * max(1e-3 * largest |derivative| probed, 1e-6 * max(1, |f(x)|) / eps), i.e. the
-   * scale of the gradient itself and the float32 round-off of the differences.
+   * max(1e-3 * largest |derivative| probed, noise / tolerance) with
+   * noise = 2.4e-7 * max(1, |f(x)|) / eps, the float32 round-off of a central
+   * difference. Raise it (or eps) when f cancels terms much larger than |f(x)|.
    */
   floor?: number;
 }
@@ -48,7 +49,7 @@ export interface GradGradCheckOptions extends GradCheckOptions {
 export interface GradCheckEntry {
   /** Argument name: its index for the argument forms, the variable's key or name otherwise. */
   arg: string;
-  /** 'coordinate' probes one entry (index = flat index); 'direction' a random ±1 vector (index = its number). */
+  /** 'coordinate' probes one entry (index = flat index); 'direction' a random unit sign vector (index = its number). */
   probe: 'coordinate' | 'direction';
   index: number;
   /** Derivative from autodiff along the probe. */
@@ -146,10 +147,12 @@ function runCheck(problem: Problem, options: GradCheckOptions): GradCheckResult 
       raws.push({ arg: name, probe: 'coordinate', index: i, analytic: g[i] as number, numeric: diff(arg, d) });
     }
     for (let k = 0; k < nDirs && n > 0; k++) {
+      // Unit-norm sign vectors: the step along them has length eps, as for coordinates.
       const d = new Float32Array(n);
+      const unit = 1 / Math.sqrt(n);
       let analytic = 0;
       for (let i = 0; i < n; i++) {
-        d[i] = random() < 0.5 ? -1 : 1;
+        d[i] = random() < 0.5 ? -unit : unit;
         analytic += (g[i] as number) * (d[i] as number);
       }
       raws.push({ arg: name, probe: 'direction', index: k, analytic, numeric: diff(arg, d) });
@@ -157,7 +160,10 @@ function runCheck(problem: Problem, options: GradCheckOptions): GradCheckResult 
   });
 
   const scale = raws.reduce((m, r) => Math.max(m, Math.abs(r.analytic)), 0);
-  const floor = options.floor ?? Math.max(1e-3 * scale, (1e-6 * Math.max(1, Math.abs(value))) / eps);
+  // Round-off of a float32 central difference: a few ulps of f (~1.2e-7 |f| each) over 2 eps.
+  // Below noise / tolerance a relative error says nothing, so that is the least floor.
+  const noise = (2.4e-7 * Math.max(1, Math.abs(value))) / eps;
+  const floor = options.floor ?? Math.max(1e-3 * scale, noise / tolerance);
   const entries = raws.map((r): GradCheckEntry => {
     const absError = Math.abs(r.analytic - r.numeric);
     const relError = absError / Math.max(Math.abs(r.analytic), Math.abs(r.numeric), floor);

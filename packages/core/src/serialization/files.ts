@@ -3,7 +3,7 @@ import { dirname, basename, join } from 'node:path';
 import { EngramError, ErrorCodes } from '../errors/index.js';
 import type { EngramModel } from '../plugins/contributions.js';
 import type { Engram } from '../plugins/engram.js';
-import { deserializeModel, serializeModel } from './serialize.js';
+import { deserializeModel, serializeModel, validateSpec } from './serialize.js';
 
 function specPathOf(path: string): string {
   return path.endsWith('.json') ? path : `${path}.json`;
@@ -45,13 +45,13 @@ export async function loadModel<M extends EngramModel = EngramModel>(engram: Eng
   } catch (err) {
     throw new EngramError(ErrorCodes.INVALID_SPEC, `${specPath}: not valid JSON (${(err as Error).message})`, { source: specPath }, { cause: err });
   }
-  const file = (spec as { weights?: { file?: unknown } })?.weights?.file;
-  const weightsPath = join(dirname(specPath), typeof file === 'string' ? file : `${basename(specPath, '.json')}.weights.bin`);
+  const valid = validateSpec(spec, specPath);
+  const weightsPath = join(dirname(specPath), valid.weights.file || `${basename(specPath, '.json')}.weights.bin`);
   let weights: Uint8Array;
   try {
     weights = new Uint8Array(await readFile(weightsPath));
   } catch (err) {
     throw new EngramError(ErrorCodes.CORRUPT_WEIGHTS, `${weightsPath}: cannot read the weights file named by ${specPath}: keep both files together`, { source: weightsPath }, { cause: err });
   }
-  return deserializeModel<M>(engram, { spec: spec as never, weights }, specPath);
+  return deserializeModel<M>(engram, { spec: valid, weights }, specPath);
 }

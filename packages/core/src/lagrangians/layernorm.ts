@@ -1,0 +1,80 @@
+/**
+ * Layer-norm Lagrangian (HAMUX `lagr_layernorm`, Energy Transformer), over the last
+ * axis of the layer (and summed over the others, e.g. over tokens):
+ *   L = D gamma sqrt(var(x) + eps) + sum(delta x),
+ *   g = gamma (x - mean(x)) / sqrt(var(x) + eps) + delta,
+ * with D the size of the last axis and var the biased variance. Convex for gamma >= 0.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { invalidArgument, shapeMismatch } from '../errors/factories.js';
+import { sumPerSample } from '../numerics/ops.js';
+import { defineLagrangian, type Lagrangian } from './lagrangian.js';
+import { boolean, checkKeys, integer, numberOrVector, positive, toParams } from './params.js';
+
+/** Options of {@link layernorm}. */
+export interface LayerNormOptions {
+  /** Scale gamma > 0 of the normalised state; default 1. */
+  gamma?: number;
+  /** Shift delta: a number, or one value per entry of the last axis; default 0. */
+  delta?: number | readonly number[];
+  /** Added to the variance, > 0; default 1e-5. */
+  eps?: number;
+  /** When set, a scalar delta is expanded to a vector of this size (the last axis). */
+  size?: number;
+  /** Make gamma and delta trainable tf.Variables, exposed as `variables.gamma` / `variables.delta`; default false. */
+  trainable?: boolean;
+}
+
+/** Layer normalisation over the last axis, as an energy-model activation. */
+export function layernorm(options: LayerNormOptions = {}): Lagrangian {
+  const kind = 'core/layernorm';
+  checkKeys(kind, options, ['gamma', 'delta', 'eps', 'size', 'trainable']);
+  const gamma = positive(kind, 'gamma', options.gamma, 1);
+  const eps = positive(kind, 'eps', options.eps, 1e-5);
+  const trainable = boolean(kind, 'trainable', options.trainable, false);
+  const size = options.size === undefined ? undefined : integer(kind, 'size', options.size, 1, 1);
+  const givenDelta = numberOrVector(kind, 'delta', options.delta, 0);
+  let delta = givenDelta;
+  if (Array.isArray(delta) && size !== undefined && delta.length !== size) {
+    throw invalidArgument(`${kind} delta`, `a number or ${size} numbers (size)`, `${delta.length} numbers`);
+  }
+  if (typeof delta === 'number' && size !== undefined) delta = new Array<number>(size).fill(delta);
+  const deltaSize = Array.isArray(delta) ? delta.length : undefined;
+
+  const variables: Record<string, tf.Variable> = {};
+  if (trainable) {
+    variables['gamma'] = tf.variable(tf.scalar(gamma), true);
+    variables['delta'] = tf.variable(Array.isArray(delta) ? tf.tensor1d(delta) : tf.scalar(delta), true);
+  }
+  const constDelta = delta;
+  const gammaOf = (): tf.Tensor | number => variables['gamma'] ?? gamma;
+  const deltaOf = (x: tf.Tensor): tf.Tensor | number => {
+    const d = x.shape[x.rank - 1] as number;
+    if (deltaSize !== undefined && deltaSize !== d) throw shapeMismatch(`${kind} state (last axis vs delta)`, ['batch', '...', deltaSize], x.shape);
+    return variables['delta'] ?? (Array.isArray(constDelta) ? tf.tensor1d(constDelta) : constDelta);
+  };
+  const checkRank = (x: tf.Tensor): void => {
+    if (x.rank < 2) throw shapeMismatch(`${kind} state`, ['batch', 'D'], x.shape);
+  };
+  const stats = (x: tf.Tensor): { centered: tf.Tensor; std: tf.Tensor } => {
+    const centered = tf.sub(x, tf.mean(x, -1, true));
+    const std = tf.sqrt(tf.add(tf.mean(tf.square(centered), -1, true), eps));
+    return { centered, std };
+  };
+  return defineLagrangian({
+    kind,
+    params: toParams({ gamma, delta: givenDelta, eps, size, trainable }),
+    variables,
+    lagrangian: (x) => {
+      checkRank(x);
+      const D = x.shape[x.rank - 1] as number;
+      const { std } = stats(x);
+      return tf.add(tf.mul(tf.mul(gammaOf(), D), sumPerSample(std)), sumPerSample(tf.mul(deltaOf(x), x))) as tf.Tensor1D;
+    },
+    activation: (x) => {
+      checkRank(x);
+      const { centered, std } = stats(x);
+      return tf.add(tf.mul(gammaOf(), tf.div(centered, std)), deltaOf(x));
+    },
+  });
+}
