@@ -45,7 +45,7 @@ export function toMatrix(name: string, x: TensorInput, cols?: number): tf.Tensor
   const t = toTensor(x);
   try {
     if (t.rank !== 1 && t.rank !== 2) throw errors.shapeMismatch(name, ['rows', cols ?? 'cols'], t.shape);
-    const m = (t.rank === 1 ? t.reshape([1, t.shape[0]!]) : t.clone()).toFloat() as tf.Tensor2D;
+    const m = tf.tidy(() => (t.rank === 1 ? t.reshape([1, t.shape[0]!]) : t).toFloat().clone()) as tf.Tensor2D;
     if (cols !== undefined && m.shape[1] !== cols) {
       m.dispose();
       throw errors.shapeMismatch(name, ['rows', cols], t.shape);
