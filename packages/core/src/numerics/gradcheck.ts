@@ -181,8 +181,13 @@ function runCheck(problem: Problem, options: GradCheckOptions): GradCheckResult 
   return { ok, maxRelError, maxAbsError, value, eps, tolerance, floor, worst, entries, summary };
 }
 
+/** A float32 tensor the caller owns (a copy, so disposing it never touches the input). */
+function asFloat(x: TensorInput): tf.Tensor {
+  return tf.tidy(() => tf.cast(toTensor(x), 'float32').clone());
+}
+
 function argsProblem(f: (...xs: tf.Tensor[]) => tf.Scalar, inputs: readonly TensorInput[]): Problem & { dispose(): void } {
-  const xs = inputs.map((x) => tf.cast(toTensor(x), 'float32'));
+  const xs = inputs.map(asFloat);
   return {
     names: xs.map((_, i) => String(i)),
     shapes: xs.map((x) => x.shape),
@@ -302,15 +307,31 @@ export function gradGradCheckArgs(
   options: GradGradCheckOptions = {},
 ): GradCheckResult {
   const seed = options.seed ?? 0;
-  const shapes = xs.map((x) => toTensor(x).shape);
+  const shapes = xs.map((x) => {
+    const t = toTensor(x);
+    if (t !== x) t.dispose();
+    return t.shape;
+  });
   const given = options.v === undefined ? undefined : xs.length === 1 && !Array.isArray(options.v) ? [options.v as TensorInput] : (options.v as readonly TensorInput[]);
   if (given && given.length !== xs.length) throw invalidArgument('v', `one tensor per argument (${xs.length})`, `${given.length} tensors`);
-  const vs = shapes.map((shape, i) =>
-    given ? tf.cast(toTensor(given[i] as TensorInput), 'float32') : tf.randomNormal(shape, 0, 1, 'float32', seed + 7919 * (i + 1)),
-  );
-  vs.forEach((v, i) => {
-    if (!tf.util.arraysEqual(v.shape, shapes[i] as number[])) throw invalidArgument(`v[${i}].shape`, `[${(shapes[i] as number[]).join(', ')}]`, v.shape);
+  const vs = shapes.map((shape, i) => {
+    if (!given) return tf.randomNormal(shape, 0, 1, 'float32', seed + 7919 * (i + 1));
+    const raw = given[i] as TensorInput;
+    const v = asFloat(raw);
+    // A flat array (not a tensor) of the right size is taken in the argument's shape.
+    if (!(raw instanceof tf.Tensor) && v.size === tf.util.sizeFromShape(shape) && !tf.util.arraysEqual(v.shape, shape)) {
+      const r = tf.reshape(v, shape);
+      v.dispose();
+      return r;
+    }
+    return v;
   });
+  const bad = vs.findIndex((v, i) => !tf.util.arraysEqual(v.shape, shapes[i] as number[]));
+  if (bad >= 0) {
+    const err = invalidArgument(`v[${bad}].shape`, `[${(shapes[bad] as number[]).join(', ')}]`, (vs[bad] as tf.Tensor).shape);
+    tf.dispose(vs);
+    throw err;
+  }
   try {
     const h = (...args: tf.Tensor[]): tf.Scalar =>
       tf.tidy(() => {
