@@ -260,8 +260,9 @@ export class EnergyTransformerBlock implements EngramModel {
 
 /** Frees prepared weights (the log-mask inside is a kept copy). */
 export function disposeFused(f: FusedWeights): void {
-  f.w.dispose();
-  f.wt.dispose();
+  f.wkT.dispose();
+  f.wqT.dispose();
+  f.xiT.dispose();
   f.logMask?.dispose();
 }
 

@@ -4,11 +4,11 @@
  *
  * - {@link etEnergyReference}: the energy written plainly, per term; autodiff of it
  *   is the reference gradient (and the path for second-order checks).
- * - {@link etForward}: one fused pass that returns dE/dg in closed form (and the
- *   energy on the way), using two large matMuls per step: g [BN, D] times the
- *   fused weights [D, 2HY + M], and the fused upstream gradients [BN, 2HY + M] times
- *   their pre-transposed copy [2HY + M, D] (wasm matMul with a transposed operand is
- *   about 10x slower, so both layouts are materialised once per run).
+ * - {@link etForward}: one pass that returns dE/dg in closed form (and the energy
+ *   on the way): g [BN, D] times W^K, W^Q, xi, then the upstream gradients times
+ *   the pre-transposed weights (wasm matMul with a transposed operand is about 10x
+ *   slower, so both layouts are materialised once per run, and the backward pass
+ *   of training uses materialised transposes too).
  *
  * Attention (per head h, keys B, queries C, S_hCB = beta K_hB . Q_hC):
  *   E_ATT = -(1/beta) sum_h sum_C log sum_{B allowed} exp(S_hCB),
@@ -18,7 +18,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { EtBlockConfig } from './config.js';
-import { logSumExpLast } from './internal/ops.js';
+import { fastMatMul, logSumExpLast } from './internal/ops.js';
 
 /** Additive log-mask: 0 where attention is allowed, a large negative number elsewhere. */
 export const MASKED_LOGIT = -1e9;
@@ -39,20 +39,38 @@ export interface EtEnergyTerms {
   hopfield: tf.Tensor1D;
 }
 
-/** Weights and mask laid out for the fused closed-form pass (see {@link prepareFused}). */
+/**
+ * Weights laid out for the closed-form pass (see {@link prepareFused}): the three
+ * matrices (not owned) and their materialised transposes (owned), plus the mask.
+ */
 export interface FusedWeights {
-  /** [D, 2HY + M] = [W^K | W^Q | xi]. */
-  w: tf.Tensor2D;
-  /** Its transpose [2HY + M, D], materialised (not a transposed matMul). */
-  wt: tf.Tensor2D;
+  /** W^K [D, HY], W^Q [D, HY], xi [D, M]: references to the block's variables. */
+  wk: tf.Tensor2D;
+  wq: tf.Tensor2D;
+  xi: tf.Tensor2D;
+  /** Their transposes [HY, D], [HY, D], [M, D], materialised (no transposed matMul). */
+  wkT: tf.Tensor2D;
+  wqT: tf.Tensor2D;
+  xiT: tf.Tensor2D;
   /** Additive attention mask broadcastable to [B, H, N, N], or null when every pair is allowed. */
   logMask: tf.Tensor | null;
 }
 
-/** Builds the fused weight layouts (new tensors the caller owns; differentiable w.r.t. the weights). */
+/**
+ * Builds the transposed weight layouts (new tensors the caller owns, released by
+ * disposeFused; differentiable w.r.t. the weights, so training recomputes them
+ * once per unrolled descent rather than once per step).
+ */
 export function prepareFused(weights: EtEnergyWeights, logMask: tf.Tensor | null): FusedWeights {
-  const w = tf.concat([weights.wk, weights.wq, weights.xi], 1) as tf.Tensor2D;
-  return { w, wt: tf.transpose(w) as tf.Tensor2D, logMask: logMask ? logMask.clone() : null };
+  return {
+    wk: weights.wk as tf.Tensor2D,
+    wq: weights.wq as tf.Tensor2D,
+    xi: weights.xi as tf.Tensor2D,
+    wkT: tf.transpose(weights.wk) as tf.Tensor2D,
+    wqT: tf.transpose(weights.wq) as tf.Tensor2D,
+    xiT: tf.transpose(weights.xi) as tf.Tensor2D,
+    logMask: logMask ? logMask.clone() : null,
+  };
 }
 
 /** [B*N, H*Y] -> [B*H, N, Y]. */
@@ -117,11 +135,13 @@ export function etForward(g: tf.Tensor, fused: FusedWeights, cfg: EtBlockConfig,
     const [B, N, D] = g.shape as [number, number, number];
     const H = cfg.heads;
     const Y = cfg.headDim;
-    const HY = H * Y;
-    const M = cfg.memories;
     const beta = cfg.attentionBeta;
-    const z = tf.matMul(tf.reshape(g, [B * N, D]), fused.w); // [BN, 2HY + M]
-    const [kf, qf, h] = tf.split(z, [HY, HY, M], 1) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+    // Separate products rather than one fused [D, 2HY + M] product: splitting its
+    // columns (and concatenating the gradients back) costs more than the matMul on wasm.
+    const flat = tf.reshape(g, [B * N, D]) as tf.Tensor2D;
+    const kf = fastMatMul(flat, fused.wk);
+    const qf = fastMatMul(flat, fused.wq);
+    const h = fastMatMul(flat, fused.xi); // [BN, M]
     const K = toHeads(kf, B, N, H, Y);
     const Q = toHeads(qf, B, N, H, Y);
     let logits: tf.Tensor = tf.mul(tf.matMul(Q, K, false, true), beta); // [BH, C, B']
@@ -143,8 +163,10 @@ export function etForward(g: tf.Tensor, fused: FusedWeights, cfg: EtBlockConfig,
       dH = tf.neg(tf.exp(tf.sub(s, l2)));
       if (withEnergy) hopE = tf.mul(-1 / bh, perSample(l2, B)) as tf.Tensor1D;
     }
-    const up = tf.concat([fromHeads(dK, B, N, H, Y), fromHeads(dQ, B, N, H, Y), dH], 1);
-    const dEdg = tf.reshape(tf.matMul(up, fused.wt), [B, N, D]) as tf.Tensor3D;
+    const dEdg = tf.reshape(
+      tf.addN([fastMatMul(fromHeads(dK, B, N, H, Y), fused.wkT), fastMatMul(fromHeads(dQ, B, N, H, Y), fused.wqT), fastMatMul(dH as tf.Tensor2D, fused.xiT)]),
+      [B, N, D],
+    ) as tf.Tensor3D;
     if (!withEnergy) return { dEdg };
     const attention = tf.mul(-1 / beta, perSample(lse, B)) as tf.Tensor1D;
     return { dEdg, energy: { attention, hopfield: hopE! } };
