@@ -1,1 +1,1 @@
-export {};
+export { streamEnergy, type StreamEnergyOptions } from './stream-energy.js';
