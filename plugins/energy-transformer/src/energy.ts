@@ -146,8 +146,9 @@ export function etForward(g: tf.Tensor, fused: FusedWeights, cfg: EtBlockConfig,
     const Q = toHeads(qf, B, N, H, Y);
     let logits: tf.Tensor = tf.mul(tf.matMul(Q, K, false, true), beta); // [BH, C, B']
     if (fused.logMask) logits = tf.reshape(tf.add(tf.reshape(logits, [B, H, N, N]), fused.logMask), [B * H, N, N]);
-    const lse = logSumExpLast(logits); // [BH, N, 1]
-    const P = tf.exp(tf.sub(logits, lse)) as tf.Tensor3D;
+    // tf.softmax has a cheap native gradient; the log-sum-exp (whose max would
+    // back-propagate through slow Equal masks) is only computed for the energy.
+    const P = tf.softmax(logits) as tf.Tensor3D;
     const dQ = tf.neg(tf.matMul(P, K)); // [BH, C, Y]
     const dK = tf.neg(tf.matMul(P, Q, true, false)); // [BH, B', Y]
     let dH: tf.Tensor;
@@ -159,16 +160,15 @@ export function etForward(g: tf.Tensor, fused: FusedWeights, cfg: EtBlockConfig,
     } else {
       const bh = cfg.hopfieldBeta;
       const s = tf.mul(h, bh);
-      const l2 = logSumExpLast(s);
-      dH = tf.neg(tf.exp(tf.sub(s, l2)));
-      if (withEnergy) hopE = tf.mul(-1 / bh, perSample(l2, B)) as tf.Tensor1D;
+      dH = tf.neg(tf.softmax(s));
+      if (withEnergy) hopE = tf.mul(-1 / bh, perSample(logSumExpLast(s), B)) as tf.Tensor1D;
     }
     const dEdg = tf.reshape(
       tf.addN([fastMatMul(fromHeads(dK, B, N, H, Y), fused.wkT), fastMatMul(fromHeads(dQ, B, N, H, Y), fused.wqT), fastMatMul(dH as tf.Tensor2D, fused.xiT)]),
       [B, N, D],
     ) as tf.Tensor3D;
     if (!withEnergy) return { dEdg };
-    const attention = tf.mul(-1 / beta, perSample(lse, B)) as tf.Tensor1D;
+    const attention = tf.mul(-1 / beta, perSample(logSumExpLast(logits), B)) as tf.Tensor1D;
     return { dEdg, energy: { attention, hopfield: hopE! } };
   });
 }

@@ -8,7 +8,16 @@
  */
 import { definePlugin, type JsonObject } from '@engram/core';
 import { EnergyTransformerBlock } from './block.js';
+export { type PatchGeometry, patchGeometry, patchify, unpatchify, randomPatchMasks } from './image/patches.js';
+export { type PatchCodecVariables, PatchCodec, maskedPatchMse } from './image/codec.js';
+export { type MaskedPatchModel, type ImageEtOptions, type ImageCompletionStep, ImageEnergyTransformer } from './image/image-model.js';
+export { type TransformerBaselineOptions, TransformerEncoderBaseline, matchedMlpHidden, meanTrainingPatch } from './image/transformer-baseline.js';
+export { type ImageExperimentOptions, type ImageExperimentResult, runImageExperiment } from './image/experiment.js';
+export { ET_TRAIN_USAGE, etTrainCommand } from './commands/et-train.js';
+export { type EtBenchOptions, type EtBenchWorkload, etInferenceWorkload, etTrainStepWorkload } from './bench.js';
 import { etLayerNormLagrangian } from './layernorm.js';
+import { ImageEnergyTransformer } from './image/image-model.js';
+import { ET_TRAIN_USAGE, etTrainCommand } from './commands/et-train.js';
 
 export { type EtBlockOptions, type EtBlockConfig, type HopfieldKind, type GradientMode, resolveBlockConfig } from './config.js';
 export { etLayerNorm, etLayerNormEnergy, etLayerNormLagrangian, etLayerNormLagrangianValue } from './layernorm.js';
@@ -40,6 +49,11 @@ const plugin = definePlugin({
   description: 'Energy Transformer (Hoover et al. 2023): energy attention + Hopfield block, image completion and graph anomaly detection',
   register(ctx) {
     ctx.model('block', (config: JsonObject) => new EnergyTransformerBlock(config), 'One Energy Transformer block on tokens [B, N, D]');
+    ctx.model('image', (config: JsonObject) => new ImageEnergyTransformer(config), 'Image ET: patches, CLS/MASK tokens, position embedding, ET block, decoder');
+    ctx.command('et-train', (args, io, engram) => etTrainCommand(args, io, engram), {
+      description: 'Train the image ET on Fashion-MNIST masked-patch completion against two baselines',
+      usage: ET_TRAIN_USAGE,
+    });
     ctx.lagrangian('layernorm', (params: JsonObject) => etLayerNormLagrangian(params as { gamma?: number; delta?: number; eps?: number }), 'ET LayerNorm Lagrangian (scalar gamma, shift delta)');
   },
 });
