@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Observable } from 'rxjs';
 import { errors, explicitRule, type DynamicsStep, type DynamicsSystem, type EngramModel, type JsonObject, type TensorInput } from '@engram/core';
-import { checkAlive, checkOneOf, checkPositiveInt, toHostMatrix, toMatrix } from './internal/validate.js';
+import { checkAlive, checkNonNegativeInt, checkOneOf, checkPositiveInt, toHostMatrix, toMatrix } from './internal/validate.js';
 import { learnWeights, type ClassicalRule } from './internal/learning-rules.js';
 import { sweepOrder } from './internal/seeded-order.js';
 import { binarize, finalState } from './internal/run-helpers.js';
@@ -22,6 +22,8 @@ export interface ClassicalHopfieldConfig {
   size: number;
   /** Storage rule used by `store` (default 'hebbian'). */
   rule?: ClassicalRule;
+  /** Number of patterns the weights hold (bookkeeping, restored by deserialization; default 0). */
+  patternCount?: number;
 }
 
 /** How neurons update: one at a time in a seeded random order, or all at once. */
@@ -62,6 +64,7 @@ export class ClassicalHopfield implements EngramModel {
   constructor(config: ClassicalHopfieldConfig) {
     this.size = checkPositiveInt('size', config?.size);
     this.rule = checkOneOf('rule', config.rule ?? 'hebbian', ['hebbian', 'pseudo-inverse'] as const);
+    this.stored = checkNonNegativeInt('patternCount', config.patternCount ?? 0);
     this.hostW = new Float32Array(this.size * this.size);
     this.hostB = new Float32Array(this.size);
     this.w = tf.zeros([this.size, this.size]);
