@@ -16,6 +16,8 @@ export {
   type CompletionTask,
   type CompletionTaskOptions,
   type CompletionScores,
+  type DemoMemory,
+  DEMO_MEMORIES,
   buildCompletionTask,
 } from './demo/completion-task.js';
 export { type CompletionReportInput, type CompletionReportFiles, writeCompletionReport } from './demo/report.js';

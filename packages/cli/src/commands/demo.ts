@@ -8,13 +8,14 @@ import { resolve } from 'node:path';
 import { lastValueFrom, tap } from 'rxjs';
 import { initBackend, type BackendName, type DynamicsStep } from '@engram/core';
 import { choiceOpt, numberOpt, parseCommandArgs, stringOpt } from '../args.js';
-import { buildCompletionTask, type CompletionScores } from '../demo/completion-task.js';
+import { buildCompletionTask, DEMO_MEMORIES, type CompletionScores, type DemoMemory } from '../demo/completion-task.js';
 import { writeCompletionReport, type CompletionReportFiles } from '../demo/report.js';
 import type { CliIO } from '../io.js';
 import type { CliCommand } from './types.js';
+import type { Engram } from '@engram/core';
 
 /** Models the demo can run. */
-export const DEMO_MODELS = ['core'] as const;
+export const DEMO_MODELS = DEMO_MEMORIES;
 
 const USAGE = `Usage: engram demo [options]
 
@@ -24,11 +25,12 @@ the energy of each step, prints accuracy and pixel error, and writes an HTML
 report with pictures (report.html, completion.png, steps.png, energy.svg).
 
 Options:
-  --model ID       memory to use: ${DEMO_MODELS.join(' | ')} (default core: a modern Hopfield
-                   network built from core parts)
+  --model ID       memory to use: ${DEMO_MODELS.join(' | ')} (default core: a modern
+                   Hopfield network built from core parts; the others come from @engram/hopfield)
   --images K       images stored and queried (default 64)
   --steps N        maximum number of descent steps (default 100; stops earlier on convergence)
-  --beta B         inverse temperature of the memory (default 0.2)
+  --beta B         inverse temperature of the memory (default 0.2; drdam 0.05)
+  --features Y     hopfield/drdam: random projections (default 4096)
   --out DIR        output folder (default ./engram-out)
   --backend NAME   wasm | cpu (default wasm, or $ENGRAM_BACKEND)
   --source S       auto | full | subset: Fashion-MNIST source (default auto: the full set
@@ -39,7 +41,9 @@ Options:
 
 /** Options of {@link runDemo}. */
 export interface DemoOptions {
-  model?: (typeof DEMO_MODELS)[number];
+  model?: DemoMemory;
+  /** DrDAM random features. */
+  features?: number;
   images?: number;
   steps?: number;
   beta?: number;
@@ -73,24 +77,28 @@ export function formatStep(s: DynamicsStep): string {
 }
 
 /** Runs the demo, writing lines to `io` and files to `outDir`. */
-export async function runDemo(options: DemoOptions, io: CliIO): Promise<DemoResult> {
+export async function runDemo(options: DemoOptions, io: CliIO, engram?: Engram): Promise<DemoResult> {
   const backend = await initBackend(options.backend ? { backend: options.backend } : {});
   const t0 = Date.now();
-  const task = buildCompletionTask({
-    ...(options.images !== undefined ? { images: options.images } : {}),
-    ...(options.beta !== undefined ? { beta: options.beta } : {}),
-    source: options.source ?? 'auto',
-  });
+  const task = await buildCompletionTask(
+    {
+      memory: options.model ?? 'core',
+      ...(options.images !== undefined ? { images: options.images } : {}),
+      ...(options.beta !== undefined ? { beta: options.beta } : {}),
+      ...(options.features !== undefined ? { features: options.features } : {}),
+      source: options.source ?? 'auto',
+    },
+    engram,
+  );
   try {
     const K = task.count;
-    const size = task.width * task.height;
     const shown = Math.min(8, K);
-    io.stdout(`engram demo: image completion with a modern Hopfield memory built from core parts\n`);
+    io.stdout(`engram demo: image completion with an associative memory (${task.memory})\n`);
     io.stdout(`backend: ${backend}\n`);
     io.stdout(
       `data: Fashion-MNIST (${task.source === 'full' ? 'full set' : 'committed subset'}), ${K} images stored; each query hides its bottom half\n`,
     );
-    io.stdout(`model: EnergyModel, layer v [${size}+1 bias unit] identity Lagrangian, synapse core/memory lse beta=${task.beta}\n`);
+    io.stdout(`model: ${task.description}\n`);
     const maxSteps = options.steps ?? 100;
     const energies: number[] = [];
     const frames: Float32Array[] = [];
@@ -99,24 +107,23 @@ export async function runDemo(options: DemoOptions, io: CliIO): Promise<DemoResu
     let last: DynamicsStep | undefined;
     const snapshotEvery = Math.max(1, Math.ceil(maxSteps / 10));
     await lastValueFrom(
-      task.model
-        .run(
-          task.runOptions({
-            maxSteps,
-            snapshot: ['v'],
-            snapshotEvery,
-            onFinal: (state) => {
-              final = state['v']!.dataSync() as Float32Array;
-              for (const t of Object.values(state)) t.dispose();
-            },
-          }),
-        )
+      task
+        .run({
+          maxSteps,
+          snapshot: [task.layer],
+          snapshotEvery,
+          onFinal: (state) => {
+            final = state[task.layer]!.dataSync() as Float32Array;
+            for (const t of Object.values(state)) t.dispose();
+          },
+        })
         .pipe(
           tap((s) => {
             energies.push(s.energy ?? NaN);
             last = s;
-            if (s.states?.['v']) {
-              frames.push(task.toPixels(s.states['v'].data.subarray(0, shown * (size + 1)), shown));
+            const snap = s.states?.[task.layer];
+            if (snap) {
+              frames.push(task.toPixels(snap.data.subarray(0, shown * task.stride), shown));
               frameSteps.push(s.step);
             }
             if (options.stream !== false) io.stdout(formatStep(s));
@@ -133,7 +140,7 @@ export async function runDemo(options: DemoOptions, io: CliIO): Promise<DemoResu
       ['backend', backend],
       ['data', `Fashion-MNIST ${task.source === 'full' ? 'full set' : 'committed subset'}, test split`],
       ['images stored / queried', String(K)],
-      ['beta', String(task.beta)],
+      ['memory', task.description],
       ['steps', `${steps}${last.converged ? ' (converged: max|dx| < 1e-4)' : ' (step limit)'}`],
       ['retrieval accuracy', `${hits}/${K} = ${(scores.accuracy * 100).toFixed(1)}%`],
       ['pixel MSE, hidden half (completed)', scores.mse.toFixed(4)],
@@ -144,7 +151,7 @@ export async function runDemo(options: DemoOptions, io: CliIO): Promise<DemoResu
     const files = writeCompletionReport({
       outDir: options.outDir,
       title: 'engram demo: completing Fashion-MNIST images',
-      description: `A modern Hopfield memory (core EnergyModel, identity Lagrangian, core/memory lse synapse, beta ${task.beta}) stores ${K} images; each query hides its bottom half, which the energy descent fills in while the visible half stays clamped.`,
+      description: `An associative memory (${task.description}) stores ${K} images; each query hides its bottom half, which the dynamics fill in while the visible half stays clamped.`,
       width: task.width,
       height: task.height,
       originals: task.originals,
@@ -171,12 +178,13 @@ export const demoCommand: CliCommand = {
   name: 'demo',
   description: 'the main job: store Fashion-MNIST images, complete occluded ones, write a report',
   usage: USAGE,
-  async run(args, io) {
+  async run(args, io, ctx) {
     const p = parseCommandArgs('demo', args, {
       model: { type: 'string' },
       images: { type: 'string' },
       steps: { type: 'string' },
       beta: { type: 'string' },
+      features: { type: 'string' },
       out: { type: 'string' },
       backend: { type: 'string' },
       source: { type: 'string' },
@@ -187,18 +195,21 @@ export const demoCommand: CliCommand = {
       return 0;
     }
     const model = choiceOpt('demo', p, 'model', DEMO_MODELS, 'core');
+    const engram = model === 'core' ? undefined : await ctx.engram();
     await runDemo(
       {
         model,
         images: numberOpt('demo', p, 'images', 64, { min: 1, max: 2000, integer: true }),
         steps: numberOpt('demo', p, 'steps', 100, { min: 1, max: 100000, integer: true }),
-        beta: numberOpt('demo', p, 'beta', 0.2, { min: 1e-6 }),
+        ...(p.values['beta'] !== undefined ? { beta: numberOpt('demo', p, 'beta', 0.2, { min: 1e-6 }) } : {}),
+        ...(p.values['features'] !== undefined ? { features: numberOpt('demo', p, 'features', 4096, { min: 1, integer: true }) } : {}),
         outDir: resolve(io.cwd, stringOpt(p, 'out', 'engram-out')!),
         ...(p.values['backend'] !== undefined ? { backend: choiceOpt('demo', p, 'backend', ['wasm', 'cpu'] as const, 'wasm') } : {}),
         source: choiceOpt('demo', p, 'source', ['auto', 'full', 'subset'] as const, 'auto'),
         stream: p.values['quiet'] !== true,
       },
       io,
+      engram,
     );
     return 0;
   },

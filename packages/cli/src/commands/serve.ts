@@ -42,15 +42,14 @@ export interface DemoLiveOptions {
 /** The demo memory as a live run (the queries' first 8 states drawn as images). */
 export function demoLiveRun(o: DemoLiveOptions = {}): LiveRunFactory {
   return async (scheduler) => {
-    const task = buildCompletionTask({ images: o.images ?? 16, source: o.source ?? 'auto' });
+    const task = await buildCompletionTask({ images: o.images ?? 16, source: o.source ?? 'auto' });
     const shown = Math.min(8, task.count);
-    const D = task.width * task.height;
     const run: LiveRun = {
       title: `demo memory: ${task.count} Fashion-MNIST images in a modern Hopfield network (core parts), bottom halves hidden`,
-      steps: task.model.run(task.runOptions({ maxSteps: o.steps ?? 300, dt: o.dt ?? 0.05, tolerance: 1e-5, snapshot: ['v'], scheduler })),
+      steps: task.run({ maxSteps: o.steps ?? 300, dt: o.dt ?? 0.05, tolerance: 1e-5, snapshot: [task.layer], scheduler }),
       images: (states) => {
-        const v = states['v'];
-        return v ? { data: task.toPixels(v.data.subarray(0, shown * (D + 1)), shown), count: shown, width: task.width, height: task.height } : null;
+        const v = states[task.layer];
+        return v ? { data: task.toPixels(v.data.subarray(0, shown * task.stride), shown), count: shown, width: task.width, height: task.height } : null;
       },
       dispose: () => task.dispose(),
     };

@@ -13,20 +13,35 @@
  *   not by raw overlap, which otherwise favours the brightest images.
  * With the identity Lagrangian, dx/dt = -x + Xi^T softmax(beta Xi x) on the
  * free pixels; the fixed point is a softmax-weighted mix of stored images.
+ *
+ * The same task runs on the plugin memories 'hopfield/modern' (same patterns,
+ * CCCP updates x <- Xi^T softmax(beta Xi x)) and 'hopfield/drdam' (random-feature
+ * Gaussian-kernel memory: distance-based already, so no bias unit).
  */
 import * as tf from '@tensorflow/tfjs';
-import { EnergyModel, errors, lagrangians, memorySynapse, type RunOptions } from '@engram/core';
+import type { Observable } from 'rxjs';
+import { EnergyModel, errors, lagrangians, memorySynapse, type DynamicsStep, type Engram, type EngramModel, type RunOptions, type TensorInput } from '@engram/core';
 import { loadFashionMnist, occlusionMask, type FashionMnistSource, type OcclusionKind } from '@engram/data';
+
+/** Memories the demo can use: 'core' (built from core parts) or a Hopfield plugin model. */
+export type DemoMemory = 'core' | 'hopfield/modern' | 'hopfield/drdam';
+
+/** The memories in {@link DemoMemory}. */
+export const DEMO_MEMORIES: readonly DemoMemory[] = ['core', 'hopfield/modern', 'hopfield/drdam'];
 
 /** Options of {@link buildCompletionTask}. */
 export interface CompletionTaskOptions {
+  /** Which memory (default 'core'); plugin memories need the `engram` argument. */
+  memory?: DemoMemory;
+  /** DrDAM: number of random projections (default 4096). */
+  features?: number;
   /** Number of stored images K (each is also a query), default 64. */
   images?: number;
   /** Fashion-MNIST source, default 'auto' (full set when installed, else the committed subset). */
   source?: FashionMnistSource;
   /** Which split the images come from, default 'test'. */
   split?: 'train' | 'test';
-  /** Inverse temperature of the memory (default 0.2; larger values lock onto wrong memories early, see the README). */
+  /** Inverse temperature of the memory (default 0.2 for core and modern, 0.05 for drdam; larger values lock onto wrong memories early, see the README). */
   beta?: number;
   /** Hidden region of every query, default 'bottom-half'. */
   occlusion?: OcclusionKind;
@@ -44,9 +59,16 @@ export interface CompletionScores {
 
 /** The demo's model, its input and what is needed to show and score the result. */
 export interface CompletionTask {
-  /** Name of the model's only layer. */
-  readonly layer: 'v';
-  readonly model: EnergyModel;
+  /** Name of the model's state layer in snapshots ('v' for core, 'x' for the Hopfield plugin). */
+  readonly layer: string;
+  /** The memory (an EnergyModel for 'core'). */
+  readonly model: EngramModel;
+  /** Which memory this is. */
+  readonly memory: DemoMemory;
+  /** One line describing the memory. */
+  readonly description: string;
+  /** Entries per state row: D + 1 with the bias unit, else D. */
+  readonly stride: number;
   /** Number of stored images (and queries). */
   readonly count: number;
   readonly width: number;
@@ -62,13 +84,13 @@ export interface CompletionTask {
   readonly occluded: Float32Array;
   /** 1 = visible pixel, [width * height]. */
   readonly visible: Float32Array;
-  /** Initial state [count, D + 1] (centred, hidden pixels at 0, bias unit 1). Owned by the task. */
+  /** Initial state [count, stride] (centred, hidden pixels at 0, bias unit 1). Owned by the task. */
   readonly initial: tf.Tensor2D;
-  /** Clamp mask [1, D + 1]: visible pixels and the bias unit. Owned by the task. */
+  /** Clamp mask [1, stride]: visible pixels (and the bias unit). Owned by the task. */
   readonly clamp: tf.Tensor2D;
-  /** Run options for the completion (caller adds maxSteps, snapshots, ...). */
-  runOptions(extra?: Partial<RunOptions>): RunOptions;
-  /** Pixel images in [0, 1] from layer states (rows of D + 1 entries, centred). */
+  /** Runs the completion (defaults: dt 0.5, 100 steps, tolerance 1e-4; `extra` overrides, e.g. snapshots). */
+  run(extra?: Omit<RunOptions, 'initial' | 'clamp'>): Observable<DynamicsStep>;
+  /** Pixel images in [0, 1] from states (rows of `stride` entries, centred). */
   toPixels(state: Float32Array, rows?: number): Float32Array;
   /** Scores completed images (from {@link CompletionTask.toPixels}). */
   score(completed: Float32Array): CompletionScores;
@@ -76,11 +98,24 @@ export interface CompletionTask {
   dispose(): void;
 }
 
-/** Builds the demo's modern Hopfield memory and its occluded queries. */
-export function buildCompletionTask(options: CompletionTaskOptions = {}): CompletionTask {
+/** A single-state plugin model's run (the Hopfield plugin's `run({ initial, clamp, ...rest })`). */
+interface SingleStateRunnable {
+  run(options: Omit<RunOptions, 'initial' | 'clamp'> & { initial: TensorInput; clamp?: TensorInput }): Observable<DynamicsStep>;
+}
+
+/**
+ * Builds the demo's memory and its occluded queries. 'core' needs nothing else;
+ * the plugin memories are created through `engram` (with @engram/hopfield loaded).
+ */
+export async function buildCompletionTask(options: CompletionTaskOptions = {}, engram?: Engram): Promise<CompletionTask> {
   const K = options.images ?? 64;
   if (!Number.isInteger(K) || K < 1) throw errors.invalidArgument('images', 'a positive integer', K);
-  const beta = options.beta ?? 0.2;
+  const memory = options.memory ?? 'core';
+  if (!DEMO_MEMORIES.includes(memory)) throw errors.invalidArgument('memory', DEMO_MEMORIES.join(' | '), memory);
+  if (memory !== 'core' && !engram) throw errors.invalidArgument('engram', `an Engram with @engram/hopfield loaded (for '${memory}')`, 'none');
+  const beta = options.beta ?? (memory === 'hopfield/drdam' ? 0.05 : 0.2);
+  const bias = memory !== 'hopfield/drdam';
+  const stride = bias ? 785 : 784;
   const set = loadFashionMnist({ split: options.split ?? 'test', source: options.source ?? 'auto', limit: K });
   if (set.count < K) throw errors.invalidArgument('images', `at most ${set.count} (images in the ${set.source} ${set.split} set)`, K);
   const [height, width] = set.imageShape;
@@ -90,35 +125,72 @@ export function buildCompletionTask(options: CompletionTaskOptions = {}): Comple
   // Mean image and the centred, bias-augmented patterns (host side: small).
   const mean = new Float32Array(D);
   for (let i = 0; i < K; i++) for (let j = 0; j < D; j++) mean[j]! += set.images[i * D + j]! / K;
-  const patterns = new Float32Array(K * (D + 1));
-  const init = new Float32Array(K * (D + 1));
+  if (stride !== (bias ? D + 1 : D)) throw errors.shapeMismatch('Fashion-MNIST image', [28, 28], [height, width]);
+  const patterns = new Float32Array(K * stride);
+  const init = new Float32Array(K * stride);
   const occluded = new Float32Array(K * D);
   for (let i = 0; i < K; i++) {
     let sq = 0;
     for (let j = 0; j < D; j++) {
       const c = set.images[i * D + j]! - mean[j]!;
-      patterns[i * (D + 1) + j] = c;
+      patterns[i * stride + j] = c;
       sq += c * c;
-      init[i * (D + 1) + j] = visible[j]! ? c : 0;
+      init[i * stride + j] = visible[j]! ? c : 0;
       occluded[i * D + j] = visible[j]! ? set.images[i * D + j]! : 0;
     }
-    patterns[i * (D + 1) + D] = -sq / 2;
-    init[i * (D + 1) + D] = 1;
+    if (bias) {
+      patterns[i * stride + D] = -sq / 2;
+      init[i * stride + D] = 1;
+    }
   }
-  const clampMask = new Float32Array(D + 1);
+  const clampMask = new Float32Array(stride);
   clampMask.set(visible);
-  clampMask[D] = 1;
+  if (bias) clampMask[D] = 1;
+  const initial = tf.tensor2d(init, [K, stride]);
+  const clamp = tf.tensor2d(clampMask, [1, stride]);
+  const defaults = { dt: 0.5, maxSteps: 100, tolerance: 1e-4 };
 
-  const model = new EnergyModel()
-    .addLayer('v', { shape: [D + 1], lagrangian: lagrangians.identity() })
-    .addSynapse('memory', memorySynapse({ memories: K, features: D + 1, separation: 'lse', beta, patterns }), ['v']);
-  const initial = tf.tensor2d(init, [K, D + 1]);
-  const clamp = tf.tensor2d(clampMask, [1, D + 1]);
+  let model: EngramModel;
+  let layer: string;
+  let description: string;
+  let run: CompletionTask['run'];
+  if (memory === 'core') {
+    const graph = new EnergyModel()
+      .addLayer('v', { shape: [stride], lagrangian: lagrangians.identity() })
+      .addSynapse('memory', memorySynapse({ memories: K, features: stride, separation: 'lse', beta, patterns }), ['v']);
+    model = graph;
+    layer = 'v';
+    description = `core parts: EnergyModel, layer v [${D}+1 bias unit] identity Lagrangian, synapse core/memory lse beta=${beta}`;
+    run = (extra = {}) => graph.run({ ...defaults, ...extra, initial: { v: initial }, clamp: { v: clamp } });
+  } else {
+    const created = memory === 'hopfield/modern'
+      ? await engram!.createModel(memory, { dim: stride, beta })
+      : await engram!.createModel(memory, { dim: stride, beta, features: options.features ?? 4096, seed: 0 });
+    const store = (created as unknown as { store?: (p: TensorInput) => unknown }).store;
+    if (typeof store !== 'function' || typeof (created as unknown as SingleStateRunnable).run !== 'function') {
+      created.dispose();
+      throw errors.invalidArgument(`model '${memory}'`, 'a memory with store(patterns) and run(options)', 'another API');
+    }
+    const xi = tf.tensor2d(patterns, [K, stride]);
+    try {
+      store.call(created, xi);
+    } finally {
+      if (!xi.isDisposed) xi.dispose();
+    }
+    model = created;
+    layer = 'x';
+    description =
+      memory === 'hopfield/modern'
+        ? `hopfield/modern plugin model: ${K} patterns [${D}+1 bias unit], beta=${beta}, CCCP updates`
+        : `hopfield/drdam plugin model: ${options.features ?? 4096} random features, Gaussian kernel beta=${beta}, gradient descent`;
+    const runner = created as unknown as SingleStateRunnable;
+    run = (extra = {}) => runner.run({ ...defaults, ...extra, initial, clamp });
+  }
 
-  const toPixels = (state: Float32Array, rows = state.length / (D + 1)): Float32Array => {
+  const toPixels = (state: Float32Array, rows = state.length / stride): Float32Array => {
     const out = new Float32Array(rows * D);
     for (let i = 0; i < rows; i++) {
-      for (let j = 0; j < D; j++) out[i * D + j] = Math.min(1, Math.max(0, state[i * (D + 1) + j]! + mean[j]!));
+      for (let j = 0; j < D; j++) out[i * D + j] = Math.min(1, Math.max(0, state[i * stride + j]! + mean[j]!));
     }
     return out;
   };
@@ -139,8 +211,11 @@ export function buildCompletionTask(options: CompletionTaskOptions = {}): Comple
   };
 
   return {
-    layer: 'v',
+    layer,
     model,
+    memory,
+    description,
+    stride,
     count: K,
     width,
     height,
@@ -152,7 +227,7 @@ export function buildCompletionTask(options: CompletionTaskOptions = {}): Comple
     visible,
     initial,
     clamp,
-    runOptions: (extra = {}) => ({ dt: 0.5, maxSteps: 60, tolerance: 1e-4, ...extra, initial: { v: initial }, clamp: { v: clamp } }),
+    run,
     toPixels,
     score(completed) {
       let hits = 0;
