@@ -22,7 +22,7 @@ import { numIn, posInt, posNum } from './internal/validate.js';
 export interface ScoreSpectrumOptions {
   /** Noise level (default 0.05). */
   sigma?: number;
-  /** Number of perturbed points (default 256; use at least a few times dim). */
+  /** Number of perturbed points (default 1024). Use at least ~16 x dim: with m samples the unit eigenvalues of normal directions spread down to (1 - sqrt(dim/m))^2, which must stay above the threshold. */
   samples?: number;
   /** Eigenvalues of sigma^2 Cov(score) below this count as tangent (default 0.5). */
   threshold?: number;
@@ -46,7 +46,7 @@ export function scoreSpectrum(denoiser: Denoiser, point: ArrayLike<number>, opti
   const d = denoiser.dim;
   if (point.length !== d) throw errors.shapeMismatch('point', [d], [point.length]);
   const sigma = posNum('sigma', options.sigma ?? 0.05);
-  const m = posInt('samples', options.samples ?? 256);
+  const m = posInt('samples', options.samples ?? 1024);
   if (m < 2) throw errors.invalidArgument('samples', 'at least 2', m);
   const threshold = numIn('threshold', options.threshold ?? 0.5, 0, Infinity);
   const scores = tf.tidy(() => {

@@ -34,7 +34,7 @@ export interface ManifoldSweepOptions {
   sigma?: number;
   /** Points (generated samples) per N at which the spectrum is measured (default 8). */
   points?: number;
-  /** Perturbations per spectrum (default 256). */
+  /** Perturbations per spectrum (default 1024). */
   perturbations?: number;
   seed?: number;
   log?: (line: string) => void;
@@ -84,7 +84,7 @@ export async function manifoldSweep(options: ManifoldSweepOptions = {}): Promise
   const steps = posInt('steps', options.steps ?? 2000);
   const sigma = posNum('sigma', options.sigma ?? 0.05);
   const nPoints = posInt('points', options.points ?? 8);
-  const perturbations = posInt('perturbations', options.perturbations ?? 256);
+  const perturbations = posInt('perturbations', options.perturbations ?? 1024);
   const seed = options.seed ?? 0;
   const log = options.log ?? (() => undefined);
   const dim = 32;
