@@ -14,10 +14,10 @@ import { denseNet } from './sequence-network.js';
 
 /** Usage text of the command. */
 export const CAPACITY_USAGE = `engram capacity [--ns 10,20,...,100] [--degrees 1,2,3] [--sequences 100] [--trials 1]
-                [--start-factor 2] [--seed 0] [--out DIR]
+                [--start-factor 2] [--seed 0] [--max-theory P] [--out DIR]
 Measures the sequence capacity of the polynomial DenseNet (d = 1: SeqNet) with the protocol of
 Chaudhry et al. (2023): start at start-factor x theory, lower P by 1% until all sequences are
-recalled without error. Writes DIR/capacity.json, DIR/capacity.svg, DIR/overlaps.svg
+recalled without error. --max-theory skips points whose theory exceeds P (large P costs ~P^2 N S). Writes DIR/capacity.json, DIR/capacity.svg, DIR/overlaps.svg
 (default DIR: ./engram-out/capacity/).`;
 
 /** Options of {@link runCapacityExperiment}. */
@@ -29,6 +29,8 @@ export interface CapacityExperimentOptions {
   startFactor: number;
   seed: number;
   outDir: string;
+  /** Skip (d, N) points whose theoretical capacity exceeds this (they cost ~P^2 N S each); default none. */
+  maxTheory?: number;
   log?: (line: string) => void;
 }
 
@@ -48,9 +50,26 @@ export interface CapacityPoint {
 export async function runCapacityExperiment(o: CapacityExperimentOptions): Promise<CapacityPoint[]> {
   const log = o.log ?? (() => {});
   const points: CapacityPoint[] = [];
+  const skipped: Array<{ degree: number; neurons: number; theory: number }> = [];
+  const header = {
+    experiment: 'DenseNet sequence capacity (Chaudhry et al. 2023 protocol)',
+    sequences: o.sequences,
+    trials: o.trials,
+    startFactor: o.startFactor,
+    seed: o.seed,
+    maxTheory: o.maxTheory ?? null,
+    theory: 'P_S = N^d / (2 (d+1) (2d-1)!! ln N)',
+  };
+  // Written after every point, so a long run that is stopped keeps what it measured.
+  const save = (): void => writeText(resolve(o.outDir, 'capacity.json'), JSON.stringify({ ...header, points, skipped }, null, 2) + '\n');
   let seed = o.seed;
   for (const d of o.degrees) {
     for (const n of o.ns) {
+      if (o.maxTheory !== undefined && theorySequenceCapacity(n, d) > o.maxTheory) {
+        skipped.push({ degree: d, neurons: n, theory: theorySequenceCapacity(n, d) });
+        log(`d=${d} N=${n}: skipped (theory ${theorySequenceCapacity(n, d).toFixed(0)} > --max-theory ${o.maxTheory})`);
+        continue;
+      }
       const measured: number[] = [];
       const t0 = Date.now();
       for (let trial = 0; trial < o.trials; trial++) {
@@ -62,25 +81,19 @@ export async function runCapacityExperiment(o: CapacityExperimentOptions): Promi
       const point = { degree: d, neurons: n, theory: theorySequenceCapacity(n, d), measured, mean, elapsedMs: Date.now() - t0 };
       points.push(point);
       log(`d=${d} N=${n}: measured ${measured.join(', ')} (mean ${mean.toFixed(1)}), theory ${point.theory.toFixed(1)}, ${(point.elapsedMs / 1000).toFixed(1)} s`);
+      save();
     }
   }
-  const json = {
-    experiment: 'DenseNet sequence capacity (Chaudhry et al. 2023 protocol)',
-    sequences: o.sequences,
-    trials: o.trials,
-    startFactor: o.startFactor,
-    seed: o.seed,
-    theory: 'P_S = N^d / (2 (d+1) (2d-1)!! ln N)',
-    points,
-  };
-  writeText(resolve(o.outDir, 'capacity.json'), JSON.stringify(json, null, 2) + '\n');
+  save();
   const nMin = Math.min(...o.ns);
   const nMax = Math.max(...o.ns);
   const grid = Array.from({ length: 50 }, (_, i) => nMin + ((nMax - nMin) * i) / 49);
-  const series = o.degrees.flatMap((d) => [
-    { name: `measured d=${d}`, x: o.ns, y: o.ns.map((n) => Math.max(points.find((p) => p.degree === d && p.neurons === n)!.mean, 1)), markers: true },
-    { name: `theory d=${d}`, x: grid, y: grid.map((n) => Math.max(theorySequenceCapacity(n, d), 0.1)), dashed: true },
-  ]);
+  const series = o.degrees.flatMap((d) => {
+    const mine = points.filter((p) => p.degree === d);
+    const theory = { name: `theory d=${d}`, x: grid, y: grid.map((n) => Math.max(theorySequenceCapacity(n, d), 0.1)), dashed: true };
+    if (mine.length === 0) return [theory];
+    return [{ name: `measured d=${d}`, x: mine.map((p) => p.neurons), y: mine.map((p) => Math.max(p.mean, 1)), markers: true }, theory];
+  });
   writeText(
     resolve(o.outDir, 'capacity.svg'),
     linePlotSvg({
@@ -145,6 +158,7 @@ export async function runCapacityCommand(args: readonly string[], io: CommandIO)
         trials: { type: 'string' },
         'start-factor': { type: 'string' },
         seed: { type: 'string' },
+        'max-theory': { type: 'string' },
         out: { type: 'string' },
         help: { type: 'boolean' },
       },
@@ -162,6 +176,7 @@ export async function runCapacityCommand(args: readonly string[], io: CommandIO)
       startFactor: intArg('start-factor', values['start-factor'], 2, 1),
       seed: intArg('seed', values.seed, 0, 0),
       outDir: resolve(io.cwd, values.out ?? 'engram-out/capacity'),
+      ...(values['max-theory'] !== undefined ? { maxTheory: intArg('max-theory', values['max-theory'], 0, 1) } : {}),
       log: (line) => io.stdout(line + '\n'),
     };
     if (o.ns.some((n) => n < 3)) throw new Error('--ns values must be >= 3');

@@ -43,4 +43,6 @@ export {
 } from './capacity-command.js';
 export { invertMatrix, symmetricEigen, symmetricPinv, matMul64, type SquareMatrix, type SymmetricEigen } from './linalg.js';
 
+export { benchSequenceTransition, type SequenceTransitionBenchOptions, type SequenceTransitionBenchResult } from './bench.js';
+
 export default sequencePlugin;
