@@ -19,7 +19,7 @@ export const SPLIT_USAGE = `engram split-fmnist [options]
   --test-limit N        at most N test images (default all)
   --hidden N --k K      hidden neurons and active neurons (default 1000, 10)
   --gaba-horizon A      activations per neuron for the GABA switch (default 0.8 x first-task images x epochs)
-  --lr-sgd X --lr-adam X  learning rates (SGD/SGDM default 0.05, Adam 0.001)
+  --lr MODEL=X,...      learning rates per model (defaults: sdmlp 2, relu-sgd/topk 0.05, Adam 0.001)
   --batch-size B        mini-batch size (default 128)
   --out DIR             output folder (default ./engram-out/split-fmnist)`;
 
@@ -69,11 +69,12 @@ export function parseSplitArgs(args: readonly string[], cwd = process.cwd()): { 
       case '--gaba-horizon':
         options.gabaHorizon = num(flag, v);
         break;
-      case '--lr-sgd':
-        options.learningRates = { ...options.learningRates, sgd: num(flag, v), sgdm: num(flag, v) };
-        break;
-      case '--lr-adam':
-        options.learningRates = { ...options.learningRates, adam: num(flag, v) };
+      case '--lr':
+        for (const pair of (v ?? '').split(',')) {
+          const [model, value] = pair.split('=');
+          if (!model || !(model in SPLIT_MODELS)) throw errors.invalidArgument('--lr', `MODEL=rate with MODEL among ${Object.keys(SPLIT_MODELS).join(', ')}`, pair);
+          options.learningRates = { ...options.learningRates, [model]: num('--lr', value) };
+        }
         break;
       case '--batch-size':
         options.batchSize = num(flag, v);
