@@ -86,9 +86,10 @@ function completionTraining(model: EnergyModel, s: TrainSettings, source: string
     rngState ^= rngState << 5;
     return (rngState >>> 0) / 4294967296;
   };
+  const optimizer = tf.train.adam(s.lr);
   return trainStream<{ x: tf.Tensor }>({
     variables: model.variables(),
-    optimizer: tf.train.adam(s.lr),
+    optimizer,
     epochs: s.epochs,
     batchesPerEpoch: perEpoch,
     clipNorm: 10,
@@ -117,6 +118,8 @@ function completionTraining(model: EnergyModel, s: TrainSettings, source: string
   }).pipe(
     tap({
       finalize: () => {
+        // Adam's moment estimates are tensors too.
+        optimizer.dispose();
         mask.dispose();
         hidden.dispose();
       },
