@@ -1,0 +1,162 @@
+/**
+ * The wasm fast path: a wrapper around the wasm backend's 'BatchMatMul' kernel.
+ *
+ * Why: tfjs-backend-wasm 4.22 sends a product to XNNPACK only when neither
+ * operand is transposed AND both have batch size 1; every other product runs a
+ * scalar blocked triple loop (src/cc/batch_mat_mul_impl.cc, slow_batch_matmul).
+ * Measured on this machine (2 cores, loaded; see bench/README.md): 512^3 with a
+ * transposed operand is 10-30x slower than without, 256x784 by (10000x784)^T
+ * runs at ~0.7 GFLOP/s instead of ~5-9. tfjs' own MatMul gradient asks for
+ * transposed products (dA = dY B^T, dB = A^T dY), so every backward pass pays it.
+ *
+ * What: products that can be turned into ONE untransposed 2-D product are
+ * rewritten so, with explicit Transpose kernels (a memory-bound copy, cheap
+ * next to the product):
+ *  - b without batch (rank 2, or all batch dims 1): a's batch folds into rows,
+ *    [batchA*m, k] x [k, n] (the Dense-layer / memory-matrix case);
+ *  - a without batch and b batched: b folds into columns, [m, k] x [k, batchB*n],
+ *    and the result is transposed back to [batchB, m, n].
+ * Products where both operands carry a real batch (attention scores) keep the
+ * stock kernel: XNNPACK per batch measured slower (operator creation and
+ * packing per slice). The gradient is tfjs' own (registered by kernel name), so
+ * semantics, broadcasting rules and error messages are the stock ones; tests
+ * compare against the stock kernel and the cpu backend on random shapes.
+ *
+ * Opt out with `initBackend({ fastPath: false })` or ENGRAM_WASM_FAST_PATH=0.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+type KernelFunc = tf.KernelConfig['kernelFunc'];
+type Backend = tf.KernelBackend & {
+  disposeData(dataId: tf.DataId, force?: boolean): boolean;
+};
+interface Info {
+  dataId: tf.DataId;
+  shape: number[];
+  dtype: tf.DataType;
+}
+
+/** Below this many multiply-adds a product keeps the stock kernel (the copies would not pay). */
+const MIN_MACS = 4096;
+/**
+ * Below this many rows of the folded product, the stock kernel wins: the copy and
+ * XNNPACK's weight packing cost O(k*n) each, like the product itself
+ * (measured: m=1 0.2x, m=4 0.6x, m=16 1.9x the stock speed for [m,128] x [512,128]^T).
+ */
+const MIN_ROWS = 8;
+
+let stockConfig: tf.KernelConfig | null = null;
+
+function product(xs: readonly number[]): number {
+  let p = 1;
+  for (const x of xs) p *= x;
+  return p;
+}
+
+function kernel(name: string): KernelFunc {
+  const k = tf.getKernel(name, 'wasm');
+  if (!k) throw new Error(`wasm kernel '${name}' is not registered`);
+  return k.kernelFunc;
+}
+
+/** A reshaped view: same data, new shape (no copy, no reference taken; never disposed). */
+function view(x: Info, shape: number[]): Info {
+  return { dataId: x.dataId, shape, dtype: x.dtype };
+}
+
+function transpose(x: Info, perm: number[], backend: Backend): Info {
+  return kernel('Transpose')({ inputs: { x } as unknown as tf.NamedTensorInfoMap, backend, attrs: { perm } }) as Info;
+}
+
+function free(backend: Backend, ...xs: Info[]): void {
+  for (const x of xs) backend.disposeData(x.dataId);
+}
+
+/**
+ * The wrapper kernel. Falls back to the stock kernel for every case it does not
+ * rewrite, including every malformed input (so tfjs' own error is thrown).
+ */
+function fastBatchMatMul(args: Parameters<KernelFunc>[0]): tf.TensorInfo | tf.TensorInfo[] {
+  const stock = (stockConfig as tf.KernelConfig).kernelFunc;
+  const backend = args.backend as Backend;
+  const { a, b } = args.inputs as unknown as { a: Info; b: Info };
+  const { transposeA, transposeB } = args.attrs as unknown as { transposeA: boolean; transposeB: boolean };
+  if (a.dtype !== 'float32' || b.dtype !== 'float32' || a.shape.length < 2 || b.shape.length < 2) return stock(args);
+  const ar = a.shape.length;
+  const br = b.shape.length;
+  const m = transposeA ? a.shape[ar - 1]! : a.shape[ar - 2]!;
+  const k = transposeA ? a.shape[ar - 2]! : a.shape[ar - 1]!;
+  const kb = transposeB ? b.shape[br - 1]! : b.shape[br - 2]!;
+  const n = transposeB ? b.shape[br - 2]! : b.shape[br - 1]!;
+  const batchA = product(a.shape.slice(0, -2));
+  const batchB = product(b.shape.slice(0, -2));
+  if (k !== kb || m * n * k * Math.max(batchA, batchB) < MIN_MACS) return stock(args);
+  if (batchA > 1 && batchB > 1) return stock(args);
+  if (!transposeA && !transposeB && batchA === 1 && batchB === 1) return stock(args); // already XNNPACK
+  if ((batchB === 1 ? batchA * m : m) < MIN_ROWS) return stock(args);
+  let outer: number[];
+  try {
+    outer = tf.broadcast_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
+  } catch {
+    return stock(args);
+  }
+  const outShape = [...outer, m, n];
+  const untransposed = { transposeA: false, transposeB: false };
+
+  if (batchB === 1) {
+    // Fold a's batch into rows: [batchA*m, k] x [k, n].
+    const a2 = transposeA ? transpose(view(a, [batchA, k, m]), [0, 2, 1], backend) : view(a, [batchA * m, k]);
+    const b2 = transposeB ? transpose(view(b, [n, k]), [1, 0], backend) : view(b, [k, n]);
+    const out = stock({ inputs: { a: view(a2, [batchA * m, k]), b: b2 } as unknown as tf.NamedTensorInfoMap, backend, attrs: untransposed }) as Info;
+    if (transposeA) free(backend, a2);
+    if (transposeB) free(backend, b2);
+    out.shape = outShape;
+    return out;
+  }
+  // batchA === 1, b batched: fold b's batch into columns: [m, k] x [k, batchB*n].
+  const a2 = transposeA ? transpose(view(a, [k, m]), [1, 0], backend) : view(a, [m, k]);
+  const b2 = transpose(view(b, transposeB ? [batchB, n, k] : [batchB, k, n]), transposeB ? [2, 0, 1] : [1, 0, 2], backend);
+  const prod = stock({ inputs: { a: a2, b: view(b2, [k, batchB * n]) } as unknown as tf.NamedTensorInfoMap, backend, attrs: untransposed }) as Info;
+  if (transposeA) free(backend, a2);
+  free(backend, b2);
+  const out = transpose(view(prod, [m, batchB, n]), [1, 0, 2], backend);
+  free(backend, prod);
+  out.shape = outShape;
+  return out;
+}
+
+/** True when engram's BatchMatMul wrapper is registered for the wasm backend. */
+export function wasmFastPathInstalled(): boolean {
+  return stockConfig !== null;
+}
+
+/**
+ * Registers the BatchMatMul wrapper on the wasm backend (idempotent). Returns
+ * false when the wasm kernels are not registered (tfjs-backend-wasm not loaded).
+ * Products of every shape keep tfjs' semantics; see the module comment for which
+ * ones take the fast route.
+ */
+export function installWasmFastPath(): boolean {
+  if (stockConfig !== null) return true;
+  const stock = tf.getKernel('BatchMatMul', 'wasm');
+  if (!stock || !tf.getKernel('Transpose', 'wasm')) return false;
+  stockConfig = stock;
+  tf.unregisterKernel('BatchMatMul', 'wasm');
+  // The stock setupFunc binds the wasm export the stock kernelFunc calls; keep it.
+  tf.registerKernel({ ...stock, kernelFunc: fastBatchMatMul });
+  return true;
+}
+
+/** Restores the stock wasm BatchMatMul kernel (idempotent). */
+export function uninstallWasmFastPath(): void {
+  if (stockConfig === null) return;
+  tf.unregisterKernel('BatchMatMul', 'wasm');
+  tf.registerKernel(stockConfig);
+  stockConfig = null;
+}
+
+/** True unless $ENGRAM_WASM_FAST_PATH is '0', 'false' or 'off'. */
+export function wasmFastPathEnabledByEnv(): boolean {
+  const v = typeof process !== 'undefined' ? process.env?.ENGRAM_WASM_FAST_PATH : undefined;
+  return v === undefined || !['0', 'false', 'off', 'no'].includes(v.trim().toLowerCase());
+}

@@ -1,0 +1,241 @@
+import * as tf from '@tensorflow/tfjs';
+import { expect } from 'chai';
+import { initBackend } from '../../src/backend/backend.js';
+import { installWasmFastPath, uninstallWasmFastPath, wasmFastPathInstalled } from '../../src/backend/wasm-fast-path.js';
+import { gradCheckArgs, gradGradCheckArgs } from '../../src/numerics/gradcheck.js';
+import { rng } from '../helpers.js';
+
+interface Case {
+  a: number[];
+  b: number[];
+  ta: boolean;
+  tb: boolean;
+}
+
+/** A naive host-side matMul with tfjs' batch broadcasting: the ground truth, independent of any backend. */
+function reference(av: Float32Array, as: number[], bv: Float32Array, bs: number[], ta: boolean, tb: boolean): { data: Float64Array; shape: number[] } {
+  const ar = as.length;
+  const br = bs.length;
+  const m = ta ? as[ar - 1]! : as[ar - 2]!;
+  const k = ta ? as[ar - 2]! : as[ar - 1]!;
+  const n = tb ? bs[br - 2]! : bs[br - 1]!;
+  const outer = tf.broadcast_util.assertAndGetBroadcastShape(as.slice(0, -2), bs.slice(0, -2));
+  const batches = outer.reduce((p, x) => p * x, 1);
+  const out = new Float64Array(batches * m * n);
+  const index = (shape: number[], flat: number): number => {
+    // Map an output batch index to the operand's batch index under broadcasting.
+    const dims = shape.slice(0, -2);
+    let idx = 0;
+    let stride = 1;
+    let rest = flat;
+    const coords: number[] = [];
+    for (let i = outer.length - 1; i >= 0; i--) {
+      coords[i] = rest % outer[i]!;
+      rest = Math.floor(rest / outer[i]!);
+    }
+    for (let i = dims.length - 1; i >= 0; i--) {
+      const c = coords[i + outer.length - dims.length]!;
+      idx += (dims[i] === 1 ? 0 : c) * stride;
+      stride *= dims[i]!;
+    }
+    return idx;
+  };
+  for (let p = 0; p < batches; p++) {
+    const ab = index(as, p) * m * k;
+    const bb = index(bs, p) * k * n;
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) {
+        let s = 0;
+        for (let q = 0; q < k; q++) {
+          const x = ta ? av[ab + q * m + i]! : av[ab + i * k + q]!;
+          const y = tb ? bv[bb + j * k + q]! : bv[bb + q * n + j]!;
+          s += x * y;
+        }
+        out[p * m * n + i * n + j] = s;
+      }
+    }
+  }
+  return { data: out, shape: [...outer, m, n] };
+}
+
+/** Random product shapes covering every route: 2-D, a batched with b 2-D, a 2-D with b batched, leading 1s, both batched, tiny. */
+function randomCases(seed: number, count: number): Case[] {
+  const r = rng(seed);
+  const dim = (lo: number, hi: number): number => lo + Math.floor(r() * (hi - lo + 1));
+  const out: Case[] = [];
+  for (let c = 0; c < count; c++) {
+    const m = dim(1, 40);
+    const k = dim(1, 40);
+    const n = dim(1, 40);
+    const ta = r() < 0.5;
+    const tb = r() < 0.5;
+    const mat = (rows: number, cols: number, t: boolean): number[] => (t ? [cols, rows] : [rows, cols]);
+    const kind = c % 6;
+    const batch = [dim(2, 4)];
+    let aBatch: number[] = [];
+    let bBatch: number[] = [];
+    if (kind === 1) aBatch = batch;
+    else if (kind === 2) bBatch = batch;
+    else if (kind === 3) {
+      aBatch = [batch[0]!, dim(2, 3)];
+      bBatch = [1, 1];
+    } else if (kind === 4) {
+      aBatch = batch;
+      bBatch = batch;
+    } else if (kind === 5) {
+      aBatch = [1];
+      bBatch = [dim(2, 3), batch[0]!];
+    }
+    out.push({ a: [...aBatch, ...mat(m, k, ta)], b: [...bBatch, ...mat(k, n, tb)], ta, tb });
+  }
+  return out;
+}
+
+function compare(got: tf.Tensor, want: { data: Float64Array; shape: number[] }, what: string): void {
+  expect(got.shape, `${what}: shape`).to.deep.equal(want.shape);
+  const g = got.dataSync();
+  let worst = 0;
+  for (let i = 0; i < want.data.length; i++) worst = Math.max(worst, Math.abs(g[i]! - want.data[i]!) / (1 + Math.abs(want.data[i]!)));
+  expect(worst, `${what}: max relative error`).to.be.lessThan(1e-4);
+}
+
+describe('wasm fast path (BatchMatMul wrapper)', function () {
+  before(async () => {
+    await initBackend({ backend: 'wasm' });
+  });
+  after(async () => {
+    await initBackend({ backend: 'wasm' });
+  });
+
+  it('is installed by default on wasm and can be opted out of (option and $ENGRAM_WASM_FAST_PATH)', async () => {
+    expect(wasmFastPathInstalled()).to.equal(true);
+    const wrapped = tf.getKernel('BatchMatMul', 'wasm')!.kernelFunc;
+    await initBackend({ backend: 'wasm', fastPath: false });
+    expect(wasmFastPathInstalled()).to.equal(false);
+    expect(tf.getKernel('BatchMatMul', 'wasm')!.kernelFunc).to.not.equal(wrapped);
+    process.env['ENGRAM_WASM_FAST_PATH'] = '0';
+    try {
+      await initBackend({ backend: 'wasm' });
+      expect(wasmFastPathInstalled()).to.equal(false);
+    } finally {
+      delete process.env['ENGRAM_WASM_FAST_PATH'];
+    }
+    await initBackend({ backend: 'wasm' });
+    expect(wasmFastPathInstalled()).to.equal(true);
+    expect(installWasmFastPath()).to.equal(true); // idempotent
+  });
+
+  it('matches a host reference and the stock kernel on 60 random shapes (all transpose combinations, broadcasting)', () => {
+    const cases = randomCases(1, 60);
+    let i = 0;
+    for (const c of cases) {
+      const a = tf.randomNormal(c.a, 0, 1, 'float32', 100 + i);
+      const b = tf.randomNormal(c.b, 0, 1, 'float32', 200 + i++);
+      const what = `a ${JSON.stringify(c.a)} b ${JSON.stringify(c.b)} ta=${c.ta} tb=${c.tb}`;
+      const want = reference(a.dataSync() as Float32Array, c.a, b.dataSync() as Float32Array, c.b, c.ta, c.tb);
+      const before = tf.memory().numTensors;
+      const fast = tf.matMul(a, b, c.ta, c.tb);
+      compare(fast, want, `fast ${what}`);
+      uninstallWasmFastPath();
+      try {
+        const stock = tf.matMul(a, b, c.ta, c.tb);
+        expect(Array.from(stock.dataSync()).every((x, j) => Math.abs(x - fast.dataSync()[j]!) <= 1e-4 * (1 + Math.abs(x))), `stock vs fast ${what}`).to.equal(true);
+        stock.dispose();
+      } finally {
+        installWasmFastPath();
+      }
+      fast.dispose();
+      expect(tf.memory().numTensors, `tensors ${what}`).to.equal(before);
+      tf.dispose([a, b]);
+    }
+  });
+
+  it('frees every intermediate buffer it makes (backend data ids, not only tensors)', () => {
+    const backend = tf.backend() as tf.KernelBackend & { numDataIds(): number };
+    const a = tf.randomNormal([3, 20, 30], 0, 1, 'float32', 1);
+    const w = tf.randomNormal([40, 30], 0, 1, 'float32', 2);
+    const x = tf.randomNormal([30, 20], 0, 1, 'float32', 3);
+    const bb = tf.randomNormal([3, 30, 40], 0, 1, 'float32', 4);
+    tf.matMul(a, w, false, true).dispose(); // warm-up (kernel setup)
+    const before = backend.numDataIds();
+    for (let i = 0; i < 5; i++) {
+      tf.matMul(a, w, false, true).dispose(); // batch fold + transposed b
+      tf.matMul(x, bb, true, false).dispose(); // b batched, transposed a
+      tf.matMul(x, w, true, true).dispose(); // both transposed
+    }
+    expect(backend.numDataIds()).to.equal(before);
+    tf.dispose([a, w, x, bb]);
+  });
+
+  it('throws the stock errors on mismatched inner dimensions and incompatible batches', () => {
+    const a = tf.ones([16, 12]);
+    const b = tf.ones([13, 16]);
+    expect(() => tf.matMul(a, b)).to.throw(/inner shapes/);
+    expect(() => tf.matMul(a, b, false, true)).to.throw(/inner shapes/);
+    const c = tf.ones([2, 16, 12]);
+    const d = tf.ones([3, 12, 16]);
+    expect(() => tf.matMul(c, d)).to.throw();
+    tf.dispose([a, b, c, d]);
+  });
+
+  it('gives the same first-order gradients as the stock kernel (tfjs MatMul gradient asks for transposed products)', () => {
+    const r = rng(7);
+    for (let c = 0; c < 12; c++) {
+      const m = 16 + Math.floor(r() * 24);
+      const k = 16 + Math.floor(r() * 24);
+      const n = 16 + Math.floor(r() * 24);
+      const ta = c % 2 === 1;
+      const tb = c % 4 >= 2;
+      const a = tf.randomNormal(ta ? [k, m] : [m, k], 0, 1, 'float32', c);
+      const b = tf.randomNormal(tb ? [n, k] : [k, n], 0, 1, 'float32', 50 + c);
+      const w = tf.randomNormal([m, n], 0, 1, 'float32', 90 + c);
+      const f = (x: tf.Tensor, y: tf.Tensor): tf.Scalar => tf.sum(tf.mul(tf.matMul(x, y, ta, tb), w));
+      const fast = tf.grads(f)([a, b]);
+      uninstallWasmFastPath();
+      let stock: tf.Tensor[];
+      try {
+        stock = tf.grads(f)([a, b]);
+      } finally {
+        installWasmFastPath();
+      }
+      for (let i = 0; i < 2; i++) {
+        const diff = tf.max(tf.abs(tf.sub(fast[i]!, stock[i]!))).dataSync()[0]!;
+        expect(diff, `grad ${i} case ${c}`).to.be.lessThan(1e-3);
+      }
+      tf.dispose([a, b, w, ...fast, ...stock]);
+    }
+  });
+
+  for (const backendName of ['wasm', 'cpu'] as const) {
+    it(`passes first- and second-order finite-difference checks through products on ${backendName}`, async () => {
+      await initBackend({ backend: backendName });
+      try {
+        // tanh makes the second order non-trivial: h = <v, grad f> goes through transposed products twice.
+        const shapes: Array<[number[], number[], boolean, boolean]> = [
+          // Big enough (>= 4096 multiply-adds, >= 8 rows) to take the fast route, gradients included.
+          [[24, 16], [16, 12], false, false],
+          [[16, 24], [16, 12], true, false],
+          [[24, 16], [12, 16], false, true],
+          [[16, 24], [12, 16], true, true],
+          [[3, 24, 16], [3, 12, 16], false, true],
+        ];
+        for (const [as, bs, ta, tb] of shapes) {
+          const a = tf.randomNormal(as, 0, 1, 'float32', 3);
+          const b = tf.randomNormal(bs, 0, 1, 'float32', 4);
+          const outShape = tf.tidy(() => tf.matMul(a, b, ta, tb).shape);
+          // A zero-mean weighting keeps f small, so float32 round-off does not swamp the differences.
+          const c = tf.randomNormal(outShape, 0, 1, 'float32', 5);
+          const f = (x: tf.Tensor, y: tf.Tensor): tf.Scalar => tf.sum(tf.mul(tf.tanh(tf.mul(tf.matMul(x, y, ta, tb), 0.15)), c));
+          const g1 = gradCheckArgs(f, [a, b], { seed: 1 });
+          expect(g1.ok, `first order ${JSON.stringify(as)} ${JSON.stringify(bs)} ${ta} ${tb}: ${g1.summary}`).to.equal(true);
+          // h sums ~1000 float32 products (|h| ~ 30): a larger step keeps round-off below the tolerance.
+          const g2 = gradGradCheckArgs(f, [a, b], { seed: 2, eps: 3e-2 });
+          expect(g2.ok, `second order ${JSON.stringify(as)} ${JSON.stringify(bs)} ${ta} ${tb}: ${g2.summary}`).to.equal(true);
+          tf.dispose([a, b, c]);
+        }
+      } finally {
+        await initBackend({ backend: 'wasm' });
+      }
+    });
+  }
+});
