@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
 import { lastValueFrom, toArray } from 'rxjs';
 import { initBackend, memorySynapse, EnergyModel, lagrangians } from '@engram/core';
+import { ModernHopfield } from '@engram/hopfield';
 import { ExactDenoiser, edmSigmas, fashionPatterns, sample, sampleStream } from '../src/index.js';
 import { twoNearest } from '../src/internal/distances.js';
 
@@ -84,6 +85,27 @@ describe('diffusion/exact: the optimal denoiser is a modern Hopfield network', (
     const d = model.denoise(x as tf.Tensor2D, sigma);
     expect(tf.max(tf.abs(tf.sub(d, step.next['v']!))).dataSync()[0]!).to.be.below(1e-5);
     tf.dispose([raw, xi, x, d, step.next['v']!]);
+    model.dispose();
+  });
+
+  it("equals one update of @engram/hopfield's ModernHopfield (beta = 1/sigma^2) on augmented patterns [xi, -||xi||^2/2], query [x, 1]", () => {
+    const K = 9;
+    const D = 14;
+    const B = 4;
+    const sigma = 0.6;
+    const xi = tf.randomUniform([K, D], -1, 1, 'float32', 12);
+    const x = tf.randomNormal([B, D], 0, 1, 'float32', 13);
+    const model = new ExactDenoiser({ patterns: xi });
+    const net = new ModernHopfield({ dim: D + 1, beta: 1 / sigma ** 2 });
+    const aug = tf.tidy(() => tf.concat([xi, tf.mul(tf.sum(tf.square(xi), 1, true), -0.5)], 1));
+    net.store(aug);
+    const q = tf.concat([x, tf.ones([B, 1])], 1);
+    const hop = net.retrieve(q, 1);
+    const d = model.denoise(x as tf.Tensor2D, sigma);
+    const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(tf.slice(hop, [0, 0], [B, D]), d))).dataSync()[0]!);
+    expect(diff).to.be.below(1e-5);
+    tf.dispose([xi, x, aug, q, hop, d]);
+    net.dispose();
     model.dispose();
   });
 

@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EngramError, createEngram, initBackend, type CommandIO } from '@engram/core';
+import { main } from '../examples/run-experiment.js';
 import diffusion, { ExactDenoiser, attractorRestarts, classifySamples, keptPerBlock, scoreSpectrum, type Denoiser } from '../src/index.js';
 
 describe('memorization measures', () => {
@@ -92,8 +93,8 @@ describe('memorization measures', () => {
       for (const p of res.points) expect(p.memorized + p.spurious + p.generalized).to.be.closeTo(1, 1e-9);
       expect(readFileSync(join(dir, 'sweep', 'fractions.svg'), 'utf8')).to.match(/<svg/);
       expect(existsSync(join(dir, 'sweep', 'samples-K6.png'))).to.equal(true);
-      const manifold = engram.find('command', 'diffusion/diffusion-manifold') as unknown as typeof sweep;
-      expect(await manifold.run(['--ns', '4,8', '--steps', '20', '--points', '2', '--hidden', '32', '--out', 'man'], io, engram)).to.equal(0);
+      // The manifold command through the runnable example script.
+      expect(await main('diffusion-manifold', ['--ns', '4,8', '--steps', '20', '--points', '2', '--hidden', '32', '--out', 'man'], io)).to.equal(0);
       const man = JSON.parse(readFileSync(join(dir, 'man', 'results.json'), 'utf8')) as { points: { n: number; exactHigh: number }[] };
       expect(man.points.map((p) => p.n)).to.deep.equal([4, 8]);
       expect(readFileSync(join(dir, 'man', 'kept-dims.svg'), 'utf8')).to.match(/<svg/);
