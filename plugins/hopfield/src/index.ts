@@ -26,6 +26,7 @@ export { HopfieldPooling, type PoolingResult } from './layers/pooling.js';
 export { HopfieldLayer } from './layers/lookup-layer.js';
 export { HopfieldModuleBase, type HopfieldModuleConfig, type ResolvedHopfieldConfig } from './layers/base.js';
 export { type Association } from './layers/associate.js';
+export { imageCompletion, type ImageCompletionOptions, type ImageCompletionResult, type CompletionRow, type CompletionFrames, type CompletionModel } from './completion.js';
 export { STATE_LAYER, type HopfieldRunOptions } from './run-options.js';
 
 /** The engram plugin object: registers the Hopfield models under 'hopfield/...'. */
