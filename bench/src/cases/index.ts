@@ -1,0 +1,24 @@
+/** Every case, in run order. Factories so that nothing is allocated for cases not run. */
+import type { BenchCase } from '../harness.js';
+import { matmulPeak } from './matmul.js';
+import { denseAmRetrieval } from './dense-am.js';
+import { etInference, etTrainStep } from './et.js';
+import { descentAutodiff, descentClosedForm } from './descent.js';
+import { streamBare, streamSubscribed, streamSubscribedSnapshots } from './stream.js';
+import { sequenceTransition } from './sequence.js';
+import { sdmlpTrain } from './sdmlp.js';
+
+/** Case names with their factories, in run order. */
+export const CASES: ReadonlyArray<[string, () => BenchCase]> = [
+  ['matmul-peak', () => matmulPeak],
+  ['dense-am-retrieval', () => denseAmRetrieval],
+  ['et-inference', etInference],
+  ['et-train-step', etTrainStep],
+  ['descent-autodiff', () => descentAutodiff],
+  ['descent-closed-form', () => descentClosedForm],
+  ['stream-bare', () => streamBare],
+  ['stream-subscribed', () => streamSubscribed],
+  ['stream-subscribed-snapshots', () => streamSubscribedSnapshots],
+  ['sequence-transition', () => sequenceTransition],
+  ['sdmlp-train', () => sdmlpTrain],
+];

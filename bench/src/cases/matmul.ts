@@ -1,0 +1,28 @@
+/** matmul-peak: the backend's large square matMul, the yardstick of the other cases' GFLOP/s. */
+import * as tf from '@tensorflow/tfjs';
+import type { BenchCase } from '../harness.js';
+
+/** Side of the square product (1024: large enough to reach the kernel's plateau, ~2.1 GFLOP). */
+export const PEAK_N = 1024;
+
+/** matmul-peak: C = A B, A and B [n, n], operands in the layout the product wants. */
+export const matmulPeak: BenchCase = {
+  name: 'matmul-peak',
+  description: `matMul ${PEAK_N}x${PEAK_N} by ${PEAK_N}x${PEAK_N}, float32`,
+  flops: 2 * PEAK_N ** 3,
+  warmup: 2,
+  reps: 7,
+  torch: 'matmul-peak',
+  setup() {
+    const a = tf.randomNormal([PEAK_N, PEAK_N], 0, 1, 'float32', 1);
+    const b = tf.randomNormal([PEAK_N, PEAK_N], 0, 1, 'float32', 2);
+    return {
+      run() {
+        const c = tf.matMul(a, b);
+        c.dataSync();
+        c.dispose();
+      },
+      dispose: () => tf.dispose([a, b]),
+    };
+  },
+};

@@ -1,0 +1,52 @@
+/**
+ * PyTorch side by side: finds a python with torch (python3 on PATH, then
+ * /usr/bin/python3, or $ENGRAM_BENCH_PYTHON), runs bench/torch/run.py for the
+ * requested twins in one process (torch.set_num_threads(1)) and parses its JSON.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** A python with torch, or why none was found. */
+export interface TorchInfo {
+  available: boolean;
+  python?: string;
+  version?: string;
+  reason?: string;
+}
+
+/** Per twin: median ms over its runs, and the FLOPs it counts (0 when not meaningful). */
+export type TorchResults = Record<string, { median_ms: number; runs_ms: number[] }>;
+
+/** bench/torch, from bench/src or bench/dist alike. */
+export function torchDir(): string {
+  return join(dirname(fileURLToPath(import.meta.url)), '..', 'torch');
+}
+
+/** Looks for a python that imports torch. */
+export function findTorch(): TorchInfo {
+  const candidates = [process.env['ENGRAM_BENCH_PYTHON'], 'python3', '/usr/bin/python3'].filter((x): x is string => !!x);
+  const tried: string[] = [];
+  for (const py of candidates) {
+    if (py.startsWith('/') && !existsSync(py)) continue;
+    const r = spawnSync(py, ['-c', 'import torch, sys; sys.stdout.write(torch.__version__)'], { encoding: 'utf8', timeout: 60_000 });
+    if (r.status === 0) return { available: true, python: py, version: r.stdout.trim() };
+    tried.push(py);
+  }
+  return { available: false, reason: `no python with torch (tried ${tried.join(', ')}; set $ENGRAM_BENCH_PYTHON)` };
+}
+
+/** Runs the PyTorch twins; returns their medians (empty on failure, with the error printed). */
+export function runTorch(info: TorchInfo, names: string[], reps?: number): TorchResults {
+  if (!info.available || !info.python || names.length === 0) return {};
+  const args = [join(torchDir(), 'run.py'), '--cases', names.join(',')];
+  if (reps) args.push('--reps', String(reps));
+  const r = spawnSync(info.python, args, { encoding: 'utf8', timeout: 30 * 60_000, maxBuffer: 16 << 20 });
+  if (r.status !== 0) {
+    process.stderr.write(`PyTorch twins failed (exit ${r.status}):\n${r.stderr}\n`);
+    return {};
+  }
+  const line = r.stdout.trim().split('\n').pop() ?? '{}';
+  return JSON.parse(line) as TorchResults;
+}
