@@ -21,7 +21,7 @@ export {
   buildCompletionTask,
 } from './demo/completion-task.js';
 export { type CompletionReportInput, type CompletionReportFiles, writeCompletionReport } from './demo/report.js';
-export { type RunnableModel, type TrainableModel, isRunnable, isTrainable } from './runnable.js';
+export { type RunnableModel, type SingleStateRunOptions, type TrainableModel, isRunnable, isTrainable } from './runnable.js';
 export { ProgressBar, formatDuration, eta } from './progress.js';
 export { PausableScheduler } from './serve/pausable-scheduler.js';
 export { type LiveRun, type LiveRunFactory, type SessionStatus, type SessionMessage, LiveSession } from './serve/session.js';

@@ -3,6 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { EnergyModel, biasSynapse, createEngram, initBackend, lagrangians, memorySynapse, saveModel } from '@engram/core';
+import { loadEngram } from '../src/index.js';
 import { cli, tempDir } from './helpers.js';
 
 /** A small core graph: one layer of `dim` units with a memory synapse and a bias. */
@@ -105,6 +106,27 @@ describe('engram run / train', function () {
     expect(ws.code).to.equal(1);
     one(ws.io.err);
     expect(ws.io.err).to.contain('SHAPE');
+  });
+
+  it('run streams a single-state plugin model (hopfield/modern) from a JSON array or generated noise', async () => {
+    const { engram } = await loadEngram(['@engram/hopfield']);
+    const net = await engram.createModel('hopfield/modern', { dim: 6, beta: 4 });
+    (net as unknown as { store(p: number[][]): void }).store([
+      [1, -1, 1, -1, 1, -1],
+      [1, 1, 1, -1, -1, -1],
+    ]);
+    const saved = await saveModel(net, join(tmp.dir, 'modern'), { engram });
+    net.dispose();
+    const input = join(tmp.dir, 'cue.json');
+    writeFileSync(input, JSON.stringify([0.9, -1, 0.8, -1, 1, -0.7]));
+    const { code, io } = await cli(['run', saved.spec, '--steps', '3', '--json', '--input', input]);
+    expect(code, io.err).to.equal(0);
+    const lines = io.out.trim().split('\n').map((l) => JSON.parse(l) as { step: number; energy: number });
+    expect(lines.map((l) => l.step)).to.deep.equal([0, 1, 2, 3]);
+    expect(lines[3]!.energy).to.be.below(lines[0]!.energy);
+    const gen = await cli(['run', saved.spec, '--steps', '2', '--batch', '2']);
+    expect(gen.code, gen.io.err).to.equal(0);
+    expect(gen.io.out).to.match(/^running hopfield\/modern/);
   });
 
   it('--verbose adds the stack trace', async () => {

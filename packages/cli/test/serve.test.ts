@@ -1,10 +1,10 @@
 import { expect } from 'chai';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { initBackend } from '@engram/core';
+import { EnergyModel, createEngram, initBackend, lagrangians, memorySynapse, saveModel } from '@engram/core';
 import { chromium, type Browser } from 'playwright-core';
-import { demoLiveRun, startLiveServer, type LiveServer } from '../src/index.js';
-import { CHROMIUM, CHROMIUM_ARGS } from './helpers.js';
+import { demoLiveRun, specLiveRun, startLiveServer, type LiveServer } from '../src/index.js';
+import { CHROMIUM, CHROMIUM_ARGS, tempDir } from './helpers.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const getJson = async <T>(url: string): Promise<T> => (await (await fetch(url)).json()) as T;
@@ -62,6 +62,32 @@ describe('engram serve (live view)', function () {
     await post(`${server.url}api/cancel`);
     await sleep(50);
     expect((await getJson<{ numTensors: number }>(`${server.url}api/tensors`)).numTensors).to.equal(start);
+  });
+
+  it('serves a saved model (specLiveRun) and frees it on cancel', async () => {
+    const tmp = tempDir();
+    const engram = await createEngram();
+    const g = new EnergyModel()
+      .addLayer('v', { shape: [16], lagrangian: lagrangians.identity() })
+      .addSynapse('mem', memorySynapse({ memories: 3, features: 16, beta: 2 }), ['v']);
+    const spec = (await saveModel(g, join(tmp.dir, 'g'), { engram })).spec;
+    g.dispose();
+    const srv = await startLiveServer({ factory: specLiveRun(engram, spec, { steps: 500 }), title: 'spec', port: 0, stepDelayMs: 5 });
+    try {
+      const start = (await getJson<{ numTensors: number }>(`${srv.url}api/tensors`)).numTensors;
+      const images: string[] = [];
+      srv.session.listen((m) => {
+        if (m.type === 'step' && m.image) images.push(m.image);
+      });
+      await post(`${srv.url}api/start`);
+      await waitFor(() => srv.session.stepsSeen > 3);
+      expect(images[0]).to.match(/^data:image\/png;base64,/);
+      await post(`${srv.url}api/cancel`);
+      expect((await getJson<{ numTensors: number }>(`${srv.url}api/tensors`)).numTensors).to.equal(start);
+    } finally {
+      await srv.close();
+      tmp.cleanup();
+    }
   });
 
   describe('in headless Chromium', function () {

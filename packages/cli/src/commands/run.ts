@@ -14,8 +14,9 @@ const USAGE = `Usage: engram run <spec.json> [options]
 
 Loads a saved model (spec + weights, as written by saveModel) and runs its
 dynamics, printing one line per step, or one JSON object per line with --json.
-The model must have a run(options) method returning an Observable of steps (the
-core EnergyModel, 'core/graph', and plugin models built on the core engine).
+The model must have a run(options) method returning an Observable of steps: the
+core EnergyModel ('core/graph': input by layer name) or a single-state plugin model
+with a numeric 'dim' (e.g. hopfield/modern, hopfield/drdam: input [batch, dim]).
 
 Options:
   --steps N       maximum number of steps (default 100)
@@ -36,8 +37,13 @@ function stepJson(s: DynamicsStep): string {
   return `${JSON.stringify({ step: s.step, t: s.t, energy: s.energy, delta: s.delta, converged: s.converged, done: s.done, energyTree: s.energyTree })}\n`;
 }
 
-/** Reads --input: a JSON array for the first layer, or an object of arrays by layer name. */
-async function readInput(file: string, model: RunnableModel): Promise<Record<string, TensorInput>> {
+/** A single-state model: no layer list, a numeric `dim` (the Hopfield plugin's models). */
+function isSingleState(model: RunnableModel): boolean {
+  return model.layers === undefined && typeof model.dim === 'number';
+}
+
+/** Reads --input: a JSON array for the first (or only) state, or an object of arrays by layer name. */
+async function readInput(file: string, model: RunnableModel): Promise<Record<string, TensorInput> | tf.Tensor> {
   let value: unknown;
   try {
     value = JSON.parse(await readFile(file, 'utf8'));
@@ -62,16 +68,17 @@ async function readInput(file: string, model: RunnableModel): Promise<Record<str
     return t;
   };
   if (Array.isArray(value)) {
+    if (isSingleState(model)) return toBatched('state', value, [model.dim!]);
     const first = model.layers?.[0];
     if (!first) throw new EngramError(ErrorCodes.INVALID_ARGUMENT, `${file}: this model does not list its layers: give the input as an object {"layer": array}`, { source: file });
     return { [first.name]: toBatched(first.name, value, first.shape) };
   }
-  if (value && typeof value === 'object') {
+  if (value && typeof value === 'object' && !isSingleState(model)) {
     const out: Record<string, TensorInput> = {};
     for (const [k, v] of Object.entries(value)) out[k] = toBatched(k, v, model.layers?.find((l) => l.name === k)?.shape);
     return out;
   }
-  throw new EngramError(ErrorCodes.INVALID_ARGUMENT, `${file}: the input must be a JSON array or an object of arrays by layer name`, { source: file });
+  throw new EngramError(ErrorCodes.INVALID_ARGUMENT, `${file}: the input must be a JSON array${isSingleState(model) ? '' : ' or an object of arrays by layer name'}`, { source: file });
 }
 
 /** The `run` subcommand. */
@@ -113,16 +120,18 @@ export const runCommand: CliCommand = {
       if (!isRunnable(model)) {
         throw new EngramError(ErrorCodes.INVALID_ARGUMENT, `${specPath}: model kind '${model.kind}' has no run(options) method, so it has no dynamics to run`, { source: specPath });
       }
-      let initial: Record<string, TensorInput>;
+      let initial: Record<string, TensorInput> | tf.Tensor;
       const inputFile = stringOpt(p, 'input');
       if (inputFile !== undefined) initial = await readInput(resolve(io.cwd, inputFile), model);
       else if (typeof model.initialState === 'function') initial = model.initialState(batch, { seed, std: 1 });
+      else if (isSingleState(model)) initial = tf.randomNormal([batch, model.dim!], 0, 1, 'float32', seed);
       else throw new EngramError(ErrorCodes.INVALID_ARGUMENT, `${specPath}: model kind '${model.kind}' cannot generate an initial state: give one with --input FILE`, { source: specPath });
-      for (const v of Object.values(initial)) if (v instanceof tf.Tensor) owned.push(v);
+      if (initial instanceof tf.Tensor) owned.push(initial);
+      else for (const v of Object.values(initial)) if (v instanceof tf.Tensor) owned.push(v);
       const json = p.values['json'] === true;
       if (!json) io.stdout(`running ${model.kind} from ${specPath}: up to ${steps} steps, dt ${dt}\n`);
       await lastValueFrom(
-        model.run({ initial, maxSteps: steps, dt, tolerance }).pipe(
+        model.run(initial instanceof tf.Tensor ? { initial, maxSteps: steps, dt, tolerance } : { initial, maxSteps: steps, dt, tolerance }).pipe(
           tap((s) => {
             if (s.step % every !== 0 && !s.done) return;
             io.stdout(json ? stepJson(s) : formatStep(s));

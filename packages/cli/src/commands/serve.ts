@@ -57,39 +57,45 @@ export function demoLiveRun(o: DemoLiveOptions = {}): LiveRunFactory {
   };
 }
 
-/** A loaded model as a live run, from seeded noise. */
+/** Per-frame min-max scaling to [0, 1]: arbitrary models have arbitrary ranges. */
+function toUnit(data: Float32Array): Float32Array {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const x of data) {
+    lo = Math.min(lo, x);
+    hi = Math.max(hi, x);
+  }
+  return data.map((x) => (hi > lo ? (x - lo) / (hi - lo) : 0.5));
+}
+
+/**
+ * A loaded model as a live run from seeded noise (4 samples): a core graph
+ * (initialState) or a single-state model with a numeric `dim`. States whose
+ * per-sample size is a square number are drawn as images.
+ */
 export function specLiveRun(engram: Engram, specPath: string, o: { steps?: number; dt?: number } = {}): LiveRunFactory {
   return async (scheduler) => {
     const model = await loadModel(engram, specPath);
-    if (!isRunnable(model) || typeof model.initialState !== 'function') {
+    const single = isRunnable(model) && model.layers === undefined && typeof model.dim === 'number';
+    if (!isRunnable(model) || (typeof model.initialState !== 'function' && !single)) {
       model.dispose();
-      throw new EngramError(ErrorCodes.INVALID_ARGUMENT, `${specPath}: model kind '${model.kind}' needs run() and initialState() to be served`, { source: specPath });
+      throw new EngramError(ErrorCodes.INVALID_ARGUMENT, `${specPath}: model kind '${model.kind}' needs run() and initialState() or a numeric dim to be served`, { source: specPath });
     }
-    const initial = model.initialState(4, { seed: 0, std: 1 });
-    const layers = model.layers ?? [];
-    const imageLayer = layers.find((l) => {
-      const n = l.shape.reduce((a, b) => a * b, 1);
-      return Number.isInteger(Math.sqrt(n)) && n >= 16;
-    });
+    const initial = single ? tf.randomNormal([4, model.dim!], 0, 1, 'float32', 0) : model.initialState!(4, { seed: 0, std: 1 });
+    const base = { maxSteps: o.steps ?? 300, dt: o.dt ?? 0.1, snapshot: true, scheduler };
+    const steps = initial instanceof tf.Tensor ? model.run({ ...base, initial }) : model.run({ ...base, initial });
     return {
       title: `${model.kind} from ${specPath}`,
-      steps: model.run({ initial, maxSteps: o.steps ?? 300, dt: o.dt ?? 0.1, snapshot: imageLayer ? [imageLayer.name] : false, scheduler }),
+      steps,
       images: (states) => {
-        const s = imageLayer ? states[imageLayer.name] : undefined;
-        if (!s) return null;
-        const side = Math.sqrt(s.data.length / s.shape[0]!);
-        // Min-max to [0, 1] per frame: arbitrary models have arbitrary ranges.
-        let lo = Infinity;
-        let hi = -Infinity;
-        for (const x of s.data) {
-          lo = Math.min(lo, x);
-          hi = Math.max(hi, x);
+        for (const s of Object.values(states)) {
+          const side = Math.sqrt(s.data.length / s.shape[0]!);
+          if (Number.isInteger(side) && side >= 4) return { data: toUnit(s.data), count: s.shape[0]!, width: side, height: side };
         }
-        const data = s.data.map((x) => (hi > lo ? (x - lo) / (hi - lo) : 0.5));
-        return { data, count: s.shape[0]!, width: side, height: side };
+        return null;
       },
       dispose: () => {
-        tf.dispose(Object.values(initial));
+        tf.dispose(initial instanceof tf.Tensor ? initial : Object.values(initial));
         model.dispose();
       },
     };
