@@ -71,6 +71,11 @@ describe('Long Sequence Hopfield Memory: the paper figures (N = 100, 20 seeded s
     }
   });
 
+  it('exponential DenseNet, N = 30: 20/20 sequences of P = 200, where polynomial d = 2 (theory 14.7) gets 0/20', async () => {
+    expect((await successes((p) => denseNet({ patterns: p, separation: { kind: 'exponential' } }), 20, 200, 30, 8)).successes).to.equal(20);
+    expect((await successes((p) => denseNet({ patterns: p, separation: d2 }), 20, 200, 30, 8)).successes).to.equal(0);
+  });
+
   describe('biased patterns, P(+1) = 0.75', () => {
     it('the plain rule fails (SeqNet and DenseNet d = 2, P = 20): 0/20', async () => {
       expect((await successes((p) => seqNet({ patterns: p }), 20, 20, 100, 6, 0.75)).successes).to.equal(0);
