@@ -61,6 +61,8 @@ export async function main(argv: readonly string[], io: CliIO = nodeIo()): Promi
   };
   const ctx: CliContext = { verbose, engram: async () => (await load()).engram };
   const name = args[0];
+  // Set once `name` is a real command, so that errors name it (and its --help).
+  let resolved: string | undefined;
   try {
     if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
       const l = await load();
@@ -73,7 +75,10 @@ export async function main(argv: readonly string[], io: CliIO = nodeIo()): Promi
     }
     if (name.startsWith('-')) throw new UsageError(`unknown option '${name}' before the command`);
     const builtin = builtinCommands.find((c) => c.name === name);
-    if (builtin) return await builtin.run(args.slice(1), io, ctx);
+    if (builtin) {
+      resolved = name;
+      return await builtin.run(args.slice(1), io, ctx);
+    }
     const engram = await ctx.engram();
     const matches = engram.commands().filter((c) => c.name === name || c.id === name);
     if (matches.length === 0) {
@@ -84,6 +89,7 @@ export async function main(argv: readonly string[], io: CliIO = nodeIo()): Promi
       throw new UsageError(`command '${name}' is contributed by several plugins: use one of ${matches.map((c) => c.id).join(', ')}`);
     }
     const cmd = matches[0]!;
+    resolved = name;
     const rest = args.slice(1);
     if ((rest.includes('--help') || rest.includes('-h')) && cmd.usage) {
       io.stdout(cmd.usage.endsWith('\n') ? cmd.usage : `${cmd.usage}\n`);
@@ -91,8 +97,7 @@ export async function main(argv: readonly string[], io: CliIO = nodeIo()): Promi
     }
     return await cmd.run(rest, io, engram);
   } catch (err) {
-    const known = name !== undefined && !name.startsWith('-') && name !== 'help' ? name : undefined;
-    io.stderr(formatError(err, verbose, known));
+    io.stderr(formatError(err, verbose, resolved));
     return err instanceof UsageError ? ExitCode.usage : ExitCode.failure;
   }
 }
