@@ -22,11 +22,11 @@ import { posInt, posNum } from './internal/validate.js';
 
 /** Options of {@link manifoldSweep}. */
 export interface ManifoldSweepOptions {
-  /** Training-set sizes (default [4, 16, 64, 256, 1024, 4096]). */
+  /** Training-set sizes (default [2, 4, 8, 16, 32, 64, 256, 1024]). */
   ns?: number[];
   /** Denoiser hidden widths (default [256, 256]). */
   hidden?: number[];
-  /** Optimiser steps per N (default 2000). */
+  /** Optimiser steps per N (default 3000). */
   steps?: number;
   batchSize?: number;
   learningRate?: number;
@@ -78,10 +78,10 @@ function measure(den: Denoiser, pts: Float32Array, count: number, dim: number, o
 
 /** Runs the linear-manifold sweep. */
 export async function manifoldSweep(options: ManifoldSweepOptions = {}): Promise<ManifoldPoint[]> {
-  const ns = options.ns ?? [4, 16, 64, 256, 1024, 4096];
+  const ns = options.ns ?? [2, 4, 8, 16, 32, 64, 256, 1024];
   if (!Array.isArray(ns) || ns.length === 0) throw errors.invalidArgument('ns', 'a non-empty list of training-set sizes', ns);
   ns.forEach((n, i) => posInt(`ns[${i}]`, n));
-  const steps = posInt('steps', options.steps ?? 2000);
+  const steps = posInt('steps', options.steps ?? 3000);
   const sigma = posNum('sigma', options.sigma ?? 0.05);
   const nPoints = posInt('points', options.points ?? 8);
   const perturbations = posInt('perturbations', options.perturbations ?? 1024);
@@ -100,7 +100,7 @@ export async function manifoldSweep(options: ManifoldSweepOptions = {}): Promise
     try {
       let loss = NaN;
       await lastValueFrom(
-        trainDenoiser(model, { data, count: n, epochs: Math.ceil(steps / perEpoch), batchesPerEpoch: perEpoch, batchSize: options.batchSize ?? 128, learningRate: options.learningRate ?? 2e-3, seed }).pipe(
+        trainDenoiser(model, { data, count: n, epochs: Math.ceil(steps / perEpoch), batchesPerEpoch: perEpoch, batchSize: options.batchSize ?? 128, learningRate: options.learningRate ?? 3e-3, seed }).pipe(
           tap((e) => {
             if (e.type === 'epoch') loss = e.loss;
           }),

@@ -20,7 +20,7 @@ export interface SweepOptions {
   ks?: number[];
   /** Fashion-MNIST source (default 'auto'). */
   source?: FashionMnistSource;
-  /** Denoiser hidden widths (default [256, 256]). */
+  /** Denoiser hidden widths (default [512, 512]). */
   hidden?: number[];
   /** Optimiser steps per K (default 2000). */
   steps?: number;
@@ -79,7 +79,7 @@ export async function memorizationSweep(options: SweepOptions = {}): Promise<{ p
   const points: SweepPoint[] = [];
   for (const k of ks) {
     const data = all.data.slice(0, k * all.dim); // nested sets: the first K of one permutation
-    const model = new ScoreModel({ dim: all.dim, hidden: options.hidden ?? [256, 256], seed: seed + 1 });
+    const model = new ScoreModel({ dim: all.dim, hidden: options.hidden ?? [512, 512], seed: seed + 1 });
     try {
       const t0 = Date.now();
       let loss = NaN;
@@ -90,7 +90,7 @@ export async function memorizationSweep(options: SweepOptions = {}): Promise<{ p
           epochs: Math.ceil(steps / perEpoch),
           batchesPerEpoch: perEpoch,
           batchSize: options.batchSize ?? 64,
-          learningRate: options.learningRate ?? 2e-3,
+          learningRate: options.learningRate ?? 5e-3,
           seed,
         }).pipe(
           tap((e) => {

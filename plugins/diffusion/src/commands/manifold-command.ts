@@ -11,9 +11,10 @@ import { listFlag, numFlag, parseFlags } from '../internal/args.js';
 
 /** Usage of `engram diffusion-manifold`. */
 export const MANIFOLD_USAGE = `engram diffusion-manifold [options]
-  --ns 4,16,64,...    training-set sizes N (default 4,16,64,256,1024,4096)
-  --steps N           optimiser steps per N (default 2000)
+  --ns 2,4,8,...     training-set sizes N (default 2,4,8,16,32,64,256,1024)
+  --steps N           optimiser steps per N (default 3000)
   --hidden 256,256    MLP widths (default 256,256)
+  --batch-size B      (default 128)     --lr X (default 0.003)
   --sigma S           noise level of the score spectrum (default 0.05)
   --points P          samples at which the spectrum is measured (default 8)
   --seed N            (default 0)

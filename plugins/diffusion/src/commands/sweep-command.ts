@@ -14,8 +14,8 @@ import { listFlag, numFlag, parseFlags } from '../internal/args.js';
 export const SWEEP_USAGE = `engram diffusion-sweep [options]
   --ks 2,8,32,...     training-set sizes K (default 2,8,32,128,512,2048)
   --steps N           optimiser steps per K (default 2000)
-  --hidden 256,256    MLP widths (default 256,256)
-  --batch-size B      (default 64)      --lr X (default 0.002)
+  --hidden 512,512    MLP widths (default 512,512)
+  --batch-size B      (default 64)      --lr X (default 0.005)
   --samples N         samples per K (default 64)
   --sigma-restart S   basin test restart level (default 0.5)
   --ratio R           memorized when d1/d2 < R (default 0.333)

@@ -8,7 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
-const fast = tf.customGrad((x: tf.Tensor, w: tf.Tensor, save: tf.GradSaveFunc) => {
+const fast = tf.customGrad(((x: tf.Tensor, w: tf.Tensor, save: tf.GradSaveFunc) => {
   save([x, w]);
   return {
     value: tf.matMul(x as tf.Tensor2D, w as tf.Tensor2D),
@@ -17,7 +17,7 @@ const fast = tf.customGrad((x: tf.Tensor, w: tf.Tensor, save: tf.GradSaveFunc) =
       return [tf.matMul(dy as tf.Tensor2D, tf.transpose(sw)), tf.matMul(tf.transpose(sx), dy as tf.Tensor2D)];
     },
   };
-});
+}) as unknown as Parameters<typeof tf.customGrad>[0]);
 
 /** x [B, I] times W [I, O] -> [B, O], with a transpose-then-matMul gradient. */
 export function matMulFastGrad(x: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D {
