@@ -44,6 +44,15 @@ describe('the built engram binary', function () {
     expect(u.stderr.trim().split('\n')).to.have.length(1);
   });
 
+  it('loads a third-party plugin package by name (--plugin or $ENGRAM_PLUGINS)', () => {
+    const r = spawnSync(process.execPath, [bin, '--plugin', 'engram-plugin-softsign', 'plugins'], { encoding: 'utf8' });
+    expect(r.status, r.stderr).to.equal(0);
+    expect(r.stdout).to.match(/^softsign@0\.1\.0/m);
+    expect(r.stdout).to.contain('softsign/cosine-memory');
+    const e = spawnSync(process.execPath, [bin, 'plugins'], { encoding: 'utf8', env: { ...process.env, ENGRAM_PLUGINS: 'engram-plugin-softsign' } });
+    expect(e.stdout).to.match(/^softsign@0\.1\.0/m);
+  });
+
   it('engram serve listens on loopback, serves the page and stops on SIGINT', async () => {
     const child = spawn(process.execPath, [bin, 'serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
     try {

@@ -4,11 +4,11 @@
  *
  * @packageDocumentation
  */
-export { main, builtinCommands } from './main.js';
+export { main, builtinCommands, type MainOptions } from './main.js';
 export { type CliIO, type CapturedIO, nodeIo, captureIo } from './io.js';
 export { UsageError, ExitCode, formatError } from './errors.js';
 export { type OptionSpec, type ParsedArgs, parseCommandArgs, numberOpt, stringOpt, choiceOpt } from './args.js';
-export { BUILTIN_PLUGIN_PACKAGES, type LoadedEngram, loadEngram } from './plugins.js';
+export { BUILTIN_PLUGIN_PACKAGES, type LoadedEngram, loadEngram, pluginPackagesFromEnv } from './plugins.js';
 export { type CliCommand, type CliContext } from './commands/types.js';
 export { DEMO_MODELS, type DemoOptions, type DemoResult, runDemo, formatStep } from './commands/demo.js';
 export { type DemoLiveOptions, demoLiveRun, specLiveRun } from './commands/serve.js';

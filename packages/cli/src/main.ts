@@ -3,7 +3,7 @@
  * commands plugins contribute; turns every error into one line on stderr and
  * an exit code.
  */
-import type { Engram } from '@engram/core';
+import type { Engram, EngramPlugin } from '@engram/core';
 import { demoCommand } from './commands/demo.js';
 import { pluginsCommand } from './commands/plugins.js';
 import { runCommand } from './commands/run.js';
@@ -12,7 +12,7 @@ import { trainCommand } from './commands/train.js';
 import type { CliCommand, CliContext } from './commands/types.js';
 import { ExitCode, formatError, UsageError } from './errors.js';
 import { nodeIo, type CliIO } from './io.js';
-import { loadEngram } from './plugins.js';
+import { BUILTIN_PLUGIN_PACKAGES, loadEngram, pluginPackagesFromEnv } from './plugins.js';
 import { cliVersion } from './version.js';
 
 /** The built-in subcommands, in help order. */
@@ -22,7 +22,7 @@ function helpText(engram: Engram | undefined, warnings: readonly string[]): stri
   const lines = [
     `engram ${cliVersion}: energy-based associative memories on TensorFlow.js`,
     '',
-    'Usage: engram [--verbose] <command> [options]',
+    'Usage: engram [--verbose] [--plugin NAME] <command> [options]',
     '',
     'Commands:',
     ...builtinCommands.map((c) => `  ${c.name.padEnd(16)} ${c.description}`),
@@ -38,22 +38,60 @@ function helpText(engram: Engram | undefined, warnings: readonly string[]): stri
     'Global options:',
     '  -h, --help       help (also after any command: engram <command> --help)',
     '  -v, --verbose    print stack traces with errors',
+    '  --plugin NAME    also load this plugin package (repeatable; or $ENGRAM_PLUGINS=a,b)',
     '  --version        print the version',
     '',
   );
   return lines.join('\n');
 }
 
+/** Options of {@link main} for embedding. */
+export interface MainOptions {
+  /** Plugin objects to load besides the built-in packages (tests, embedding). */
+  plugins?: readonly EngramPlugin[];
+  /** Plugin packages to load (default: the built-in ones, then $ENGRAM_PLUGINS). */
+  packages?: readonly string[];
+}
+
+/** Splits the global flags (--verbose, --plugin NAME) off the arguments, before the command. */
+function globalFlags(argv: readonly string[]): { verbose: boolean; plugins: string[]; args: string[] } {
+  const args: string[] = [];
+  const plugins: string[] = [];
+  let verbose = false;
+  let seenCommand = false;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--verbose' || a === '-v') verbose = true;
+    else if (!seenCommand && a === '--plugin') {
+      const v = argv[++i];
+      if (v === undefined || v.startsWith('-')) throw new UsageError("option '--plugin' needs a package name");
+      plugins.push(v);
+    } else if (!seenCommand && a.startsWith('--plugin=')) plugins.push(a.slice('--plugin='.length));
+    else {
+      if (!a.startsWith('-')) seenCommand = true;
+      args.push(a);
+    }
+  }
+  return { verbose, plugins, args };
+}
+
 /**
  * Runs the CLI on `argv` (the arguments after the program name) and resolves to
  * the exit code. Never throws and never calls process.exit: the bin does that.
  */
-export async function main(argv: readonly string[], io: CliIO = nodeIo()): Promise<number> {
-  const verbose = argv.includes('--verbose') || argv.includes('-v');
-  const args = argv.filter((a) => a !== '--verbose' && a !== '-v');
+export async function main(argv: readonly string[], io: CliIO = nodeIo(), options: MainOptions = {}): Promise<number> {
+  let parsed: ReturnType<typeof globalFlags>;
+  try {
+    parsed = globalFlags(argv);
+  } catch (err) {
+    io.stderr(formatError(err, false));
+    return ExitCode.usage;
+  }
+  const { verbose, args } = parsed;
+  const packages = [...(options.packages ?? [...BUILTIN_PLUGIN_PACKAGES, ...pluginPackagesFromEnv()]), ...parsed.plugins];
   let loaded: Promise<{ engram: Engram; warnings: string[] }> | undefined;
   const load = (): Promise<{ engram: Engram; warnings: string[] }> => {
-    loaded ??= loadEngram().then((l) => {
+    loaded ??= loadEngram(packages, options.plugins ?? []).then((l) => {
       for (const w of l.warnings) io.stderr(`engram: warning: ${w}\n`);
       return l;
     });

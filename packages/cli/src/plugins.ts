@@ -14,6 +14,17 @@ export const BUILTIN_PLUGIN_PACKAGES: readonly string[] = [
   '@engram/diffusion',
 ];
 
+/**
+ * Extra plugin packages named in $ENGRAM_PLUGINS (comma-separated), loaded by the
+ * CLI after the built-in ones: third-party plugins need no code change.
+ */
+export function pluginPackagesFromEnv(env: Readonly<Record<string, string | undefined>> = process.env): string[] {
+  return (env['ENGRAM_PLUGINS'] ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}
+
 /** The loaded Engram and the warnings about packages left out. */
 export interface LoadedEngram {
   engram: Engram;
@@ -32,14 +43,19 @@ function firstLine(err: unknown): string {
 
 /**
  * Imports each package in `packages` (default {@link BUILTIN_PLUGIN_PACKAGES}) and
- * creates an Engram with every plugin that imports and registers. Failures become
+ * creates an Engram with every plugin that imports and registers (plus the plugin
+ * objects in `extra`, registered first). Failures become
  * warnings: a package that does not import or has no plugin default export is
  * skipped; if registering the set fails, plugins are tried one at a time (with
  * their dependencies) and the offenders are left out.
  */
-export async function loadEngram(packages: readonly string[] = BUILTIN_PLUGIN_PACKAGES): Promise<LoadedEngram> {
+export async function loadEngram(packages: readonly string[] = BUILTIN_PLUGIN_PACKAGES, extra: readonly EngramPlugin[] = []): Promise<LoadedEngram> {
   const warnings: string[] = [];
   const plugins: EngramPlugin[] = [];
+  for (const p of extra) {
+    if (isPlugin(p)) plugins.push(p);
+    else warnings.push(`an extra plugin passed to the CLI is not a plugin object; skipped`);
+  }
   for (const name of packages) {
     try {
       const mod = (await import(name)) as { default?: unknown };
