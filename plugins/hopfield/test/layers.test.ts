@@ -64,7 +64,9 @@ describe('hopfield-layers style modules', () => {
     const train = makeBatch(64);
     const lossOf = () => tf.losses.sigmoidCrossEntropy(train.y, pool.forward(train.x)) as tf.Scalar;
     const first = tf.tidy(() => lossOf().dataSync()[0]!);
-    for (let i = 0; i < 80; i++) tf.tidy(() => opt.minimize(lossOf, false, pool.variables()));
+    for (let i = 0; i < 80; i++) tf.tidy(() => {
+      opt.minimize(lossOf, false, pool.variables());
+    });
     const last = tf.tidy(() => lossOf().dataSync()[0]!);
     const test = makeBatch(64);
     const acc = tf.tidy(() => tf.mean(tf.equal(tf.greater(pool.forward(test.x), 0).toFloat(), test.y).toFloat()).dataSync()[0]!);
@@ -95,7 +97,9 @@ describe('hopfield-layers style modules', () => {
     const train = make(128);
     const opt = tf.train.adam(0.05);
     const loss = () => tf.losses.softmaxCrossEntropy(train.y, layer.forward(train.x).reshape([128, 4])) as tf.Scalar;
-    for (let i = 0; i < 100; i++) tf.tidy(() => opt.minimize(loss, false, layer.variables()));
+    for (let i = 0; i < 100; i++) tf.tidy(() => {
+      opt.minimize(loss, false, layer.variables());
+    });
     const test = make(64);
     const acc = tf.tidy(() => tf.mean(tf.equal(tf.argMax(layer.forward(test.x).reshape([64, 4]), 1), tf.argMax(test.y, 1)).toFloat()).dataSync()[0]!);
     expect(acc).to.be.at.least(0.95);
