@@ -23,7 +23,7 @@ scheduler); Cancel unsubscribes, which frees the run's tensors.
 Options:
   --port P         port (default 8787; 0 picks a free one)
   --host H         interface to listen on (default 127.0.0.1, loopback only)
-  --steps N        maximum steps of a run (default 300)
+  --steps N        maximum steps of a run (default 600)
   --dt X           step size (default 0.05 for the demo memory, 0.1 for a spec)
   --images K       demo memory: images stored and shown (default 16)
   --delay MS       pause added after each step so the run can be watched (default 20)
@@ -46,7 +46,7 @@ export function demoLiveRun(o: DemoLiveOptions = {}): LiveRunFactory {
     const shown = Math.min(8, task.count);
     const run: LiveRun = {
       title: `demo memory: ${task.count} Fashion-MNIST images in a modern Hopfield network (core parts), bottom halves hidden`,
-      steps: task.run({ maxSteps: o.steps ?? 300, dt: o.dt ?? 0.05, tolerance: 1e-5, snapshot: [task.layer], scheduler }),
+      steps: task.run({ maxSteps: o.steps ?? 600, dt: o.dt ?? 0.05, tolerance: 1e-5, snapshot: [task.layer], scheduler }),
       images: (states) => {
         const v = states[task.layer];
         return v ? { data: task.toPixels(v.data.subarray(0, shown * task.stride), shown), count: shown, width: task.width, height: task.height } : null;
@@ -82,7 +82,7 @@ export function specLiveRun(engram: Engram, specPath: string, o: { steps?: numbe
       throw new EngramError(ErrorCodes.INVALID_ARGUMENT, `${specPath}: model kind '${model.kind}' needs run() and initialState() or a numeric dim to be served`, { source: specPath });
     }
     const initial = single ? tf.randomNormal([4, model.dim!], 0, 1, 'float32', 0) : model.initialState!(4, { seed: 0, std: 1 });
-    const base = { maxSteps: o.steps ?? 300, dt: o.dt ?? 0.1, snapshot: true, scheduler };
+    const base = { maxSteps: o.steps ?? 600, dt: o.dt ?? 0.1, snapshot: true, scheduler };
     const steps = initial instanceof tf.Tensor ? model.run({ ...base, initial }) : model.run({ ...base, initial });
     return {
       title: `${model.kind} from ${specPath}`,
@@ -123,7 +123,7 @@ export const serveCommand: CliCommand = {
     }
     if (p.positionals.length > 1) throw new UsageError(`expected at most one spec file, got ${p.positionals.length}`, 'serve');
     const port = numberOpt('serve', p, 'port', 8787, { min: 0, max: 65535, integer: true });
-    const steps = numberOpt('serve', p, 'steps', 300, { min: 1, integer: true });
+    const steps = numberOpt('serve', p, 'steps', 600, { min: 1, integer: true });
     const delay = numberOpt('serve', p, 'delay', 20, { min: 0 });
     const dtGiven = p.values['dt'] !== undefined ? numberOpt('serve', p, 'dt', 0.1, { min: 1e-12 }) : undefined;
     const backend = stringOpt(p, 'backend');
