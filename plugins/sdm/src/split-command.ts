@@ -12,7 +12,7 @@ import { type SplitFashionMnistOptions, type SplitFashionMnistResult, type Split
 export const SPLIT_USAGE = `engram split-fmnist [options]
   --models a,b,...      ${Object.keys(SPLIT_MODELS).join(', ')} (default sdmlp,relu-sgd,relu-adam,topk)
   --seeds 0,1           seeds to average over (default 0,1)
-  --epochs N            epochs per task (default 5)
+  --epochs N            epochs per task (default 2)
   --source S            full | subset | auto (default auto: full set when installed)
   --data-dir DIR        directory of the Fashion-MNIST IDX files
   --train-per-class N   at most N training images per class (default all)

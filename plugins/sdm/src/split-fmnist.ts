@@ -43,7 +43,7 @@ export interface SplitFashionMnistOptions {
   models?: readonly SplitModelName[];
   /** Seeds; results are averaged over them (default [0, 1]). */
   seeds?: readonly number[];
-  /** Epochs on each task (default 5). */
+  /** Epochs on each task (default 2). */
   epochsPerTask?: number;
   /** Where the data comes from (default 'auto': the full set when installed, else the committed subset). */
   source?: FashionMnistSource;
@@ -134,7 +134,7 @@ export async function runSplitFashionMnist(options: SplitFashionMnistOptions = {
   if (models.length === 0) throw errors.invalidArgument('models', 'at least one model', []);
   const seeds = options.seeds ?? [0, 1];
   if (seeds.length === 0 || seeds.some((s) => !Number.isInteger(s) || s < 0)) throw errors.invalidArgument('seeds', 'non-negative integers', seeds);
-  const epochsPerTask = options.epochsPerTask ?? 5;
+  const epochsPerTask = options.epochsPerTask ?? 2;
   if (!Number.isInteger(epochsPerTask) || epochsPerTask < 1) throw errors.invalidArgument('epochsPerTask', 'an integer >= 1', epochsPerTask);
   const perClass = options.trainPerClass ?? Infinity;
   if (!(perClass >= 1)) throw errors.invalidArgument('trainPerClass', 'a number >= 1', perClass);

@@ -27,7 +27,7 @@ describe('Sdmlp', () => {
       const events = await lastValueFrom(trainSdmlp(model, d, { optimizer, epochs: 2, batchSize: 32 }).pipe(toArray()));
       expect(events.filter((e) => e.type === 'batch')).to.have.length(16);
       expect(model.w1.dataSync()).to.not.deep.equal(before);
-      const w1 = model.w1.arraySync();
+      const w1 = model.w1.arraySync() as number[][];
       expect(w1.every((row) => row.every((v) => v >= 0))).to.equal(true);
       for (let j = 0; j < 64; j++) {
         const norm = Math.sqrt(w1.reduce((s, row) => s + row[j]! ** 2, 0));
