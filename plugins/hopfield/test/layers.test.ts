@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
 import { ErrorCodes, initBackend, isEngramError } from '@engram/core';
 import { createRng } from '@engram/data';
-import { Hopfield, HopfieldLayer, HopfieldPooling } from '../src/index.js';
+import { Hopfield, HopfieldLayer, HopfieldPooling, ModernHopfield } from '../src/index.js';
 
 describe('hopfield-layers style modules', () => {
   before(async () => {
@@ -25,6 +25,14 @@ describe('hopfield-layers style modules', () => {
     const expectOut = tf.matMul(expectA, y.squeeze([0]));
     expect(tf.max(tf.abs(tf.sub(output.squeeze([0]), expectOut))).dataSync()[0]).to.be.lessThan(1e-5);
     expect(hf.config.scaling).to.equal(2);
+    // Energies are first-class: equal to the modern Hopfield energy of R against Y.
+    const e = hf.energy({ stored: y, state: r });
+    const net = new ModernHopfield({ dim: d, beta: 2 }).store(y.squeeze([0]));
+    const ref = net.energy(r.squeeze([0]));
+    expect(e.shape).to.deep.equal([1, 1, 2]);
+    expect(tf.max(tf.abs(tf.sub(e.reshape([2]), ref))).dataSync()[0]).to.be.lessThan(1e-5);
+    tf.dispose([e, ref]);
+    net.dispose();
     expect(new Hopfield({ inputSize: 16, heads: 2 }).config.scaling).to.be.closeTo(1 / Math.sqrt(8), 1e-12);
     tf.dispose([eye, y, r, output, association, expectA, expectOut, ...Object.values(set)]);
     hf.dispose();
@@ -75,6 +83,11 @@ describe('hopfield-layers style modules', () => {
     const { output, association } = pool.apply(test.x);
     expect(output.shape).to.deep.equal([64, 1]);
     expect(association.shape).to.deep.equal([64, 2, 1, 6]);
+    const before = tf.memory().numTensors;
+    const pe = pool.energy(test.x);
+    expect(pe.shape).to.deep.equal([64, 2, 1]);
+    expect(tf.memory().numTensors - before).to.equal(1);
+    pe.dispose();
     tf.dispose([train.x, train.y, test.x, test.y, output, association]);
     opt.dispose();
     pool.dispose();

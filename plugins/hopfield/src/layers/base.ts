@@ -170,7 +170,9 @@ export abstract class HopfieldModuleBase {
   /** Applies the output projection (unless disabled) to an association. */
   protected finish(a: Association): Association {
     if (this.config.disableOutProjection) return a;
-    return { output: this.project('out', a.output) as tf.Tensor3D, association: a.association };
+    const out: Association = { output: this.project('out', a.output) as tf.Tensor3D, association: a.association };
+    if (a.energy) out.energy = a.energy;
+    return out;
   }
 
   /** Checks a [B, N, depth] input. */
@@ -185,8 +187,14 @@ export abstract class HopfieldModuleBase {
     return this.config.disableOutProjection ? this.config.heads * this.config.patternSize : this.config.outputSize;
   }
 
-  protected assocOptions() {
+  protected assocOptions(withEnergy = false) {
     const c = this.config;
-    return { heads: c.heads, beta: c.scaling, steps: c.updateStepsMax, eps: c.updateStepsEps };
+    return { heads: c.heads, beta: c.scaling, steps: c.updateStepsMax, eps: c.updateStepsEps, withEnergy };
+  }
+
+  /** Keeps only the energy of an association computed with `withEnergy`. */
+  protected static energyOnly(a: Association): tf.Tensor3D {
+    tf.dispose([a.output, a.association]);
+    return a.energy!;
   }
 }

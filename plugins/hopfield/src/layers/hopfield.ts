@@ -38,6 +38,18 @@ export class Hopfield extends HopfieldModuleBase implements EngramModel {
 
   /** Output [B, L, outputSize] and association [B, heads, L, S] (new tensors; differentiable). */
   apply(input: HopfieldInput): Association {
+    return this.run(input, false);
+  }
+
+  /**
+   * Energy of the (updated) state patterns in Hopfield space, per head and
+   * state pattern: [B, heads, L] (differentiable). Lower is closer to a stored pattern.
+   */
+  energy(input: HopfieldInput): tf.Tensor3D {
+    return HopfieldModuleBase.energyOnly(this.run(input, true));
+  }
+
+  private run(input: HopfieldInput, withEnergy: boolean): Association {
     this.checkAlive();
     const c = this.config;
     const { stored, state, projection } = input instanceof tf.Tensor ? { stored: input, state: input, projection: input } : input;
@@ -48,7 +60,7 @@ export class Hopfield extends HopfieldModuleBase implements EngramModel {
       const q = this.project('query', this.norm('normState', r, c.normalizeStatePattern)) as tf.Tensor3D;
       const k = this.project('key', this.norm('normStored', y, c.normalizeStoredPattern)) as tf.Tensor3D;
       const vv = this.project('value', this.norm('normProjection', v, c.normalizePatternProjection)) as tf.Tensor3D;
-      return this.finish(associate(q, k, vv, this.assocOptions()));
+      return this.finish(associate(q, k, vv, this.assocOptions(withEnergy)));
     });
   }
 

@@ -32,6 +32,15 @@ export class HopfieldLayer extends HopfieldModuleBase implements EngramModel {
 
   /** Output [B, L, outputSize] and association [B, heads, L, quantity] for state patterns x [B, L, inputSize]. */
   apply(x: tf.Tensor3D): Association {
+    return this.run(x, false);
+  }
+
+  /** Energy of the state patterns against the learned stored patterns, [B, heads, L] (differentiable). */
+  energy(x: tf.Tensor3D): tf.Tensor3D {
+    return HopfieldModuleBase.energyOnly(this.run(x, true));
+  }
+
+  private run(x: tf.Tensor3D, withEnergy: boolean): Association {
     this.checkAlive();
     const c = this.config;
     const r = this.check3d('input', x, c.inputSize);
@@ -39,7 +48,7 @@ export class HopfieldLayer extends HopfieldModuleBase implements EngramModel {
       const q = this.project('query', this.norm('normState', r, c.normalizeStatePattern)) as tf.Tensor3D;
       const k = this.params.get('lookupKeys') as unknown as tf.Tensor3D;
       const v = this.params.get('lookupValues') as unknown as tf.Tensor3D;
-      return this.finish(associate(q, k, v, this.assocOptions()));
+      return this.finish(associate(q, k, v, this.assocOptions(withEnergy)));
     });
   }
 

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { EngramModel } from '@engram/core';
-import { associate } from './associate.js';
+import { associate, type Association } from './associate.js';
 import { HopfieldModuleBase, type HopfieldModuleConfig } from './base.js';
 
 /** Result of {@link HopfieldPooling.apply} (a type alias, so tf.tidy can return it). */
@@ -43,6 +43,18 @@ export class HopfieldPooling extends HopfieldModuleBase implements EngramModel {
    * the same tensor): output [B, quantity * outputSize], association [B, heads, quantity, S].
    */
   apply(stored: tf.Tensor3D, projection?: tf.Tensor3D): PoolingResult {
+    return tf.tidy(() => {
+      const a = this.run(stored, projection, false);
+      return { output: a.output.reshape([stored.shape[0], this.config.quantity * this.outDepth]) as tf.Tensor2D, association: a.association };
+    });
+  }
+
+  /** Energy of the learned queries against each set, [B, heads, quantity] (differentiable). */
+  energy(stored: tf.Tensor3D, projection?: tf.Tensor3D): tf.Tensor3D {
+    return HopfieldModuleBase.energyOnly(this.run(stored, projection, true));
+  }
+
+  private run(stored: tf.Tensor3D, projection: tf.Tensor3D | undefined, withEnergy: boolean): Association {
     this.checkAlive();
     const c = this.config;
     const y = this.check3d('stored', stored, c.storedPatternSize);
@@ -51,8 +63,7 @@ export class HopfieldPooling extends HopfieldModuleBase implements EngramModel {
       const k = this.project('key', this.norm('normStored', y, c.normalizeStoredPattern)) as tf.Tensor3D;
       const vv = this.project('value', this.norm('normProjection', v, c.normalizePatternProjection)) as tf.Tensor3D;
       const q = tf.tile(this.params.get('queries'), [y.shape[0], 1, 1]) as tf.Tensor3D;
-      const a = this.finish(associate(q, k, vv, this.assocOptions()));
-      return { output: a.output.reshape([y.shape[0], c.quantity * this.outDepth]) as tf.Tensor2D, association: a.association };
+      return this.finish(associate(q, k, vv, this.assocOptions(withEnergy)));
     });
   }
 
