@@ -26,6 +26,8 @@ export interface ManifoldSweepOptions {
   ns?: number[];
   /** Denoiser hidden widths (default [256, 256]). */
   hidden?: number[];
+  /** Denoiser parametrization (default 'edm', see ScoreModelConfig). */
+  parametrization?: 'edm' | 'x0';
   /** Optimiser steps per N (default 3000). */
   steps?: number;
   batchSize?: number;
@@ -93,7 +95,7 @@ export async function manifoldSweep(options: ManifoldSweepOptions = {}): Promise
   const out: ManifoldPoint[] = [];
   for (const n of ns) {
     const data = Float32Array.from(all.data.subarray(0, n * dim));
-    const model = new ScoreModel({ dim, hidden: options.hidden ?? [256, 256], seed: seed + 1 });
+    const model = new ScoreModel({ dim, hidden: options.hidden ?? [256, 256], seed: seed + 1, parametrization: options.parametrization ?? 'edm' });
     const patterns = tf.tensor2d(data, [n, dim]);
     const exact = new ExactDenoiser({ patterns });
     patterns.dispose();

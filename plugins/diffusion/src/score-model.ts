@@ -29,6 +29,14 @@ export interface ScoreModelConfig {
   seed?: number;
   /** Epochs already trained (kept in checkpoints so training resumes where it stopped). */
   trainedEpochs?: number;
+  /**
+   * 'edm' (default): D = c_skip x + c_out F(c_in x, c_noise), the network predicts a
+   * unit-variance mix of noise and signal. 'x0': D = F(c_in x, c_noise), the network
+   * predicts the clean image itself. At small sigma 'edm' asks an MLP to reproduce
+   * its input to a precision of sigma (a near-identity map scaled by sigma_data/sigma),
+   * which it learns slowly; 'x0' asks for a lookup, which is what memorization is.
+   */
+  parametrization?: 'edm' | 'x0';
 }
 
 /** EDM preconditioning coefficients for a noise level (number or [B] tensor -> [B, 1] or scalars). */
@@ -45,6 +53,7 @@ export class ScoreModel implements Denoiser, EngramModel {
   readonly embedDim: number;
   readonly sigmaData: number;
   readonly seed: number;
+  readonly parametrization: 'edm' | 'x0';
   /** Epochs trained so far (updated by trainDenoiser). */
   trainedEpochs: number;
   private readonly weights: Record<string, tf.Variable> = {};
@@ -63,6 +72,8 @@ export class ScoreModel implements Denoiser, EngramModel {
     this.seed = config.seed ?? 0;
     if (!Number.isSafeInteger(this.seed)) throw errors.invalidArgument('seed', 'an integer', config.seed);
     this.trainedEpochs = config.trainedEpochs ?? 0;
+    this.parametrization = config.parametrization ?? 'edm';
+    if (this.parametrization !== 'edm' && this.parametrization !== 'x0') throw errors.invalidArgument('parametrization', "'edm' or 'x0'", config.parametrization);
     if (!Number.isInteger(this.trainedEpochs) || this.trainedEpochs < 0) throw errors.invalidArgument('trainedEpochs', 'an integer >= 0', config.trainedEpochs);
     const half = this.embedDim / 2;
     // Frequencies 0.5 .. 8 cycles per unit of c_noise (c_noise spans about [-1.6, 1.1]).
@@ -116,7 +127,9 @@ export class ScoreModel implements Denoiser, EngramModel {
     return tf.tidy(() => {
       const s = this.sigmaVector(sigma, x.shape[0]);
       const { cSkip, cOut, cIn, cNoise } = this.coefficients(s);
-      return tf.add(tf.mul(cSkip, x), tf.mul(cOut, this.network(tf.mul(cIn, x) as tf.Tensor2D, cNoise))) as tf.Tensor2D;
+      const f = this.network(tf.mul(cIn, x) as tf.Tensor2D, cNoise);
+      if (this.parametrization === 'x0') return f;
+      return tf.add(tf.mul(cSkip, x), tf.mul(cOut, f)) as tf.Tensor2D;
     });
   }
 
@@ -143,14 +156,28 @@ export class ScoreModel implements Denoiser, EngramModel {
     return tf.tidy(() => {
       const x = tf.add(y, tf.mul(tf.reshape(sigma, [-1, 1]), noise)) as tf.Tensor2D;
       const { cSkip, cOut, cIn, cNoise } = this.coefficients(sigma);
-      const target = tf.div(tf.sub(y, tf.mul(cSkip, x)), cOut);
       const f = this.network(tf.mul(cIn, x) as tf.Tensor2D, cNoise);
+      if (this.parametrization === 'x0') {
+        // The same lambda ||D - y||^2 with lambda = 1/c_out^2, its sigma floored at 0.05 so
+        // the few tiny-sigma draws do not dominate the batch.
+        const w = tf.reciprocal(tf.square(tf.maximum(cOut, this.sigmaData * 0.05 / Math.sqrt(0.0025 + this.sigmaData ** 2))));
+        return tf.mean(tf.mul(w, tf.square(tf.sub(f, y)))) as tf.Scalar;
+      }
+      const target = tf.div(tf.sub(y, tf.mul(cSkip, x)), cOut);
       return tf.mean(tf.square(tf.sub(f, target))) as tf.Scalar;
     });
   }
 
   getConfig(): JsonObject {
-    return { dim: this.dim, hidden: [...this.hidden], embedDim: this.embedDim, sigmaData: this.sigmaData, seed: this.seed, trainedEpochs: this.trainedEpochs };
+    return {
+      dim: this.dim,
+      hidden: [...this.hidden],
+      embedDim: this.embedDim,
+      sigmaData: this.sigmaData,
+      seed: this.seed,
+      parametrization: this.parametrization,
+      trainedEpochs: this.trainedEpochs,
+    };
   }
 
   getWeights(): Record<string, tf.Tensor> {

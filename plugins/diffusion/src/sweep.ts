@@ -22,7 +22,9 @@ export interface SweepOptions {
   source?: FashionMnistSource;
   /** Denoiser hidden widths (default [512, 512]). */
   hidden?: number[];
-  /** Optimiser steps per K (default 2000). */
+  /** Denoiser parametrization (default 'x0', see ScoreModelConfig). */
+  parametrization?: 'edm' | 'x0';
+  /** Optimiser steps per K (default 1200). */
   steps?: number;
   batchSize?: number;
   learningRate?: number;
@@ -68,7 +70,7 @@ export async function memorizationSweep(options: SweepOptions = {}): Promise<{ p
   const ks = options.ks ?? [2, 8, 32, 128, 512, 2048];
   if (!Array.isArray(ks) || ks.length === 0) throw errors.invalidArgument('ks', 'a non-empty list of training-set sizes', ks);
   ks.forEach((k, i) => posInt(`ks[${i}]`, k));
-  const steps = posInt('steps', options.steps ?? 2000);
+  const steps = posInt('steps', options.steps ?? 1200);
   const nSamples = posInt('samples', options.samples ?? 64);
   const seed = options.seed ?? 0;
   const log = options.log ?? (() => undefined);
@@ -79,7 +81,7 @@ export async function memorizationSweep(options: SweepOptions = {}): Promise<{ p
   const points: SweepPoint[] = [];
   for (const k of ks) {
     const data = all.data.slice(0, k * all.dim); // nested sets: the first K of one permutation
-    const model = new ScoreModel({ dim: all.dim, hidden: options.hidden ?? [512, 512], seed: seed + 1 });
+    const model = new ScoreModel({ dim: all.dim, hidden: options.hidden ?? [512, 512], seed: seed + 1, parametrization: options.parametrization ?? 'x0' });
     try {
       const t0 = Date.now();
       let loss = NaN;

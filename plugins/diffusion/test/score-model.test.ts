@@ -25,11 +25,12 @@ describe('diffusion/score: EDM-preconditioned MLP denoiser', () => {
     tf.dispose([x, w, c, ...g1, ...g2]);
   });
 
-  it('a tiny model trains (loss falls, no leaks), samples finite values, and beats the untrained denoiser', async () => {
+  for (const parametrization of ['edm', 'x0'] as const)
+  it(`a tiny model (${parametrization}) trains (loss falls, no leaks), samples finite values, and beats the untrained denoiser`, async () => {
     const K = 4;
     const D = 8;
     const data = new Float32Array(K * D).map((_, i) => Math.sin(i * 1.7));
-    const model = new ScoreModel({ dim: D, hidden: [32], embedDim: 8, seed: 3 });
+    const model = new ScoreModel({ dim: D, hidden: [32], embedDim: 8, seed: 3, parametrization });
     const y = tf.tensor2d(data, [K, D]);
     const noisy = tf.add(y, tf.randomNormal([K, D], 0, 0.3, 'float32', 5)) as tf.Tensor2D;
     const errOf = () => tf.tidy(() => tf.mean(tf.square(tf.sub(model.denoise(noisy, 0.3), y))).dataSync()[0]!);
@@ -76,7 +77,7 @@ describe('diffusion/score: EDM-preconditioned MLP denoiser', () => {
   });
 
   it('spec + weights round-trip for diffusion/score and diffusion/exact through a fresh engram', async () => {
-    const model = new ScoreModel({ dim: 10, hidden: [12, 12], embedDim: 4, seed: 9 });
+    const model = new ScoreModel({ dim: 10, hidden: [12, 12], embedDim: 4, seed: 9, parametrization: 'x0' });
     const pats = tf.randomNormal([5, 10], 0, 1, 'float32', 4);
     const exact = new ExactDenoiser({ patterns: pats });
     const x = tf.randomNormal([3, 10], 0, 1, 'float32', 7) as tf.Tensor2D;
@@ -104,6 +105,7 @@ describe('diffusion/score: EDM-preconditioned MLP denoiser', () => {
     expect(() => new ScoreModel({ dim: 0 })).to.throw(EngramError);
     expect(() => new ScoreModel({ dim: 4, hidden: [] })).to.throw(EngramError);
     expect(() => new ScoreModel({ dim: 4, embedDim: 3 })).to.throw(EngramError);
+    expect(() => new ScoreModel({ dim: 4, parametrization: 'eps' as 'x0' })).to.throw(EngramError);
     expect(() => new ExactDenoiser({})).to.throw(EngramError);
     expect(() => new ExactDenoiser({ patterns: [[1, NaN]] })).to.throw(EngramError);
     const m = new ScoreModel({ dim: 4, hidden: [8], embedDim: 4 });

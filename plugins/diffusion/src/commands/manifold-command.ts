@@ -4,7 +4,7 @@
  * under --out (default ./engram-out/diffusion-manifold).
  */
 import { join, resolve } from 'node:path';
-import type { CommandIO } from '@engram/core';
+import { errors, type CommandIO } from '@engram/core';
 import { linePlotSvg, writeText } from '@engram/viz';
 import { manifoldSweep, type ManifoldSweepOptions } from '../manifold-experiment.js';
 import { listFlag, numFlag, parseFlags } from '../internal/args.js';
@@ -17,10 +17,11 @@ export const MANIFOLD_USAGE = `engram diffusion-manifold [options]
   --batch-size B      (default 128)     --lr X (default 0.003)
   --sigma S           noise level of the score spectrum (default 0.05)
   --points P          samples at which the spectrum is measured (default 8)
+  --param P           denoiser parametrization: x0 | edm (default edm)
   --seed N            (default 0)
   --out DIR           output folder (default ./engram-out/diffusion-manifold)`;
 
-const FLAGS = ['ns', 'steps', 'hidden', 'sigma', 'points', 'seed', 'out', 'batch-size', 'lr'];
+const FLAGS = ['param', 'ns', 'steps', 'hidden', 'sigma', 'points', 'seed', 'out', 'batch-size', 'lr'];
 
 /** Runs the command; returns the exit code. */
 export async function runManifoldCommand(args: readonly string[], io: CommandIO): Promise<number> {
@@ -38,6 +39,9 @@ export async function runManifoldCommand(args: readonly string[], io: CommandIO)
   set('seed', numFlag(f, 'seed'));
   set('batchSize', numFlag(f, 'batch-size'));
   set('learningRate', numFlag(f, 'lr'));
+  const param = f.get('param');
+  if (param !== undefined && param !== 'edm' && param !== 'x0') throw errors.invalidArgument('--param', "'edm' or 'x0'", param);
+  if (param !== undefined) opts.parametrization = param;
   const t0 = Date.now();
   const points = await manifoldSweep(opts);
   const seconds = (Date.now() - t0) / 1000;

@@ -4,7 +4,7 @@
  * samples-K<k>.png (16 samples per K) under --out (default ./engram-out/diffusion-sweep).
  */
 import { join, resolve } from 'node:path';
-import type { CommandIO } from '@engram/core';
+import { errors, type CommandIO } from '@engram/core';
 import type { FashionMnistSource } from '@engram/data';
 import { imageGridPng, linePlotSvg, writePng, writeText } from '@engram/viz';
 import { memorizationSweep, type SweepOptions } from '../sweep.js';
@@ -13,7 +13,7 @@ import { listFlag, numFlag, parseFlags } from '../internal/args.js';
 /** Usage of `engram diffusion-sweep`. */
 export const SWEEP_USAGE = `engram diffusion-sweep [options]
   --ks 2,8,32,...     training-set sizes K (default 2,8,32,128,512,2048)
-  --steps N           optimiser steps per K (default 2000)
+  --steps N           optimiser steps per K (default 1200)
   --hidden 512,512    MLP widths (default 512,512)
   --batch-size B      (default 64)      --lr X (default 0.005)
   --samples N         samples per K (default 64)
@@ -21,10 +21,11 @@ export const SWEEP_USAGE = `engram diffusion-sweep [options]
   --ratio R           memorized when d1/d2 < R (default 0.333)
   --attractor-rms A   same attractor below this RMS distance (default 0.05)
   --source S          full | subset | auto (default auto)
+  --param P           denoiser parametrization: x0 | edm (default x0)
   --seed N            (default 0)
   --out DIR           output folder (default ./engram-out/diffusion-sweep)`;
 
-const FLAGS = ['ks', 'steps', 'hidden', 'batch-size', 'lr', 'samples', 'sigma-restart', 'ratio', 'attractor-rms', 'source', 'seed', 'out'];
+const FLAGS = ['param', 'ks', 'steps', 'hidden', 'batch-size', 'lr', 'samples', 'sigma-restart', 'ratio', 'attractor-rms', 'source', 'seed', 'out'];
 
 /** Runs the command; returns the exit code. */
 export async function runSweepCommand(args: readonly string[], io: CommandIO): Promise<number> {
@@ -46,6 +47,9 @@ export async function runSweepCommand(args: readonly string[], io: CommandIO): P
   const attractorRms = numFlag(f, 'attractor-rms');
   opts.thresholds = { ...(ratio !== undefined ? { ratio } : {}), ...(attractorRms !== undefined ? { attractorRms } : {}) };
   if (f.has('source')) opts.source = f.get('source') as FashionMnistSource;
+  const param = f.get('param');
+  if (param !== undefined && param !== 'edm' && param !== 'x0') throw errors.invalidArgument('--param', "'edm' or 'x0'", param);
+  if (param !== undefined) opts.parametrization = param;
   const t0 = Date.now();
   const res = await memorizationSweep(opts);
   const seconds = (Date.now() - t0) / 1000;
