@@ -18,7 +18,7 @@ export { ClassicalHopfield, type ClassicalHopfieldConfig, type ClassicalRunOptio
 export { DenseAssociativeMemory, type DenseAMConfig, type DenseRunOptions } from './dense.js';
 export { separation, type Separation, type SeparationKind, type SeparationSpec } from './separation.js';
 export { ModernHopfield, type ModernHopfieldConfig, type ModernRunOptions } from './modern.js';
-export { DenseRetriever, denseRetrieval, denseRetrievalFlops, type DenseRetrievalOptions } from './dense-retrieval.js';
+export { DenseRetriever, denseRetrieval, denseRetrievalFlops, type DenseRetrievalOptions, type DenseRetrieverOptions } from './dense-retrieval.js';
 export { DrDAM, drdamExactEnergy, type DrDAMConfig } from './drdam.js';
 export { FEATURE_MAP_KINDS, featureLength, type FeatureMapKind } from './feature-maps.js';
 export { Hopfield, type HopfieldInput } from './layers/hopfield.js';
