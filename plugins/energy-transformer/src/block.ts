@@ -22,7 +22,7 @@ import {
   type TensorInput,
 } from '@engram/core';
 import { blockConfigToJson, resolveBlockConfig, type EtBlockConfig, type EtBlockOptions } from './config.js';
-import { etEnergyReference, etForward, prepareFused, type EtEnergyTerms, type FusedWeights } from './energy.js';
+import { etEnergyReference, etForward, etTokenEnergies, prepareFused, type EtEnergyTerms, type FusedWeights } from './energy.js';
 import { constantVariable, normalVariable } from './internal/ops.js';
 import { etLayerNorm, etLayerNormEnergy } from './layernorm.js';
 import { buildLogMask } from './mask.js';
@@ -229,6 +229,20 @@ export class EnergyTransformerBlock implements EngramModel {
       } finally {
         disposeFused(fused);
       }
+    } finally {
+      logMask?.dispose();
+    }
+  }
+
+  /**
+   * Per-token energies of state x: attention [B, N, H] and Hopfield [B, N]
+   * (differentiable; they sum to the block's total energy).
+   */
+  tokenEnergies(x: tf.Tensor, attentionMask?: TensorInput): { attention: tf.Tensor3D; hopfield: tf.Tensor2D } {
+    this.checkTokens(x);
+    const logMask = buildLogMask(x.shape[1]!, attentionMask, this.config.excludeDiagonal);
+    try {
+      return tf.tidy(() => etTokenEnergies(this.activation(x), this.vars, logMask, this.config));
     } finally {
       logMask?.dispose();
     }

@@ -172,3 +172,30 @@ export function etForward(g: tf.Tensor, fused: FusedWeights, cfg: EtBlockConfig,
     return { dEdg, energy: { attention, hopfield: hopE! } };
   });
 }
+
+/**
+ * Per-token energy contributions: for each token C, its attention term per head,
+ * -(1/beta) log sum_B exp(S_hCB) -> [B, N, H], and its Hopfield term -> [B, N].
+ * They sum to the block's energy; the graph model reads them out as anomaly
+ * features (a token whose neighbours do not match its queries has a high energy).
+ */
+export function etTokenEnergies(g: tf.Tensor, weights: EtEnergyWeights, logMask: tf.Tensor | null, cfg: EtBlockConfig): { attention: tf.Tensor3D; hopfield: tf.Tensor2D } {
+  return tf.tidy(() => {
+    const [B, N, D] = g.shape as [number, number, number];
+    const H = cfg.heads;
+    const Y = cfg.headDim;
+    const beta = cfg.attentionBeta;
+    const flat = tf.reshape(g, [B * N, D]);
+    const K = toHeads(tf.matMul(flat, weights.wk), B, N, H, Y);
+    const Q = toHeads(tf.matMul(flat, weights.wq), B, N, H, Y);
+    let logits = tf.reshape(tf.mul(beta, tf.matMul(Q, K, false, true)), [B, H, N, N]);
+    if (logMask) logits = tf.add(logits, logMask);
+    const attention = tf.transpose(tf.reshape(tf.mul(-1 / beta, logSumExpLast(logits)), [B, H, N]), [0, 2, 1]) as tf.Tensor3D;
+    const h = tf.matMul(flat, weights.xi);
+    const hop =
+      cfg.hopfield === 'relu'
+        ? tf.mul(-0.5, tf.sum(tf.square(tf.relu(h)), -1))
+        : tf.mul(-1 / cfg.hopfieldBeta, tf.reshape(logSumExpLast(tf.mul(cfg.hopfieldBeta, h)), [-1]));
+    return { attention, hopfield: tf.reshape(hop, [B, N]) as tf.Tensor2D };
+  });
+}

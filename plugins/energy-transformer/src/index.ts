@@ -14,10 +14,19 @@ export { type MaskedPatchModel, type ImageEtOptions, type ImageCompletionStep, I
 export { type TransformerBaselineOptions, TransformerEncoderBaseline, matchedMlpHidden, meanTrainingPatch } from './image/transformer-baseline.js';
 export { type ImageExperimentOptions, type ImageExperimentResult, runImageExperiment } from './image/experiment.js';
 export { ET_TRAIN_USAGE, etTrainCommand } from './commands/et-train.js';
+export { ET_GRAPH_USAGE, etGraphCommand } from './commands/et-graph.js';
+export { type SymmetricEigen, symmetricEigen, jacobiEigen } from './graph/eigen.js';
+export { normalizedLaplacian, laplacianPositionalEncoding } from './graph/laplacian.js';
+export { type AnomalyGraphOptions, type AnomalyGraph, anomalyGraph, degrees } from './graph/anomaly-data.js';
+export { rocAuc } from './graph/roc.js';
+export { type GraphEtOptions, type GraphInput, GraphEnergyTransformer, weightedBce } from './graph/graph-model.js';
+export { type GraphExperimentOptions, type GraphExperimentResult, runGraphExperiment, degreeFeatureHeuristic, neighbourhoodHeuristic } from './graph/experiment.js';
 export { type EtBenchOptions, type EtBenchWorkload, etInferenceWorkload, etTrainStepWorkload } from './bench.js';
 import { etLayerNormLagrangian } from './layernorm.js';
 import { ImageEnergyTransformer } from './image/image-model.js';
 import { ET_TRAIN_USAGE, etTrainCommand } from './commands/et-train.js';
+import { ET_GRAPH_USAGE, etGraphCommand } from './commands/et-graph.js';
+import { GraphEnergyTransformer } from './graph/graph-model.js';
 
 export { type EtBlockOptions, type EtBlockConfig, type HopfieldKind, type GradientMode, resolveBlockConfig } from './config.js';
 export { etLayerNorm, etLayerNormEnergy, etLayerNormLagrangian, etLayerNormLagrangianValue } from './layernorm.js';
@@ -28,6 +37,7 @@ export {
   type EtForwardResult,
   MASKED_LOGIT,
   etEnergyReference,
+  etTokenEnergies,
   etForward,
   prepareFused,
 } from './energy.js';
@@ -53,6 +63,11 @@ const plugin = definePlugin({
     ctx.command('et-train', (args, io, engram) => etTrainCommand(args, io, engram), {
       description: 'Train the image ET on Fashion-MNIST masked-patch completion against two baselines',
       usage: ET_TRAIN_USAGE,
+    });
+    ctx.model('graph', (config: JsonObject) => new GraphEnergyTransformer(config), 'Graph ET: edge-restricted attention, Laplacian positional encodings, node readout');
+    ctx.command('et-graph', (args, io) => etGraphCommand(args, io), {
+      description: 'Graph anomaly detection (injected cliques and contextual outliers): ET vs feature MLP vs degree/feature heuristic',
+      usage: ET_GRAPH_USAGE,
     });
     ctx.lagrangian('layernorm', (params: JsonObject) => etLayerNormLagrangian(params as { gamma?: number; delta?: number; eps?: number }), 'ET LayerNorm Lagrangian (scalar gamma, shift delta)');
   },
