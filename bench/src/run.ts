@@ -15,7 +15,7 @@ import { initBackend, type BackendName } from '@engram/core';
 import { CASES } from './cases/index.js';
 import { measure, type CaseResult } from './harness.js';
 import { table } from './report.js';
-import { findTorch, runTorch } from './torch.js';
+import { findTorch, runTorch, type TorchInfo } from './torch.js';
 import { targets } from './targets.js';
 
 interface Args {
@@ -65,17 +65,20 @@ async function main(): Promise<number> {
   const selected = CASES.filter(([n]) => !args.only || args.only.includes(n));
 
   const backend = await initBackend({ ...(args.backend ? { backend: args.backend } : {}), fastPath: args.fastPath });
-  const torch = args.torch ? findTorch() : { available: false, reason: 'disabled (--no-torch)' };
+  const torch: TorchInfo = args.torch ? findTorch() : { available: false, reason: 'disabled (--no-torch)' };
   const header = {
     backend,
     wasm_fast_path: backend === 'wasm' ? args.fastPath : null,
     tfjs: tf.version.tfjs,
     node: process.version,
-    torch: torch.available ? `${torch.version} (${torch.python}, 1 thread)` : `not run: ${torch.reason}`,
+    torch: torch.available ? `${torch.version} (${torch.python}, 1 thread, BLAS_INFO=${torch.blas})` : `not run: ${torch.reason}`,
     started: new Date().toISOString(),
   };
   process.stdout.write(`engram bench: backend ${backend}${backend === 'wasm' ? `, fast path ${args.fastPath ? 'on' : 'off'}` : ''}, tfjs ${header.tfjs}, node ${header.node}\n`);
   process.stdout.write(`PyTorch: ${header.torch}\n`);
+  if (torch.available && torch.blas === 'generic') {
+    process.stdout.write('  note: this torch uses the system libblas.so.3 (BLAS_INFO=generic); with the reference BLAS its matMul is ~100x slower than with OpenBLAS/MKL, so ratios flatter engram\n');
+  }
 
   const results: CaseResult[] = [];
   const t0 = performance.now();

@@ -13,6 +13,8 @@ export interface TorchInfo {
   available: boolean;
   python?: string;
   version?: string;
+  /** torch's BLAS_INFO ('generic' = whatever libblas.so.3 is installed, on Debian often the slow reference BLAS). */
+  blas?: string;
   reason?: string;
 }
 
@@ -30,8 +32,12 @@ export function findTorch(): TorchInfo {
   const tried: string[] = [];
   for (const py of candidates) {
     if (py.startsWith('/') && !existsSync(py)) continue;
-    const r = spawnSync(py, ['-c', 'import torch, sys; sys.stdout.write(torch.__version__)'], { encoding: 'utf8', timeout: 60_000 });
-    if (r.status === 0) return { available: true, python: py, version: r.stdout.trim() };
+    const script = "import re, sys, torch; m = re.search(r'BLAS_INFO=([^,\\s]+)', torch.__config__.show()); sys.stdout.write(torch.__version__ + ' ' + (m.group(1) if m else '?'))";
+    const r = spawnSync(py, ['-c', script], { encoding: 'utf8', timeout: 60_000 });
+    if (r.status === 0) {
+      const [version, blas] = r.stdout.trim().split(' ');
+      return { available: true, python: py, version: version!, blas: blas ?? '?' };
+    }
     tried.push(py);
   }
   return { available: false, reason: `no python with torch (tried ${tried.join(', ')}; set $ENGRAM_BENCH_PYTHON)` };

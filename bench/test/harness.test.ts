@@ -1,0 +1,91 @@
+import * as tf from '@tensorflow/tfjs';
+import { expect } from 'chai';
+import { initBackend } from '@engram/core';
+import { measure, type BenchCase } from '../src/harness.js';
+import { table } from '../src/report.js';
+import { targets } from '../src/targets.js';
+import { CASES } from '../src/cases/index.js';
+
+describe('bench harness', function () {
+  before(async () => {
+    await initBackend({ backend: 'wasm' });
+  });
+
+  it('reports the median of the timed runs, GFLOP/s, the peak tensor count and no growth for a clean case', async () => {
+    let runs = 0;
+    const c: BenchCase = {
+      name: 'tiny',
+      description: 'tiny matMul',
+      flops: 2 * 64 ** 3,
+      warmup: 1,
+      reps: 3,
+      setup() {
+        const a = tf.ones([64, 64]);
+        return {
+          run() {
+            runs++;
+            tf.tidy(() => tf.matMul(tf.add(a, 1), a).dataSync());
+          },
+          dispose: () => a.dispose(),
+        };
+      },
+    };
+    const before = tf.memory().numTensors;
+    const r = await measure(c);
+    expect(runs).to.equal(1 + 3 + 1); // warm-up, timed, profiled
+    expect(r.runs_ms).to.have.length(3);
+    expect(r.median_ms).to.equal([...r.runs_ms].sort((x, y) => x - y)[1]);
+    expect(r.gflops).to.be.closeTo(c.flops! / r.median_ms / 1e6, 1e-9);
+    // a, then (a + 1) and the product alive together inside the tidy.
+    expect(r.peak_tensors).to.be.at.least(before + 3);
+    expect(r.tensor_growth).to.equal(0);
+    expect(r.tensors_left).to.equal(0);
+    expect(tf.memory().numTensors).to.equal(before);
+  });
+
+  it('detects a leaking case (growth between runs) and a case that does not clean up', async () => {
+    const leaked: tf.Tensor[] = [];
+    const c: BenchCase = {
+      name: 'leaky',
+      description: 'leaks one tensor per run',
+      reps: 3,
+      setup: () => ({ run: () => void leaked.push(tf.ones([2])), dispose: () => undefined }),
+    };
+    const r = await measure(c, { noProfile: true });
+    expect(r.tensor_growth).to.equal(2);
+    expect(r.tensors_left).to.equal(4); // warm-up + 3 timed runs
+    tf.dispose(leaked);
+    const t = targets([r]);
+    expect(t.find((x) => x.target.startsWith('no case grows'))!.ok).to.equal(false);
+  });
+
+  it('uses the time a workload measured itself when it returns one', async () => {
+    const r = await measure({ name: 'own', description: '', reps: 3, setup: () => ({ run: () => 42, dispose: () => undefined }) }, { noProfile: true });
+    expect(r.median_ms).to.equal(42);
+  });
+
+  it('checks the targets from the results and prints every case in the table', () => {
+    const base = { description: '', min_ms: 0, runs_ms: [], peak_tensors: 1, tensor_growth: 0, tensors_left: 0 };
+    const results = [
+      { ...base, name: 'matmul-peak', median_ms: 10, gflops: 10 },
+      { ...base, name: 'dense-am-retrieval', median_ms: 10, gflops: 8, ratio_vs_torch: 7, torch_median_ms: 1 },
+      { ...base, name: 'stream-bare', median_ms: 100 },
+      { ...base, name: 'stream-subscribed', median_ms: 104 },
+    ];
+    const t = targets(results);
+    const get = (p: string) => t.find((x) => x.target.startsWith(p))!;
+    expect(get('dense-am-retrieval >= 75%').ok).to.equal(true);
+    expect(get('dense-am-retrieval engram/PyTorch').ok).to.equal(false);
+    expect(get('stream-subscribed').ok).to.equal(true);
+    expect(get('et-inference').ok).to.equal(null);
+    const text = table(results);
+    for (const r of results) expect(text).to.contain(r.name);
+  });
+
+  it('lists the case names the issue asks for', () => {
+    const names = CASES.map(([n]) => n);
+    for (const n of ['matmul-peak', 'dense-am-retrieval', 'et-inference', 'et-train-step', 'descent-autodiff', 'descent-closed-form', 'stream-bare', 'stream-subscribed', 'sequence-transition', 'sdmlp-train']) {
+      expect(names).to.include(n);
+    }
+  });
+});
