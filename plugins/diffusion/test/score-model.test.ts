@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lastValueFrom, toArray } from 'rxjs';
 import { EngramError, createEngram, deserializeModel, initBackend, serializeModel } from '@engram/core';
-import diffusion, { ExactDenoiser, ScoreModel, edmSigmas, loadCheckpoint, sample, trainDenoiser } from '../src/index.js';
+import diffusion, { ExactDenoiser, ScoreModel, edmPreconditioning, edmSigmas, loadCheckpoint, sample, trainDenoiser } from '../src/index.js';
 import { matMulFastGrad } from '../src/internal/fast-matmul.js';
 
 describe('diffusion/score: EDM-preconditioned MLP denoiser', () => {
@@ -47,6 +47,23 @@ describe('diffusion/score: EDM-preconditioned MLP denoiser', () => {
     for (const v of s.dataSync()) expect(Number.isFinite(v)).to.equal(true);
     tf.dispose([s, y, noisy]);
     model.dispose();
+  });
+
+  it('EDM coefficients: host formula = tensor version; D(x, sigma) = c_skip x + c_out F(c_in x, c_noise)', () => {
+    const m = new ScoreModel({ dim: 3, hidden: [4], embedDim: 2, sigmaData: 0.5, seed: 1 });
+    const c = edmPreconditioning(0.7, 0.5);
+    expect(c.cSkip).to.be.closeTo(0.25 / (0.49 + 0.25), 1e-12);
+    expect(c.cOut).to.be.closeTo((0.7 * 0.5) / Math.sqrt(0.74), 1e-12);
+    const t = m.coefficients(tf.tensor1d([0.7]));
+    expect(t.cSkip.dataSync()[0]).to.be.closeTo(c.cSkip, 1e-6);
+    expect(t.cOut.dataSync()[0]).to.be.closeTo(c.cOut, 1e-6);
+    expect(t.cIn.dataSync()[0]).to.be.closeTo(c.cIn, 1e-6);
+    expect(t.cNoise.dataSync()[0]).to.be.closeTo(c.cNoise, 1e-6);
+    const x = tf.tensor2d([[0.1, -0.2, 0.3]]);
+    const d = m.denoise(x, 0.7).dataSync();
+    const f = m.network(tf.mul(x, c.cIn) as tf.Tensor2D, tf.tensor1d([c.cNoise])).dataSync();
+    [0.1, -0.2, 0.3].forEach((xv, i) => expect(d[i]!).to.be.closeTo(c.cSkip * xv + c.cOut * f[i]!, 1e-5));
+    m.dispose();
   });
 
   it('checkpoints through saveModel and resumes from loadModel at the saved epoch', async () => {
