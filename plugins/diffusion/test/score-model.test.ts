@@ -49,6 +49,20 @@ describe('diffusion/score: EDM-preconditioned MLP denoiser', () => {
     model.dispose();
   });
 
+  it('training is cancellable: unsubscribing mid-epoch frees its tensors', async () => {
+    const model = new ScoreModel({ dim: 6, hidden: [8], embedDim: 4 });
+    const before = tf.memory().numTensors;
+    const data = new Float32Array(12).map((_, i) => Math.sin(i));
+    let n = 0;
+    const sub = trainDenoiser(model, { data, count: 2, epochs: 50, batchesPerEpoch: 20, batchSize: 4 }).subscribe(() => {
+      if (++n === 7) sub.unsubscribe();
+    });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(n).to.equal(7);
+    expect(tf.memory().numTensors).to.equal(before);
+    model.dispose();
+  });
+
   it('EDM coefficients: host formula = tensor version; D(x, sigma) = c_skip x + c_out F(c_in x, c_noise)', () => {
     const m = new ScoreModel({ dim: 3, hidden: [4], embedDim: 2, sigmaData: 0.5, seed: 1 });
     const c = edmPreconditioning(0.7, 0.5);
