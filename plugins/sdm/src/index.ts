@@ -31,6 +31,7 @@ export {
   formatSplitTable,
 } from './split-fmnist.js';
 export { SPLIT_USAGE, parseSplitArgs, splitAccuracyPlot, writeSplitOutputs, runSplitCommand } from './split-command.js';
+export { Ewc, DEFAULT_EWC_LAMBDA } from './ewc.js';
 export { type SdmlpThroughputOptions, type SdmlpThroughput, sdmlpTrainingThroughput } from './bench.js';
 
 export default sdmPlugin;

@@ -21,6 +21,7 @@ export const SPLIT_USAGE = `engram split-fmnist [options]
   --gaba-horizon A      activations per neuron for the GABA switch (default 0.8 x first-task images x epochs)
   --lr MODEL=X,...      learning rates per model (defaults: sdmlp 2, relu-sgd/topk 0.05, Adam 0.001)
   --batch-size B        mini-batch size (default 128)
+  --ewc-lambda L        EWC strength for relu-ewc / sdmlp-ewc (default 200)
   --out DIR             output folder (default ./engram-out/split-fmnist)`;
 
 /** Parses the command's arguments into protocol options and an output folder; throws INVALID_ARGUMENT on bad input. */
@@ -75,6 +76,9 @@ export function parseSplitArgs(args: readonly string[], cwd = process.cwd()): { 
           if (!model || !(model in SPLIT_MODELS)) throw errors.invalidArgument('--lr', `MODEL=rate with MODEL among ${Object.keys(SPLIT_MODELS).join(', ')}`, pair);
           options.learningRates = { ...options.learningRates, [model]: num('--lr', value) };
         }
+        break;
+      case '--ewc-lambda':
+        options.ewcLambda = num(flag, v);
         break;
       case '--batch-size':
         options.batchSize = num(flag, v);

@@ -10,6 +10,7 @@ import { errors, type TrainEvent } from '@engram/core';
 import { type FashionMnistSet, type FashionMnistSource, loadFashionMnist } from '@engram/data';
 import { tap } from 'rxjs';
 import type { SdmlpConfig } from './config.js';
+import { DEFAULT_EWC_LAMBDA, Ewc } from './ewc.js';
 import { Sdmlp } from './sdmlp.js';
 import { type OptimizerName, createOptimizer, trainSdmlp } from './train.js';
 
@@ -29,7 +30,9 @@ export const SPLIT_MODELS = {
   'relu-sgd': { label: 'ReLU MLP (SGD)', config: { activation: 'relu', sdm: false }, optimizer: 'sgd', learningRate: 0.05 },
   'relu-adam': { label: 'ReLU MLP (Adam)', config: { activation: 'relu', sdm: false }, optimizer: 'adam', learningRate: 1e-3 },
   topk: { label: 'Top-K MLP (SGD)', config: { activation: 'topk', sdm: false }, optimizer: 'sgd', learningRate: 0.05 },
-} as const satisfies Record<string, { label: string; config: Partial<SdmlpConfig>; optimizer: OptimizerName; learningRate: number }>;
+  'relu-ewc': { label: 'ReLU MLP + EWC (SGD)', config: { activation: 'relu', sdm: false }, optimizer: 'sgd', learningRate: 0.05, ewc: true },
+  'sdmlp-ewc': { label: 'SDMLP + EWC (SGD)', config: { activation: 'gaba-topk', sdm: true }, optimizer: 'sgd', learningRate: SDMLP_SGD_LR, ewc: true },
+} as const satisfies Record<string, { label: string; config: Partial<SdmlpConfig>; optimizer: OptimizerName; learningRate: number; ewc?: boolean }>;
 
 /** Name of a model of the protocol. */
 export type SplitModelName = keyof typeof SPLIT_MODELS;
@@ -67,6 +70,8 @@ export interface SplitFashionMnistOptions {
   batchSize?: number;
   /** Learning rate overrides per model. */
   learningRates?: Partial<Record<SplitModelName, number>>;
+  /** EWC strength for the '-ewc' models (default {@link DEFAULT_EWC_LAMBDA}). */
+  ewcLambda?: number;
   /** Progress callback, e.g. for a progress bar. */
   onProgress?: (p: { model: SplitModelName; seed: number; task: number; event: TrainEvent }) => void;
 }
@@ -93,7 +98,7 @@ export interface SplitFashionMnistResult {
   trainImages: number;
   testImages: number;
   tasks: number[][];
-  settings: { epochsPerTask: number; hidden: number; k: number; gabaHorizon: number; batchSize: number; seeds: number[]; learningRates: Record<string, number> };
+  settings: { epochsPerTask: number; hidden: number; k: number; gabaHorizon: number; batchSize: number; seeds: number[]; learningRates: Record<string, number>; ewcLambda: number };
   models: SplitModelResult[];
 }
 
@@ -161,16 +166,25 @@ export async function runSplitFashionMnist(options: SplitFashionMnistOptions = {
         const model = new Sdmlp({ ...spec.config, inputSize: test.shape[1], outputs: 10, hidden, k, gabaHorizon, seed });
         // One optimiser for the whole sequence: momentum and Adam moments carry over between tasks, as in the paper.
         const optimizer = createOptimizer(spec.optimizer, lrs[name]);
+        const ewc = 'ewc' in spec ? new Ewc(model, options.ewcLambda ?? DEFAULT_EWC_LAMBDA) : null;
         const acc: number[] = [];
         const t0 = Date.now();
         try {
           for (let t = 0; t < tasks.length; t++) {
-            const stream = trainSdmlp(model, tasks[t]!, { optimizer, epochs: epochsPerTask, batchSize, seed: seed * 1000 + t });
+            const stream = trainSdmlp(model, tasks[t]!, {
+              optimizer,
+              epochs: epochsPerTask,
+              batchSize,
+              seed: seed * 1000 + t,
+              ...(ewc ? { penalty: () => ewc.penalty() } : {}),
+            });
             await lastValueFrom(stream.pipe(tap((event) => options.onProgress?.({ model: name, seed, task: t, event }))));
             acc.push(model.accuracy(testX, test.labels));
+            if (ewc && t < tasks.length - 1) ewc.consolidate(tasks[t]!, 200, seed * 1000 + t);
           }
           perSeed.push({ seed, accuracyAfterTask: acc, deadNeuronFraction: model.deadNeuronFraction(testX), seconds: (Date.now() - t0) / 1000 });
         } finally {
+          ewc?.dispose();
           model.dispose();
           optimizer.dispose();
         }
@@ -198,7 +212,7 @@ export async function runSplitFashionMnist(options: SplitFashionMnistOptions = {
     trainImages: tasks.reduce((n, t) => n + t.images.shape[0], 0),
     testImages: test.count,
     tasks: SPLIT_TASKS.map((t) => [...t]),
-    settings: { epochsPerTask, hidden, k, gabaHorizon, batchSize, seeds: [...seeds], learningRates: lrs },
+    settings: { epochsPerTask, hidden, k, gabaHorizon, batchSize, seeds: [...seeds], learningRates: lrs, ewcLambda: options.ewcLambda ?? DEFAULT_EWC_LAMBDA },
     models: results,
   };
 }
