@@ -7,7 +7,15 @@
 export { coreVersion } from './version.js';
 export { ErrorCodes, type ErrorCode, EngramError, isEngramError, type ErrorDetails, errors } from './errors/index.js';
 export { toTensor, type TensorInput, type JsonObject, type JsonValue } from './numerics/tensor-input.js';
-export { initBackend, isBackendAvailable, type BackendName, type BackendOptions } from './backend/index.js';
+export {
+  initBackend,
+  isBackendAvailable,
+  installWasmFastPath,
+  uninstallWasmFastPath,
+  wasmFastPathInstalled,
+  type BackendName,
+  type BackendOptions,
+} from './backend/index.js';
 export * from './lagrangians/index.js';
 export * as ops from './numerics/ops.js';
 export {
