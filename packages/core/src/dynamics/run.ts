@@ -127,14 +127,23 @@ export function runDynamics(system: DynamicsSystem, options: RunOptions): Observ
       ? (): Promise<void> => new Promise((resolve) => options.scheduler!.schedule(() => resolve()))
       : nextMacrotask;
 
+    // Copy the inputs at subscribe time, so the caller may dispose its tensors right
+    // after subscribing; bad options are an error notification.
+    let o: ReturnType<typeof readOptions>;
+    try {
+      o = readOptions(options);
+      state = copyInitialState(options.initial);
+      clamp = prepareClamp(options.clamp, state);
+    } catch (err) {
+      release();
+      subscriber.error(err);
+      return undefined;
+    }
     const loop = async (): Promise<void> => {
       // Start on a microtask so that every subscriber of a shared run, subscribed in
       // the same tick, sees the initial step.
       await Promise.resolve();
-      if (subscriber.closed) return;
-      const o = readOptions(options);
-      state = copyInitialState(options.initial);
-      clamp = prepareClamp(options.clamp, state);
+      if (subscriber.closed || !state) return;
       const snapLayers = options.snapshot === true ? null : options.snapshot ? new Set(options.snapshot) : undefined;
       let t = 0;
       let prevEnergy: number | null = null;

@@ -62,6 +62,18 @@ describe('dynamics stream', () => {
     expect(tf.memory().numTensors).to.equal(before);
   });
 
+  it('copies its inputs at subscribe time: the caller may dispose them right after', async () => {
+    const x = tf.randomNormal([2, 16], 0, 1, 'float32', 4);
+    const mask = tf.ones([1, 16]);
+    const run = model.run({ initial: { v: x }, clamp: { v: mask }, maxSteps: 3 });
+    const done = lastValueFrom(run.pipe(toArray()));
+    x.dispose();
+    mask.dispose();
+    const steps = await done;
+    expect(steps).to.have.length(4);
+    expect(steps[3]!.delta).to.equal(0); // fully clamped: nothing moves
+  });
+
   it('take(n) stops the run and frees its tensors at once', async () => {
     const before = tf.memory().numTensors;
     const steps = await lastValueFrom(model.run({ initial: init, maxSteps: 1000 }).pipe(take(7), toArray()));
