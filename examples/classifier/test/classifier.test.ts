@@ -15,7 +15,7 @@ describe('example (a): hierarchical AM classifier on Fashion-MNIST', () => {
     const x = tf.randomUniform([3, 784], 0, 1, 'float32', 1) as tf.Tensor2D;
     const p = clf.predict(x);
     expect(p.shape).to.deep.equal([3, 10]);
-    const sums = tf.sum(p, 1).dataSync();
+    const sums = tf.tidy(() => tf.sum(p, 1).dataSync());
     for (const s of sums) expect(s).to.be.closeTo(1, 1e-5);
     tf.dispose([x, p]);
     expect(tf.memory().numTensors).to.equal(before);
