@@ -21,13 +21,17 @@ export const DEAD_NEURON_THRESHOLD = 1e-4;
 
 /** SDMLP (or baseline MLP) with trainable `w1 [in, N]`, `w2 [N, out]` (+ biases without `sdm`) and GABA activation counts. */
 export class Sdmlp implements EngramModel {
+  /** 'sdm/sdmlp'. */
   readonly kind = SDMLP_KIND;
+  /** Resolved hyper-parameters. */
   readonly config: SdmlpConfig;
   /** Neuron addresses, stored `[in, N]` (one column per neuron) so the hot product x·W needs no transpose. */
   readonly w1: tf.Variable;
   /** Readout `[N, out]`. */
   readonly w2: tf.Variable;
+  /** Hidden bias (baselines only; null with `sdm`). */
   readonly b1: tf.Variable | null;
+  /** Output bias (baselines only; null with `sdm`). */
   readonly b2: tf.Variable | null;
   /** How many times each neuron has fired in training (drives the GABA switch). Not trainable. */
   readonly counts: tf.Variable;
@@ -153,10 +157,12 @@ export class Sdmlp implements EngramModel {
     return x.shape[0] === 0 ? 0 : correct / x.shape[0];
   }
 
+  /** The resolved hyper-parameters as JSON (the spec's `config`). */
   getConfig(): JsonObject {
     return { ...this.config };
   }
 
+  /** w1, w2, the GABA activation counts and (without `sdm`) b1, b2: live tensors, read by the serializer. */
   getWeights(): Record<string, tf.Tensor> {
     const w: Record<string, tf.Tensor> = { w1: this.w1, w2: this.w2, counts: this.counts };
     if (this.b1) w.b1 = this.b1;
@@ -164,6 +170,7 @@ export class Sdmlp implements EngramModel {
     return w;
   }
 
+  /** Copies weights in; every name of {@link getWeights} must be present with its shape (checked before anything is assigned). */
   setWeights(weights: Record<string, tf.Tensor>): void {
     const own = this.getWeights();
     for (const name of Object.keys(own)) {
@@ -174,6 +181,7 @@ export class Sdmlp implements EngramModel {
     for (const [name, v] of Object.entries(own)) (v as tf.Variable).assign(weights[name]!);
   }
 
+  /** Frees every variable; later calls throw. Idempotent. */
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;

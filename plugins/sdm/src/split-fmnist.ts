@@ -78,7 +78,9 @@ export interface SplitFashionMnistOptions {
 
 /** Results of one model, averaged over seeds. */
 export interface SplitModelResult {
+  /** Protocol name of the model. */
   model: SplitModelName;
+  /** Display name. */
   label: string;
   /** Mean 10-class test accuracy after each task. */
   accuracyAfterTask: number[];
@@ -94,10 +96,15 @@ export interface SplitModelResult {
 
 /** Everything a run produced. */
 export interface SplitFashionMnistResult {
+  /** Which data set was read. */
   source: 'full' | 'subset';
+  /** Training images used over all tasks. */
   trainImages: number;
+  /** Test images (all 10 classes) evaluated after each task. */
   testImages: number;
+  /** The classes of each task. */
   tasks: number[][];
+  /** The settings in force (defaults resolved). */
   settings: { epochsPerTask: number; hidden: number; k: number; gabaHorizon: number; batchSize: number; seeds: number[]; learningRates: Record<string, number>; ewcLambda: number };
   models: SplitModelResult[];
 }
