@@ -18,6 +18,7 @@ export {
 } from './backend/index.js';
 export * from './lagrangians/index.js';
 export * as ops from './numerics/ops.js';
+export * as linalg from './linalg/index.js';
 export {
   gradCheck,
   gradCheckArgs,
