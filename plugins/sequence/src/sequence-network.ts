@@ -12,10 +12,9 @@
  * (the last pattern leads back to the first).
  */
 import * as tf from '@tensorflow/tfjs';
-import { explicitRule, type DynamicsSystem, type JsonObject, type State } from '@engram/core';
+import { explicitRule, linalg, type DynamicsSystem, type JsonObject, type State } from '@engram/core';
 import { SequenceMemoryBase, nextPatterns, readBool, readNumber, readPatterns, type SequencePatternsOptions } from './internal/base.js';
 import { TransitionField, binarySign } from './internal/field.js';
-import { symmetricPinv } from './linalg.js';
 import { parseSeparation, separationToJson, type Separation } from './separation.js';
 
 /** Which rule a {@link SequenceNetwork} implements (its registered id). */
@@ -95,7 +94,7 @@ export class SequenceNetwork extends SequenceMemoryBase {
           o[a * p + b] = o[b * p + a] = dot / n;
         }
       }
-      const pinv = symmetricPinv(o, p, this.rcond);
+      const pinv = linalg.symmetricPinv(o, p, { rcond: this.rcond });
       this.ranks.push(pinv.rank);
       for (let a = 0; a < p; a++) {
         for (let i = 0; i < n; i++) {
