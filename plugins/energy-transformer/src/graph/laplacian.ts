@@ -3,8 +3,7 @@
  * normalised Laplacian I - D^-1/2 A D^-1/2 with the smallest eigenvalues after
  * the trivial first one (eigenvalue 0, vector proportional to D^1/2 1).
  */
-import { errors } from '@engram/core';
-import { symmetricEigen } from './eigen.js';
+import { errors, linalg } from '@engram/core';
 
 /** Normalised Laplacian I - D^-1/2 A D^-1/2 of a symmetric 0/1 adjacency (no self-loops counted), float64 row-major. */
 export function normalizedLaplacian(adjacency: ArrayLike<number>, n: number): Float64Array {
@@ -30,7 +29,7 @@ export function normalizedLaplacian(adjacency: ArrayLike<number>, n: number): Fl
  */
 export function laplacianPositionalEncoding(adjacency: ArrayLike<number>, n: number, k: number): Float32Array {
   if (!Number.isInteger(k) || k < 1) throw errors.invalidArgument('k', 'a positive integer', k);
-  const { vectors } = symmetricEigen(normalizedLaplacian(adjacency, n), n);
+  const { vectors } = linalg.symmetricEigen(normalizedLaplacian(adjacency, n), n);
   const out = new Float32Array(n * k);
   for (let j = 0; j < k && j + 1 < n; j++) {
     const col = j + 1;
