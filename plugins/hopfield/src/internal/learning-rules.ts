@@ -1,5 +1,5 @@
 /** Storage rules of the classical Hopfield network (host arrays, float64 accumulation). */
-import { invert } from './linalg.js';
+import { EngramError, ErrorCodes, isEngramError, linalg } from '@engram/core';
 
 /** Weight rules: Hebb's outer-product rule or the (projection) pseudo-inverse rule. */
 export type ClassicalRule = 'hebbian' | 'pseudo-inverse';
@@ -30,7 +30,7 @@ export function learnWeights(patterns: Float32Array, p: number, n: number, rule:
         c[b * p + a] = s;
       }
     }
-    const ci = invert(c, p, 'patterns');
+    const ci = invertOverlap(c, p);
     // tmp = C^-1 Xi  [P, N]
     const tmp = new Float64Array(p * n);
     for (let a = 0; a < p; a++) {
@@ -58,4 +58,23 @@ export function learnWeights(patterns: Float32Array, p: number, n: number, rule:
     }
   }
   return out;
+}
+
+/**
+ * (Xi Xi^T)^-1 by core's LU inverse, re-reporting a singular matrix in terms of the
+ * patterns (what the user controls) and keeping core's error as the cause.
+ */
+function invertOverlap(c: Float64Array, p: number): Float64Array {
+  try {
+    // 1e-10 * max|C|: C holds integer dot products of +-1 patterns, so a true pivot is O(1) or more.
+    return linalg.inverse(c, p, { tolerance: 1e-10 }).data;
+  } catch (err) {
+    if (!isEngramError(err, ErrorCodes.INVALID_ARGUMENT)) throw err;
+    throw new EngramError(
+      ErrorCodes.INVALID_ARGUMENT,
+      "patterns must be linearly independent for rule 'pseudo-inverse' (it inverts their overlap matrix, which is singular here): drop repeated or dependent patterns, or use rule 'hebbian'",
+      { name: 'patterns', expected: 'linearly independent patterns', actual: 'a singular overlap matrix' },
+      { cause: err },
+    );
+  }
 }
