@@ -7,8 +7,9 @@
  * - {@link etForward}: one pass that returns dE/dg in closed form (and the energy
  *   on the way): g [BN, D] times W^K, W^Q, xi, then the upstream gradients times
  *   the pre-transposed weights (wasm matMul with a transposed operand is about 10x
- *   slower, so both layouts are materialised once per run, and the backward pass
- *   of training uses materialised transposes too).
+ *   slower in the stock kernel, so both layouts are materialised once per run; the
+ *   backward pass of training uses tfjs' own MatMul gradient, whose transposed
+ *   products core's wasm fast path turns into plain ones).
  *
  * Attention (per head h, keys B, queries C, S_hCB = beta K_hB . Q_hC):
  *   E_ATT = -(1/beta) sum_h sum_C log sum_{B allowed} exp(S_hCB),
@@ -18,7 +19,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { EtBlockConfig } from './config.js';
-import { fastMatMul, logSumExpLast } from './internal/ops.js';
+import { logSumExpLast } from './internal/ops.js';
 
 /** Additive log-mask: 0 where attention is allowed, a large negative number elsewhere. */
 export const MASKED_LOGIT = -1e9;
@@ -139,9 +140,9 @@ export function etForward(g: tf.Tensor, fused: FusedWeights, cfg: EtBlockConfig,
     // Separate products rather than one fused [D, 2HY + M] product: splitting its
     // columns (and concatenating the gradients back) costs more than the matMul on wasm.
     const flat = tf.reshape(g, [B * N, D]) as tf.Tensor2D;
-    const kf = fastMatMul(flat, fused.wk);
-    const qf = fastMatMul(flat, fused.wq);
-    const h = fastMatMul(flat, fused.xi); // [BN, M]
+    const kf = tf.matMul(flat, fused.wk);
+    const qf = tf.matMul(flat, fused.wq);
+    const h = tf.matMul(flat, fused.xi); // [BN, M]
     const K = toHeads(kf, B, N, H, Y);
     const Q = toHeads(qf, B, N, H, Y);
     let logits: tf.Tensor = tf.mul(tf.matMul(Q, K, false, true), beta); // [BH, C, B']
@@ -164,7 +165,7 @@ export function etForward(g: tf.Tensor, fused: FusedWeights, cfg: EtBlockConfig,
       if (withEnergy) hopE = tf.mul(-1 / bh, perSample(logSumExpLast(s), B)) as tf.Tensor1D;
     }
     const dEdg = tf.reshape(
-      tf.addN([fastMatMul(fromHeads(dK, B, N, H, Y), fused.wkT), fastMatMul(fromHeads(dQ, B, N, H, Y), fused.wqT), fastMatMul(dH as tf.Tensor2D, fused.xiT)]),
+      tf.addN([tf.matMul(fromHeads(dK, B, N, H, Y), fused.wkT), tf.matMul(fromHeads(dQ, B, N, H, Y), fused.wqT), tf.matMul(dH as tf.Tensor2D, fused.xiT)]),
       [B, N, D],
     ) as tf.Tensor3D;
     if (!withEnergy) return { dEdg };

@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { errors, type EngramModel, type JsonObject } from '@engram/core';
 import { EnergyTransformerBlock, setVariables } from '../block.js';
 import type { EtBlockOptions } from '../config.js';
-import { constantVariable, fastMatMul, normalVariable } from '../internal/ops.js';
+import { constantVariable, normalVariable } from '../internal/ops.js';
 
 /** Options of {@link GraphEnergyTransformer}. */
 export interface GraphEtOptions {
@@ -83,7 +83,7 @@ export class GraphEnergyTransformer implements EngramModel {
   tokens(g: GraphInput): tf.Tensor3D {
     this.check(g);
     return tf.tidy(() => {
-      const x = tf.add(tf.add(fastMatMul(g.features, this.vars.encW as tf.Tensor2D), fastMatMul(g.pe, this.vars.peW as tf.Tensor2D)), this.vars.encB);
+      const x = tf.add(tf.add(tf.matMul(g.features, this.vars.encW as tf.Tensor2D), tf.matMul(g.pe, this.vars.peW as tf.Tensor2D)), this.vars.encB);
       return tf.expandDims(x, 0) as tf.Tensor3D;
     });
   }
@@ -115,8 +115,8 @@ export class GraphEnergyTransformer implements EngramModel {
       const en = tf.concat([att, att0, tf.transpose(e.hopfield), tf.transpose(move), tf.transpose(gmove)], 1);
       const m = tf.moments(en, 0, true);
       const enz = tf.div(tf.sub(en, m.mean), tf.sqrt(tf.add(m.variance, 1e-6)));
-      const hid = tf.relu(tf.add(fastMatMul(tf.concat([ln, enz], 1) as tf.Tensor2D, this.vars.hidW as tf.Tensor2D), this.vars.hidB));
-      return tf.reshape(tf.add(fastMatMul(hid as tf.Tensor2D, this.vars.outW as tf.Tensor2D), this.vars.outB), [-1]) as tf.Tensor1D;
+      const hid = tf.relu(tf.add(tf.matMul(tf.concat([ln, enz], 1) as tf.Tensor2D, this.vars.hidW as tf.Tensor2D), this.vars.hidB));
+      return tf.reshape(tf.add(tf.matMul(hid as tf.Tensor2D, this.vars.outW as tf.Tensor2D), this.vars.outB), [-1]) as tf.Tensor1D;
     });
   }
 

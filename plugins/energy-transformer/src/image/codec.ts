@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { errors } from '@engram/core';
-import { constantVariable, fastMatMul, normalVariable } from '../internal/ops.js';
+import { constantVariable, normalVariable } from '../internal/ops.js';
 
 /** Variables of a {@link PatchCodec}. */
 export interface PatchCodecVariables {
@@ -49,7 +49,7 @@ export class PatchCodec {
     if (N !== this.tokens || P !== this.patchPixels) throw errors.shapeMismatch('patches', ['batch', this.tokens, this.patchPixels], patches.shape);
     if (mask.rank !== 2 || mask.shape[0] !== B || mask.shape[1] !== N) throw errors.shapeMismatch('patch mask', [B, N], mask.shape);
     return tf.tidy(() => {
-      const enc = tf.add(tf.reshape(fastMatMul(tf.reshape(patches, [B * N, P]) as tf.Tensor2D, this.vars.encW as tf.Tensor2D), [B, N, this.dim]), this.vars.encB);
+      const enc = tf.add(tf.reshape(tf.matMul(tf.reshape(patches, [B * N, P]) as tf.Tensor2D, this.vars.encW as tf.Tensor2D), [B, N, this.dim]), this.vars.encB);
       const m = tf.expandDims(mask, 2);
       const tok = tf.add(tf.mul(tf.sub(1, m), enc), tf.mul(m, this.vars.maskToken));
       const cls = tf.tile(tf.reshape(this.vars.cls, [1, 1, this.dim]), [B, 1, 1]);
@@ -64,7 +64,7 @@ export class PatchCodec {
       const x = tf.slice(tokens, [0, 1, 0], [B, N1 - 1, D]);
       const c = tf.sub(x, tf.mean(x, -1, true));
       const ln = tf.add(tf.mul(tf.div(c, tf.sqrt(tf.add(tf.mean(tf.square(c), -1, true), 1e-5))), this.vars.decGamma), this.vars.decBeta);
-      const out = tf.add(fastMatMul(tf.reshape(ln, [B * (N1 - 1), D]) as tf.Tensor2D, this.vars.decW as tf.Tensor2D), this.vars.decB);
+      const out = tf.add(tf.matMul(tf.reshape(ln, [B * (N1 - 1), D]) as tf.Tensor2D, this.vars.decW as tf.Tensor2D), this.vars.decB);
       return tf.reshape(out, [B, N1 - 1, this.patchPixels]) as tf.Tensor3D;
     });
   }

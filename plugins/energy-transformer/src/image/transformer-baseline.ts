@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { errors } from '@engram/core';
-import { constantVariable, fastMatMul, normalVariable } from '../internal/ops.js';
+import { constantVariable, normalVariable } from '../internal/ops.js';
 import { PatchCodec } from './codec.js';
 import type { MaskedPatchModel } from './image-model.js';
 
@@ -86,7 +86,7 @@ export class TransformerEncoderBaseline implements MaskedPatchModel {
     const [B, N, D] = x.shape as [number, number, number];
     const H = this.options.heads;
     const Y = D / H;
-    const mm = (a: tf.Tensor, w: tf.Variable): tf.Tensor => fastMatMul(tf.reshape(a, [-1, a.shape[a.rank - 1]!]) as tf.Tensor2D, w as tf.Tensor2D);
+    const mm = (a: tf.Tensor, w: tf.Variable): tf.Tensor => tf.matMul(tf.reshape(a, [-1, a.shape[a.rank - 1]!]) as tf.Tensor2D, w as tf.Tensor2D);
     const heads = (t: tf.Tensor): tf.Tensor => tf.reshape(tf.transpose(tf.reshape(t, [B, N, H, Y]), [0, 2, 1, 3]), [B * H, N, Y]);
     const h = layerNorm(x, v.ln1g, v.ln1b);
     const q = heads(mm(h, v.wq));

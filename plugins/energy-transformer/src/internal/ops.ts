@@ -31,20 +31,3 @@ export function assignChecked(v: tf.Variable, value: tf.Tensor, what: string, sh
   }
   v.assign(value.toFloat());
 }
-
-/**
- * 2-D matMul whose gradient materialises the transposes instead of calling
- * matMul with a transposed operand: on the wasm backend a transposed operand is
- * about ten times slower, and tfjs's own MatMul gradient uses exactly that. For
- * first-order use (training through the closed-form descent).
- */
-export const fastMatMul: (a: tf.Tensor2D, b: tf.Tensor2D) => tf.Tensor2D = tf.customGrad(
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  ((a: tf.Tensor2D, b: tf.Tensor2D, save: tf.GradSaveFunc) => {
-    save([a, b]);
-    return {
-      value: tf.matMul(a, b),
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [tf.matMul(dy, tf.transpose(saved[1]!)), tf.matMul(tf.transpose(saved[0]!), dy)],
-    };
-  }) as never,
-) as never;
