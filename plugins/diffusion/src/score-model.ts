@@ -9,7 +9,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { errors, type EngramModel, type JsonObject } from '@engram/core';
 import type { Denoiser } from './denoiser.js';
-import { matMulFastGrad } from './internal/fast-matmul.js';
 import { posInt, posNum } from './internal/validate.js';
 
 /** Registered id of {@link ScoreModel}. */
@@ -107,7 +106,7 @@ export class ScoreModel implements Denoiser, EngramModel {
     const n = this.hidden.length;
     let h: tf.Tensor2D = input;
     for (let i = 0; i <= n; i++) {
-      const z = tf.add(matMulFastGrad(tf.concat([h, emb], 1) as tf.Tensor2D, this.weights[`W${i}`] as tf.Tensor2D), this.weights[`b${i}`]!) as tf.Tensor2D;
+      const z = tf.add(tf.matMul(tf.concat([h, emb], 1) as tf.Tensor2D, this.weights[`W${i}`] as tf.Tensor2D), this.weights[`b${i}`]!) as tf.Tensor2D;
       h = i < n ? (tf.mul(z, tf.sigmoid(z)) as tf.Tensor2D) : z; // SiLU
     }
     return h;

@@ -3,7 +3,7 @@ import { EngramError } from '@engram/core';
 import { createRng } from '@engram/data';
 import { symmetricEigen } from '../src/index.js';
 
-describe('symmetricEigen (Jacobi, float64)', () => {
+describe('symmetricEigen (core Householder + QL, descending, vectors as rows)', () => {
   it('reconstructs random symmetric matrices, with orthonormal vectors and sorted values', () => {
     const rng = createRng(4);
     for (const d of [1, 2, 5, 32]) {
