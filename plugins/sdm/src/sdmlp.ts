@@ -11,7 +11,6 @@ import * as tf from '@tensorflow/tfjs';
 import { errors, type EngramModel, type JsonObject } from '@engram/core';
 import { type SdmlpConfig, resolveSdmlpConfig } from './config.js';
 import { gabaResponse, gabaTopK, topKMask } from './gaba-switch.js';
-import { matMulBoth, matMulDataWeight } from './internal/matmul.js';
 
 /** Registered model id. */
 export const SDMLP_KIND = 'sdm/sdmlp';
@@ -75,8 +74,8 @@ export class Sdmlp implements EngramModel {
   hiddenActivations(x: tf.Tensor2D, options: { train?: boolean } = {}): tf.Tensor2D {
     this.check(x);
     return tf.tidy(() => {
-      let h = matMulDataWeight(this.prepare(x), this.w1 as tf.Tensor2D);
-      if (this.b1) h = tf.add(h, this.b1);
+      let h: tf.Tensor2D = tf.matMul(this.prepare(x), this.w1 as tf.Tensor2D);
+      if (this.b1) h = tf.add(h, this.b1) as tf.Tensor2D;
       const { activation, k, gabaHorizon } = this.config;
       if (activation === 'relu') return tf.relu(h);
       if (activation === 'topk') return topKMask(tf.relu(h), k);
@@ -89,8 +88,8 @@ export class Sdmlp implements EngramModel {
   /** Class logits `[B, out]` (differentiable in the trainable variables). */
   logits(x: tf.Tensor2D, options: { train?: boolean } = {}): tf.Tensor2D {
     return tf.tidy(() => {
-      let y = matMulBoth(this.hiddenActivations(x, options), this.w2 as tf.Tensor2D);
-      if (this.b2) y = tf.add(y, this.b2);
+      let y: tf.Tensor2D = tf.matMul(this.hiddenActivations(x, options), this.w2 as tf.Tensor2D);
+      if (this.b2) y = tf.add(y, this.b2) as tf.Tensor2D;
       return y;
     });
   }
