@@ -65,7 +65,8 @@ export interface MeasureOptions {
   noProfile?: boolean;
 }
 
-function median(xs: number[]): number {
+/** Median of a non-empty list (mean of the middle two for even lengths). */
+export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = Math.floor(s.length / 2);
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;

@@ -12,10 +12,12 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend, type BackendName } from '@engram/core';
-import { CASES } from './cases/index.js';
-import { measure, type CaseResult } from './harness.js';
+import { CASES, PAIRED_GROUPS } from './cases/index.js';
+import { PEAK_N } from './cases/matmul.js';
+import { measure, type BenchCase, type CaseResult } from './harness.js';
+import { measurePaired, type PairedResult } from './paired.js';
 import { table } from './report.js';
-import { findTorch, runTorch, type TorchInfo } from './torch.js';
+import { blasNote, findTorch, runTorch, type TorchInfo } from './torch.js';
 import { targets } from './targets.js';
 
 interface Args {
@@ -76,29 +78,63 @@ async function main(): Promise<number> {
   };
   process.stdout.write(`engram bench: backend ${backend}${backend === 'wasm' ? `, fast path ${args.fastPath ? 'on' : 'off'}` : ''}, tfjs ${header.tfjs}, node ${header.node}\n`);
   process.stdout.write(`PyTorch: ${header.torch}\n`);
-  if (torch.available && torch.blas === 'generic') {
-    process.stdout.write('  note: this torch uses the system libblas.so.3 (BLAS_INFO=generic); with the reference BLAS its matMul is ~100x slower than with OpenBLAS/MKL, so ratios flatter engram\n');
-  }
 
   const results: CaseResult[] = [];
+  const paired: PairedResult[] = [];
+  const opts = args.reps !== undefined ? { reps: args.reps } : {};
+  const skip = (c: BenchCase, e: unknown) => {
+    const msg = e instanceof Error ? e.message : String(e);
+    results.push({ name: c.name, description: c.description, median_ms: NaN, min_ms: NaN, runs_ms: [], peak_tensors: -1, tensor_growth: 0, tensors_left: 0, skipped: msg });
+    return msg;
+  };
+  const selectedNames = selected.map(([n]) => n);
+  const done = new Set<string>();
   const t0 = performance.now();
   for (const [name, make] of selected) {
+    if (done.has(name)) continue;
+    const group = PAIRED_GROUPS.find((g) => g.includes(name))?.filter((n) => selectedNames.includes(n));
+    if (group && group.length >= 2) {
+      // Interleaved: the ratios within the group are what matters, not each median alone.
+      const cs = group.map((n) => CASES.find(([k]) => k === n)![1]());
+      for (const c of cs) done.add(c.name);
+      process.stdout.write(`- ${group.join(' / ')} (interleaved):\n${cs.map((c) => `    ${c.name}: ${c.description}\n`).join('')}  ... `);
+      try {
+        const r = await measurePaired(cs, opts);
+        results.push(...r.results);
+        paired.push(r.paired);
+        const ms = r.results.map((x) => `${x.median_ms.toFixed(1)} ms`).join(' / ');
+        const ratios = r.paired.variants.map((v) => `${v.name}/${r.paired.baseline} ${v.median_ratio.toFixed(3)}`).join(', ');
+        process.stdout.write(`${ms}; median per-round ratio ${ratios}\n`);
+      } catch (e) {
+        let msg = '';
+        for (const c of cs) msg = skip(c, e);
+        process.stdout.write(`skipped: ${msg}\n`);
+      }
+      continue;
+    }
     const c = make();
     process.stdout.write(`- ${name}: ${c.description} ... `);
     try {
-      const r = await measure(c, args.reps !== undefined ? { reps: args.reps } : {});
+      const r = await measure(c, opts);
       process.stdout.write(`${r.median_ms.toFixed(1)} ms\n`);
       results.push(r);
     } catch (e) {
-      const msg = e instanceof Error ? e.message : String(e);
-      process.stdout.write(`skipped: ${msg}\n`);
-      results.push({ name, description: c.description, median_ms: NaN, min_ms: NaN, runs_ms: [], peak_tensors: -1, tensor_growth: 0, tensors_left: 0, skipped: msg });
+      process.stdout.write(`skipped: ${skip(c, e)}\n`);
     }
   }
+  // Report in run order whatever the grouping did.
+  results.sort((a, b) => selectedNames.indexOf(a.name) - selectedNames.indexOf(b.name));
   const twins = selected.map(([, make]) => make().torch).filter((x): x is string => !!x);
-  if (torch.available && twins.length) {
+  // torch's own matmul rate decides the BLAS note, so measure it even when matmul-peak is not selected.
+  if (torch.available && !twins.includes('matmul-peak')) twins.unshift('matmul-peak');
+  let torchMatmulGflops: number | undefined;
+  if (torch.available) {
     process.stdout.write(`PyTorch twins: ${twins.join(', ')} ...\n`);
     const tr = runTorch(torch, twins, args.reps);
+    const mm = tr['matmul-peak'];
+    if (mm) torchMatmulGflops = (2 * PEAK_N ** 3) / mm.median_ms / 1e6;
+    const note = blasNote(torch, torchMatmulGflops);
+    if (note) process.stdout.write(`  ${note}\n`);
     for (const r of results) {
       const tw = tr[r.name];
       if (!tw || r.skipped) continue;
@@ -109,12 +145,12 @@ async function main(): Promise<number> {
   }
   const elapsed = (performance.now() - t0) / 1000;
   process.stdout.write('\n' + table(results) + '\n\n');
-  const checks = targets(results);
+  const checks = targets(results, paired);
   for (const c of checks) process.stdout.write(`${c.ok === null ? '[ n/a ]' : c.ok ? '[ met ]' : '[MISSED]'} ${c.target}: ${c.measured}\n`);
   process.stdout.write(`\n${results.length} case(s) in ${elapsed.toFixed(0)} s\n`);
   if (args.json) {
     mkdirSync(dirname(args.json), { recursive: true });
-    writeFileSync(args.json, JSON.stringify({ ...header, elapsed_s: elapsed, cases: results, targets: checks }, null, 2) + '\n');
+    writeFileSync(args.json, JSON.stringify({ ...header, torch_matmul_gflops: torchMatmulGflops ?? null, elapsed_s: elapsed, cases: results, paired, targets: checks }, null, 2) + '\n');
     process.stdout.write(`wrote ${args.json}\n`);
   }
   return 0;

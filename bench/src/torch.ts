@@ -56,3 +56,22 @@ export function runTorch(info: TorchInfo, names: string[], reps?: number): Torch
   const line = r.stdout.trim().split('\n').pop() ?? '{}';
   return JSON.parse(line) as TorchResults;
 }
+
+/** Below this torch matmul-peak rate (GFLOP/s, one thread) torch is taken to run a reference BLAS. */
+export const SLOW_TORCH_GFLOPS = 20;
+
+/**
+ * The note printed about torch's BLAS, decided from its measured 1024^2 matmul
+ * rate rather than BLAS_INFO: Debian's torch says BLAS_INFO=generic whichever
+ * libblas.so.3 the alternatives system points to, OpenBLAS (~100+ GFLOP/s) or
+ * the reference BLAS (~2 GFLOP/s). Undefined when torch looks optimised.
+ */
+export function blasNote(info: TorchInfo, matmulGflops: number | undefined): string | undefined {
+  if (!info.available) return undefined;
+  if (matmulGflops === undefined || !Number.isFinite(matmulGflops)) return 'note: torch matmul-peak was not measured, so whether its BLAS is optimised is unknown';
+  if (matmulGflops >= SLOW_TORCH_GFLOPS) return undefined;
+  return (
+    `note: torch's 1024^2 matMul runs at ${matmulGflops.toFixed(1)} GFLOP/s (BLAS_INFO=${info.blas}): it looks like the reference BLAS, ` +
+    'so the ratios flatter engram; for a fair comparison install an optimised libblas.so.3, e.g. `apt-get install libopenblas0-pthread`'
+  );
+}

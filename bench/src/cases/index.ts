@@ -22,3 +22,12 @@ export const CASES: ReadonlyArray<[string, () => BenchCase]> = [
   ['sequence-transition', () => sequenceTransition],
   ['sdmlp-train', () => sdmlpTrain],
 ];
+
+/**
+ * Cases measured as an interleaved group (bench/src/paired.ts) when two or more
+ * of a group are selected; the first is the baseline of the group's ratios.
+ */
+export const PAIRED_GROUPS: ReadonlyArray<readonly string[]> = [
+  ['descent-closed-form', 'descent-autodiff'],
+  ['stream-bare', 'stream-subscribed', 'stream-subscribed-snapshots'],
+];
