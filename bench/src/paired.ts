@@ -1,8 +1,12 @@
 /**
  * Paired timing: cases whose ratio is the point (stream overhead, autodiff vs
- * closed form) are set up together and their runs interleaved — A B C, C B A,
- * A B C, ... — so that a burst of load on a shared machine hits every variant
- * of a round alike. The ratio reported is the median of the per-round ratios,
+ * closed form) are set up together and their runs interleaved, round by round,
+ * so that a burst of load on a shared machine hits every variant
+ * of a round alike. The order rotates by one each round (A B C, B C A, C A B;
+ * for two cases A B, B A), so every case runs equally often in every position
+ * and, with three or more, no case runs twice in a row across a round boundary
+ * (plain reversal, A B C, C B A, would favour the ends with warm repeats and
+ * never the middle). The ratio reported is the median of the per-round ratios,
  * not the ratio of two medians taken minutes apart.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -15,13 +19,24 @@ export interface PairedVariant {
   ratios: number[];
   /** Median of {@link PairedVariant.ratios}. */
   median_ratio: number;
+  /** Lower and upper quartile of the ratios: how far one round's ratio moves. */
+  iqr: [number, number];
+}
+
+/** Linear-interpolated quantile q in [0, 1] of a non-empty list. */
+function quantile(xs: number[], q: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const pos = (s.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.min(lo + 1, s.length - 1);
+  return s[lo]! + (s[hi]! - s[lo]!) * (pos - lo);
 }
 
 /** What {@link measurePaired} reports besides the per-case results. */
 export interface PairedResult {
   baseline: string;
   rounds: number;
-  /** Run order of each round (alternates between forward and reversed). */
+  /** Run order of each round (rotated by one case per round). */
   order: string[][];
   variants: PairedVariant[];
 }
@@ -48,7 +63,7 @@ async function runCounted(s: Slot): Promise<number> {
 /**
  * Measures cases as one interleaved group: setup of all, warm-up of each, then
  * `reps` rounds (options.reps, else the largest case reps, default 5) with the
- * order reversed every other round, then one profiled run per case, then dispose.
+ * order rotated by one each round, then one profiled run per case, then dispose.
  * Peak tensors and leftovers are attributed per case by counting each run's net
  * tensors, so they mean the same as in {@link measure}.
  */
@@ -69,7 +84,8 @@ export async function measurePaired(cases: BenchCase[], options: MeasureOptions 
     for (const s of slots) for (let i = 0; i < (s.c.warmup ?? 1); i++) await runCounted(s);
     const reps = options.reps ?? Math.max(...cases.map((c) => c.reps ?? 5));
     for (let r = 0; r < reps; r++) {
-      const round = r % 2 === 0 ? slots : [...slots].reverse();
+      const k = r % slots.length;
+      const round = [...slots.slice(k), ...slots.slice(0, k)];
       order.push(round.map((s) => s.c.name));
       for (const s of round) {
         const own0 = s.own;
@@ -102,7 +118,7 @@ export async function measurePaired(cases: BenchCase[], options: MeasureOptions 
   const base = slots[0]!;
   const variants = slots.slice(1).map((s) => {
     const ratios = s.runs.map((t, r) => t / base.runs[r]!);
-    return { name: s.c.name, ratios, median_ratio: median(ratios) };
+    return { name: s.c.name, ratios, median_ratio: median(ratios), iqr: [quantile(ratios, 0.25), quantile(ratios, 0.75)] as [number, number] };
   });
   const results = slots.map((s, i): CaseResult => {
     const med = median(s.runs);

@@ -103,7 +103,7 @@ async function main(): Promise<number> {
         results.push(...r.results);
         paired.push(r.paired);
         const ms = r.results.map((x) => `${x.median_ms.toFixed(1)} ms`).join(' / ');
-        const ratios = r.paired.variants.map((v) => `${v.name}/${r.paired.baseline} ${v.median_ratio.toFixed(3)}`).join(', ');
+        const ratios = r.paired.variants.map((v) => `${v.name}/${r.paired.baseline} ${v.median_ratio.toFixed(3)} (IQR ${v.iqr[0].toFixed(3)}-${v.iqr[1].toFixed(3)})`).join(', ');
         process.stdout.write(`${ms}; median per-round ratio ${ratios}\n`);
       } catch (e) {
         let msg = '';

@@ -52,6 +52,8 @@ describe('paired (interleaved) measurement', function () {
     expect(paired.variants).to.have.length(1);
     for (const r of paired.variants[0]!.ratios) expect(r).to.be.closeTo(1.1, 1e-12);
     expect(paired.variants[0]!.median_ratio).to.be.closeTo(1.1, 1e-12);
+    expect(paired.variants[0]!.iqr[0]).to.be.closeTo(1.1, 1e-12);
+    expect(paired.variants[0]!.iqr[1]).to.be.closeTo(1.1, 1e-12);
     expect(results.map((r) => r.name)).to.deep.equal(['a', 'b']);
     expect(results[0]!.runs_ms).to.deep.equal([100, 300, 100, 200, 1000]);
     expect(results[0]!.median_ms).to.equal(200);
@@ -64,6 +66,16 @@ describe('paired (interleaved) measurement', function () {
     const s = t.find((x) => x.target.startsWith('stream-subscribed'))!;
     expect(s.ok).to.equal(false);
     expect(s.measured).to.contain('10.0%');
+  });
+
+  it('rotates the order of three cases so that each runs in every position and none twice in a row', async () => {
+    const log: string[] = [];
+    const cs = ['a', 'b', 'c'].map((n) => fixed(n, [10], log));
+    const { paired } = await measurePaired(cs, { reps: 4, noProfile: true });
+    expect(paired.order).to.deep.equal([['a', 'b', 'c'], ['b', 'c', 'a'], ['c', 'a', 'b'], ['a', 'b', 'c']]);
+    const timed = log.slice(3);
+    for (let i = 1; i < timed.length; i++) expect(timed[i]).to.not.equal(timed[i - 1]);
+    expect(paired.variants.map((v) => v.name)).to.deep.equal(['b', 'c']);
   });
 
   it('attributes a leak and the peak to the case that owns them', async () => {

@@ -21,7 +21,7 @@ export const descentAutodiff: BenchCase = {
   name: 'descent-autodiff',
   description: `core EnergyModel + memorySynapse, dE/dg by tf.grads: ${WHAT}`,
   flops: FLOPS,
-  reps: 5,
+  reps: 7,
   torch: 'descent-autodiff',
   setup() {
     const { patterns, queries } = hopfieldData(SIZES);
@@ -54,7 +54,7 @@ export const descentClosedForm: BenchCase = {
   name: 'descent-closed-form',
   description: `closed-form update, memories pre-transposed: ${WHAT}`,
   flops: FLOPS,
-  reps: 5,
+  reps: 7,
   torch: 'descent-closed-form',
   setup() {
     const { patterns, queries } = hopfieldData(SIZES);

@@ -23,7 +23,7 @@ function setupShared(): { cf: ClosedForm; queries: tf.Tensor2D; dispose(): void 
 export const streamBare: BenchCase = {
   name: 'stream-bare',
   description: `bare loop of closed-form steps, energies read every step: ${WHAT}`,
-  reps: 9,
+  reps: 15,
   setup(): Workload {
     const s = setupShared();
     let sink = 0;
@@ -50,7 +50,7 @@ function streamCase(name: string, snapshot: boolean): BenchCase {
   return {
     name,
     description: `runDynamics, subscriber on every step${snapshot ? ', snapshot: true' : ''}: ${WHAT}`,
-    reps: 9,
+    reps: 15,
     setup(): Workload {
       const s = setupShared();
       const system = closedFormSystem(s.cf);
