@@ -48,7 +48,10 @@ export function runTorch(info: TorchInfo, names: string[], reps?: number): Torch
   if (!info.available || !info.python || names.length === 0) return {};
   const args = [join(torchDir(), 'run.py'), '--cases', names.join(',')];
   if (reps) args.push('--reps', String(reps));
-  const r = spawnSync(info.python, args, { encoding: 'utf8', timeout: 30 * 60_000, maxBuffer: 16 << 20 });
+  // torch.set_num_threads(1) does not reach a BLAS torch was not built against
+  // (BLAS_INFO=generic: libblas.so.3 may be OpenBLAS with its own thread pool).
+  const env = { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
+  const r = spawnSync(info.python, args, { encoding: 'utf8', env, timeout: 30 * 60_000, maxBuffer: 16 << 20 });
   if (r.status !== 0) {
     process.stderr.write(`PyTorch twins failed (exit ${r.status}):\n${r.stderr}\n`);
     return {};
