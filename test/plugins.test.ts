@@ -38,9 +38,10 @@ describe('built-in plugins (cross-package)', () => {
   });
 
   it('load together by package name, each contributing namespaced ids without clashes', async () => {
-    const engram = await createEngram({ plugins: plugins.map((p) => `@engram/${p}`) });
+    const engram = await createEngram({ plugins: ['@engram/data', ...plugins.map((p) => `@engram/${p}`)] });
     const names = engram.plugins().map((p) => p.name);
-    expect(names).to.include.members(['core', 'hopfield', 'sequence', 'sdm', 'et', 'diffusion']);
+    expect(names).to.include.members(['core', 'data', 'hopfield', 'sequence', 'sdm', 'et', 'diffusion']);
+    expect(engram.ids('dataset')).to.include.members(['data/fashion-mnist', 'data/binary-patterns', 'data/gaussian-patterns']);
     const models = engram.ids('model');
     expect(models).to.include.members([
       'core/graph',

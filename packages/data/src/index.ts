@@ -61,3 +61,4 @@ export {
   linearManifoldPoints,
 } from './manifold.js';
 export { type OcclusionKind, occlusionMask, invertMask, applyMask } from './masks.js';
+export { dataPlugin, dataPlugin as default } from './plugin.js';
