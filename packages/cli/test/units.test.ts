@@ -4,11 +4,11 @@ import { cli } from './helpers.js';
 
 describe('cli units', function () {
   it('loadEngram skips a package that fails to import or has no plugin, with one warning each', async () => {
-    const { engram, warnings } = await loadEngram(['@engram/hopfield', 'no-such-engram-plugin', '@engram/data']);
+    const { engram, warnings } = await loadEngram(['@engram/hopfield', 'no-such-engram-plugin', '@engram/viz']);
     expect(engram.plugins().map((p) => p.name)).to.deep.equal(['core', 'hopfield']);
     expect(warnings).to.have.length(2);
     expect(warnings[0]).to.match(/^plugin package 'no-such-engram-plugin' failed to import/);
-    expect(warnings[1]).to.match(/^plugin package '@engram\/data' has no plugin as its default export/);
+    expect(warnings[1]).to.match(/^plugin package '@engram\/viz' has no plugin as its default export/);
     for (const w of warnings) expect(w).not.to.contain('\n');
   });
 
