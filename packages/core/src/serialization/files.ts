@@ -33,25 +33,35 @@ export async function saveModel(model: EngramModel, path: string, opts: { engram
  */
 export async function loadModel<M extends EngramModel = EngramModel>(engram: Engram, path: string): Promise<M> {
   const specPath = specPathOf(path);
+  const valid = validateSpec(await readSpecJson(specPath, 'model spec'), specPath);
+  const weightsPath = join(dirname(specPath), valid.weights.file || `${basename(specPath, '.json')}.weights.bin`);
+  const weights = await readWeightsBytes(weightsPath, specPath);
+  return deserializeModel<M>(engram, { spec: valid, weights }, specPath);
+}
+
+/**
+ * Reads and parses a JSON spec; an unreadable file or invalid JSON is an
+ * ENGRAM_ERR_INVALID_SPEC naming the file (`what` says which kind of spec).
+ */
+export async function readSpecJson(specPath: string, what: string): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(specPath, 'utf8');
   } catch (err) {
-    throw new EngramError(ErrorCodes.INVALID_SPEC, `${specPath}: cannot read the model spec (${(err as NodeJS.ErrnoException).code ?? 'error'}): check the path`, { source: specPath }, { cause: err });
+    throw new EngramError(ErrorCodes.INVALID_SPEC, `${specPath}: cannot read the ${what} (${(err as NodeJS.ErrnoException).code ?? 'error'}): check the path`, { source: specPath }, { cause: err });
   }
-  let spec: unknown;
   try {
-    spec = JSON.parse(text);
+    return JSON.parse(text) as unknown;
   } catch (err) {
     throw new EngramError(ErrorCodes.INVALID_SPEC, `${specPath}: not valid JSON (${(err as Error).message})`, { source: specPath }, { cause: err });
   }
-  const valid = validateSpec(spec, specPath);
-  const weightsPath = join(dirname(specPath), valid.weights.file || `${basename(specPath, '.json')}.weights.bin`);
-  let weights: Uint8Array;
+}
+
+/** Reads the binary half named by a spec; a missing file is an ENGRAM_ERR_CORRUPT_WEIGHTS. */
+export async function readWeightsBytes(weightsPath: string, specPath: string): Promise<Uint8Array> {
   try {
-    weights = new Uint8Array(await readFile(weightsPath));
+    return new Uint8Array(await readFile(weightsPath));
   } catch (err) {
     throw new EngramError(ErrorCodes.CORRUPT_WEIGHTS, `${weightsPath}: cannot read the weights file named by ${specPath}: keep both files together`, { source: weightsPath }, { cause: err });
   }
-  return deserializeModel<M>(engram, { spec: valid, weights }, specPath);
 }

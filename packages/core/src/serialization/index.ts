@@ -2,3 +2,17 @@ export { SPEC_FORMAT, SPEC_FORMAT_VERSION, type ModelSpec, type ModelArtifacts, 
 export { serializeModel, deserializeModel, validateSpec } from './serialize.js';
 export { saveModel, loadModel } from './files.js';
 export { crc32 } from './checksum.js';
+export {
+  OPTIMIZER_STATE_FORMAT,
+  OPTIMIZER_STATE_FORMAT_VERSION,
+  serializeOptimizerState,
+  restoreOptimizerState,
+  validateOptimizerStateSpec,
+  saveOptimizerState,
+  loadOptimizerState,
+  optimizerStatePaths,
+  type OptimizerStateSpec,
+  type OptimizerStateEntry,
+  type OptimizerStateArtifacts,
+  type RestoreOptimizerStateOptions,
+} from './optimizer-state.js';
