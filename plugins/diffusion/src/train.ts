@@ -3,11 +3,13 @@
  * trainStream: an Observable of batch/epoch events, with checkpoints written by the
  * core's saveModel and resume from a checkpoint (the config carries trainedEpochs;
  * batches are seeded per epoch, so a resumed run sees the same batches as an
- * uninterrupted one; the Adam moments restart from zero).
+ * uninterrupted one; the Adam state (moments and step count) is saved next to
+ * each checkpoint with the core's saveOptimizerState and restored on resume, so a
+ * resumed run takes the same steps as an uninterrupted one).
  */
 import * as tf from '@tensorflow/tfjs';
-import { defer, EMPTY, finalize, map, type Observable } from 'rxjs';
-import { errors, loadModel, saveModel, trainStream, type Engram, type TrainEvent } from '@engram/core';
+import { concatMap, defer, EMPTY, finalize, from, map, type Observable } from 'rxjs';
+import { errors, loadModel, loadOptimizerState, saveModel, saveOptimizerState, trainStream, type Engram, type TrainEvent } from '@engram/core';
 import { createRng } from '@engram/data';
 import { ScoreModel } from './score-model.js';
 import { posInt, posNum } from './internal/validate.js';
@@ -33,8 +35,20 @@ export interface TrainDenoiserOptions {
   clipNorm?: number;
   /** Seed of batches, levels and noise (default 0). */
   seed?: number;
-  /** Save the model to `path` (core saveModel: path.json + path.weights.bin) every `every` epochs (default 1) and at the end. */
+  /**
+   * Save the model to `path` (core saveModel: path.json + path.weights.bin) and the
+   * Adam state next to it (path.optimizer.json + path.optimizer.bin) every `every`
+   * epochs (default 1) and at the end.
+   */
   checkpoint?: { path: string; every?: number; engram?: Engram };
+  /**
+   * The checkpoint the model was loaded from (the path given to {@link loadCheckpoint}):
+   * its Adam state is restored before the first step. A checkpoint saved without one
+   * (older versions) still resumes, with the moments starting from zero (logged).
+   */
+  resume?: string;
+  /** Receives the resume log line (default console.warn). */
+  log?: (line: string) => void;
 }
 
 /**
@@ -99,18 +113,34 @@ export function trainDenoiser(model: ScoreModel, options: TrainDenoiserOptions):
         const cp = options.checkpoint;
         if (cp && (model.trainedEpochs % every === 0 || localEpoch === remaining - 1)) {
           await saveModel(model, cp.path, cp.engram ? { engram: cp.engram } : {});
+          await saveOptimizerState(optimizer, cp.path);
         }
         return {};
       },
     });
-    return stream.pipe(
+    const restore = async (): Promise<void> => {
+      if (options.resume === undefined) return;
+      const log = options.log ?? ((line: string) => console.warn(line));
+      const restored = await loadOptimizerState(optimizer, options.resume, { variables: Object.values(vars), optional: true });
+      log(
+        restored
+          ? `diffusion: resumed the Adam state of ${options.resume} (step ${optimizer.iterations})`
+          : `diffusion: ${options.resume} has no optimizer state (saved by an older version): the Adam moments start from zero`,
+      );
+    };
+    return from(restore()).pipe(
+      concatMap(() => stream),
       map((e) => ({ ...e, epoch: e.epoch + offset, epochs })),
       finalize(cleanup),
     );
   });
 }
 
-/** Loads a checkpoint written by {@link trainDenoiser} (through the core's loadModel) to resume training. */
+/**
+ * Loads a checkpoint written by {@link trainDenoiser} (through the core's loadModel)
+ * to resume training; pass the same path as `resume` to trainDenoiser so the Adam
+ * state saved with it continues too.
+ */
 export async function loadCheckpoint(engram: Engram, path: string): Promise<ScoreModel> {
   const m = await loadModel(engram, path);
   if (!(m instanceof ScoreModel)) {

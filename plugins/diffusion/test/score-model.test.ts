@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lastValueFrom, toArray } from 'rxjs';
@@ -67,28 +67,60 @@ describe('diffusion/score: EDM-preconditioned MLP denoiser', () => {
     m.dispose();
   });
 
-  it('checkpoints through saveModel and resumes from loadModel at the saved epoch', async () => {
+  it('checkpoints through saveModel and resumes from loadModel at the saved epoch, with the Adam state', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'engram-diffusion-'));
     try {
       const engram = await createEngram({ plugins: [diffusion] });
       const data = new Float32Array(3 * 6).map((_, i) => Math.cos(i));
       const opts = { data, count: 3, batchesPerEpoch: 5, batchSize: 8, seed: 2 };
-      const model = new ScoreModel({ dim: 6, hidden: [16], embedDim: 4 });
-      await lastValueFrom(trainDenoiser(model, { ...opts, epochs: 2, checkpoint: { path: join(dir, 'ckpt'), engram } }));
+      const config = { dim: 6, hidden: [16], embedDim: 4 };
+      const weightsOf = (m: ScoreModel) => Object.values(m.getWeights()).map((t) => Float32Array.from(t.dataSync()));
+      const maxDiff = (a: Float32Array[], b: Float32Array[]) => Math.max(...a.map((w, i) => Math.max(...w.map((v, j) => Math.abs(v - b[i]![j]!)))));
+      // The uninterrupted run that a resumed one should reproduce.
+      const straight = new ScoreModel(config);
+      await lastValueFrom(trainDenoiser(straight, { ...opts, epochs: 4 }));
+      const model = new ScoreModel(config);
+      const ckpt = join(dir, 'ckpt');
+      await lastValueFrom(trainDenoiser(model, { ...opts, epochs: 2, checkpoint: { path: ckpt, engram } }));
+      const optSpec = () => JSON.parse(readFileSync(`${ckpt}.optimizer.json`, 'utf8')) as { className: string; iterations: number };
+      expect(optSpec()).to.include({ className: 'Adam', iterations: 10 });
       const resumed = await loadCheckpoint(engram, join(dir, 'ckpt.json'));
+      const before = tf.memory().numTensors;
       expect(resumed.trainedEpochs).to.equal(2);
       const x = tf.randomNormal([2, 6], 0, 1, 'float32', 1) as tf.Tensor2D;
       const a = model.denoise(x, 0.5);
       const b = resumed.denoise(x, 0.5);
-      expect(tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]).to.equal(0);
-      const events = await lastValueFrom(trainDenoiser(resumed, { ...opts, epochs: 4 }).pipe(toArray()));
+      expect(tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0])).to.equal(0);
+      tf.dispose([x, a, b]);
+      const lines: string[] = [];
+      const events = await lastValueFrom(
+        trainDenoiser(resumed, { ...opts, epochs: 4, resume: join(dir, 'ckpt.json'), log: (l) => lines.push(l), checkpoint: { path: ckpt } }).pipe(toArray()),
+      );
       expect(events.filter((e) => e.type === 'epoch').map((e) => e.epoch)).to.deep.equal([2, 3]);
       expect(resumed.trainedEpochs).to.equal(4);
+      expect(lines.join('\n')).to.match(/resumed the Adam state of .*ckpt\.json \(step 10\)/);
+      // The restored moments continue the run: the optimizer's step count went on from 10,
+      // and the weights equal the uninterrupted run's.
+      expect(optSpec().iterations).to.equal(20);
+      expect(maxDiff(weightsOf(resumed), weightsOf(straight))).to.be.at.most(1e-6);
       // Already trained to 4: nothing left to do.
       expect((await lastValueFrom(trainDenoiser(resumed, { ...opts, epochs: 4 }).pipe(toArray()))).length).to.equal(0);
-      tf.dispose([x, a, b]);
-      model.dispose();
+      expect(tf.memory().numTensors).to.equal(before); // the resumed run freed its optimizer and restored state
       resumed.dispose();
+      // An older checkpoint (no optimizer state) still resumes, with fresh moments, said in the log;
+      // it then drifts from the uninterrupted run, which shows the restored state matters.
+      await lastValueFrom(trainDenoiser(new ScoreModel(config), { ...opts, epochs: 2, checkpoint: { path: join(dir, 'old') } }));
+      rmSync(join(dir, 'old.optimizer.json'));
+      rmSync(join(dir, 'old.optimizer.bin'));
+      const old = await loadCheckpoint(engram, join(dir, 'old.json'));
+      lines.length = 0;
+      await lastValueFrom(trainDenoiser(old, { ...opts, epochs: 4, resume: join(dir, 'old.json'), log: (l) => lines.push(l) }));
+      expect(lines.join('\n')).to.match(/has no optimizer state .*the Adam moments start from zero/);
+      expect(old.trainedEpochs).to.equal(4);
+      expect(maxDiff(weightsOf(old), weightsOf(straight))).to.be.greaterThan(1e-4);
+      old.dispose();
+      model.dispose();
+      straight.dispose();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -100,24 +100,41 @@ describe('et/image', () => {
     [model, copy, block, blockCopy].forEach((m) => m.dispose());
   });
 
-  it('et-train trains, checkpoints, resumes and writes PNGs (reduced scale)', async () => {
+  it('et-train trains, checkpoints, resumes (with the Adam state) and writes PNGs (reduced scale)', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'et-train-'));
     try {
       const engram = await createEngram({ plugins: [et] });
-      const common = ['--source', 'subset', '--train', '64', '--test', '32', '--batch', '16', '--dim', '16', '--heads', '2', '--memories', '32', '--steps', '2', '--out', 'run', '--transformer-layers', '1'];
+      const small = ['--source', 'subset', '--train', '64', '--test', '32', '--batch', '16', '--dim', '16', '--heads', '2', '--memories', '32', '--steps', '2', '--transformer-layers', '1'];
+      const common = [...small, '--out', 'run'];
       const io = captureIO(dir);
       expect(await etTrainCommand([...common, '--epochs', '1'], io, engram), io.err.join('')).to.equal(0);
       expect(io.out.join('')).to.match(/energy transformer\s+\d\.\d+/).and.match(/mean training patch\s+\d\.\d+/).and.match(/transformer encoder\s+\d\.\d+/);
       expect(io.err.join('')).to.match(/\[#+\] 4\/4 loss/);
-      for (const f of ['completions.png', 'completion-steps.png', 'results.json', 'checkpoint/et.json', 'checkpoint/et.weights.bin']) {
+      for (const f of ['completions.png', 'completion-steps.png', 'results.json', 'checkpoint/et.json', 'checkpoint/et.weights.bin', 'checkpoint/et.optimizer.json', 'checkpoint/et.optimizer.bin']) {
         expect((await stat(join(dir, 'run', f))).size, f).to.be.greaterThan(0);
       }
+      const optSpec = async () => JSON.parse(await readFile(join(dir, 'run', 'checkpoint', 'et.optimizer.json'), 'utf8')) as { className: string; iterations: number };
+      expect(await optSpec()).to.include({ className: 'Adam', iterations: 4 });
       const io2 = captureIO(dir);
       const code = await etTrainCommand([...common, '--epochs', '2', '--resume', 'run/checkpoint/et.json', '--no-transformer'], io2, engram);
       expect(code, io2.err.join('')).to.equal(0);
-      // the resumed run trained only the second epoch
+      // the resumed run trained only the second epoch, continuing the saved Adam state
       expect(io2.err.join('')).to.match(/et epoch 2\/2/).and.not.match(/et epoch 1\/2/);
+      expect(io2.err.join('')).to.match(/resumed the Adam state of .*et\.json \(step 4\)/);
       expect(JSON.parse(await readFile(join(dir, 'run', 'checkpoint', 'et.progress.json'), 'utf8')).epoch).to.equal(2);
+      expect((await optSpec()).iterations).to.equal(8);
+      // ... and so ends where an uninterrupted two-epoch run ends.
+      const io3 = captureIO(dir);
+      expect(await etTrainCommand([...small, '--out', 'straight', '--epochs', '2', '--no-transformer'], io3, engram), io3.err.join('')).to.equal(0);
+      const mse = async (d: string) => (JSON.parse(await readFile(join(dir, d, 'results.json'), 'utf8')) as { etMse: number }).etMse;
+      expect(Math.abs((await mse('run')) - (await mse('straight')))).to.be.at.most(1e-6);
+      // A checkpoint written before optimizer states were saved still resumes, with fresh moments (logged).
+      await rm(join(dir, 'run', 'checkpoint', 'et.optimizer.json'));
+      await rm(join(dir, 'run', 'checkpoint', 'et.optimizer.bin'));
+      const io4 = captureIO(dir);
+      expect(await etTrainCommand([...common, '--epochs', '3', '--resume', 'run/checkpoint/et.json', '--no-transformer'], io4, engram), io4.err.join('')).to.equal(0);
+      expect(io4.err.join('')).to.match(/has no optimizer state .*the Adam moments start from zero/).and.match(/et epoch 3\/3/);
+      expect((await optSpec()).iterations).to.equal(4);
       const bad = captureIO(dir);
       expect(await etTrainCommand(['--bogus'], bad, engram)).to.equal(2);
       expect(bad.err.join('')).to.match(/--bogus/);

@@ -66,6 +66,7 @@ export async function etTrainCommand(argv: readonly string[], io: CommandIO, eng
       },
     };
     if (a.get('resume')) opts.resume = resolve(io.cwd, a.get('resume')!);
+    opts.log = (line) => io.stderr(`${line}\n`);
     if (engram) opts.engram = engram;
     const r = await runImageExperiment(opts);
     io.stdout(

@@ -4,13 +4,13 @@
  * baselines (the mean training patch per position, and a standard transformer
  * encoder of the same width and about the same parameter count trained with
  * the same budget); reports masked-patch MSE on the test set, saves checkpoints
- * (resumable), and writes completion PNGs.
+ * (model and Adam state, resumable), and writes completion PNGs.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { lastValueFrom, tap, toArray } from 'rxjs';
-import { loadModel, saveModel, trainStream, type Engram, type TrainEvent } from '@engram/core';
+import { loadModel, loadOptimizerState, saveModel, saveOptimizerState, trainStream, type Engram, type TrainEvent } from '@engram/core';
 import { createRng, loadFashionMnist, type FashionMnistSource } from '@engram/data';
 import { imageGridPng, stepStripPng, writePng } from '@engram/viz';
 import type { EtBlockOptions } from '../config.js';
@@ -39,8 +39,14 @@ export interface ImageExperimentOptions {
   /** Train the transformer baseline (default true) and its depth (default 1). */
   transformer?: boolean;
   transformerLayers?: number;
-  /** Resume from a checkpoint spec written by an earlier run (`<out>/checkpoint/et.json`). */
+  /**
+   * Resume from a checkpoint spec written by an earlier run (`<out>/checkpoint/et.json`):
+   * the ET weights, the epoch count and the Adam state (`et.optimizer.json/.bin`; a
+   * checkpoint without one still resumes, with the moments starting from zero, logged).
+   */
   resume?: string;
+  /** Receives progress notes such as what a resume restored (default: dropped). */
+  log?: (line: string) => void;
   /** Engram with the et plugin loaded (needed to resume; used to tag checkpoints). */
   engram?: Engram;
   /** Receives every training event (progress display). */
@@ -123,9 +129,16 @@ export async function runImageExperiment(o: ImageExperimentOptions): Promise<Ima
         }
       };
     const perEpoch = Math.floor(train.count / batchSize);
-    const train1 = async (name: 'et' | 'transformer', model: MaskedPatchModel, first: number, onEpoch?: (epoch: number) => Promise<void>) => {
+    const train1 = async (
+      name: 'et' | 'transformer',
+      model: MaskedPatchModel,
+      first: number,
+      onEpoch?: (epoch: number, opt: tf.Optimizer) => Promise<void>,
+      onStart?: (opt: tf.Optimizer) => Promise<void>,
+    ) => {
       const t0 = Date.now();
       const opt = tf.train.adam(o.lr ?? 1e-3);
+      await onStart?.(opt);
       const loss = (b: Batch) => tf.tidy(() => { const p = patchify(b.images, et.geometry); return maskedPatchMse(model.predict(p, b.mask), p, b.mask); });
       for (let e = first; e < epochs; e++) {
         const gen = batches(0);
@@ -135,16 +148,33 @@ export async function runImageExperiment(o: ImageExperimentOptions): Promise<Ima
             toArray(),
           ),
         );
-        await onEpoch?.(e);
+        await onEpoch?.(e, opt);
       }
       opt.dispose();
       return (Date.now() - t0) / 1000;
     };
-    const etSeconds = await train1('et', et, startEpoch, async (e) => {
-      const paths = await saveModel(et, ckpt, o.engram ? { engram: o.engram } : {});
-      await writeFile(`${ckpt}.progress.json`, JSON.stringify({ epoch: e + 1 }));
-      if (!files.includes(paths.spec)) files.push(paths.spec);
-    });
+    const resumeOptimizer = async (opt: tf.Optimizer): Promise<void> => {
+      if (!o.resume) return;
+      const restored = await loadOptimizerState(opt, o.resume, { variables: et.variables(), optional: true });
+      o.log?.(
+        restored
+          ? `et: resumed the Adam state of ${o.resume} (step ${opt.iterations})`
+          : `et: ${o.resume} has no optimizer state (saved by an older version): the Adam moments start from zero`,
+      );
+    };
+    const etSeconds = await train1(
+      'et',
+      et,
+      startEpoch,
+      async (e, opt) => {
+        const paths = await saveModel(et, ckpt, o.engram ? { engram: o.engram } : {});
+        // Next to the weights, so a resumed run continues the Adam moments too.
+        await saveOptimizerState(opt, ckpt);
+        await writeFile(`${ckpt}.progress.json`, JSON.stringify({ epoch: e + 1 }));
+        if (!files.includes(paths.spec)) files.push(paths.spec);
+      },
+      resumeOptimizer,
+    );
     const etMse = evaluate(et, testPatches, testMasks);
     // Baseline 1: the mean training patch at each position.
     const meanPatch = tf.tidy(() => meanTrainingPatch(patchify(trainImages, et.geometry)));
