@@ -83,8 +83,9 @@ export class ScoreModel implements Denoiser, EngramModel {
       const inDim = fanIn + this.embedDim;
       // He-style init for SiLU layers; the output layer starts small so D starts near c_skip x.
       const std = i === widths.length - 1 ? 0.1 / Math.sqrt(inDim) : Math.sqrt(2 / inDim);
-      this.weights[`W${i}`] = tf.variable(tf.randomNormal([inDim, w], 0, std, 'float32', this.seed * 101 + i + 1), true, undefined);
-      this.weights[`b${i}`] = tf.variable(tf.zeros([w]), true);
+      // tidy frees the initial values; variables survive it
+      this.weights[`W${i}`] = tf.tidy(() => tf.variable(tf.randomNormal([inDim, w], 0, std, 'float32', this.seed * 101 + i + 1), true));
+      this.weights[`b${i}`] = tf.tidy(() => tf.variable(tf.zeros([w]), true));
       fanIn = w;
     });
   }

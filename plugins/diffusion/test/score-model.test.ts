@@ -36,6 +36,12 @@ describe('diffusion/score: EDM-preconditioned MLP denoiser', () => {
     model.dispose();
   });
 
+  it('constructing and disposing a model leaves no tensors behind', () => {
+    const before = tf.memory().numTensors;
+    new ScoreModel({ dim: 16, hidden: [32, 32] }).dispose();
+    expect(tf.memory().numTensors).to.equal(before);
+  });
+
   it('training is cancellable: unsubscribing mid-epoch frees its tensors', async () => {
     const model = new ScoreModel({ dim: 6, hidden: [8], embedDim: 4 });
     const before = tf.memory().numTensors;
