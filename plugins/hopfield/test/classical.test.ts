@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
 import { lastValueFrom, take, toArray } from 'rxjs';
-import { ErrorCodes, initBackend, isEngramError } from '@engram/core';
+import { ErrorCodes, initBackend } from '@engram/core';
 import { ClassicalHopfield } from '../src/index.js';
-import { flipBits, leaked, patterns } from './helpers.js';
+import { codeOf, flipBits, leaked, patterns } from './helpers.js';
 
 const N = 100;
 
@@ -112,14 +112,6 @@ describe('ClassicalHopfield', () => {
   });
 
   it('rejects bad input with coded errors', () => {
-    const codeOf = (f: () => unknown) => {
-      try {
-        f();
-      } catch (e) {
-        return isEngramError(e) ? e.code : 'other';
-      }
-      return 'none';
-    };
     expect(codeOf(() => new ClassicalHopfield({ size: 0 }))).to.equal(ErrorCodes.INVALID_ARGUMENT);
     expect(codeOf(() => new ClassicalHopfield({ size: 4, rule: 'oja' as never }))).to.equal(ErrorCodes.INVALID_ARGUMENT);
     const net = new ClassicalHopfield({ size: 4 });

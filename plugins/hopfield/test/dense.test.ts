@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
 import { lastValueFrom, take, toArray } from 'rxjs';
-import { ErrorCodes, initBackend, isEngramError } from '@engram/core';
+import { ErrorCodes, initBackend } from '@engram/core';
 import { DenseAssociativeMemory } from '../src/index.js';
-import { flipBits, leaked, patterns } from './helpers.js';
+import { codeOf, flipBits, leaked, patterns } from './helpers.js';
 
 const N = 100;
 
@@ -84,14 +84,6 @@ describe('DenseAssociativeMemory', () => {
   });
 
   it('rejects bad input with coded errors', () => {
-    const codeOf = (f: () => unknown) => {
-      try {
-        f();
-      } catch (e) {
-        return isEngramError(e) ? e.code : 'other';
-      }
-      return 'none';
-    };
     expect(codeOf(() => new DenseAssociativeMemory({ size: 10, separation: { kind: 'cubic' as never } }))).to.equal(ErrorCodes.INVALID_ARGUMENT);
     expect(codeOf(() => new DenseAssociativeMemory({ size: 10, separation: { kind: 'power', n: 2.5 } }))).to.equal(ErrorCodes.INVALID_ARGUMENT);
     const dam = new DenseAssociativeMemory({ size: 4 });

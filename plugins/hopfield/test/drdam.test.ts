@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
 import { lastValueFrom, take, toArray } from 'rxjs';
-import { ErrorCodes, initBackend, isEngramError } from '@engram/core';
+import { ErrorCodes, initBackend } from '@engram/core';
 import { DrDAM, drdamExactEnergy } from '../src/index.js';
-import { leaked, patterns } from './helpers.js';
+import { codeOf, leaked, patterns } from './helpers.js';
 
 const D = 30;
 const K = 50;
@@ -124,14 +124,6 @@ describe('DrDAM', () => {
   });
 
   it('rejects bad input with coded errors', () => {
-    const codeOf = (f: () => unknown) => {
-      try {
-        f();
-      } catch (e) {
-        return isEngramError(e) ? e.code : 'other';
-      }
-      return 'none';
-    };
     expect(codeOf(() => new DrDAM({ dim: 3, features: 0 }))).to.equal(ErrorCodes.INVALID_ARGUMENT);
     expect(codeOf(() => new DrDAM({ dim: 3, features: 10, kernel: 'rbf' as never }))).to.equal(ErrorCodes.INVALID_ARGUMENT);
     const dam = new DrDAM({ dim: 3, features: 10 });

@@ -1,5 +1,6 @@
 /** Test helpers: seeded patterns, bit flips, leak checks. */
 import * as tf from '@tensorflow/tfjs';
+import { isEngramError } from '@engram/core';
 import { binaryPatterns, createRng } from '@engram/data';
 
 /** ±1 patterns [count, dim] as a host array. */
@@ -24,4 +25,14 @@ export async function leaked(fn: () => Promise<void> | void): Promise<number> {
   const before = tf.memory().numTensors;
   await fn();
   return tf.memory().numTensors - before;
+}
+
+/** The EngramError code `f` throws, 'other' for any other error, 'none' when it does not throw. */
+export function codeOf(f: () => unknown): string {
+  try {
+    f();
+  } catch (e) {
+    return isEngramError(e) ? e.code : 'other';
+  }
+  return 'none';
 }

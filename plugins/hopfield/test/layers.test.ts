@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
-import { ErrorCodes, initBackend, isEngramError } from '@engram/core';
+import { ErrorCodes, initBackend } from '@engram/core';
 import { createRng } from '@engram/data';
 import { Hopfield, HopfieldLayer, HopfieldPooling, ModernHopfield } from '../src/index.js';
+import { codeOf } from './helpers.js';
 
 describe('hopfield-layers style modules', () => {
   before(async () => {
@@ -132,14 +133,6 @@ describe('hopfield-layers style modules', () => {
     const { output, association } = hf.apply(x);
     expect(tf.memory().numTensors - before).to.equal(2);
     tf.dispose([output, association]);
-    const codeOf = (f: () => unknown) => {
-      try {
-        f();
-      } catch (e) {
-        return isEngramError(e) ? e.code : 'other';
-      }
-      return 'none';
-    };
     expect(codeOf(() => hf.apply(tf.zeros([2, 5, 4]) as tf.Tensor3D))).to.equal(ErrorCodes.SHAPE_MISMATCH);
     expect(codeOf(() => new Hopfield({ inputSize: 0 }))).to.equal(ErrorCodes.INVALID_ARGUMENT);
     expect(codeOf(() => new HopfieldLayer({ inputSize: 4, quantity: -1 }))).to.equal(ErrorCodes.INVALID_ARGUMENT);

@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
 import { lastValueFrom, take, toArray } from 'rxjs';
-import { ErrorCodes, initBackend, isEngramError } from '@engram/core';
+import { ErrorCodes, initBackend } from '@engram/core';
 import { DenseRetriever, denseRetrieval, ModernHopfield } from '../src/index.js';
-import { flipBits, leaked, patterns } from './helpers.js';
+import { codeOf, flipBits, leaked, patterns } from './helpers.js';
 
 const D = 100;
 const maxAbs = (a: tf.Tensor, b: tf.Tensor): number => tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]!);
@@ -106,14 +106,6 @@ describe('ModernHopfield', () => {
   });
 
   it('rejects bad input with coded errors', () => {
-    const codeOf = (f: () => unknown) => {
-      try {
-        f();
-      } catch (e) {
-        return isEngramError(e) ? e.code : 'other';
-      }
-      return 'none';
-    };
     expect(codeOf(() => new ModernHopfield({ dim: 3, beta: -1 }))).to.equal(ErrorCodes.INVALID_ARGUMENT);
     const net = new ModernHopfield({ dim: 3 });
     expect(codeOf(() => net.run({ initial: [[1, 2, 3]] }))).to.equal(ErrorCodes.INVALID_ARGUMENT);
