@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Observable } from 'rxjs';
 import { errors, explicitRule, type DynamicsStep, type DynamicsSystem, type EngramModel, type JsonObject, type TensorInput } from '@engram/core';
-import { checkAlive, checkNonNegativeInt, checkOneOf, checkPositiveInt, toHostMatrix, toMatrix } from './internal/validate.js';
+import { checkAlive, checkNonNegativeInt, checkOneOf, checkPositiveInt, toBinaryHostMatrix, toHostMatrix, toMatrix, withMatrix } from './internal/validate.js';
 import { learnWeights, type ClassicalRule } from './internal/learning-rules.js';
 import { sweepOrder } from './internal/seeded-order.js';
 import { binarize, finalState } from './internal/run-helpers.js';
@@ -82,8 +82,7 @@ export class ClassicalHopfield implements EngramModel {
    */
   store(patterns: TensorInput, bias?: TensorInput): this {
     checkAlive(this.disposed, 'ClassicalHopfield');
-    const { data, rows } = toHostMatrix('patterns', patterns, this.size);
-    if (data.some((v) => v !== 1 && v !== -1)) throw errors.invalidArgument('patterns', 'entries of +1 or -1', 'other values');
+    const { data, rows } = toBinaryHostMatrix('patterns', patterns, this.size);
     const w = learnWeights(data, rows, this.size, this.rule);
     const b = bias === undefined ? new Float32Array(this.size) : toHostMatrix('bias', bias, this.size).data;
     this.assign(w, b);
@@ -94,12 +93,7 @@ export class ClassicalHopfield implements EngramModel {
   /** Energy per sample, E = -1/2 s^T W s + b^T s, of states [B, N] (caller owns the result). */
   energy(states: TensorInput): tf.Tensor1D {
     checkAlive(this.disposed, 'ClassicalHopfield');
-    const s = toMatrix('states', states, this.size);
-    try {
-      return this.energyOf(s);
-    } finally {
-      s.dispose();
-    }
+    return withMatrix('states', states, this.size, (s) => this.energyOf(s));
   }
 
   /** The update rule as a core DynamicsSystem (for runDynamics / integrate). */

@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Observable } from 'rxjs';
 import { errors, explicitRule, type DynamicsStep, type DynamicsSystem, type EngramModel, type JsonObject, type TensorInput } from '@engram/core';
-import { checkAlive, checkNonNegativeInt, checkOneOf, checkPositiveInt, toHostMatrix, toMatrix } from './internal/validate.js';
+import { checkAlive, checkNonNegativeInt, checkOneOf, checkPositiveInt, toBinaryHostMatrix, toHostMatrix, toMatrix, withMatrix } from './internal/validate.js';
 import { separation, type Separation, type SeparationSpec } from './separation.js';
 import { sweepOrder } from './internal/seeded-order.js';
 import { binarize, finalState } from './internal/run-helpers.js';
@@ -72,8 +72,7 @@ export class DenseAssociativeMemory implements EngramModel {
   /** Replaces the memories by `patterns` ([K, N], entries ±1). */
   store(patterns: TensorInput): this {
     checkAlive(this.disposed, 'DenseAssociativeMemory');
-    const m = toHostMatrix('patterns', patterns, this.size);
-    if (m.data.some((v) => v !== 1 && v !== -1)) throw errors.invalidArgument('patterns', 'entries of +1 or -1', 'other values');
+    const m = toBinaryHostMatrix('patterns', patterns, this.size);
     this.assign(m.data, m.rows);
     return this;
   }
@@ -81,12 +80,7 @@ export class DenseAssociativeMemory implements EngramModel {
   /** E(s) = -sum_mu F(xi_mu . s) per sample of states [B, N] (caller owns the result). */
   energy(states: TensorInput): tf.Tensor1D {
     checkAlive(this.disposed, 'DenseAssociativeMemory');
-    const s = toMatrix('states', states, this.size);
-    try {
-      return this.energyOf(s);
-    } finally {
-      s.dispose();
-    }
+    return withMatrix('states', states, this.size, (s) => this.energyOf(s));
   }
 
   /**

@@ -74,6 +74,23 @@ export function toHostMatrix(name: string, x: TensorInput, cols?: number): { dat
   return out;
 }
 
+/** Host copy of a ±1 pattern matrix [rows, cols] (checked like {@link toHostMatrix}, then every entry is ±1). */
+export function toBinaryHostMatrix(name: string, x: TensorInput, cols: number): { data: Float32Array; rows: number; cols: number } {
+  const m = toHostMatrix(name, x, cols);
+  if (m.data.some((v) => v !== 1 && v !== -1)) throw errors.invalidArgument(name, 'entries of +1 or -1', 'other values');
+  return m;
+}
+
+/** Applies `fn` to `x` as a checked float32 matrix [rows, cols], freeing the converted copy afterwards. */
+export function withMatrix<T>(name: string, x: TensorInput, cols: number, fn: (m: tf.Tensor2D) => T): T {
+  const m = toMatrix(name, x, cols);
+  try {
+    return fn(m);
+  } finally {
+    m.dispose();
+  }
+}
+
 /** Throws DISPOSED when a model is used after dispose(). */
 export function checkAlive(disposed: boolean, what: string): void {
   if (disposed) throw errors.disposed(what);
