@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
-import { ErrorCodes, initBackend, isEngramError, type ErrorCode } from '@engram/core';
+import { ErrorCodes, initBackend, isEngramError } from '@engram/core';
 import {
   FASHION_MNIST_CLASS_NAMES,
   FASHION_MNIST_DEFAULT_DIR,
@@ -21,6 +21,7 @@ import {
   resolveFashionMnistDir,
   type FashionMnistSet,
 } from '../src/index.js';
+import { expectCode } from './helpers.js';
 
 function caught(fn: () => unknown): Error {
   try {
@@ -31,11 +32,6 @@ function caught(fn: () => unknown): Error {
   throw new Error('expected an error, none was thrown');
 }
 
-function expectCode(fn: () => unknown, code: ErrorCode, ...fragments: string[]): void {
-  const err = caught(fn);
-  expect(isEngramError(err, code), `expected ${code}, got ${String(err)}`).to.equal(true);
-  for (const f of fragments) expect(err.message).to.contain(f);
-}
 
 function histogram(labels: Int32Array): number[] {
   const h = new Array<number>(10).fill(0);

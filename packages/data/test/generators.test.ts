@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs';
-import { ErrorCodes, initBackend, isEngramError, type ErrorCode } from '@engram/core';
+import { ErrorCodes, initBackend } from '@engram/core';
 import {
   DEFAULT_MANIFOLD_BLOCKS,
   binaryPatterns,
@@ -12,17 +12,7 @@ import {
   zeroOnePatterns,
   type Patterns,
 } from '../src/index.js';
-
-function expectCode(fn: () => unknown, code: ErrorCode, fragment?: string): void {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (err) {
-    caught = err;
-  }
-  expect(isEngramError(caught, code), `expected ${code}, got ${String(caught)}`).to.equal(true);
-  if (fragment !== undefined) expect((caught as Error).message).to.contain(fragment);
-}
+import { expectCode } from './helpers.js';
 
 const mean = (xs: ArrayLike<number>): number => Array.from(xs).reduce((a, b) => a + b, 0) / xs.length;
 const variance = (xs: ArrayLike<number>): number => {

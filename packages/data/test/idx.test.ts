@@ -3,19 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { ErrorCodes, isEngramError, type ErrorCode } from '@engram/core';
+import { ErrorCodes } from '@engram/core';
 import { decodeIdx, encodeIdx, readIdx, writeIdx, isGzip, type IdxArray } from '../src/index.js';
-
-function expectCode(fn: () => unknown, code: ErrorCode, ...fragments: string[]): void {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (err) {
-    caught = err;
-  }
-  expect(isEngramError(caught, code), `expected ${code}, got ${String(caught)}`).to.equal(true);
-  for (const f of fragments) expect((caught as Error).message).to.contain(f);
-}
+import { expectCode } from './helpers.js';
 
 /** A hand-built IDX file, independent of encodeIdx: header bytes then big-endian values. */
 function handBuilt(typeByte: number, dims: number[], body: number[]): Uint8Array {

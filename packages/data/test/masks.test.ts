@@ -1,18 +1,8 @@
 import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs';
-import { ErrorCodes, initBackend, isEngramError, type ErrorCode } from '@engram/core';
+import { ErrorCodes, initBackend } from '@engram/core';
 import { applyMask, invertMask, loadFashionMnistSubset, occlusionMask, type HostArray } from '../src/index.js';
-
-function expectCode(fn: () => unknown, code: ErrorCode, fragment?: string): void {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (err) {
-    caught = err;
-  }
-  expect(isEngramError(caught, code), `expected ${code}, got ${String(caught)}`).to.equal(true);
-  if (fragment !== undefined) expect((caught as Error).message).to.contain(fragment);
-}
+import { expectCode } from './helpers.js';
 
 /** Mask as rows of a 2-D picture, for readable expectations. */
 function grid(mask: HostArray): string[] {
