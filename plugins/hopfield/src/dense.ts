@@ -7,12 +7,11 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Observable } from 'rxjs';
 import { errors, explicitRule, type DynamicsStep, type DynamicsSystem, type EngramModel, type JsonObject, type TensorInput } from '@engram/core';
-import { checkAlive, checkNonNegativeInt, checkOneOf, checkPositiveInt, toBinaryHostMatrix, toHostMatrix, toMatrix, withMatrix } from './internal/validate.js';
+import { checkAlive, checkNonNegativeInt, checkOneOf, checkPositiveInt, toBinaryHostMatrix, toHostMatrix, withMatrix } from './internal/validate.js';
 import { separation, type Separation, type SeparationSpec } from './separation.js';
 import { sweepOrder } from './internal/seeded-order.js';
-import { binarize, finalState } from './internal/run-helpers.js';
-import { broadcastMask } from './internal/mask.js';
-import { deferredRun, hostMatrix } from './internal/deferred-run.js';
+import { binaryRunInputs, finalState } from './internal/run-helpers.js';
+import { deferredRun } from './internal/deferred-run.js';
 import { STATE_LAYER, type HopfieldRunOptions } from './run-options.js';
 
 /** Configuration of a {@link DenseAssociativeMemory}. */
@@ -123,14 +122,7 @@ export class DenseAssociativeMemory implements EngramModel {
   run(options: DenseRunOptions): Observable<DynamicsStep> {
     checkAlive(this.disposed, 'DenseAssociativeMemory');
     const { initial, clamp, mode, seed, ...rest } = options;
-    const [s0, mask] = tf.tidy(() => {
-      const x = binarize(toMatrix('initial', initial, this.size));
-      return [x, clamp === undefined ? undefined : broadcastMask(clamp, x.shape as [number, number])] as const;
-    });
-    const host = hostMatrix(s0 as tf.Tensor2D);
-    const hostMask = mask ? hostMatrix(mask) : undefined;
-    s0.dispose();
-    mask?.dispose();
+    const { host, hostMask } = binaryRunInputs(initial, clamp, this.size);
     return deferredRun(this.system({ mode, seed, clamp: hostMask?.data }), host, hostMask, rest);
   }
 
