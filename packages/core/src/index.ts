@@ -1,12 +1,17 @@
 /**
- * @engram/core — the energy-model graph, Lagrangians, autodiff, streaming
- * dynamics, training through the unrolled dynamics, serialization and the plugin host.
+ * @engram/core — the energy-model graph, Lagrangians, autodiff, the model
+ * protocol, streaming dynamics, training through the unrolled dynamics,
+ * config schemas, serialization and the plugin host.
  *
  * @packageDocumentation
  */
 export { coreVersion } from './version.js';
 export { ErrorCodes, type ErrorCode, EngramError, isEngramError, type ErrorDetails, errors } from './errors/index.js';
-export { toTensor, type TensorInput, type JsonObject, type JsonValue } from './numerics/tensor-input.js';
+export { toTensor, isTensorInput, type TensorInput, type ToTensorOptions, type JsonObject, type JsonValue } from './numerics/tensor-input.js';
+export * from './schema/index.js';
+export { type State, disposeState, keepState, snapshotState } from './state.js';
+export { type EnergyTerms, disposeEnergy } from './energy-terms.js';
+export { type ArrayDataset, type ArrayBatch, isArrayDataset, datasetBatches, seededRandom, shuffledIndices } from './dataset.js';
 export {
   initBackend,
   isBackendAvailable,
@@ -34,6 +39,7 @@ export { installGradientFixes, fixedGradientKernels, gradientFixesInstalled } fr
 export * from './synapses/index.js';
 export * from './graph/index.js';
 export * from './dynamics/index.js';
+export * from './model/index.js';
 export * from './training/index.js';
 export * from './plugins/index.js';
 export * from './serialization/index.js';

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { EnergyModel } from '../src/graph/energy-model.js';
+import { EnergyModel } from '../src/model/energy-model.js';
 import { lagrangians } from '../src/lagrangians/index.js';
 import { denseSynapse } from '../src/synapses/dense.js';
 import { memorySynapse } from '../src/synapses/memory.js';
@@ -44,11 +44,11 @@ export function randomGraph(seed: number): EnergyModel {
   }
   for (let i = 0; i < nLayers; i++) {
     const j = Math.floor(r() * nLayers);
-    model.addSynapse(`w${i}${j}`, denseSynapse({ inFeatures: sizes[i]!, outFeatures: sizes[j]!, std: 0.3, seed: seed * 31 + i }), [`l${i}`, `l${j}`]);
+    model.addSynapse(`w${i}${j}`, denseSynapse({ inSize: sizes[i]!, outSize: sizes[j]!, std: 0.3, seed: seed * 31 + i }), [`l${i}`, `l${j}`]);
   }
-  model.addSynapse('mem', memorySynapse({ memories: 5, features: sizes[0]!, beta: 2, seed }), ['l0']);
-  model.addSynapse('rp', memorySynapse({ memories: 4, features: sizes[1]!, separation: 'rectified-power', n: 3, seed: seed + 1 }), ['l1']);
-  model.addSynapse('b', biasSynapse({ features: sizes[nLayers - 1]!, bias: tf.randomNormal([sizes[nLayers - 1]!], 0, 0.2, 'float32', seed) }), [`l${nLayers - 1}`]);
+  model.addSynapse('mem', memorySynapse({ memories: 5, size: sizes[0]!, beta: 2, seed }), ['l0']);
+  model.addSynapse('rp', memorySynapse({ memories: 4, size: sizes[1]!, separation: 'rectified-power', n: 3, seed: seed + 1 }), ['l1']);
+  model.addSynapse('b', biasSynapse({ size: sizes[nLayers - 1]!, bias: tf.randomNormal([sizes[nLayers - 1]!], 0, 0.2, 'float32', seed) }), [`l${nLayers - 1}`]);
   return model;
 }
 

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { errors } from '../errors/index.js';
-import type { State } from '../graph/state.js';
+import type { State } from '../state.js';
 import { toTensor, type TensorInput } from '../numerics/tensor-input.js';
 
 /**
@@ -25,7 +25,7 @@ export function prepareClamp(spec: ClampSpec | undefined, initial: State): Prepa
     for (const [name, m] of Object.entries(spec)) {
       const x = initial[name];
       if (!x) throw errors.unknownKind('clamped layer', name, Object.keys(initial));
-      const mask = m === true ? tf.onesLike(x) : tf.tidy(() => toTensor(m).toFloat());
+      const mask = m === true ? tf.onesLike(x) : toTensor(m, `clamp mask of layer '${name}'`, { finite: true });
       masks[name] = mask;
       try {
         tf.broadcastTo(mask, x.shape).dispose();

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { errors } from '../errors/index.js';
-import type { State } from '../graph/state.js';
+import type { State } from '../state.js';
 import { applyClamp, disposeClamp, prepareClamp, type ClampSpec } from './clamp.js';
 import type { DynamicsSystem } from './system.js';
 

@@ -1,26 +1,22 @@
 import type { SchedulerLike } from 'rxjs';
-import type { State } from '../graph/state.js';
+import type { State } from '../state.js';
 import type { TensorInput } from '../numerics/tensor-input.js';
 import type { ClampSpec } from './clamp.js';
 
-/** Options of a dynamics run. */
-export interface RunOptions {
-  /** Initial state per layer, [batch, ...shape]. Copied: the caller keeps ownership. */
-  initial: Record<string, TensorInput>;
+/** How a run steps, stops and reports: the options shared by every model and by the engine. */
+export interface RunSettings {
   /** Maximum number of updates (default 100). */
   maxSteps?: number;
-  /** Step size (default 0.1); explicit rules receive it in their context. */
+  /** Step size of descent updates (default 0.1); explicit rules receive it in their context. */
   dt?: number;
   /** Stop when the update size max|dx| falls below this (default 0: never). */
   tolerance?: number;
   /** Stop when |E_k - E_(k-1)| (batch total) falls below this (default 0: never). */
   energyTolerance?: number;
-  /** Entries held at their initial values (pattern completion). */
-  clamp?: ClampSpec;
-  /** Copy states to the events: true for every layer, or a list of layer names (default false). */
+  /** Emit every k-th step (and the last; default 1: every step). Skipped steps cost no host read of the state. */
+  every?: number;
+  /** Copy states to the emitted events: true for every layer, or a list of layer names (default false). */
   snapshot?: boolean | readonly string[];
-  /** With `snapshot`, copy only every k-th step (and the last; default 1). */
-  snapshotEvery?: number;
   /** Compute the energy tree's terms (default true). */
   energyTree?: boolean;
   /** Yield to the event loop every k steps (default 1) so timers, IO and UIs stay live. */
@@ -33,4 +29,12 @@ export interface RunOptions {
    * when the subscriber cancels or on error.
    */
   onFinal?: (state: State) => void;
+}
+
+/** Options of the engine ({@link runDynamics}): the settings, the initial state by layer name, and clamp masks. */
+export interface DynamicsOptions extends RunSettings {
+  /** Initial state per layer, [batch, ...shape]. Copied: the caller keeps ownership. */
+  initial: Readonly<Record<string, TensorInput>>;
+  /** Entries held at their initial values (pattern completion): 1 = held. */
+  clamp?: ClampSpec;
 }

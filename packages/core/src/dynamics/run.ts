@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { Observable } from 'rxjs';
 import { errors } from '../errors/index.js';
-import { disposeState, snapshotState, type State } from '../graph/state.js';
+import { disposeState, snapshotState, type State } from '../state.js';
 import { toTensor } from '../numerics/tensor-input.js';
 import { applyClamp, disposeClamp, prepareClamp, type PreparedClamp } from './clamp.js';
-import type { RunOptions } from './run-options.js';
+import type { DynamicsOptions } from './run-options.js';
 import type { DynamicsStep } from './step-event.js';
 import type { DynamicsSystem, EnergyTerms } from './system.js';
 
@@ -18,7 +18,7 @@ function positiveInt(name: string, v: number | undefined, dflt: number): number 
 }
 
 /** Validated numeric options with defaults. */
-function readOptions(o: RunOptions) {
+function readOptions(o: DynamicsOptions) {
   const dt = o.dt ?? 0.1;
   if (!Number.isFinite(dt) || dt <= 0) throw errors.invalidArgument('dt', 'a positive finite number', o.dt);
   const tolerance = o.tolerance ?? 0;
@@ -31,12 +31,12 @@ function readOptions(o: RunOptions) {
     energyTolerance,
     maxSteps: positiveInt('maxSteps', o.maxSteps, 100),
     yieldEvery: Math.max(1, positiveInt('yieldEvery', o.yieldEvery, 1)),
-    snapshotEvery: Math.max(1, positiveInt('snapshotEvery', o.snapshotEvery, 1)),
+    every: Math.max(1, positiveInt('every', o.every, 1)),
   };
 }
 
 /** Copies the initial state, checking that it is finite. */
-export function copyInitialState(initial: RunOptions['initial']): State {
+export function copyInitialState(initial: DynamicsOptions['initial']): State {
   if (!initial || typeof initial !== 'object' || Object.keys(initial).length === 0) {
     throw errors.invalidArgument('initial', 'an object with one tensor per layer', initial);
   }
@@ -107,7 +107,7 @@ function readScalars(energy: EnergyTerms | undefined, prev: State | undefined, c
  * `yieldEvery`), so take, sample, throttleTime, share and takeUntil behave as usual.
  * A non-finite energy or state ends the stream with an ENGRAM_ERR_DIVERGED error.
  */
-export function runDynamics(system: DynamicsSystem, options: RunOptions): Observable<DynamicsStep> {
+export function runDynamics(system: DynamicsSystem, options: DynamicsOptions): Observable<DynamicsStep> {
   return new Observable<DynamicsStep>((subscriber) => {
     let state: State | undefined;
     let prevState: State | undefined;
@@ -171,20 +171,24 @@ export function runDynamics(system: DynamicsSystem, options: RunOptions): Observ
           ((o.tolerance > 0 && scalars.delta < o.tolerance) ||
             (o.energyTolerance > 0 && prevEnergy !== null && scalars.total !== null && Math.abs(scalars.total - prevEnergy) < o.energyTolerance));
         const done = last || converged;
-        const event: DynamicsStep = {
-          step: k,
-          t,
-          energy: scalars.total,
-          energies: scalars.energies,
-          energyTree: scalars.tree,
-          delta: k === 0 ? 0 : scalars.delta,
-          converged,
-          done,
-        };
-        if (snapLayers !== undefined && (k % o.snapshotEvery === 0 || done)) {
-          const picked: State = {};
-          for (const [n, x] of Object.entries(state)) if (snapLayers === null || snapLayers.has(n)) picked[n] = x;
-          event.states = snapshotState(picked);
+        const emit = k % o.every === 0 || done;
+        let event: DynamicsStep | undefined;
+        if (emit) {
+          event = {
+            step: k,
+            t,
+            energy: scalars.total,
+            energies: scalars.energies,
+            energyTree: scalars.tree,
+            delta: k === 0 ? 0 : scalars.delta,
+            converged,
+            done,
+          };
+          if (snapLayers !== undefined) {
+            const picked: State = {};
+            for (const [n, x] of Object.entries(state)) if (snapLayers === null || snapLayers.has(n)) picked[n] = x;
+            event.states = snapshotState(picked);
+          }
         }
         if (done) disposeState(result?.next);
         else {
@@ -195,8 +199,10 @@ export function runDynamics(system: DynamicsSystem, options: RunOptions): Observ
           t += o.dt;
         }
         prevEnergy = scalars.total;
-        subscriber.next(event);
-        if (subscriber.closed) return; // the teardown has released every tensor
+        if (event) {
+          subscriber.next(event);
+          if (subscriber.closed) return; // the teardown has released every tensor
+        }
         if (done) break;
         // The previous state is only needed for the update size; keep it across the pause.
         if ((k + 1) % o.yieldEvery === 0) {

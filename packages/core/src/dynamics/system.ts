@@ -1,13 +1,7 @@
-import type * as tf from '@tensorflow/tfjs';
-import type { State } from '../graph/state.js';
+import type { State } from '../state.js';
+import type { EnergyTerms } from '../energy-terms.js';
 
-/** Energy of a state per sample, with its named terms (the energy tree). */
-export interface EnergyTerms {
-  /** Total energy per sample: [batch]. */
-  total: tf.Tensor1D;
-  /** Each term per sample, by name (layer and synapse names for an EnergyModel). */
-  terms?: Record<string, tf.Tensor1D>;
-}
+export type { EnergyTerms };
 
 /** Where the engine is when it asks a system for an update. */
 export interface StepContext {

@@ -22,6 +22,7 @@ export const ErrorCodes = {
   CORRUPT_DATA: 'ENGRAM_ERR_CORRUPT_DATA',
   BACKEND_UNAVAILABLE: 'ENGRAM_ERR_BACKEND_UNAVAILABLE',
   DISPOSED: 'ENGRAM_ERR_DISPOSED',
+  INVALID_CONFIG: 'ENGRAM_ERR_INVALID_CONFIG',
 } as const;
 
 /** One of the codes in {@link ErrorCodes}. */

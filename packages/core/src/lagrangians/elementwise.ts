@@ -6,7 +6,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { logCosh, sumPerSample } from '../numerics/ops.js';
 import { defineLagrangian, type Lagrangian } from './lagrangian.js';
-import { checkKeys, integer, positive } from './params.js';
+import { parseConfig } from '../schema/parse-config.js';
+import { betaSchema, noParamsSchema, repuSchema } from './schemas.js';
 
 /** Options of the Lagrangians with an inverse temperature. */
 export interface BetaOptions {
@@ -22,7 +23,7 @@ export interface RepuOptions {
 
 /** Identity: L = sum x^2 / 2, g = x. */
 export function identity(options: Record<string, never> = {}): Lagrangian {
-  checkKeys('core/identity', options, []);
+  parseConfig(noParamsSchema, options, 'core/identity', 'params');
   return defineLagrangian({
     kind: 'core/identity',
     params: {},
@@ -37,8 +38,7 @@ export function identity(options: Record<string, never> = {}): Lagrangian {
  * square of dense associative memories.
  */
 export function repu(options: RepuOptions = {}): Lagrangian {
-  checkKeys('core/repu', options, ['n']);
-  const n = integer('core/repu', 'n', options.n, 2, 2);
+  const { n } = parseConfig(repuSchema, options, 'core/repu', 'params');
   return defineLagrangian({
     kind: 'core/repu',
     params: { n },
@@ -49,7 +49,7 @@ export function repu(options: RepuOptions = {}): Lagrangian {
 
 /** ReLU activation (HAMUX `lagr_relu`, repu of degree 2): L = sum relu(x)^2 / 2, g = relu(x). */
 export function relu(options: Record<string, never> = {}): Lagrangian {
-  checkKeys('core/relu', options, []);
+  parseConfig(noParamsSchema, options, 'core/relu', 'params');
   return defineLagrangian({
     kind: 'core/relu',
     params: {},
@@ -60,8 +60,7 @@ export function relu(options: Record<string, never> = {}): Lagrangian {
 
 /** Exponential (HAMUX `lagr_exp`): L = sum exp(beta x) / beta, g = exp(beta x). */
 export function exp(options: BetaOptions = {}): Lagrangian {
-  checkKeys('core/exp', options, ['beta']);
-  const beta = positive('core/exp', 'beta', options.beta, 1);
+  const { beta } = parseConfig(betaSchema, options, 'core/exp', 'params');
   return defineLagrangian({
     kind: 'core/exp',
     params: { beta },
@@ -72,8 +71,7 @@ export function exp(options: BetaOptions = {}): Lagrangian {
 
 /** Tanh (HAMUX `lagr_tanh`): L = sum log(cosh(beta x)) / beta (computed stably), g = tanh(beta x). */
 export function tanh(options: BetaOptions = {}): Lagrangian {
-  checkKeys('core/tanh', options, ['beta']);
-  const beta = positive('core/tanh', 'beta', options.beta, 1);
+  const { beta } = parseConfig(betaSchema, options, 'core/tanh', 'params');
   return defineLagrangian({
     kind: 'core/tanh',
     params: { beta },
@@ -84,8 +82,7 @@ export function tanh(options: BetaOptions = {}): Lagrangian {
 
 /** Sigmoid (HAMUX `lagr_sigmoid` with scale 1): L = sum softplus(beta x) / beta, g = sigmoid(beta x). */
 export function sigmoid(options: BetaOptions = {}): Lagrangian {
-  checkKeys('core/sigmoid', options, ['beta']);
-  const beta = positive('core/sigmoid', 'beta', options.beta, 1);
+  const { beta } = parseConfig(betaSchema, options, 'core/sigmoid', 'params');
   return defineLagrangian({
     kind: 'core/sigmoid',
     params: { beta },

@@ -1,13 +1,11 @@
 /**
  * engram's built-in Lagrangians: factories taking options objects with defaults
- * (`lagrangians.softmax({ beta: 2 })`), and the same factories keyed by local name
- * for the registry (`builtinLagrangians.softmax(params)`; the core plugin registers
- * them as 'core/<name>'). Bad parameters throw EngramError INVALID_ARGUMENT.
+ * (`lagrangians.softmax({ beta: 2 })`), their schemas (`lagrangianSchemas`), and
+ * both keyed by local name for the registry (the core plugin registers them as
+ * 'core/<name>'). Bad parameters throw ENGRAM_ERR_INVALID_CONFIG.
  */
-import type { JsonObject } from '../numerics/tensor-input.js';
 import { exp, identity, relu, repu, sigmoid, tanh } from './elementwise.js';
-import type { Lagrangian } from './lagrangian.js';
-import { layernorm, type LayerNormOptions } from './layernorm.js';
+import { layernorm } from './layernorm.js';
 import { softmax } from './softmax.js';
 import { spherical } from './spherical.js';
 
@@ -16,6 +14,7 @@ export type { BetaOptions, RepuOptions } from './elementwise.js';
 export type { SoftmaxOptions } from './softmax.js';
 export type { LayerNormOptions } from './layernorm.js';
 export type { SphericalOptions } from './spherical.js';
+export { lagrangianSchemas } from './schemas.js';
 
 /** Factories of the built-in Lagrangians (see each one for its L and activation). */
 export const lagrangians = {
@@ -29,21 +28,3 @@ export const lagrangians = {
   layernorm,
   spherical,
 } as const;
-
-/**
- * The built-in Lagrangians keyed by local name ('identity', 'relu', 'repu', 'exp',
- * 'tanh', 'sigmoid', 'softmax', 'layernorm', 'spherical'), each building one from
- * JSON params (as found in `lagrangian.params` or a model spec). Unknown keys and
- * out-of-range values throw EngramError INVALID_ARGUMENT.
- */
-export const builtinLagrangians: Readonly<Record<string, (params: JsonObject) => Lagrangian>> = {
-  identity: (p) => identity(p as Record<string, never>),
-  relu: (p) => relu(p as Record<string, never>),
-  repu: (p) => repu(p),
-  exp: (p) => exp(p),
-  tanh: (p) => tanh(p),
-  sigmoid: (p) => sigmoid(p),
-  softmax: (p) => softmax(p),
-  layernorm: (p) => layernorm(p as LayerNormOptions),
-  spherical: (p) => spherical(p),
-};

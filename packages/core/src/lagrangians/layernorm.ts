@@ -6,10 +6,13 @@
  * with D the size of the last axis and var the biased variance. Convex for gamma >= 0.
  */
 import * as tf from '@tensorflow/tfjs';
-import { invalidArgument, shapeMismatch } from '../errors/factories.js';
+import { shapeMismatch } from '../errors/factories.js';
+import { EngramError, ErrorCodes } from '../errors/index.js';
 import { sumPerSample } from '../numerics/ops.js';
 import { defineLagrangian, type Lagrangian } from './lagrangian.js';
-import { boolean, checkKeys, integer, numberOrVector, positive, toParams } from './params.js';
+import { parseConfig } from '../schema/parse-config.js';
+import type { JsonObject } from '../numerics/tensor-input.js';
+import { layernormSchema } from './schemas.js';
 
 /** Options of {@link layernorm}. */
 export interface LayerNormOptions {
@@ -28,15 +31,13 @@ export interface LayerNormOptions {
 /** Layer normalisation over the last axis, as an energy-model activation. */
 export function layernorm(options: LayerNormOptions = {}): Lagrangian {
   const kind = 'core/layernorm';
-  checkKeys(kind, options, ['gamma', 'delta', 'eps', 'size', 'trainable']);
-  const gamma = positive(kind, 'gamma', options.gamma, 1);
-  const eps = positive(kind, 'eps', options.eps, 1e-5);
-  const trainable = boolean(kind, 'trainable', options.trainable, false);
-  const size = options.size === undefined ? undefined : integer(kind, 'size', options.size, 1, 1);
-  const givenDelta = numberOrVector(kind, 'delta', options.delta, 0);
-  let delta = givenDelta;
+  const { gamma, eps, trainable, size, delta: givenDelta } = parseConfig(layernormSchema, options, kind, 'params');
+  let delta: number | number[] = givenDelta;
   if (Array.isArray(delta) && size !== undefined && delta.length !== size) {
-    throw invalidArgument(`${kind} delta`, `a number or ${size} numbers (size)`, `${delta.length} numbers`);
+    throw new EngramError(ErrorCodes.INVALID_CONFIG, `params key 'delta' of ${kind} must be a number or ${size} numbers (size), got ${delta.length} numbers`, {
+      owner: kind,
+      key: 'delta',
+    });
   }
   if (typeof delta === 'number' && size !== undefined) delta = new Array<number>(size).fill(delta);
   const deltaSize = Array.isArray(delta) ? delta.length : undefined;
@@ -63,7 +64,7 @@ export function layernorm(options: LayerNormOptions = {}): Lagrangian {
   };
   return defineLagrangian({
     kind,
-    params: toParams({ gamma, delta: givenDelta, eps, size, trainable }),
+    params: { gamma, delta: givenDelta, eps, ...(size !== undefined ? { size } : {}), trainable } as JsonObject,
     variables,
     lagrangian: (x) => {
       checkRank(x);

@@ -6,7 +6,8 @@ import * as tf from '@tensorflow/tfjs';
 import { invalidArgument } from '../errors/factories.js';
 import { logSumExp, softmax as softmaxOp, sumPerSample } from '../numerics/ops.js';
 import { defineLagrangian, type Lagrangian } from './lagrangian.js';
-import { checkKeys, positive } from './params.js';
+import { parseConfig } from '../schema/parse-config.js';
+import { softmaxSchema } from './schemas.js';
 
 /** Options of {@link softmax}. */
 export interface SoftmaxOptions {
@@ -30,10 +31,7 @@ function batchedAxis(axis: number, rank: number): number {
 
 /** Softmax activation over `axis` with inverse temperature `beta`. */
 export function softmax(options: SoftmaxOptions = {}): Lagrangian {
-  checkKeys('core/softmax', options, ['beta', 'axis']);
-  const beta = positive('core/softmax', 'beta', options.beta, 1);
-  const axis = options.axis ?? -1;
-  if (typeof axis !== 'number' || !Number.isInteger(axis)) throw invalidArgument('core/softmax axis', 'an integer', axis);
+  const { beta, axis } = parseConfig(softmaxSchema, options, 'core/softmax', 'params');
   return defineLagrangian({
     kind: 'core/softmax',
     params: { beta, axis },

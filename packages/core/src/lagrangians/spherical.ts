@@ -9,7 +9,8 @@ import * as tf from '@tensorflow/tfjs';
 import { shapeMismatch } from '../errors/factories.js';
 import { sumPerSample } from '../numerics/ops.js';
 import { defineLagrangian, type Lagrangian } from './lagrangian.js';
-import { checkKeys, positive } from './params.js';
+import { parseConfig } from '../schema/parse-config.js';
+import { sphericalSchema } from './schemas.js';
 
 /** Options of {@link spherical}. */
 export interface SphericalOptions {
@@ -22,9 +23,7 @@ export interface SphericalOptions {
 /** Projection onto the sphere of radius gamma over the last axis, as an energy-model activation. */
 export function spherical(options: SphericalOptions = {}): Lagrangian {
   const kind = 'core/spherical';
-  checkKeys(kind, options, ['gamma', 'eps']);
-  const gamma = positive(kind, 'gamma', options.gamma, 1);
-  const eps = positive(kind, 'eps', options.eps, 1e-5);
+  const { gamma, eps } = parseConfig(sphericalSchema, options, kind, 'params');
   const norm = (x: tf.Tensor): tf.Tensor => {
     if (x.rank < 2) throw shapeMismatch(`${kind} state`, ['batch', 'D'], x.shape);
     return tf.sqrt(tf.add(tf.sum(tf.square(x), -1, true), eps));

@@ -183,7 +183,7 @@ function runCheck(problem: Problem, options: GradCheckOptions): GradCheckResult 
 
 /** A float32 tensor the caller owns (a copy, so disposing it never touches the input). */
 function asFloat(x: TensorInput): tf.Tensor {
-  return tf.tidy(() => tf.cast(toTensor(x), 'float32').clone());
+  return toTensor(x, 'argument');
 }
 
 function argsProblem(f: (...xs: tf.Tensor[]) => tf.Scalar, inputs: readonly TensorInput[]): Problem & { dispose(): void } {
@@ -308,8 +308,8 @@ export function gradGradCheckArgs(
 ): GradCheckResult {
   const seed = options.seed ?? 0;
   const shapes = xs.map((x) => {
-    const t = toTensor(x);
-    if (t !== x) t.dispose();
+    const t = toTensor(x, 'argument');
+    t.dispose();
     return t.shape;
   });
   const given = options.v === undefined ? undefined : xs.length === 1 && !Array.isArray(options.v) ? [options.v as TensorInput] : (options.v as readonly TensorInput[]);

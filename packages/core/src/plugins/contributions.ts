@@ -1,7 +1,9 @@
-import type * as tf from '@tensorflow/tfjs';
+import type { z } from 'zod';
+import type { ArrayDataset } from '../dataset.js';
 import type { Lagrangian } from '../lagrangians/lagrangian.js';
-import type { Hypersynapse } from '../synapses/hypersynapse.js';
+import type { Model } from '../model/model.js';
 import type { JsonObject } from '../numerics/tensor-input.js';
+import type { Hypersynapse } from '../synapses/hypersynapse.js';
 import type { Engram } from './engram.js';
 
 /**
@@ -9,6 +11,11 @@ import type { Engram } from './engram.js';
  * interface per point. Plugins contribute through their register(ctx) hook; the
  * host binds each contribution under its Symbol and collects them with a
  * contribution provider (an empty point yields [], never undefined).
+ *
+ * Every contribution that takes JSON carries a zod schema: the host validates
+ * configs with it before the factory runs (unknown keys, wrong types and
+ * out-of-range values are ENGRAM_ERR_INVALID_CONFIG naming the key and the id),
+ * and the same schema gives the JSON Schema of specs, CLI flags and forms.
  */
 
 /** Fields every contribution carries; `id` is namespaced by the plugin ('hopfield/modern'). */
@@ -21,42 +28,34 @@ export interface ContributionBase {
   readonly description?: string;
 }
 
-/** A model that can be saved and loaded through engram's serialization. */
-export interface EngramModel {
-  /** The registered model id that rebuilds it, e.g. 'hopfield/modern' or 'core/graph'. */
-  readonly kind: string;
-  /** Hyper-parameters and structure as JSON (no weights). */
-  getConfig(): JsonObject;
-  /** The model's parameters by name (live tensors: the serializer only reads them). */
-  getWeights(): Record<string, tf.Tensor>;
-  /** Copies values into the parameters; names and shapes must match `getWeights()`. */
-  setWeights(weights: Record<string, tf.Tensor>): void;
-  /** Frees every tensor the model holds. */
-  dispose(): void;
-}
-
 export const LagrangianContribution = Symbol.for('engram.LagrangianContribution');
-/** A Lagrangian kind: builds a Lagrangian from JSON parameters. */
+/** A Lagrangian kind: builds a Lagrangian from its parsed params. */
 export interface LagrangianContribution extends ContributionBase {
-  create(params: JsonObject): Lagrangian;
+  readonly schema: z.ZodType;
+  create(params: never): Lagrangian;
 }
 
 export const SynapseContribution = Symbol.for('engram.SynapseContribution');
-/** A hypersynapse kind: builds a synapse from its JSON config. */
+/** A hypersynapse kind: builds a synapse from its parsed config. */
 export interface SynapseContribution extends ContributionBase {
-  create(config: JsonObject): Hypersynapse;
+  readonly schema: z.ZodType;
+  create(config: never): Hypersynapse;
 }
 
 export const ModelContribution = Symbol.for('engram.ModelContribution');
-/** A model factory: builds a model from its JSON config (the spec's `config`). */
+/** A model kind: builds a {@link Model} from its parsed config (a spec's `config`). */
 export interface ModelContribution extends ContributionBase {
-  create(config: JsonObject, engram: Engram): EngramModel | Promise<EngramModel>;
+  readonly schema: z.ZodType;
+  /** A small valid config, for listings, forms, docs and the registry-wide test. */
+  readonly example: JsonObject;
+  create(config: never, engram: Engram): Model | Promise<Model>;
 }
 
 export const DatasetContribution = Symbol.for('engram.DatasetContribution');
-/** A data set: loads data from JSON options. */
+/** A data set: loads samples from its parsed options. */
 export interface DatasetContribution extends ContributionBase {
-  load(options: JsonObject, engram: Engram): Promise<unknown>;
+  readonly schema: z.ZodType;
+  load(options: never, engram: Engram): Promise<ArrayDataset>;
 }
 
 /** Where a command writes, and whether it talks to a terminal. */
@@ -69,15 +68,37 @@ export interface CommandIO {
   cwd: string;
 }
 
+/** A positional argument of a command. */
+export interface PositionalSpec {
+  readonly name: string;
+  readonly description: string;
+  /** Default true. */
+  readonly required?: boolean;
+}
+
+/** What a command receives: its parsed options (defaults filled in) and positionals. */
+export interface CommandArgs<O> {
+  readonly options: O;
+  readonly positionals: readonly string[];
+}
+
 export const CommandContribution = Symbol.for('engram.CommandContribution');
-/** A CLI subcommand contributed by a plugin: `engram <name> ...`. The id is '<plugin>/<name>'. */
+/**
+ * A CLI subcommand contributed by a plugin: `engram <name> ...`. The id is
+ * '<plugin>/<name>'. Its options are a zod object: the CLI turns each key into
+ * a flag (`batchSize` -> `--batch-size`), parses and validates the command line
+ * with it, and prints `--help` from it, the same way for every command.
+ */
 export interface CommandContribution extends ContributionBase {
   /** The subcommand word, e.g. 'capacity'. */
   readonly name: string;
-  /** Usage text shown by `engram <name> --help`. */
-  readonly usage?: string;
-  /** Runs the command; resolves to the process exit code. */
-  run(args: readonly string[], io: CommandIO, engram: Engram): Promise<number>;
+  readonly description: string;
+  readonly options: z.ZodObject;
+  readonly positionals: readonly PositionalSpec[];
+  /** Text after the options in `--help` (examples, notes). */
+  readonly details?: string;
+  /** Runs the command; resolves to the process exit code (0 success, 1 failure). */
+  run(args: CommandArgs<never>, io: CommandIO, engram: Engram): Promise<number>;
 }
 
 /** The contribution points by name, for listings and lookups. */

@@ -1,15 +1,11 @@
-import type { JsonObject } from '../numerics/tensor-input.js';
-import { builtinLagrangians } from '../lagrangians/index.js';
+import { lagrangians, lagrangianSchemas } from '../lagrangians/index.js';
+import type { Lagrangian } from '../lagrangians/lagrangian.js';
+import { graphConfigSchema, graphFromConfig } from '../model/graph-from-config.js';
 import { biasSynapse } from '../synapses/bias.js';
 import { denseSynapse } from '../synapses/dense.js';
-import { memorySynapse, type MemorySeparation } from '../synapses/memory.js';
-import { graphFromConfig } from '../graph/graph-from-config.js';
+import { memorySynapse } from '../synapses/memory.js';
+import { biasSynapseSchema, denseSynapseSchema, memorySynapseSchema } from '../synapses/schemas.js';
 import { definePlugin, type EngramPlugin } from './plugin.js';
-
-const num = (c: JsonObject, k: string): number | undefined => (typeof c[k] === 'number' ? (c[k] as number) : undefined);
-function defined<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
-}
 
 /**
  * The core's own contributions, registered through the same plugin mechanism as
@@ -23,29 +19,26 @@ export function corePlugin(coreVersion: string): EngramPlugin {
     engram: coreVersion,
     description: 'Built-in Lagrangians, synapses and the energy graph',
     register(ctx) {
-      for (const [id, create] of Object.entries(builtinLagrangians)) ctx.lagrangian(id, create, `Lagrangian ${id}`);
-      ctx.synapse(
-        'dense',
-        (c) => denseSynapse(defined({ inFeatures: num(c, 'inFeatures')!, outFeatures: num(c, 'outFeatures')!, std: num(c, 'std'), seed: num(c, 'seed') })),
-        'dense bilinear synapse E = -g1^T W g2',
-      );
-      ctx.synapse('bias', (c) => biasSynapse({ features: num(c, 'features')! }), 'bias E = -b . g');
-      ctx.synapse(
-        'memory',
-        (c) =>
-          memorySynapse(
-            defined({
-              memories: num(c, 'memories')!,
-              features: num(c, 'features')!,
-              separation: c['separation'] as MemorySeparation | undefined,
-              beta: num(c, 'beta'),
-              n: num(c, 'n'),
-              seed: num(c, 'seed'),
-            }),
-          ),
-        'memory synapse: -(1/beta) lse(beta Xi g) or -(1/n) sum relu(Xi g)^n',
-      );
-      ctx.model('graph', (config, engram) => graphFromConfig(config, engram), 'an energy graph of layers and hypersynapses');
+      for (const name of Object.keys(lagrangianSchemas) as (keyof typeof lagrangianSchemas)[]) {
+        const factory = lagrangians[name] as (params: object) => Lagrangian;
+        ctx.lagrangian(name, { schema: lagrangianSchemas[name], create: (p) => factory(p), description: `Lagrangian ${name}` });
+      }
+      ctx.synapse('dense', { schema: denseSynapseSchema, create: (c) => denseSynapse(c), description: 'dense bilinear synapse E = -g1^T W g2' });
+      ctx.synapse('bias', { schema: biasSynapseSchema, create: (c) => biasSynapse(c), description: 'bias E = -b . g' });
+      ctx.synapse('memory', {
+        schema: memorySynapseSchema,
+        create: (c) => memorySynapse(c),
+        description: 'memory synapse: -(1/beta) lse(beta Xi g), or -sum F(Xi g) for the power and exp separations',
+      });
+      ctx.model('graph', {
+        schema: graphConfigSchema,
+        example: {
+          layers: [{ name: 'x', shape: [8], lagrangian: { kind: 'core/identity' } }],
+          synapses: [{ name: 'memory', kind: 'core/memory', layers: ['x'], config: { memories: 4, size: 8, beta: 2 } }],
+        },
+        create: (config, engram) => graphFromConfig(config, engram),
+        description: 'an energy graph of layers and hypersynapses',
+      });
     },
   });
 }

@@ -1,7 +1,11 @@
 import { Container, ContainerModule } from 'inversify';
 import { EngramError, ErrorCodes, errors } from '../errors/index.js';
+import { isArrayDataset, type ArrayDataset } from '../dataset.js';
 import type { JsonObject } from '../numerics/tensor-input.js';
 import type { Lagrangian } from '../lagrangians/lagrangian.js';
+import { isModel, type Model } from '../model/model.js';
+import { parseConfig } from '../schema/parse-config.js';
+import { toJsonSchema, type JsonSchema } from '../schema/json-schema.js';
 import type { Hypersynapse } from '../synapses/hypersynapse.js';
 import { ContributionProvider } from './contribution-provider.js';
 import {
@@ -13,7 +17,6 @@ import {
   SynapseContribution,
   type ContributionBase,
   type ContributionPoint,
-  type EngramModel,
 } from './contributions.js';
 import type { EngramPlugin, PluginContext } from './plugin.js';
 import { guard } from './guard.js';
@@ -52,11 +55,17 @@ function collect(plugin: EngramPlugin, coreVersion: string): { ctx: PluginContex
   const ctx: PluginContext = {
     plugin: plugin.name,
     coreVersion,
-    lagrangian: (id, create, description) => add(LagrangianContribution, id, { create }, description),
-    synapse: (id, create, description) => add(SynapseContribution, id, { create }, description),
-    model: (id, create, description) => add(ModelContribution, id, { create }, description),
-    dataset: (id, load, description) => add(DatasetContribution, id, { load }, description),
-    command: (name, run, info) => add(CommandContribution, name, { name, run, ...(info?.usage ? { usage: info.usage } : {}) }, info?.description),
+    lagrangian: (id, d) => add(LagrangianContribution, id, { schema: d.schema, create: d.create }, d.description),
+    synapse: (id, d) => add(SynapseContribution, id, { schema: d.schema, create: d.create }, d.description),
+    model: (id, d) => add(ModelContribution, id, { schema: d.schema, create: d.create, example: d.example }, d.description),
+    dataset: (id, d) => add(DatasetContribution, id, { schema: d.schema, load: d.load }, d.description),
+    command: (name, d) =>
+      add(
+        CommandContribution,
+        name,
+        { name, run: d.run, options: d.options, positionals: d.positionals ?? [], ...(d.details !== undefined ? { details: d.details } : {}) },
+        d.description,
+      ),
   };
   return { ctx, items };
 }
@@ -127,28 +136,61 @@ export class Engram {
     return c;
   }
 
-  /** Builds a Lagrangian by id, e.g. lagrangian('core/softmax', { beta: 2 }). */
+  /** Builds a Lagrangian by id, e.g. lagrangian('core/softmax', { beta: 2 }); params are checked against its schema. */
   lagrangian(id: string, params: JsonObject = {}): Lagrangian {
     const c = this.get('lagrangian', id);
-    return guard(c.plugin, `lagrangian '${id}'`, () => c.create(params));
+    const parsed = parseConfig(c.schema, params, id, 'params');
+    return guard(c.plugin, `lagrangian '${id}'`, () => c.create(parsed as never));
   }
 
-  /** Builds a hypersynapse by id, e.g. synapse('core/dense', { inFeatures: 784, outFeatures: 10 }). */
+  /** Builds a hypersynapse by id, e.g. synapse('core/dense', { inSize: 784, outSize: 10 }); the config is checked against its schema. */
   synapse(id: string, config: JsonObject = {}): Hypersynapse {
     const c = this.get('synapse', id);
-    return guard(c.plugin, `synapse '${id}'`, () => c.create(config));
+    const parsed = parseConfig(c.schema, config, id);
+    return guard(c.plugin, `synapse '${id}'`, () => c.create(parsed as never));
   }
 
-  /** Builds a model by id, e.g. createModel('hopfield/modern', { ... }). */
-  async createModel<M extends EngramModel = EngramModel>(id: string, config: JsonObject = {}): Promise<M> {
+  /**
+   * Builds a model by id, e.g. createModel('hopfield/modern', { size: 784, beta: 2 }).
+   * The config is checked against the kind's schema first (unknown keys, wrong
+   * types and out-of-range values are ENGRAM_ERR_INVALID_CONFIG naming the key).
+   * Ids declared in {@link ModelKinds} (by the plugin packages you import) give
+   * a typed config and a typed model.
+   */
+  async createModel<K extends keyof ModelKinds>(id: K, config: ModelKinds[K]['config']): Promise<ModelKinds[K]['model']>;
+  async createModel<M extends Model = Model>(id: string, config?: object): Promise<M>;
+  async createModel(id: string, config: object = {}): Promise<Model> {
     const c = this.get('model', id);
-    return (await guard(c.plugin, `model '${id}'`, () => c.create(config, this))) as M;
+    const parsed = parseConfig(c.schema, config, id);
+    const model = await guard(c.plugin, `model '${id}'`, () => c.create(parsed as never, this));
+    if (!isModel(model) || model.kind !== id) {
+      if (isModel(model)) model.dispose();
+      throw new EngramError(
+        ErrorCodes.PLUGIN_HOOK,
+        `plugin '${c.plugin}' failed in model '${id}': its factory must return a Model (see ModelBase) whose kind is '${id}'`,
+        { plugin: c.plugin, hook: `model '${id}'` },
+      );
+    }
+    return model;
   }
 
-  /** Loads a data set by id. */
-  async dataset<T = unknown>(id: string, options: JsonObject = {}): Promise<T> {
+  /** The JSON Schema of a kind's config (model, synapse or Lagrangian params), for specs, docs and forms. */
+  configSchema(point: 'model' | 'synapse' | 'lagrangian' | 'dataset', id: string): JsonSchema {
+    return toJsonSchema(this.get(point, id).schema);
+  }
+
+  /** Loads a data set by id; options are checked against its schema. */
+  async dataset(id: string, options: JsonObject = {}): Promise<ArrayDataset> {
     const c = this.get('dataset', id);
-    return (await guard(c.plugin, `dataset '${id}'`, () => c.load(options, this))) as T;
+    const parsed = parseConfig(c.schema, options, id, 'options');
+    const set = await guard(c.plugin, `dataset '${id}'`, () => c.load(parsed as never, this));
+    if (!isArrayDataset(set)) {
+      throw new EngramError(ErrorCodes.PLUGIN_HOOK, `plugin '${c.plugin}' failed in dataset '${id}': it must resolve to an ArrayDataset { count, shape, data, labels? }`, {
+        plugin: c.plugin,
+        hook: `dataset '${id}'`,
+      });
+    }
+    return set;
   }
 
   /** Every contributed CLI command. */
@@ -156,6 +198,20 @@ export class Engram {
     return this.providers.get('command')!.getContributions() as readonly CommandContribution[];
   }
 }
+
+/**
+ * Typed model ids: plugin packages declare their kinds here by module
+ * augmentation, so that `createModel('hopfield/modern', { size: 4 })` checks the
+ * config and returns the model's class:
+ *
+ * ```ts
+ * declare module '@engram/core' {
+ *   interface ModelKinds { 'hopfield/modern': { config: ModernHopfieldConfig; model: ModernHopfield } }
+ * }
+ * ```
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-interface
+export interface ModelKinds {}
 
 /** The contribution type of each point. */
 export interface PointType {

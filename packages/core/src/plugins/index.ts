@@ -7,9 +7,19 @@ export {
   contributionPoints,
   type ContributionBase,
   type ContributionPoint,
-  type EngramModel,
   type CommandIO,
+  type CommandArgs,
+  type PositionalSpec,
 } from './contributions.js';
-export { definePlugin, type EngramPlugin, type PluginContext } from './plugin.js';
-export { Engram, type PluginInfo, type PointType } from './engram.js';
+export {
+  definePlugin,
+  type EngramPlugin,
+  type PluginContext,
+  type LagrangianDefinitionEntry,
+  type SynapseDefinitionEntry,
+  type ModelDefinitionEntry,
+  type DatasetDefinitionEntry,
+  type CommandDefinitionEntry,
+} from './plugin.js';
+export { Engram, type PluginInfo, type PointType, type ModelKinds } from './engram.js';
 export { createEngram, type CreateEngramOptions } from './create-engram.js';

@@ -1,8 +1,49 @@
-import type { JsonObject } from '../numerics/tensor-input.js';
+import type { z } from 'zod';
+import type { ArrayDataset } from '../dataset.js';
 import type { Lagrangian } from '../lagrangians/lagrangian.js';
+import type { Model } from '../model/model.js';
 import type { Hypersynapse } from '../synapses/hypersynapse.js';
-import type { CommandIO, EngramModel } from './contributions.js';
+import type { CommandArgs, CommandIO, PositionalSpec } from './contributions.js';
 import type { Engram } from './engram.js';
+
+/** A Lagrangian kind: its params schema and factory (which receives the parsed params). */
+export interface LagrangianDefinitionEntry<S extends z.ZodType> {
+  schema: S;
+  create(params: z.output<S>): Lagrangian;
+  description?: string;
+}
+
+/** A synapse kind: its config schema and factory. */
+export interface SynapseDefinitionEntry<S extends z.ZodType> {
+  schema: S;
+  create(config: z.output<S>): Hypersynapse;
+  description?: string;
+}
+
+/** A model kind: its config schema, a small valid example config, and its factory. */
+export interface ModelDefinitionEntry<S extends z.ZodType> {
+  schema: S;
+  /** A small valid config (for listings, forms and the registry-wide test). */
+  example: z.input<S>;
+  create(config: z.output<S>, engram: Engram): Model | Promise<Model>;
+  description?: string;
+}
+
+/** A data set: its options schema and loader. */
+export interface DatasetDefinitionEntry<S extends z.ZodType> {
+  schema: S;
+  load(options: z.output<S>, engram: Engram): Promise<ArrayDataset>;
+  description?: string;
+}
+
+/** A CLI command: its options schema (one flag per key), positionals, and body. */
+export interface CommandDefinitionEntry<S extends z.ZodObject> {
+  description: string;
+  options: S;
+  positionals?: readonly PositionalSpec[];
+  details?: string;
+  run(args: CommandArgs<z.output<S>>, io: CommandIO, engram: Engram): Promise<number>;
+}
 
 /** What a plugin's register hook can contribute. Ids given here are local; the host prefixes '<plugin>/'. */
 export interface PluginContext {
@@ -10,20 +51,17 @@ export interface PluginContext {
   readonly plugin: string;
   /** Version of @engram/core running the plugin. */
   readonly coreVersion: string;
-  lagrangian(id: string, create: (params: JsonObject) => Lagrangian, description?: string): void;
-  synapse(id: string, create: (config: JsonObject) => Hypersynapse, description?: string): void;
-  model(id: string, create: (config: JsonObject, engram: Engram) => EngramModel | Promise<EngramModel>, description?: string): void;
-  dataset(id: string, load: (options: JsonObject, engram: Engram) => Promise<unknown>, description?: string): void;
-  command(
-    name: string,
-    run: (args: readonly string[], io: CommandIO, engram: Engram) => Promise<number>,
-    info?: { description?: string; usage?: string },
-  ): void;
+  lagrangian<S extends z.ZodType>(id: string, definition: LagrangianDefinitionEntry<S>): void;
+  synapse<S extends z.ZodType>(id: string, definition: SynapseDefinitionEntry<S>): void;
+  model<S extends z.ZodType>(id: string, definition: ModelDefinitionEntry<S>): void;
+  dataset<S extends z.ZodType>(id: string, definition: DatasetDefinitionEntry<S>): void;
+  command<S extends z.ZodObject>(name: string, definition: CommandDefinitionEntry<S>): void;
 }
 
 /**
  * An engram plugin: a plain object, as plain as a Rollup plugin. The default
- * export of a plugin package.
+ * export of a plugin package. Its `name` is the package name without the
+ * `@engram/` scope (or `engram-plugin-` prefix) and namespaces its ids.
  */
 export interface EngramPlugin {
   /** Unique name; also the namespace of its ids ('hopfield' -> 'hopfield/modern'). */

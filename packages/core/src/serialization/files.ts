@@ -1,7 +1,7 @@
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 import { EngramError, ErrorCodes } from '../errors/index.js';
-import type { EngramModel } from '../plugins/contributions.js';
+import type { Model } from '../model/model.js';
 import type { Engram } from '../plugins/engram.js';
 import { deserializeModel, serializeModel, validateSpec } from './serialize.js';
 
@@ -13,7 +13,7 @@ function specPathOf(path: string): string {
  * Saves a model as `<path>.json` (spec + manifest) and `<path>.weights.bin`
  * (float32 weights). Returns the two paths.
  */
-export async function saveModel(model: EngramModel, path: string, opts: { engram?: Engram } = {}): Promise<{ spec: string; weights: string }> {
+export async function saveModel(model: Model, path: string, opts: { engram?: Engram } = {}): Promise<{ spec: string; weights: string }> {
   const specPath = specPathOf(path);
   const weightsFile = `${basename(specPath, '.json')}.weights.bin`;
   const serializeOpts: { engram?: Engram; weightsFile: string } = { weightsFile };
@@ -31,7 +31,7 @@ export async function saveModel(model: EngramModel, path: string, opts: { engram
  * whose plugin is not loaded, and a truncated, corrupt or mismatched weights file
  * each fail with a coded error naming the file; nothing is half-loaded.
  */
-export async function loadModel<M extends EngramModel = EngramModel>(engram: Engram, path: string): Promise<M> {
+export async function loadModel<M extends Model = Model>(engram: Engram, path: string): Promise<M> {
   const specPath = specPathOf(path);
   const valid = validateSpec(await readSpecJson(specPath, 'model spec'), specPath);
   const weightsPath = join(dirname(specPath), valid.weights.file || `${basename(specPath, '.json')}.weights.bin`);

@@ -1,14 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
 import { EngramError, ErrorCodes, errors } from '../errors/index.js';
-import type { EngramModel } from '../plugins/contributions.js';
+import type { Model } from '../model/model.js';
 import type { Engram } from '../plugins/engram.js';
 import { crc32 } from './checksum.js';
 import { alignedCopy, checkBytes, checkEntries, invalidSpec, packTensors, unpackTensor } from './tensor-bytes.js';
 import { SPEC_FORMAT, SPEC_FORMAT_VERSION, type ModelArtifacts, type ModelSpec } from './spec.js';
 
 /** Turns a model into a spec and a weights byte array (float32, little-endian, concatenated). */
-export function serializeModel(model: EngramModel, opts: { engram?: Engram; weightsFile?: string } = {}): ModelArtifacts {
-  const weights = model.getWeights();
+export function serializeModel(model: Model, opts: { engram?: Engram; weightsFile?: string } = {}): ModelArtifacts {
+  if (model.isDisposed) throw errors.disposed(`${model.kind} model`);
+  const weights = model.variables();
   // Model weights are always stored as float32 (converted if a weight has another dtype).
   const { entries, bytes } = packTensors(
     Object.entries(weights).map(([name, tensor]) => ({ name, tensor })),
@@ -21,7 +22,7 @@ export function serializeModel(model: EngramModel, opts: { engram?: Engram; weig
     formatVersion: SPEC_FORMAT_VERSION,
     kind: model.kind,
     plugin: { name: pluginName, version },
-    config: model.getConfig(),
+    config: model.getConfig() as ModelSpec['config'],
     weights: { file: opts.weightsFile ?? 'weights.bin', byteLength: bytes.byteLength, crc32: crc32(bytes), entries },
   };
   return { spec, weights: bytes };
@@ -46,7 +47,7 @@ export function validateSpec(value: unknown, source = 'model spec'): ModelSpec {
  * assigned (kind registered, byte length, checksum, names and shapes); on any
  * failure the half-built model is disposed and nothing else changes.
  */
-export async function deserializeModel<M extends EngramModel = EngramModel>(engram: Engram, artifacts: ModelArtifacts, source = 'model'): Promise<M> {
+export async function deserializeModel<M extends Model = Model>(engram: Engram, artifacts: ModelArtifacts, source = 'model'): Promise<M> {
   const spec = validateSpec(artifacts.spec, source);
   const bytes = artifacts.weights;
   checkBytes(bytes, spec.weights, source, 'save the model again');
@@ -62,7 +63,7 @@ export async function deserializeModel<M extends EngramModel = EngramModel>(engr
   const model = await engram.createModel<M>(spec.kind, spec.config);
   const tensors: Record<string, tf.Tensor> = {};
   try {
-    const current = model.getWeights();
+    const current = model.variables();
     const names = new Set(spec.weights.entries.map((e) => e.name));
     const missing = Object.keys(current).filter((k) => !names.has(k));
     const extra = [...names].filter((k) => !(k in current));

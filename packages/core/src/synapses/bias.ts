@@ -1,25 +1,27 @@
 import * as tf from '@tensorflow/tfjs';
+import type { z } from 'zod';
 import { errors } from '../errors/index.js';
 import type { TensorInput } from '../numerics/tensor-input.js';
+import { parseConfig } from '../schema/parse-config.js';
 import { defineSynapse, type Hypersynapse } from './hypersynapse.js';
-import { flattenBatch, initVariable, requirePositiveInt } from './initializers.js';
+import { flattenBatch, initVariable } from './initializers.js';
+import { biasSynapseSchema } from './schemas.js';
 
-/** Options of {@link biasSynapse}. */
-export interface BiasSynapseOptions {
-  /** Flattened size of the connected layer. */
-  features: number;
-  /** Initial bias; zeros when absent. */
+/** Options of {@link biasSynapse}: its config, and optionally the initial bias. */
+export type BiasSynapseOptions = z.input<typeof biasSynapseSchema> & {
+  /** Initial bias [size]; zeros when absent. */
   bias?: TensorInput;
-}
+};
 
 /** Bias on one layer: E = -b . g per sample. */
-export function biasSynapse(opts: BiasSynapseOptions): Hypersynapse {
-  const n = requirePositiveInt('features', opts.features);
-  const b = initVariable('bias', [n], { values: opts.bias ?? new Float32Array(n), std: 0, seed: 0 });
+export function biasSynapse(options: BiasSynapseOptions): Hypersynapse {
+  const { bias, ...rest } = options;
+  const { size: n } = parseConfig(biasSynapseSchema, rest, 'core/bias');
+  const b = initVariable('bias', [n], { values: bias ?? new Float32Array(n), std: 0, seed: 0 });
   return defineSynapse({
     kind: 'core/bias',
     arity: 1,
-    config: { features: n },
+    config: { size: n },
     variables: { b },
     energy: ([g], v) => tf.tidy(() => tf.neg(tf.sum(tf.mul(flattenBatch(g!), v['b']!), 1)) as tf.Tensor1D),
     validate: (shapes) => {

@@ -1,38 +1,33 @@
 import * as tf from '@tensorflow/tfjs';
+import type { z } from 'zod';
 import { errors } from '../errors/index.js';
-import type { TensorInput } from '../numerics/tensor-input.js';
+import type { JsonObject, TensorInput } from '../numerics/tensor-input.js';
+import { parseConfig } from '../schema/parse-config.js';
 import { defineSynapse, type Hypersynapse } from './hypersynapse.js';
-import { flattenBatch, initVariable, requirePositiveInt } from './initializers.js';
+import { flattenBatch, initVariable } from './initializers.js';
+import { denseSynapseSchema } from './schemas.js';
 
-/** Options of {@link denseSynapse}. */
-export interface DenseSynapseOptions {
-  /** Number of features of the first connected layer (its flattened size). */
-  inFeatures: number;
-  /** Number of features of the second connected layer. */
-  outFeatures: number;
-  /** Initial weights [inFeatures, outFeatures]; seeded normal(0, std) when absent. */
+/** Options of {@link denseSynapse}: its config, and optionally the initial weights. */
+export type DenseSynapseOptions = z.input<typeof denseSynapseSchema> & {
+  /** Initial weights [inSize, outSize]; seeded normal(0, std) when absent. */
   weights?: TensorInput;
-  /** Init std (default 1/sqrt(inFeatures)). */
-  std?: number;
-  /** Seed of the initialisation (default 0). */
-  seed?: number;
-}
+};
 
 /**
  * Dense bilinear synapse between two layers: E = -g1^T W g2 per sample, with
- * W of shape [inFeatures, outFeatures] (layers are flattened). Connecting a layer
+ * W of shape [inSize, outSize] (layers are flattened). Connecting a layer
  * to itself gives the classical Hopfield energy -g^T W g.
  */
-export function denseSynapse(opts: DenseSynapseOptions): Hypersynapse {
-  const n1 = requirePositiveInt('inFeatures', opts.inFeatures);
-  const n2 = requirePositiveInt('outFeatures', opts.outFeatures);
-  const seed = opts.seed ?? 0;
-  const std = opts.std ?? 1 / Math.sqrt(n1);
-  const W = initVariable('dense synapse weights', [n1, n2], { values: opts.weights, std, seed });
+export function denseSynapse(options: DenseSynapseOptions): Hypersynapse {
+  const { weights, ...rest } = options;
+  const config = parseConfig(denseSynapseSchema, rest, 'core/dense');
+  const { inSize: n1, outSize: n2, seed } = config;
+  const std = config.std ?? 1 / Math.sqrt(n1);
+  const W = initVariable('dense synapse weights', [n1, n2], { values: weights, std, seed });
   return defineSynapse({
     kind: 'core/dense',
     arity: 2,
-    config: { inFeatures: n1, outFeatures: n2, std, seed },
+    config: { inSize: n1, outSize: n2, std, seed } as JsonObject,
     variables: { W },
     energy: ([g1, g2], v) =>
       tf.tidy(() => {

@@ -14,7 +14,7 @@ export function initVariable(
   return tf.tidy(() => {
     let init: tf.Tensor;
     if (opts.values !== undefined) {
-      init = toTensor(opts.values).toFloat();
+      init = toTensor(opts.values, what);
       const n = shape.reduce((a, b) => a * b, 1);
       if (init.size !== n) throw errors.shapeMismatch(what, shape, init.shape);
       init = init.reshape(shape);
@@ -35,18 +35,3 @@ export function flattenBatch(x: tf.Tensor): tf.Tensor2D {
   return x.reshape([x.shape[0] ?? 1, -1]) as tf.Tensor2D;
 }
 
-/** Throws unless `value` is a positive finite number. */
-export function requirePositive(name: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw errors.invalidArgument(name, 'a positive finite number', value);
-  }
-  return value;
-}
-
-/** Throws unless `value` is a positive integer. */
-export function requirePositiveInt(name: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
-    throw errors.invalidArgument(name, 'a positive integer', value);
-  }
-  return value;
-}

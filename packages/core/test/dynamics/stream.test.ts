@@ -14,7 +14,7 @@ import {
   asapScheduler,
 } from 'rxjs';
 import { initBackend } from '../../src/backend/backend.js';
-import { EnergyModel } from '../../src/graph/energy-model.js';
+import { EnergyModel } from '../../src/model/energy-model.js';
 import { lagrangians } from '../../src/lagrangians/index.js';
 import { memorySynapse } from '../../src/synapses/memory.js';
 import { denseSynapse } from '../../src/synapses/dense.js';
@@ -28,7 +28,7 @@ function hopfield(): EnergyModel {
   const patterns = tf.tidy(() => tf.sign(tf.randomNormal([6, 16], 0, 1, 'float32', 3)));
   const model = new EnergyModel()
     .addLayer('v', { shape: [16], lagrangian: lagrangians.tanh({ beta: 1 }) })
-    .addSynapse('mem', memorySynapse({ memories: 6, features: 16, beta: 4, patterns }), ['v']);
+    .addSynapse('mem', memorySynapse({ memories: 6, size: 16, beta: 4, patterns }), ['v']);
   patterns.dispose();
   return model;
 }
@@ -123,10 +123,10 @@ describe('dynamics stream', () => {
 
   it('holds clamped entries at their initial values and snapshots states on request', async () => {
     const mask = tf.tensor2d([[1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]]);
-    const steps = await lastValueFrom(model.run({ initial: init, maxSteps: 10, clamp: { v: mask }, snapshot: ['v'], snapshotEvery: 5 }).pipe(toArray()));
+    const steps = await lastValueFrom(model.run({ initial: init, maxSteps: 10, clamp: { v: mask }, snapshot: ['v'], every: 5 }).pipe(toArray()));
+    expect(steps.map((s) => s.step)).to.deep.equal([0, 5, 10]);
     const first = steps[0]!.states!['v']!.data;
-    const last = steps[10]!.states!['v']!.data;
-    expect(steps[3]!.states).to.equal(undefined);
+    const last = steps[2]!.states!['v']!.data;
     for (let b = 0; b < 3; b++) {
       for (let i = 0; i < 4; i++) expect(last[b * 16 + i]).to.equal(first[b * 16 + i]);
       let moved = 0;
@@ -153,7 +153,7 @@ describe('dynamics stream', () => {
     // an exploding energy
     const big = new EnergyModel()
       .addLayer('x', { shape: [2], lagrangian: lagrangians.identity() })
-      .addSynapse('w', denseSynapse({ inFeatures: 2, outFeatures: 2, weights: [[50, 0], [0, 50]] }), ['x', 'x']);
+      .addSynapse('w', denseSynapse({ inSize: 2, outSize: 2, weights: [[50, 0], [0, 50]] }), ['x', 'x']);
     const err2 = await lastValueFrom(big.run({ initial: { x: [[1, 1]] }, maxSteps: 500, dt: 0.1 })).catch((e: unknown) => e);
     expect(isEngramError(err2, ErrorCodes.DIVERGED), String(err2)).to.equal(true);
     big.dispose();
@@ -165,14 +165,17 @@ describe('dynamics stream', () => {
     const nan = tf.tensor2d([[NaN, ...new Array(15).fill(0)]]);
     const e1 = await firstValueFrom(model.run({ initial: { v: nan } })).catch((e: unknown) => e);
     expect(isEngramError(e1, ErrorCodes.NON_FINITE), String(e1)).to.equal(true);
-    expect(String(e1)).to.match(/layer 'v' contains NaN/);
+    expect(String(e1)).to.match(/initial\.v contains NaN/);
     nan.dispose();
     const e2 = await firstValueFrom(model.run({ initial: { v: [[1, 2]] } })).catch((e: unknown) => e);
     expect(isEngramError(e2, ErrorCodes.SHAPE_MISMATCH), String(e2)).to.equal(true);
     const e3 = await firstValueFrom(model.run({ initial: init, dt: -1 })).catch((e: unknown) => e);
-    expect(isEngramError(e3, ErrorCodes.INVALID_ARGUMENT), String(e3)).to.equal(true);
+    expect(isEngramError(e3, ErrorCodes.INVALID_CONFIG), String(e3)).to.equal(true);
+    expect(String(e3)).to.match(/run options key 'dt' of core\/graph must be a number > 0, got -1/);
+    const e3b = await firstValueFrom(model.run({ initial: init, maxStep: 3 } as never)).catch((e: unknown) => e);
+    expect(String(e3b)).to.match(/unknown key 'maxStep' in the run options of core\/graph; did you mean 'maxSteps'\?/);
     const e4 = await firstValueFrom(model.run({ initial: init, clamp: { h: true } })).catch((e: unknown) => e);
-    expect(String(e4)).to.match(/unknown clamped layer 'h'/);
+    expect(String(e4)).to.match(/clamp layer 'h' must be one of the model's layers \(v\)/);
     const e5 = await firstValueFrom(model.run({ initial: init, clamp: { v: [[1, 0, 1]] } })).catch((e: unknown) => e);
     expect(isEngramError(e5, ErrorCodes.SHAPE_MISMATCH), String(e5)).to.equal(true);
     expect(tf.memory().numTensors).to.equal(before);

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../src/backend/backend.js';
-import { EnergyModel } from '../../src/graph/energy-model.js';
+import { EnergyModel } from '../../src/model/energy-model.js';
 import { lagrangians } from '../../src/lagrangians/index.js';
 import { denseSynapse } from '../../src/synapses/dense.js';
 import { isEngramError, ErrorCodes } from '../../src/errors/index.js';
@@ -45,10 +45,10 @@ describe('EnergyModel', () => {
   it('rejects wrong shapes, unknown layers, duplicate names and wrong arity with coded errors', () => {
     const model = new EnergyModel().addLayer('v', { shape: [4], lagrangian: lagrangians.sigmoid() });
     model.addLayer('h', { shape: [3], lagrangian: lagrangians.relu() });
-    const bad = denseSynapse({ inFeatures: 5, outFeatures: 3 });
+    const bad = denseSynapse({ inSize: 5, outSize: 3 });
     expect(() => model.addSynapse('w', bad, ['v', 'h'])).to.throw().that.satisfies((e: unknown) => isEngramError(e, ErrorCodes.SHAPE_MISMATCH));
     bad.dispose();
-    const ok = denseSynapse({ inFeatures: 4, outFeatures: 3 });
+    const ok = denseSynapse({ inSize: 4, outSize: 3 });
     expect(() => model.addSynapse('w', ok, ['v'])).to.throw(/list of 2 layer/);
     expect(() => model.addSynapse('w', ok, ['v', 'nope'])).to.throw(/unknown layer 'nope'.*v, h/);
     model.addSynapse('w', ok, ['v', 'h']);

@@ -3,7 +3,9 @@ import { expect } from 'chai';
 import { initBackend } from '../../src/backend/backend.js';
 import { ErrorCodes } from '../../src/errors/codes.js';
 import { EngramError } from '../../src/errors/engram-error.js';
-import { builtinLagrangians, lagrangians, type Lagrangian } from '../../src/lagrangians/index.js';
+import { lagrangians, lagrangianSchemas, type Lagrangian } from '../../src/lagrangians/index.js';
+
+const builtinLagrangians = lagrangians as unknown as Record<string, (params: object) => Lagrangian>;
 import { gradCheck, gradGradCheck } from '../../src/numerics/gradcheck.js';
 
 const SHAPE = [4, 3, 5];
@@ -228,13 +230,18 @@ describe('built-in Lagrangian parameters', () => {
     ['tanh', { betta: 2 }],
   ];
   for (const [name, params] of bad) {
-    it(`${name}(${JSON.stringify(params)}) throws INVALID_ARGUMENT`, () => {
-      expect(() => builtinLagrangians[name]!(params as never)).to.throw(EngramError, /must be/).with.property('code', ErrorCodes.INVALID_ARGUMENT);
+    it(`${name}(${JSON.stringify(params)}) throws INVALID_CONFIG naming the key`, () => {
+      const key = Object.keys(params)[0]!;
+      expect(() => builtinLagrangians[name]!(params as never)).to.throw(EngramError, new RegExp(`'${key}'|delta`)).with.property('code', ErrorCodes.INVALID_CONFIG);
     });
   }
 
+  it('suggests the nearest key for a typo', () => {
+    expect(() => lagrangians.tanh({ betta: 2 } as never)).to.throw(/unknown key 'betta' in the params of core\/tanh; did you mean 'beta'\?/);
+  });
+
   it('has every built-in, keyed by local name, with defaults filled into params', () => {
-    expect(Object.keys(builtinLagrangians).sort()).to.deep.equal(
+    expect(Object.keys(lagrangianSchemas).sort()).to.deep.equal(
       ['exp', 'identity', 'layernorm', 'relu', 'repu', 'sigmoid', 'softmax', 'spherical', 'tanh'].sort(),
     );
     expect(builtinLagrangians['softmax']!({}).params).to.deep.equal({ beta: 1, axis: -1 });

@@ -6,7 +6,8 @@ import { definePlugin, type EngramPlugin } from '../../src/plugins/plugin.js';
 import { ErrorCodes, isEngramError, type ErrorCode } from '../../src/errors/index.js';
 import { defineLagrangian } from '../../src/lagrangians/lagrangian.js';
 import { defineSynapse } from '../../src/synapses/hypersynapse.js';
-import { EnergyModel } from '../../src/graph/energy-model.js';
+import { EnergyModel } from '../../src/model/energy-model.js';
+import { z } from 'zod';
 
 async function rejects(p: Promise<unknown>, code: ErrorCode, pattern?: RegExp): Promise<Error> {
   const err = await p.then(
@@ -24,15 +25,27 @@ const squarePlugin = definePlugin({
   engram: '^0.1.0',
   description: 'a quadratic Lagrangian and a coupling',
   register(ctx) {
-    ctx.lagrangian('quad', () => defineLagrangian({ kind: 'square/quad', lagrangian: (x) => tf.mul(tf.sum(tf.square(x), 1), 0.5) as tf.Tensor1D }));
-    ctx.synapse('sum', (c) =>
-      defineSynapse({ kind: 'square/sum', arity: 1, config: c, energy: ([g]) => tf.neg(tf.sum(g!, 1)) as tf.Tensor1D }),
-    );
-    ctx.command('hello', async (args, io) => {
-      io.stdout(`hello ${args.join(' ')}`);
-      return 0;
-    }, { description: 'says hello' });
-    ctx.dataset('ones', async (o) => new Array(Number(o['n'] ?? 2)).fill(1));
+    ctx.lagrangian('quad', {
+      schema: z.strictObject({}),
+      create: () => defineLagrangian({ kind: 'square/quad', lagrangian: (x) => tf.mul(tf.sum(tf.square(x), 1), 0.5) as tf.Tensor1D }),
+    });
+    ctx.synapse('sum', {
+      schema: z.strictObject({ scale: z.number().default(1) }),
+      create: (c) => defineSynapse({ kind: 'square/sum', arity: 1, config: c, energy: ([g]) => tf.mul(tf.neg(tf.sum(g!, 1)), c.scale) as tf.Tensor1D }),
+    });
+    ctx.command('hello', {
+      description: 'says hello',
+      options: z.strictObject({ loud: z.boolean().default(false) }),
+      positionals: [{ name: 'who', description: 'whom to greet' }],
+      run: async ({ options, positionals }, io) => {
+        io.stdout(`hello ${positionals.join(' ')}${options.loud ? '!' : ''}`);
+        return 0;
+      },
+    });
+    ctx.dataset('ones', {
+      schema: z.strictObject({ n: z.number().int().positive().default(2) }),
+      load: async (o) => ({ count: o.n, shape: [1], data: new Float32Array(o.n).fill(1) }),
+    });
   },
 });
 
@@ -56,9 +69,9 @@ describe('plugin host', () => {
     expect(Array.from(quad.activation(x).dataSync())).to.deep.equal([1, 2]);
     const out: string[] = [];
     const cmd = engram.commands().find((c) => c.name === 'hello')!;
-    expect(await cmd.run(['world'], { stdout: (s) => out.push(s), stderr: () => {}, isTTY: false, cwd: '.' }, engram)).to.equal(0);
-    expect(out).to.deep.equal(['hello world']);
-    expect(await engram.dataset('square/ones', { n: 3 })).to.deep.equal([1, 1, 1]);
+    expect(await cmd.run({ options: { loud: true }, positionals: ['world'] } as never, { stdout: (s) => out.push(s), stderr: () => {}, isTTY: false, cwd: '.' }, engram)).to.equal(0);
+    expect(out).to.deep.equal(['hello world!']);
+    expect(Array.from((await engram.dataset('square/ones', { n: 3 })).data)).to.deep.equal([1, 1, 1]);
     const model = await engram.createModel<EnergyModel>('core/graph', {
       layers: [{ name: 'v', shape: [2], lagrangian: { kind: 'square/quad', params: {} } }],
       synapses: [{ name: 's', kind: 'square/sum', layers: ['v'], config: {} }],
@@ -68,6 +81,29 @@ describe('plugin host', () => {
     expect(e.total.dataSync()[0]).to.be.closeTo(-0.5, 1e-6);
     tf.dispose([x, e.total, ...Object.values(e.terms!)]);
     model.dispose();
+  });
+
+  it('validates configs against the schema before any factory runs, suggesting the nearest key', async () => {
+    const engram = await createEngram({ plugins: [squarePlugin] });
+    expect(() => engram.synapse('square/sum', { scael: 2 })).to.throw(/unknown key 'scael' in the config of square\/sum; did you mean 'scale'\?/);
+    expect(() => engram.synapse('square/sum', { scale: 'x' })).to.throw(/config key 'scale' of square\/sum must be a number, got 'x'/);
+    await rejects(engram.dataset('square/ones', { n: 0 }), ErrorCodes.INVALID_CONFIG, /options key 'n' of square\/ones must be a number > 0, got 0/);
+    await rejects(engram.createModel('core/graph', { layers: [], synapses: [] }), ErrorCodes.INVALID_CONFIG, /'layers' of core\/graph must be a list of >= 1 items/);
+    const schema = engram.configSchema('synapse', 'square/sum');
+    expect(schema['properties']).to.have.property('scale');
+  });
+
+  it('rejects a model factory that returns something other than a Model of its kind', async () => {
+    const liar = definePlugin({
+      name: 'liar',
+      version: '0.1.0',
+      engram: '*',
+      register(ctx) {
+        ctx.model('m', { schema: z.strictObject({}), example: {}, create: () => new EnergyModel() });
+      },
+    });
+    const engram = await createEngram({ plugins: [liar] });
+    await rejects(engram.createModel('liar/m'), ErrorCodes.PLUGIN_HOOK, /must return a Model .* whose kind is 'liar\/m'/);
   });
 
   it('rejects unknown ids with the known ids and the plugin to load', async () => {
@@ -84,8 +120,8 @@ describe('plugin host', () => {
       version: '0.1.0',
       engram: '*',
       register(ctx) {
-        ctx.model('m', () => new EnergyModel());
-        ctx.model('m', () => new EnergyModel());
+        ctx.model('m', { schema: z.strictObject({}), example: {}, create: () => new EnergyModel() });
+        ctx.model('m', { schema: z.strictObject({}), example: {}, create: () => new EnergyModel() });
       },
     });
     await rejects(createEngram({ plugins: [twice] }), ErrorCodes.DUPLICATE_ID, /'twice\/m' twice/);
@@ -120,8 +156,12 @@ describe('plugin host', () => {
       version: '0.1.0',
       engram: '*',
       register(ctx) {
-        ctx.model('m', () => {
-          throw new TypeError('bad wiring');
+        ctx.model('m', {
+          schema: z.strictObject({}),
+          example: {},
+          create: () => {
+            throw new TypeError('bad wiring');
+          },
         });
       },
     });

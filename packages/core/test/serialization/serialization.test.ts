@@ -1,12 +1,13 @@
 import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs';
+import { z } from 'zod';
 import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initBackend } from '../../src/backend/backend.js';
 import { createEngram } from '../../src/plugins/create-engram.js';
 import { definePlugin } from '../../src/plugins/plugin.js';
-import { EnergyModel } from '../../src/graph/energy-model.js';
+import { EnergyModel } from '../../src/model/energy-model.js';
 import { lagrangians } from '../../src/lagrangians/index.js';
 import { denseSynapse } from '../../src/synapses/dense.js';
 import { memorySynapse } from '../../src/synapses/memory.js';
@@ -20,8 +21,8 @@ function buildModel(): EnergyModel {
   return new EnergyModel()
     .addLayer('v', { shape: [6], lagrangian: lagrangians.tanh({ beta: 1.5 }), tau: 0.5 })
     .addLayer('h', { shape: [3], lagrangian: lagrangians.softmax({ beta: 2 }) })
-    .addSynapse('w', denseSynapse({ inFeatures: 6, outFeatures: 3, seed: 4 }), ['v', 'h'])
-    .addSynapse('mem', memorySynapse({ memories: 5, features: 6, beta: 3, seed: 5 }), ['v']);
+    .addSynapse('w', denseSynapse({ inSize: 6, outSize: 3, seed: 4 }), ['v', 'h'])
+    .addSynapse('mem', memorySynapse({ memories: 5, size: 6, beta: 3, seed: 5 }), ['v']);
 }
 
 async function rejects(p: Promise<unknown>, code: ErrorCode, pattern?: RegExp): Promise<void> {
@@ -50,7 +51,7 @@ describe('serialization', () => {
     const spec = JSON.parse(readFileSync(paths.spec, 'utf8'));
     expect(spec.kind).to.equal('core/graph');
     expect(spec.plugin).to.deep.equal({ name: 'core', version: '0.1.0' });
-    expect(spec.weights.entries.map((e: { name: string }) => e.name)).to.deep.equal(['w/W', 'mem/Xi']);
+    expect(spec.weights.entries.map((e: { name: string }) => e.name)).to.deep.equal(['w/W', 'mem/patterns']);
     const loaded = await loadModel<EnergyModel>(engram, paths.spec);
     expect(loaded.getConfig()).to.deep.equal(model.getConfig());
     const x = { v: tf.randomNormal([2, 6], 0, 1, 'float32', 1), h: tf.randomNormal([2, 3], 0, 1, 'float32', 2) };
@@ -80,8 +81,8 @@ describe('serialization', () => {
     // a spec whose config no longer matches its weights (layer size changed)
     const json = JSON.parse(readFileSync(spec, 'utf8'));
     json.config.layers[0].shape = [7];
-    json.config.synapses[0].config.inFeatures = 7;
-    json.config.synapses[1].config.features = 7;
+    json.config.synapses[0].config.inSize = 7;
+    json.config.synapses[1].config.size = 7;
     writeFileSync(join(dir, 'mismatch.json'), JSON.stringify(json));
     writeFileSync(join(dir, 'c.weights.bin'), good);
     await rejects(loadModel(engram, join(dir, 'mismatch.json')), ErrorCodes.WEIGHTS_MISMATCH, /weight 'w\/W' has shape \[6,3\] but the model expects \[7,3\]/);
@@ -110,9 +111,12 @@ describe('serialization', () => {
       version: '0.2.0',
       engram: '^0.1.0',
       register(ctx) {
-        ctx.synapse('scaled', (c) => {
-          const s = tf.variable(tf.scalar(Number(c['init'] ?? 1)));
-          return defineSynapse({ kind: 'extra/scaled', arity: 1, config: c, variables: { s }, energy: ([g], v) => tf.mul(tf.neg(tf.sum(tf.square(g!), 1)), v['s']!) as tf.Tensor1D });
+        ctx.synapse('scaled', {
+          schema: z.strictObject({ init: z.number().default(1) }),
+          create: (c) => {
+            const s = tf.variable(tf.scalar(c.init));
+            return defineSynapse({ kind: 'extra/scaled', arity: 1, config: c, variables: { s }, energy: ([g], v) => tf.mul(tf.neg(tf.sum(tf.square(g!), 1)), v['s']!) as tf.Tensor1D });
+          },
         });
       },
     });

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs';
 import { lastValueFrom, take, toArray } from 'rxjs';
 import { initBackend } from '../../src/backend/backend.js';
-import { EnergyModel } from '../../src/graph/energy-model.js';
+import { EnergyModel } from '../../src/model/energy-model.js';
 import { lagrangians } from '../../src/lagrangians/index.js';
 import { denseSynapse } from '../../src/synapses/dense.js';
 import { trainStream } from '../../src/training/train.js';
@@ -14,7 +14,7 @@ function setup() {
   const model = new EnergyModel()
     .addLayer('x', { shape: [4], lagrangian: lagrangians.identity() })
     .addLayer('y', { shape: [2], lagrangian: lagrangians.softmax({ beta: 1 }) })
-    .addSynapse('w', denseSynapse({ inFeatures: 4, outFeatures: 2, std: 0.1, seed: 1 }), ['x', 'y']);
+    .addSynapse('w', denseSynapse({ inSize: 4, outSize: 2, std: 0.1, seed: 1 }), ['x', 'y']);
   const xs = tf.tensor2d([
     [1, 0, 1, 0],
     [0, 1, 0, 1],

@@ -1,8 +1,10 @@
 import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../src/backend/backend.js';
-import { EnergyModel } from '../../src/graph/energy-model.js';
-import { builtinLagrangians } from '../../src/lagrangians/index.js';
+import { EnergyModel } from '../../src/model/energy-model.js';
+import { lagrangians, type Lagrangian } from '../../src/lagrangians/index.js';
+
+const builtinLagrangians = lagrangians as unknown as Record<string, (params: object) => Lagrangian>;
 import { denseSynapse } from '../../src/synapses/dense.js';
 import { biasSynapse } from '../../src/synapses/bias.js';
 import { memorySynapse } from '../../src/synapses/memory.js';
@@ -18,11 +20,11 @@ import type { JsonObject } from '../../src/numerics/tensor-input.js';
  * differences, on wasm and on cpu.
  */
 const synapseMakers: Record<string, (d: number, h: number) => { syn: Hypersynapse; layers: string[] }> = {
-  dense: (d, h) => ({ syn: denseSynapse({ inFeatures: d, outFeatures: h, std: 0.5, seed: 1 }), layers: ['v', 'h'] }),
-  'dense (self)': (d) => ({ syn: denseSynapse({ inFeatures: d, outFeatures: d, std: 0.5, seed: 2 }), layers: ['v', 'v'] }),
-  bias: (d) => ({ syn: biasSynapse({ features: d, bias: tf.randomNormal([d], 0, 0.5, 'float32', 3) }), layers: ['v'] }),
-  'memory lse': (d) => ({ syn: memorySynapse({ memories: 4, features: d, beta: 2, seed: 4 }), layers: ['v'] }),
-  'memory rectified-power': (d) => ({ syn: memorySynapse({ memories: 4, features: d, separation: 'rectified-power', n: 3, seed: 5 }), layers: ['v'] }),
+  dense: (d, h) => ({ syn: denseSynapse({ inSize: d, outSize: h, std: 0.5, seed: 1 }), layers: ['v', 'h'] }),
+  'dense (self)': (d) => ({ syn: denseSynapse({ inSize: d, outSize: d, std: 0.5, seed: 2 }), layers: ['v', 'v'] }),
+  bias: (d) => ({ syn: biasSynapse({ size: d, bias: tf.randomNormal([d], 0, 0.5, 'float32', 3) }), layers: ['v'] }),
+  'memory lse': (d) => ({ syn: memorySynapse({ memories: 4, size: d, beta: 2, seed: 4 }), layers: ['v'] }),
+  'memory rectified-power': (d) => ({ syn: memorySynapse({ memories: 4, size: d, separation: 'rectified-power', n: 3, seed: 5 }), layers: ['v'] }),
 };
 
 const lagrangianParams: Record<string, JsonObject> = {
@@ -77,8 +79,8 @@ for (const backend of ['wasm', 'cpu'] as const) {
         const model = new EnergyModel()
           .addLayer('v', { shape: [d], lagrangian: builtinLagrangians[lagName]!(params) })
           .addLayer('h', { shape: [3], lagrangian: builtinLagrangians['softmax']!({ beta: 1 }) })
-          .addSynapse('mem', memorySynapse({ memories: 3, features: d, beta: 1.5, seed: 11 }), ['v'])
-          .addSynapse('w', denseSynapse({ inFeatures: d, outFeatures: 3, std: 0.5, seed: 12 }), ['v', 'h']);
+          .addSynapse('mem', memorySynapse({ memories: 3, size: d, beta: 1.5, seed: 11 }), ['v'])
+          .addSynapse('w', denseSynapse({ inSize: d, outSize: 3, std: 0.5, seed: 12 }), ['v', 'h']);
         const x0 = { v: tf.randomNormal([2, d], 0, 1, 'float32', 13), h: tf.randomNormal([2, 3], 0, 1, 'float32', 14) };
         const target = tf.randomNormal([2, 3], 0, 1, 'float32', 15);
         const loss = (): tf.Scalar =>
@@ -104,7 +106,7 @@ describe('the gradient fixes are what makes unrolled training correct', () => {
   it('without them the weight gradient through tanh + lse dynamics fails (throws or is wrong); with them it is right', () => {
     const model = new EnergyModel()
       .addLayer('v', { shape: [4], lagrangian: builtinLagrangians['tanh']!({ beta: 1 }) })
-      .addSynapse('mem', memorySynapse({ memories: 3, features: 4, beta: 2, seed: 3 }), ['v']);
+      .addSynapse('mem', memorySynapse({ memories: 3, size: 4, beta: 2, seed: 3 }), ['v']);
     const x0 = { v: tf.randomNormal([2, 4], 0, 1, 'float32', 4) };
     const loss = (): tf.Scalar => tf.tidy(() => tf.sum(tf.square(model.integrate(x0, { steps: 3, dt: 0.3 })['v']!)) as tf.Scalar);
     uninstallGradientFixes();

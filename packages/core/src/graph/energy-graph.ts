@@ -2,14 +2,9 @@ import * as tf from '@tensorflow/tfjs';
 import { errors, EngramError, ErrorCodes } from '../errors/index.js';
 import type { Hypersynapse } from '../synapses/hypersynapse.js';
 import type { JsonObject } from '../numerics/tensor-input.js';
-import type { DynamicsSystem, EnergyTerms, StepResult } from '../dynamics/system.js';
-import { defer, type Observable } from 'rxjs';
-import { runDynamics } from '../dynamics/run.js';
-import type { RunOptions } from '../dynamics/run-options.js';
-import type { DynamicsStep } from '../dynamics/step-event.js';
-import { integrate, type IntegrateOptions } from '../dynamics/integrate.js';
+import type { EnergyTerms } from '../energy-terms.js';
 import { NeuronLayer, type NeuronLayerSpec } from './neuron-layer.js';
-import type { State } from './state.js';
+import type { State } from '../state.js';
 
 /** A synapse placed in the graph, with the layers it connects (in order). */
 export interface Connection {
@@ -18,23 +13,17 @@ export interface Connection {
   readonly layers: readonly string[];
 }
 
-/** Options of {@link EnergyModel.descentSystem}. */
-export interface DescentOptions {
-  /** Compute each energy term separately for the energy tree (default true). */
-  energyTree?: boolean;
-}
-
 /**
  * The energy graph (HAMUX style): named neuron layers, each with a Lagrangian, and
  * named hypersynapses connecting them. Total energy = sum of the layers' Legendre
- * energies + sum of the synapse energies; descent follows tau dx/dt = -dE/dg.
+ * energies + sum of the synapse energies. Energy only: the dynamics on it
+ * (descent, runs, unrolled integration) live in dynamics/ as functions of a graph,
+ * and the model protocol's face of a graph is {@link EnergyModel}.
  *
  * States are `Record<layerName, Tensor[batch, ...shape]>`. Methods return new
  * tensors owned by the caller and never dispose their inputs.
  */
-export class EnergyModel {
-  /** Registered kind of this model in the serialization registry. */
-  readonly kind = 'core/graph';
+export class EnergyGraph {
   private readonly layerMap = new Map<string, NeuronLayer>();
   private readonly connectionMap = new Map<string, Connection>();
   private disposed = false;
@@ -92,16 +81,6 @@ export class EnergyModel {
       batch = x.shape[0]!;
     }
     return batch;
-  }
-
-  /** A zero (or seeded normal, with `std`) initial state for `batch` samples. */
-  initialState(batch: number, opts: { std?: number; seed?: number } = {}): State {
-    const state: State = {};
-    for (const l of this.layerMap.values()) {
-      const shape = [batch, ...l.shape];
-      state[l.name] = opts.std ? tf.randomNormal(shape, 0, opts.std, 'float32', (opts.seed ?? 0) + Object.keys(state).length) : tf.zeros(shape);
-    }
-    return state;
   }
 
   /** Activations g = dL/dx of every layer. */
@@ -164,35 +143,6 @@ export class EnergyModel {
     });
   }
 
-  /**
-   * One explicit Euler step of tau dx/dt = -dE/dg with step size dt. Returns the next
-   * state and the energy of the input state (computed in the same pass).
-   */
-  descentStep(state: State, dt: number, opts: DescentOptions = {}): StepResult {
-    const energyTree = opts.energyTree ?? true;
-    return tf.tidy(() => {
-      const g = this.activations(state);
-      const { dEdg, synapseEnergy } = this.energyGradient(state, g);
-      const next: State = {};
-      const terms: Record<string, tf.Tensor1D> = {};
-      for (const l of this.layerMap.values()) {
-        next[l.name] = tf.sub(state[l.name]!, tf.mul(dEdg[l.name]!, dt / l.tau));
-        terms[l.name] = l.lagrangian.energy(state[l.name]!);
-      }
-      Object.assign(terms, synapseEnergy);
-      const total = tf.addN(Object.values(terms)) as tf.Tensor1D;
-      return energyTree ? { next, energy: { total, terms } } : { next, energy: { total } };
-    });
-  }
-
-  /** This model's energy descent as a {@link DynamicsSystem} for the engine. */
-  descentSystem(opts: DescentOptions = {}): DynamicsSystem {
-    return {
-      step: (state, ctx) => this.descentStep(state, ctx.dt, opts),
-      energy: (state) => this.energy(state),
-    };
-  }
-
   /** Every trainable tensor: synapse parameters as 'synapse/param', Lagrangian parameters as 'layer/param'. */
   variables(): Record<string, tf.Variable> {
     const out: Record<string, tf.Variable> = {};
@@ -214,44 +164,6 @@ export class EnergyModel {
     };
   }
 
-  /** The parameters by name (live variables, see {@link EnergyModel.variables}). */
-  getWeights(): Record<string, tf.Tensor> {
-    return this.variables();
-  }
-
-  /** Assigns parameter values; every name must exist with the same shape (checked before anything is assigned). */
-  setWeights(weights: Record<string, tf.Tensor>): void {
-    const vars = this.variables();
-    for (const [k, w] of Object.entries(weights)) {
-      const v = vars[k];
-      if (!v) throw errors.unknownKind('weight', k, Object.keys(vars));
-      if (!tf.util.arraysEqual(v.shape, w.shape)) throw errors.shapeMismatch(`weight '${k}'`, v.shape, w.shape);
-    }
-    for (const [k, w] of Object.entries(weights)) vars[k]!.assign(w);
-  }
-
-  /** Runs energy descent as a cold Observable of steps (see {@link runDynamics}); shapes are checked on subscribe. */
-  run(options: RunOptions): Observable<DynamicsStep> {
-    return defer(() => {
-      this.assertAlive();
-      const probe: State = {};
-      for (const [k, v] of Object.entries(options.initial)) probe[k] = v instanceof tf.Tensor ? v : tf.tensor(v as tf.TensorLike);
-      try {
-        this.checkState(probe, 'initial');
-      } finally {
-        for (const [k, v] of Object.entries(probe)) if (v !== options.initial[k]) v.dispose();
-      }
-      return runDynamics(this.descentSystem({ energyTree: options.energyTree ?? true }), options);
-    });
-  }
-
-  /** Applies `steps` descent updates synchronously (differentiable, for training); see {@link integrate}. */
-  integrate(initial: State, options: IntegrateOptions): State {
-    this.assertAlive();
-    this.checkState(initial, 'initial');
-    return integrate(this.descentSystem({ energyTree: false }), initial, options);
-  }
-
   /** Frees every parameter. */
   dispose(): void {
     if (this.disposed) return;
@@ -267,7 +179,8 @@ export class EnergyModel {
     }
   }
 
-  private assertAlive(): void {
-    if (this.disposed) throw errors.disposed('EnergyModel');
+  /** Throws ENGRAM_ERR_DISPOSED after dispose(). */
+  assertAlive(): void {
+    if (this.disposed) throw errors.disposed('EnergyGraph');
   }
 }

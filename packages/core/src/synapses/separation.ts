@@ -1,0 +1,99 @@
+/**
+ * Separation functions F of associative memories — the one definition shared by
+ * the memory synapse, the Hopfield plugin's dense associative memory and the
+ * sequence plugin's DenseNet:
+ *
+ * | kind              | F(h)            | memory energy            |
+ * |-------------------|-----------------|--------------------------|
+ * | 'power'           | h^n             | -sum_mu F(h_mu)          |
+ * | 'rectified-power' | max(h, 0)^n     | -sum_mu F(h_mu)          |
+ * | 'exp'             | exp(beta h)     | -sum_mu F(h_mu)          |
+ * | 'lse'             | exp(beta h)     | -(1/beta) log sum_mu F(h_mu) (modern Hopfield) |
+ *
+ * with h_mu the overlap of the state with stored pattern mu. 'power' with n = 1
+ * is the classical (linear) rule. `shift` evaluates F(h - shift): for 'exp' a
+ * positive factor exp(-beta shift) on F that keeps float32 finite when overlaps
+ * are large (a ±1 state of size N has overlaps up to N); it cancels in 'lse'.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { z } from 'zod';
+import { EngramError, ErrorCodes } from '../errors/index.js';
+import { logSumExp, softmax } from '../numerics/ops.js';
+import { parseConfig } from '../schema/parse-config.js';
+
+/** The schema of a separation function. */
+export const separationSchema = z.strictObject({
+  kind: z.enum(['power', 'rectified-power', 'exp', 'lse']).describe("F: 'power' h^n, 'rectified-power' max(h,0)^n, 'exp' exp(beta h), 'lse' log-sum-exp (modern Hopfield)"),
+  n: z.number().positive().default(2).describe('exponent of the power kinds'),
+  beta: z.number().positive().default(1).describe('inverse temperature of exp and lse'),
+});
+
+/** A separation function as written in configs: `{ kind: 'power', n: 3 }`. */
+export type SeparationSpec = z.input<typeof separationSchema>;
+/** A separation function with its defaults filled in. */
+export type SeparationConfig = z.output<typeof separationSchema>;
+/** Which F. */
+export type SeparationKind = SeparationConfig['kind'];
+
+/** A separation function with its tensor and host forms. */
+export interface Separation {
+  /** The settings (defaults filled in). */
+  readonly config: SeparationConfig;
+  /** F(h - shift) elementwise (new tensor). */
+  apply(h: tf.Tensor, shift?: number): tf.Tensor;
+  /** F(x - shift) on a host number. */
+  host(x: number, shift?: number): number;
+  /** The memory energy of overlaps h [batch, K] per sample: [batch] (see the table above). */
+  energy(h: tf.Tensor2D, shift?: number): tf.Tensor1D;
+  /** -d energy / dh [batch, K]: how much each memory pulls (softmax(beta h) for 'lse'). */
+  weights(h: tf.Tensor2D, shift?: number): tf.Tensor2D;
+}
+
+function integerPower(x: tf.Tensor, n: number): tf.Tensor {
+  // Repeated products: exact for negative bases, where some pow kernels give NaN.
+  let y = x;
+  for (let k = 1; k < n; k++) y = tf.mul(y, x);
+  return n === 1 ? tf.clone(x) : y;
+}
+
+/** Builds a separation function from its spec (checked: ENGRAM_ERR_INVALID_CONFIG). */
+export function separation(spec: SeparationSpec, owner = 'separation'): Separation {
+  const config = parseConfig(separationSchema, spec, owner, 'separation');
+  const { kind, n, beta } = config;
+  if (kind === 'power' && !Number.isInteger(n)) {
+    throw new EngramError(ErrorCodes.INVALID_CONFIG, `separation key 'n' of ${owner} must be an integer for 'power' (negative overlaps have no real non-integer power), got ${n}`, {
+      owner,
+      key: 'separation.n',
+      expected: 'an integer',
+      actual: n,
+    });
+  }
+  const power = (x: tf.Tensor, p: number): tf.Tensor => (Number.isInteger(p) ? integerPower(x, p) : tf.pow(x, p));
+  const apply = (h: tf.Tensor, shift = 0): tf.Tensor =>
+    tf.tidy(() => {
+      const x = shift === 0 ? h : tf.sub(h, shift);
+      if (kind === 'exp' || kind === 'lse') return tf.exp(tf.mul(x, beta));
+      if (kind === 'power') return integerPower(x, n);
+      return power(tf.relu(x), n);
+    });
+  const host = (v: number, shift = 0): number => {
+    const x = v - shift;
+    if (kind === 'exp' || kind === 'lse') return Math.exp(beta * x);
+    if (kind === 'power') return x ** n;
+    return x > 0 ? x ** n : 0;
+  };
+  const energy = (h: tf.Tensor2D, shift = 0): tf.Tensor1D =>
+    tf.tidy(() => {
+      if (kind === 'lse') return tf.mul(logSumExp(tf.mul(h, beta), 1), -1 / beta) as tf.Tensor1D;
+      return tf.neg(tf.sum(apply(h, shift), 1)) as tf.Tensor1D;
+    });
+  const weights = (h: tf.Tensor2D, shift = 0): tf.Tensor2D =>
+    tf.tidy(() => {
+      if (kind === 'lse') return softmax(tf.mul(h, beta), 1) as tf.Tensor2D;
+      if (kind === 'exp') return tf.mul(apply(h, shift), beta) as tf.Tensor2D;
+      const x = shift === 0 ? h : tf.sub(h, shift);
+      const base = kind === 'power' ? x : tf.relu(x);
+      return (n === 1 ? tf.onesLike(h) : tf.mul(power(base, n - 1), n)) as tf.Tensor2D;
+    });
+  return { config, apply, host, energy, weights };
+}
