@@ -6,44 +6,79 @@ import type { EnergyTerms } from '../energy-terms.js';
 import { NeuronLayer, type NeuronLayerSpec } from './neuron-layer.js';
 import type { State } from '../state.js';
 
-/** A synapse placed in the graph, with the layers it connects (in order). */
+/** A synapse placed in the graph: which synapse, and the layers it connects (in order). */
 export interface Connection {
+  /** Name of the placement (its term in the energy tree). */
   readonly name: string;
+  /** Name of the synapse (its parameters are listed under this name). */
+  readonly synapseName: string;
   readonly synapse: Hypersynapse;
   readonly layers: readonly string[];
 }
 
 /**
- * The energy graph (HAMUX style): named neuron layers, each with a Lagrangian, and
- * named hypersynapses connecting them. Total energy = sum of the layers' Legendre
- * energies + sum of the synapse energies. Energy only: the dynamics on it
- * (descent, runs, unrolled integration) live in dynamics/ as functions of a graph,
- * and the model protocol's face of a graph is {@link EnergyModel}.
+ * The energy graph (HAMUX style): named neuron layers, each with a Lagrangian;
+ * named hypersynapses; and connections placing a synapse on layers. A synapse
+ * may be connected several times (weight sharing: its parameters are listed,
+ * saved and trained once, and gradients from every placement add up).
+ * Total energy = sum of the layers' Legendre energies + sum over connections of
+ * the synapse energies. Energy only: the dynamics on it (descent, runs,
+ * unrolled integration) live in dynamics/ as functions of a graph, and the model
+ * protocol's face of a graph is `EnergyModel`.
  *
  * States are `Record<layerName, Tensor[batch, ...shape]>`. Methods return new
  * tensors owned by the caller and never dispose their inputs.
  */
 export class EnergyGraph {
   private readonly layerMap = new Map<string, NeuronLayer>();
+  private readonly synapseMap = new Map<string, Hypersynapse>();
   private readonly connectionMap = new Map<string, Connection>();
   private disposed = false;
 
-  /** Adds a neuron layer. Names are unique across layers and synapses. */
+  /** Adds a neuron layer. Names are unique across layers, synapses and connections. */
   addLayer(name: string, spec: NeuronLayerSpec): this {
+    this.assertAlive();
     this.assertFreshName(name);
     this.layerMap.set(name, new NeuronLayer(name, spec));
     return this;
   }
 
-  /** Adds a hypersynapse connecting the named layers (in the order its energy expects). */
-  addSynapse(name: string, synapse: Hypersynapse, layers: readonly string[]): this {
+  /**
+   * Adds a hypersynapse under `name`. With `layers`, also connects it there (a
+   * connection of the same name): the common case of a synapse used once.
+   */
+  addSynapse(name: string, synapse: Hypersynapse, layers?: readonly string[]): this {
+    this.assertAlive();
     this.assertFreshName(name);
-    if (layers.length !== synapse.arity) {
-      throw errors.invalidArgument(`layers of synapse '${name}' (${synapse.kind})`, `a list of ${synapse.arity} layer name(s)`, layers);
+    if (!synapse || typeof synapse.energy !== 'function') throw errors.invalidArgument(`synapse '${name}'`, 'a Hypersynapse (see defineSynapse)', synapse);
+    if ([...this.synapseMap.values()].includes(synapse)) {
+      throw new EngramError(ErrorCodes.DUPLICATE_ID, `this synapse is already in the graph under another name: connect it again with connect() to share its weights`, { name });
     }
-    for (const l of layers) this.layer(l);
-    synapse.validate?.(layers.map((l) => this.layer(l).shape));
-    this.connectionMap.set(name, { name, synapse, layers: [...layers] });
+    if (layers) this.checkPlacement(name, synapse, layers);
+    this.synapseMap.set(name, synapse);
+    if (layers) this.connectionMap.set(name, { name, synapseName: name, synapse, layers: [...layers] });
+    return this;
+  }
+
+  /**
+   * Places the synapse `synapse` (added with addSynapse) on `layers`, as the
+   * connection `name` (default: the synapse name, or '<synapse>#<k>' when taken).
+   * Connecting one synapse several times shares its weights.
+   */
+  connect(synapse: string, layers: readonly string[], name?: string): this {
+    this.assertAlive();
+    const syn = this.synapseMap.get(synapse);
+    if (!syn) throw errors.unknownKind('synapse', synapse, [...this.synapseMap.keys()]);
+    // A connection may share its synapse's name; it may not take another layer's, synapse's or connection's.
+    const free = (n: string): boolean => !this.layerMap.has(n) && !this.connectionMap.has(n) && (n === synapse || !this.synapseMap.has(n));
+    let conn = name ?? synapse;
+    if (name === undefined) for (let k = 2; !free(conn); k++) conn = `${synapse}#${k}`;
+    else if (typeof name !== 'string' || name.length === 0) throw errors.invalidArgument('connection name', 'a non-empty string', name);
+    else if (!free(conn)) {
+      throw new EngramError(ErrorCodes.DUPLICATE_ID, `the graph already has a layer, synapse or connection named '${conn}': choose another name`, { name: conn });
+    }
+    this.checkPlacement(conn, syn, layers);
+    this.connectionMap.set(conn, { name: conn, synapseName: synapse, synapse: syn, layers: [...layers] });
     return this;
   }
 
@@ -59,7 +94,12 @@ export class EnergyGraph {
     return [...this.layerMap.values()];
   }
 
-  /** Synapse connections in insertion order. */
+  /** Synapses by name, in insertion order. */
+  get synapses(): ReadonlyMap<string, Hypersynapse> {
+    return this.synapseMap;
+  }
+
+  /** Connections in insertion order. */
   get connections(): readonly Connection[] {
     return [...this.connectionMap.values()];
   }
@@ -90,7 +130,7 @@ export class EnergyGraph {
     return out;
   }
 
-  /** Every energy term per sample (layers' Legendre energies and synapse energies), by name, and the total. */
+  /** Every energy term per sample (layers' Legendre energies and connection energies), by name, and the total. */
   energy(state: State): EnergyTerms {
     this.assertAlive();
     this.checkState(state);
@@ -106,48 +146,68 @@ export class EnergyGraph {
 
   /**
    * dE/dg per layer: x + dE_syn/dg (the Legendre term contributes x). Also returns
-   * the synapse energy per sample computed in the same pass.
+   * each connection's energy per sample, computed in the same pass. Connections
+   * whose synapse has a closed form use it; the others share one autodiff pass.
    */
   energyGradient(state: State, g?: State): { dEdg: State; synapseEnergy: Record<string, tf.Tensor1D> } {
     this.assertAlive();
     return tf.tidy(() => {
       const acts = g ?? this.activations(state);
-      const connected = this.layers.filter((l) => this.connections.some((c) => c.layers.includes(l.name)));
-      const names = connected.map((l) => l.name);
-      const perTerm: Record<string, tf.Tensor1D> = {};
-      const f = (...gs: tf.Tensor[]): tf.Scalar => {
-        const byName: State = {};
-        names.forEach((n, i) => (byName[n] = gs[i]!));
-        let sum: tf.Tensor | null = null;
-        for (const c of this.connectionMap.values()) {
-          const e = c.synapse.energy(c.layers.map((n) => byName[n]!));
-          perTerm[c.name] = tf.keep(e);
-          sum = sum ? tf.add(sum, e.sum()) : e.sum();
-        }
-        return (sum ?? tf.scalar(0)) as tf.Scalar;
+      const grad: State = {};
+      const addGrad = (layer: string, d: tf.Tensor): void => {
+        grad[layer] = grad[layer] ? tf.add(grad[layer]!, d) : d;
       };
-      const grads = names.length > 0 ? tf.grads(f)(names.map((n) => acts[n]!)) : [];
-      // The per-term energies were kept out of tf.grads' inner tidy; hand the enclosing
-      // tidy clones (cheap: they share data) and free the kept originals.
       const synapseEnergy: Record<string, tf.Tensor1D> = {};
-      for (const [k, v] of Object.entries(perTerm)) {
-        synapseEnergy[k] = v.clone();
-        v.dispose();
+      const viaAutodiff: Connection[] = [];
+      for (const c of this.connectionMap.values()) {
+        if (!c.synapse.energyAndGradient) {
+          viaAutodiff.push(c);
+          continue;
+        }
+        const { energy, gradients } = c.synapse.energyAndGradient(c.layers.map((n) => acts[n]!));
+        synapseEnergy[c.name] = energy;
+        c.layers.forEach((n, i) => addGrad(n, gradients[i]!));
+      }
+      if (viaAutodiff.length > 0) {
+        const names = this.layers.map((l) => l.name).filter((n) => viaAutodiff.some((c) => c.layers.includes(n)));
+        const perTerm: Record<string, tf.Tensor1D> = {};
+        const f = (...gs: tf.Tensor[]): tf.Scalar => {
+          const byName: State = {};
+          names.forEach((n, i) => (byName[n] = gs[i]!));
+          let sum: tf.Tensor | null = null;
+          for (const c of viaAutodiff) {
+            const e = c.synapse.energy(c.layers.map((n) => byName[n]!));
+            perTerm[c.name] = tf.keep(e);
+            sum = sum ? tf.add(sum, e.sum()) : e.sum();
+          }
+          return sum as tf.Scalar;
+        };
+        const grads = tf.grads(f)(names.map((n) => acts[n]!));
+        names.forEach((n, i) => addGrad(n, grads[i]!));
+        // The per-term energies were kept out of tf.grads' inner tidy; hand the enclosing
+        // tidy clones (cheap: they share data) and free the kept originals.
+        for (const [k, v] of Object.entries(perTerm)) {
+          synapseEnergy[k] = v.clone();
+          v.dispose();
+        }
       }
       const dEdg: State = {};
       for (const l of this.layerMap.values()) {
-        const i = names.indexOf(l.name);
-        dEdg[l.name] = i >= 0 ? tf.add(state[l.name]!, grads[i]!) : state[l.name]!.clone();
+        const d = grad[l.name];
+        dEdg[l.name] = d ? tf.add(state[l.name]!, d.reshape(state[l.name]!.shape)) : state[l.name]!.clone();
       }
-      return { dEdg, synapseEnergy };
+      // Energy tree in connection order, whichever path computed each term.
+      const ordered: Record<string, tf.Tensor1D> = {};
+      for (const c of this.connectionMap.values()) ordered[c.name] = synapseEnergy[c.name]!;
+      return { dEdg, synapseEnergy: ordered };
     });
   }
 
-  /** Every trainable tensor: synapse parameters as 'synapse/param', Lagrangian parameters as 'layer/param'. */
+  /** Every parameter, once per synapse: synapse parameters as 'synapse/param', Lagrangian parameters as 'layer/param'. */
   variables(): Record<string, tf.Variable> {
     const out: Record<string, tf.Variable> = {};
     for (const l of this.layerMap.values()) for (const [k, v] of Object.entries(l.lagrangian.variables)) out[`${l.name}/${k}`] = v;
-    for (const c of this.connectionMap.values()) for (const [k, v] of Object.entries(c.synapse.variables)) out[`${c.name}/${k}`] = v;
+    for (const [name, s] of this.synapseMap) for (const [k, v] of Object.entries(s.variables)) out[`${name}/${k}`] = v;
     return out;
   }
 
@@ -160,27 +220,36 @@ export class EnergyGraph {
         tau: l.tau,
         lagrangian: { kind: l.lagrangian.kind, params: l.lagrangian.params },
       })),
-      synapses: this.connections.map((c) => ({ name: c.name, kind: c.synapse.kind, layers: [...c.layers], config: c.synapse.config })),
+      synapses: [...this.synapseMap].map(([name, s]) => ({ name, kind: s.kind, config: s.config })),
+      connections: this.connections.map((c) => ({ name: c.name, synapse: c.synapseName, layers: [...c.layers] })),
     };
   }
 
-  /** Frees every parameter. */
+  /** Frees every parameter (each synapse once). */
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    for (const c of this.connectionMap.values()) c.synapse.dispose();
+    for (const s of this.synapseMap.values()) s.dispose();
     for (const l of this.layerMap.values()) for (const v of Object.values(l.lagrangian.variables)) v.dispose();
-  }
-
-  private assertFreshName(name: string): void {
-    if (typeof name !== 'string' || name.length === 0) throw errors.invalidArgument('name', 'a non-empty string', name);
-    if (this.layerMap.has(name) || this.connectionMap.has(name)) {
-      throw new EngramError(ErrorCodes.DUPLICATE_ID, `the graph already has a layer or synapse named '${name}': choose another name`, { name });
-    }
   }
 
   /** Throws ENGRAM_ERR_DISPOSED after dispose(). */
   assertAlive(): void {
     if (this.disposed) throw errors.disposed('EnergyGraph');
+  }
+
+  private checkPlacement(name: string, synapse: Hypersynapse, layers: readonly string[]): void {
+    if (!Array.isArray(layers) || layers.length !== synapse.arity) {
+      throw errors.invalidArgument(`layers of connection '${name}' (${synapse.kind})`, `a list of ${synapse.arity} layer name(s)`, layers);
+    }
+    for (const l of layers) this.layer(l);
+    synapse.validate?.(layers.map((l) => this.layer(l).shape));
+  }
+
+  private assertFreshName(name: string): void {
+    if (typeof name !== 'string' || name.length === 0) throw errors.invalidArgument('name', 'a non-empty string', name);
+    if (this.layerMap.has(name) || this.synapseMap.has(name) || this.connectionMap.has(name)) {
+      throw new EngramError(ErrorCodes.DUPLICATE_ID, `the graph already has a layer, synapse or connection named '${name}': choose another name`, { name });
+    }
   }
 }

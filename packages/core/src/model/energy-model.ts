@@ -63,10 +63,17 @@ export class EnergyModel extends ModelBase<JsonObject> {
     return this;
   }
 
-  /** Adds a hypersynapse connecting the named layers (in the order its energy expects). */
-  addSynapse(name: string, synapse: Hypersynapse, layers: readonly string[]): this {
+  /** Adds a hypersynapse; with `layers`, also connects it there (see {@link EnergyGraph.addSynapse}). */
+  addSynapse(name: string, synapse: Hypersynapse, layers?: readonly string[]): this {
     this.assertAlive();
     this.graph.addSynapse(name, synapse, layers);
+    return this;
+  }
+
+  /** Connects an added synapse (again) on `layers`: weight sharing (see {@link EnergyGraph.connect}). */
+  connect(synapse: string, layers: readonly string[], name?: string): this {
+    this.assertAlive();
+    this.graph.connect(synapse, layers, name);
     return this;
   }
 

@@ -23,12 +23,22 @@ export const graphConfigSchema = z.strictObject({
       z.strictObject({
         name: z.string().min(1).describe('synapse name, unique in the graph'),
         kind: z.string().describe("synapse id, e.g. 'core/dense'"),
-        layers: z.array(z.string()).min(1).describe('the layers it connects, in order'),
+        layers: z.array(z.string()).min(1).optional().describe('shorthand: connect it once on these layers (a connection of the same name)'),
         config: json.default({}),
       }),
     )
     .default([])
-    .describe('hypersynapses'),
+    .describe('hypersynapses (parameters)'),
+  connections: z
+    .array(
+      z.strictObject({
+        name: z.string().min(1).optional().describe('connection name (its energy-tree term; default the synapse name)'),
+        synapse: z.string().describe('name of the synapse it places'),
+        layers: z.array(z.string()).min(1).describe('the layers it connects, in order'),
+      }),
+    )
+    .default([])
+    .describe('placements of synapses on layers; one synapse connected twice shares its weights'),
 });
 
 /** A 'core/graph' config. */
@@ -54,6 +64,7 @@ export function graphFromConfig(config: GraphConfig, engram: Engram): EnergyMode
         throw err;
       }
     }
+    for (const c of config.connections) model.connect(c.synapse, c.layers, c.name);
   } catch (err) {
     model.dispose();
     throw err;

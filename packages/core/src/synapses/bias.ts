@@ -24,6 +24,12 @@ export function biasSynapse(options: BiasSynapseOptions): Hypersynapse {
     config: { size: n },
     variables: { b },
     energy: ([g], v) => tf.tidy(() => tf.neg(tf.sum(tf.mul(flattenBatch(g!), v['b']!), 1)) as tf.Tensor1D),
+    energyAndGradient: ([g], v) =>
+      tf.tidy(() => {
+        const x = flattenBatch(g!);
+        const b = v['b']!;
+        return { energy: tf.neg(tf.sum(tf.mul(x, b), 1)) as tf.Tensor1D, gradients: [tf.neg(tf.mul(tf.onesLike(x), b)).reshape(g!.shape)] };
+      }),
     validate: (shapes) => {
       const s = shapes[0]!.reduce((x, y) => x * y, 1);
       if (s !== n) throw errors.shapeMismatch('bias synapse layer (flattened size)', [n], [s]);

@@ -35,6 +35,18 @@ export function denseSynapse(options: DenseSynapseOptions): Hypersynapse {
         const b = flattenBatch(g2!);
         return tf.neg(tf.sum(tf.mul(tf.matMul(a, v['W'] as tf.Tensor2D), b), 1)) as tf.Tensor1D;
       }),
+    // dE/dg1 = -W g2, dE/dg2 = -W^T g1 (a self-connection gets both: -(W + W^T) g).
+    energyAndGradient: ([g1, g2], v) =>
+      tf.tidy(() => {
+        const W = v['W'] as tf.Tensor2D;
+        const a = flattenBatch(g1!);
+        const b = flattenBatch(g2!);
+        const aW = tf.matMul(a, W);
+        return {
+          energy: tf.neg(tf.sum(tf.mul(aW, b), 1)) as tf.Tensor1D,
+          gradients: [tf.neg(tf.matMul(b, W, false, true)).reshape(g1!.shape), tf.neg(aW).reshape(g2!.shape)],
+        };
+      }),
     validate: (shapes) => {
       const s = shapes.map((sh) => sh.reduce((x, y) => x * y, 1));
       if (s[0] !== n1 || s[1] !== n2) {

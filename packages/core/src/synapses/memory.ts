@@ -36,6 +36,13 @@ export function memorySynapse(options: MemorySynapseOptions): Hypersynapse {
     config: config as JsonObject,
     variables: { patterns: stored },
     energy: ([g], v) => tf.tidy(() => F.energy(tf.matMul(flattenBatch(g!), v['patterns'] as tf.Tensor2D, false, true) as tf.Tensor2D)),
+    // dE/dg = -F'(h) Xi with h = g Xi^T: for 'lse' the modern Hopfield update direction -softmax(beta h) Xi.
+    energyAndGradient: ([g], v) =>
+      tf.tidy(() => {
+        const xi = v['patterns'] as tf.Tensor2D;
+        const h = tf.matMul(flattenBatch(g!), xi, false, true) as tf.Tensor2D;
+        return { energy: F.energy(h), gradients: [tf.neg(tf.matMul(F.weights(h), xi)).reshape(g!.shape)] };
+      }),
     validate: (shapes) => {
       const s = shapes[0]!.reduce((x, y) => x * y, 1);
       if (s !== D) throw errors.shapeMismatch('memory synapse layer (flattened size)', [D], [s]);

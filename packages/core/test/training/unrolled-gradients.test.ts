@@ -12,6 +12,7 @@ import type { Hypersynapse } from '../../src/synapses/hypersynapse.js';
 import { gradCheckArgs, gradCheckVariables } from '../../src/numerics/gradcheck.js';
 import { installGradientFixes, uninstallGradientFixes } from '../../src/numerics/gradient-fixes.js';
 import type { JsonObject } from '../../src/numerics/tensor-input.js';
+import { autodiffOnly } from '../helpers.js';
 
 /**
  * The acceptance check of training through the dynamics: for every built-in
@@ -45,14 +46,15 @@ for (const backend of ['wasm', 'cpu'] as const) {
       await initBackend({ backend });
     });
 
-    for (const [synName, make] of Object.entries(synapseMakers)) {
-      it(`synapse ${synName}: dE/dg and d(loss after 3 steps)/dW match finite differences`, () => {
+    for (const [synName, make] of Object.entries(synapseMakers)) for (const path of ['closed form', 'autodiff'] as const) {
+      it(`synapse ${synName} (${path}): dE/dg and d(loss after 3 steps)/dW match finite differences`, () => {
         const d = 5;
         const h = 3;
         const model = new EnergyModel()
           .addLayer('v', { shape: [d], lagrangian: builtinLagrangians['tanh']!({ beta: 1 }) })
           .addLayer('h', { shape: [h], lagrangian: builtinLagrangians['sigmoid']!({ beta: 1 }) });
-        const { syn, layers } = make(d, h);
+        const { syn: made, layers } = make(d, h);
+        const syn = path === 'autodiff' ? autodiffOnly(made) : made;
         model.addSynapse('s', syn, layers);
         const x0 = { v: tf.randomNormal([2, d], 0, 1, 'float32', 7), h: tf.randomNormal([2, h], 0, 1, 'float32', 8) };
         const gs = layers.map((l) => model.layer(l).lagrangian.activation(x0[l as 'v' | 'h']));
@@ -103,10 +105,10 @@ describe('the gradient fixes are what makes unrolled training correct', () => {
     await initBackend({ backend: 'wasm' });
   });
 
-  it('without them the weight gradient through tanh + lse dynamics fails (throws or is wrong); with them it is right', () => {
+  it('without them the weight gradient through tanh + lse dynamics (autodiff path) fails (throws or is wrong); with them it is right', () => {
     const model = new EnergyModel()
       .addLayer('v', { shape: [4], lagrangian: builtinLagrangians['tanh']!({ beta: 1 }) })
-      .addSynapse('mem', memorySynapse({ memories: 3, size: 4, beta: 2, seed: 3 }), ['v']);
+      .addSynapse('mem', autodiffOnly(memorySynapse({ memories: 3, size: 4, beta: 2, seed: 3 })), ['v']);
     const x0 = { v: tf.randomNormal([2, 4], 0, 1, 'float32', 4) };
     const loss = (): tf.Scalar => tf.tidy(() => tf.sum(tf.square(model.integrate(x0, { steps: 3, dt: 0.3 })['v']!)) as tf.Scalar);
     uninstallGradientFixes();
