@@ -10,7 +10,7 @@
  *   that any two patterns correlate with `correlation` (their correlation with
  *   the shared component is sqrt(correlation)).
  *
- * "Correlation" means the expected normalized overlap (1/dim) <x, y> for
+ * "Correlation" means the expected normalized overlap (1/size) <x, y> for
  * binary ±1 values, and the Pearson correlation of entries for Gaussian values
  * (each entry is N(0, 1) in both structures).
  */
@@ -37,7 +37,7 @@ export interface CorrelatedPatternOptions extends PatternOptions {
 
 /** Correlated patterns plus the hidden patterns they were derived from. */
 export interface CorrelatedPatterns extends Patterns {
-  /** The parents ('parent-child') or the single shared component ('shared'), shape `[parents, dim]`. */
+  /** The parents ('parent-child') or the single shared component ('shared'), shape `[parents, size]`. */
   readonly parents: Patterns;
   /** Index of each pattern's parent row in `parents` (length `count`). */
   readonly parentOf: Int32Array;
@@ -50,10 +50,10 @@ const draw = (rng: Rng, binary: boolean): number => (binary ? (rng.uniform() < 0
  *
  * @example
  * // 4 categories of 25 exemplars each, exemplar-prototype overlap 0.6
- * const p = correlatedPatterns({ count: 100, dim: 400, correlation: 0.6, parents: 4, seed: 3 });
+ * const p = correlatedPatterns({ count: 100, size: 400, correlation: 0.6, parents: 4, seed: 3 });
  */
 export function correlatedPatterns(options: CorrelatedPatternOptions): CorrelatedPatterns {
-  const { data, count, dim, seed } = allocatePatterns(options);
+  const { data, count, size, seed } = allocatePatterns(options);
   const c = checkRange('correlation', options.correlation, 0, 1);
   const structure = options.structure ?? 'parent-child';
   if (structure !== 'parent-child' && structure !== 'shared') {
@@ -65,7 +65,7 @@ export function correlatedPatterns(options: CorrelatedPatternOptions): Correlate
   const nParents = structure === 'shared' ? 1 : checkInt('parents', options.parents ?? 1);
 
   const rng = createRng(seed);
-  const parentData = new Float32Array(nParents * dim);
+  const parentData = new Float32Array(nParents * size);
   for (let i = 0; i < parentData.length; i++) parentData[i] = draw(rng, binary);
 
   // Weight of the parent in each child entry: m for binary (entry kept with
@@ -76,10 +76,10 @@ export function correlatedPatterns(options: CorrelatedPatternOptions): Correlate
   for (let k = 0; k < count; k++) {
     const parent = k % nParents;
     parentOf[k] = parent;
-    for (let j = 0; j < dim; j++) {
-      const pv = parentData[parent * dim + j]!;
-      data[k * dim + j] = binary ? (rng.uniform() < (1 + m) / 2 ? pv : -pv) : m * pv + noiseWeight * rng.normal();
+    for (let j = 0; j < size; j++) {
+      const pv = parentData[parent * size + j]!;
+      data[k * size + j] = binary ? (rng.uniform() < (1 + m) / 2 ? pv : -pv) : m * pv + noiseWeight * rng.normal();
     }
   }
-  return { data, shape: [count, dim], parents: { data: parentData, shape: [nParents, dim] }, parentOf };
+  return { data, shape: [count, size], parents: { data: parentData, shape: [nParents, size] }, parentOf };
 }

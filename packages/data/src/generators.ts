@@ -8,7 +8,7 @@ import { checkFinite, checkRange } from './internal/validate.js';
 import { createRng } from './rng.js';
 import type * as tf from '@tensorflow/tfjs';
 
-/** A set of `count` patterns of length `dim`, row-major, shape `[count, dim]`. */
+/** A set of `count` patterns of length `size`, row-major, shape `[count, size]`. */
 export interface Patterns extends HostArray {
   readonly shape: readonly [number, number];
 }
@@ -18,7 +18,7 @@ export interface PatternOptions {
   /** Number of patterns (rows). */
   count: number;
   /** Length of each pattern (columns). */
-  dim: number;
+  size: number;
   /** Seed of the generator (default 0); equal seeds give equal patterns. */
   seed?: number;
 }
@@ -47,36 +47,36 @@ export interface GaussianPatternOptions extends PatternOptions {
  * Random ±1 patterns, each entry +1 with probability `bias`, independently.
  *
  * @example
- * const xi = binaryPatterns({ count: 10, dim: 100, seed: 1 }); // xi.shape = [10, 100]
+ * const xi = binaryPatterns({ count: 10, size: 100, seed: 1 }); // xi.shape = [10, 100]
  */
 export function binaryPatterns(options: BinaryPatternOptions): Patterns {
-  const { data, count, dim, seed } = allocatePatterns(options);
+  const { data, count, size, seed } = allocatePatterns(options);
   const bias = checkRange('bias', options.bias ?? 0.5, 0, 1);
   const rng = createRng(seed);
   for (let i = 0; i < data.length; i++) data[i] = rng.uniform() < bias ? 1 : -1;
-  return { data, shape: [count, dim] };
+  return { data, shape: [count, size] };
 }
 
 /** Random {0, 1} patterns, each entry 1 with probability `p`, independently. */
 export function zeroOnePatterns(options: ZeroOnePatternOptions): Patterns {
-  const { data, count, dim, seed } = allocatePatterns(options);
+  const { data, count, size, seed } = allocatePatterns(options);
   const p = checkRange('p', options.p ?? 0.5, 0, 1);
   const rng = createRng(seed);
   for (let i = 0; i < data.length; i++) data[i] = rng.uniform() < p ? 1 : 0;
-  return { data, shape: [count, dim] };
+  return { data, shape: [count, size] };
 }
 
 /** Continuous patterns with i.i.d. Gaussian entries N(mean, std^2). */
 export function gaussianPatterns(options: GaussianPatternOptions): Patterns {
-  const { data, count, dim, seed } = allocatePatterns(options);
+  const { data, count, size, seed } = allocatePatterns(options);
   const mean = checkFinite('mean', options.mean ?? 0);
   const std = checkFinite('std', options.std ?? 1, true);
   const rng = createRng(seed);
   for (let i = 0; i < data.length; i++) data[i] = rng.normal(mean, std);
-  return { data, shape: [count, dim] };
+  return { data, shape: [count, size] };
 }
 
-/** Copies patterns into a new `[count, dim]` float32 tensor, owned by the caller. */
+/** Copies patterns into a new `[count, size]` float32 tensor, owned by the caller. */
 export function patternsToTensor(patterns: Patterns): tf.Tensor2D {
   return hostArrayToTensor(patterns) as tf.Tensor2D;
 }

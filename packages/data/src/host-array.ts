@@ -9,7 +9,7 @@ import { errors } from '@engram/core';
 export interface HostArray {
   /** Row-major values; `data.length` is the product of `shape`. */
   readonly data: Float32Array;
-  /** Shape, e.g. `[count, dim]` for a set of patterns. */
+  /** Shape, e.g. `[count, size]` for a set of patterns. */
   readonly shape: readonly number[];
 }
 

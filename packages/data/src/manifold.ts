@@ -3,8 +3,8 @@
  * latent coordinates come in blocks of different variances. This is the data
  * of the "geometric memorization" experiment on diffusion models, where the
  * subspace directions of small variance are the first to be lost as the
- * number of training points shrinks (default: D = 32, a 4-dim block of
- * variance 1 and a 4-dim block of variance 0.1).
+ * number of training points shrinks (default: D = 32, a 4-dimensional block of
+ * variance 1 and a 4-dimensional block of variance 0.1).
  *
  * x = z B + noise, with z_i ~ N(0, variance of its block), B a [d, D] matrix
  * with orthonormal rows and noise ~ N(0, noiseStd^2) in all D directions.
@@ -19,7 +19,7 @@ import { createRng, type Rng } from './rng.js';
 /** A block of latent dimensions sharing one variance. */
 export interface ManifoldBlock {
   /** Number of latent dimensions in the block. */
-  dim: number;
+  size: number;
   /** Variance of each latent coordinate in the block. */
   variance: number;
 }
@@ -29,8 +29,8 @@ export interface LinearManifoldOptions {
   /** Number of points. */
   count: number;
   /** Ambient dimension D (default 32). */
-  dim?: number;
-  /** Latent blocks (default `[{ dim: 4, variance: 1 }, { dim: 4, variance: 0.1 }]`); total latent dim <= D. */
+  size?: number;
+  /** Latent blocks (default `[{ size: 4, variance: 1 }, { size: 4, variance: 0.1 }]`); total latent size <= D. */
   blocks?: readonly ManifoldBlock[];
   /** 'axis' (default): block coordinates are the first ambient axes, in order; 'random': a random orthonormal basis. */
   embedding?: 'axis' | 'random';
@@ -42,9 +42,9 @@ export interface LinearManifoldOptions {
 
 /** Points on a linear manifold with the latent description that made them. */
 export interface LinearManifoldPoints extends Patterns {
-  /** Latent coordinates z, shape `[count, d]` with d the total block dim. */
+  /** Latent coordinates z, shape `[count, d]` with d the total block size. */
   readonly latent: HostArray;
-  /** Orthonormal basis B of the manifold, one row per latent dim, shape `[d, D]`. */
+  /** Orthonormal basis B of the manifold, one row per latent dimension, shape `[d, D]`. */
   readonly basis: HostArray;
   /** Block index of each latent dimension (length d). */
   readonly blockOf: Int32Array;
@@ -54,8 +54,8 @@ export interface LinearManifoldPoints extends Patterns {
 
 /** The default blocks of the geometric-memorization experiment. */
 export const DEFAULT_MANIFOLD_BLOCKS: readonly ManifoldBlock[] = [
-  { dim: 4, variance: 1 },
-  { dim: 4, variance: 0.1 },
+  { size: 4, variance: 1 },
+  { size: 4, variance: 0.1 },
 ];
 
 /** Gram-Schmidt on Gaussian rows: d orthonormal rows in R^D (d <= D), in float64 for accuracy. */
@@ -95,12 +95,12 @@ function randomOrthonormalRows(d: number, D: number, rng: Rng): Float64Array {
  */
 export function linearManifoldPoints(options: LinearManifoldOptions): LinearManifoldPoints {
   const blocks = options.blocks ?? DEFAULT_MANIFOLD_BLOCKS;
-  const { data, count, dim: D, seed } = allocatePatterns({ count: options.count, dim: options.dim ?? 32, seed: options.seed });
-  if (!Array.isArray(blocks) || blocks.length === 0) throw errors.invalidArgument('blocks', 'a non-empty array of { dim, variance }', blocks);
+  const { data, count, size: D, seed } = allocatePatterns({ count: options.count, size: options.size ?? 32, seed: options.seed });
+  if (!Array.isArray(blocks) || blocks.length === 0) throw errors.invalidArgument('blocks', 'a non-empty array of { size, variance }', blocks);
   const blockOfList: number[] = [];
   const varianceList: number[] = [];
   blocks.forEach((b, i) => {
-    const n = checkInt(`blocks[${i}].dim`, b.dim);
+    const n = checkInt(`blocks[${i}].size`, b.size);
     const v = checkFinite(`blocks[${i}].variance`, b.variance, true);
     for (let j = 0; j < n; j++) {
       blockOfList.push(i);
@@ -108,7 +108,7 @@ export function linearManifoldPoints(options: LinearManifoldOptions): LinearMani
     }
   });
   const d = blockOfList.length;
-  if (d > D) throw errors.invalidArgument('blocks', `a total latent dim <= the ambient dim ${D}`, d);
+  if (d > D) throw errors.invalidArgument('blocks', `a total latent size <= the ambient size ${D}`, d);
   const embedding = options.embedding ?? 'axis';
   if (embedding !== 'axis' && embedding !== 'random') throw errors.invalidArgument('embedding', "'axis' or 'random'", embedding);
   const noiseStd = checkFinite('noiseStd', options.noiseStd ?? 0, true);

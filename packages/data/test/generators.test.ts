@@ -75,40 +75,40 @@ describe('createRng', () => {
 
 describe('pattern generators', () => {
   it('binary ±1 patterns: deterministic per seed, mean 2*bias - 1', () => {
-    const a = binaryPatterns({ count: 100, dim: 1000, seed: 1, bias: 0.8 });
+    const a = binaryPatterns({ count: 100, size: 1000, seed: 1, bias: 0.8 });
     expect(a.shape).to.deep.equal([100, 1000]);
     expect(a.data).to.be.instanceOf(Float32Array);
     expect(a.data.every((v) => v === 1 || v === -1)).to.equal(true);
-    expect(binaryPatterns({ count: 100, dim: 1000, seed: 1, bias: 0.8 }).data).to.deep.equal(a.data);
-    expect(binaryPatterns({ count: 100, dim: 1000, seed: 2, bias: 0.8 }).data).to.not.deep.equal(a.data);
+    expect(binaryPatterns({ count: 100, size: 1000, seed: 1, bias: 0.8 }).data).to.deep.equal(a.data);
+    expect(binaryPatterns({ count: 100, size: 1000, seed: 2, bias: 0.8 }).data).to.not.deep.equal(a.data);
     // sd of the mean of 1e5 entries with p = 0.8: 2*sqrt(0.16/1e5) = 0.0025
     expect(mean(a.data)).to.be.closeTo(0.6, 0.0125);
-    expect(mean(binaryPatterns({ count: 100, dim: 1000, seed: 4 }).data)).to.be.closeTo(0, 0.016);
-    expect(binaryPatterns({ count: 2, dim: 5, bias: 1 }).data.every((v) => v === 1)).to.equal(true);
+    expect(mean(binaryPatterns({ count: 100, size: 1000, seed: 4 }).data)).to.be.closeTo(0, 0.016);
+    expect(binaryPatterns({ count: 2, size: 5, bias: 1 }).data.every((v) => v === 1)).to.equal(true);
   });
 
   it('{0,1} patterns have activity p; Gaussian patterns have the asked mean and std', () => {
-    const z = zeroOnePatterns({ count: 50, dim: 2000, seed: 5, p: 0.1 });
+    const z = zeroOnePatterns({ count: 50, size: 2000, seed: 5, p: 0.1 });
     expect(z.data.every((v) => v === 0 || v === 1)).to.equal(true);
     expect(mean(z.data)).to.be.closeTo(0.1, 0.005);
-    const g = gaussianPatterns({ count: 100, dim: 1000, seed: 6, mean: -1, std: 0.5 });
+    const g = gaussianPatterns({ count: 100, size: 1000, seed: 6, mean: -1, std: 0.5 });
     expect(mean(g.data)).to.be.closeTo(-1, 0.01);
     expect(Math.sqrt(variance(g.data))).to.be.closeTo(0.5, 0.005);
-    expect(gaussianPatterns({ count: 3, dim: 4, seed: 6 }).data).to.deep.equal(gaussianPatterns({ count: 3, dim: 4, seed: 6 }).data);
+    expect(gaussianPatterns({ count: 3, size: 4, seed: 6 }).data).to.deep.equal(gaussianPatterns({ count: 3, size: 4, seed: 6 }).data);
   });
 
   it('rejects bad sizes and probabilities', () => {
-    expectCode(() => binaryPatterns({ count: 0, dim: 3 }), ErrorCodes.INVALID_ARGUMENT, 'count');
-    expectCode(() => binaryPatterns({ count: 2, dim: 2.5 }), ErrorCodes.INVALID_ARGUMENT, 'dim');
-    expectCode(() => binaryPatterns({ count: 2, dim: 2, bias: 1.2 }), ErrorCodes.INVALID_ARGUMENT, 'bias');
-    expectCode(() => zeroOnePatterns({ count: 2, dim: 2, p: -0.1 }), ErrorCodes.INVALID_ARGUMENT, 'p');
-    expectCode(() => gaussianPatterns({ count: 2, dim: 2, std: -1 }), ErrorCodes.INVALID_ARGUMENT, 'std');
+    expectCode(() => binaryPatterns({ count: 0, size: 3 }), ErrorCodes.INVALID_ARGUMENT, 'count');
+    expectCode(() => binaryPatterns({ count: 2, size: 2.5 }), ErrorCodes.INVALID_ARGUMENT, 'size');
+    expectCode(() => binaryPatterns({ count: 2, size: 2, bias: 1.2 }), ErrorCodes.INVALID_ARGUMENT, 'bias');
+    expectCode(() => zeroOnePatterns({ count: 2, size: 2, p: -0.1 }), ErrorCodes.INVALID_ARGUMENT, 'p');
+    expectCode(() => gaussianPatterns({ count: 2, size: 2, std: -1 }), ErrorCodes.INVALID_ARGUMENT, 'std');
   });
 
   describe('correlated patterns', () => {
     it('binary parent-child: child-parent overlap c, sibling overlap c^2, unrelated ~0', () => {
       const c = 0.6;
-      const p = correlatedPatterns({ count: 60, dim: 4000, seed: 11, correlation: c, parents: 3 });
+      const p = correlatedPatterns({ count: 60, size: 4000, seed: 11, correlation: c, parents: 3 });
       expect(p.shape).to.deep.equal([60, 4000]);
       expect(p.parents.shape).to.deep.equal([3, 4000]);
       expect(Array.from(p.parentOf.subarray(0, 6))).to.deep.equal([0, 1, 2, 0, 1, 2]);
@@ -127,7 +127,7 @@ describe('pattern generators', () => {
     it('shared component: pairwise correlation c for binary and Gaussian values, unit variance', () => {
       for (const values of ['binary', 'gaussian'] as const) {
         const c = 0.3;
-        const p = correlatedPatterns({ count: 40, dim: 5000, seed: 12, correlation: c, structure: 'shared', values });
+        const p = correlatedPatterns({ count: 40, size: 5000, seed: 12, correlation: c, structure: 'shared', values });
         expect(p.parents.shape).to.deep.equal([1, 5000]);
         const pairs: number[] = [];
         for (let a = 0; a < 40; a++) for (let b = a + 1; b < 40; b++) pairs.push(overlap(row(p, a), row(p, b)));
@@ -137,13 +137,13 @@ describe('pattern generators', () => {
     });
 
     it('Gaussian parent-child has correlation c with the parent; c = 0 gives independent patterns', () => {
-      const p = correlatedPatterns({ count: 20, dim: 5000, seed: 13, correlation: 0.8, values: 'gaussian', parents: 2 });
+      const p = correlatedPatterns({ count: 20, size: 5000, seed: 13, correlation: 0.8, values: 'gaussian', parents: 2 });
       const toParent = Array.from({ length: 20 }, (_, k) => overlap(row(p, k), row(p.parents, p.parentOf[k]!)));
       expect(mean(toParent)).to.be.closeTo(0.8, 0.02);
-      const q = correlatedPatterns({ count: 20, dim: 5000, seed: 13, correlation: 0 });
+      const q = correlatedPatterns({ count: 20, size: 5000, seed: 13, correlation: 0 });
       expect(overlap(row(q, 0), row(q.parents, 0))).to.be.closeTo(0, 0.06);
-      expectCode(() => correlatedPatterns({ count: 2, dim: 2, correlation: 1.5 }), ErrorCodes.INVALID_ARGUMENT, 'correlation');
-      expectCode(() => correlatedPatterns({ count: 2, dim: 2, correlation: 0.5, structure: 'tree' as 'shared' }), ErrorCodes.INVALID_ARGUMENT, 'structure');
+      expectCode(() => correlatedPatterns({ count: 2, size: 2, correlation: 1.5 }), ErrorCodes.INVALID_ARGUMENT, 'correlation');
+      expectCode(() => correlatedPatterns({ count: 2, size: 2, correlation: 0.5, structure: 'tree' as 'shared' }), ErrorCodes.INVALID_ARGUMENT, 'structure');
     });
   });
 
@@ -153,7 +153,7 @@ describe('pattern generators', () => {
       expect(m.shape).to.deep.equal([20_000, 32]);
       expect(m.latent.shape).to.deep.equal([20_000, 8]);
       expect(Array.from(m.blockOf)).to.deep.equal([0, 0, 0, 0, 1, 1, 1, 1]);
-      expect(DEFAULT_MANIFOLD_BLOCKS).to.deep.equal([{ dim: 4, variance: 1 }, { dim: 4, variance: 0.1 }]);
+      expect(DEFAULT_MANIFOLD_BLOCKS).to.deep.equal([{ size: 4, variance: 1 }, { size: 4, variance: 0.1 }]);
       for (let j = 0; j < 32; j++) {
         const v = variance(column(m.data, 32, j));
         // sd of a sample variance: var * sqrt(2/n) = 0.01 * var
@@ -166,7 +166,7 @@ describe('pattern generators', () => {
 
     it('random embedding: orthonormal basis, points lie in its span with the block variances along it', () => {
       const D = 16;
-      const m = linearManifoldPoints({ count: 20_000, dim: D, seed: 22, embedding: 'random', blocks: [{ dim: 2, variance: 2 }, { dim: 3, variance: 0.05 }] });
+      const m = linearManifoldPoints({ count: 20_000, size: D, seed: 22, embedding: 'random', blocks: [{ size: 2, variance: 2 }, { size: 3, variance: 0.05 }] });
       const B = m.basis.data;
       expect(m.basis.shape).to.deep.equal([5, D]);
       for (let a = 0; a < 5; a++) {
@@ -193,18 +193,18 @@ describe('pattern generators', () => {
     });
 
     it('adds isotropic ambient noise when asked, and rejects bad blocks', () => {
-      const m = linearManifoldPoints({ count: 20_000, dim: 10, blocks: [{ dim: 2, variance: 1 }], noiseStd: 0.1, seed: 23 });
+      const m = linearManifoldPoints({ count: 20_000, size: 10, blocks: [{ size: 2, variance: 1 }], noiseStd: 0.1, seed: 23 });
       expect(variance(column(m.data, 10, 0))).to.be.closeTo(1.01, 0.05);
       expect(variance(column(m.data, 10, 9))).to.be.closeTo(0.01, 0.0006);
-      expectCode(() => linearManifoldPoints({ count: 5, dim: 4, blocks: [{ dim: 5, variance: 1 }] }), ErrorCodes.INVALID_ARGUMENT, 'ambient dim 4');
-      expectCode(() => linearManifoldPoints({ count: 5, blocks: [{ dim: 2, variance: -1 }] }), ErrorCodes.INVALID_ARGUMENT, 'variance');
+      expectCode(() => linearManifoldPoints({ count: 5, size: 4, blocks: [{ size: 5, variance: 1 }] }), ErrorCodes.INVALID_ARGUMENT, 'ambient size 4');
+      expectCode(() => linearManifoldPoints({ count: 5, blocks: [{ size: 2, variance: -1 }] }), ErrorCodes.INVALID_ARGUMENT, 'variance');
       expectCode(() => linearManifoldPoints({ count: 5, blocks: [] }), ErrorCodes.INVALID_ARGUMENT, 'blocks');
     });
   });
 
-  it('patternsToTensor copies into a [count, dim] float32 tensor the caller owns', async () => {
+  it('patternsToTensor copies into a [count, size] float32 tensor the caller owns', async () => {
     await initBackend({ backend: 'wasm' });
-    const p = binaryPatterns({ count: 3, dim: 4, seed: 1 });
+    const p = binaryPatterns({ count: 3, size: 4, seed: 1 });
     const before = tf.memory().numTensors;
     const t = patternsToTensor(p);
     expect(t.shape).to.deep.equal([3, 4]);
