@@ -41,8 +41,10 @@ export const graphConfigSchema = z.strictObject({
     .describe('placements of synapses on layers; one synapse connected twice shares its weights'),
 });
 
-/** A 'core/graph' config. */
+/** A 'core/graph' config (defaults filled in). */
 export type GraphConfig = z.output<typeof graphConfigSchema>;
+/** A 'core/graph' config as written. */
+export type GraphConfigInput = z.input<typeof graphConfigSchema>;
 
 /**
  * Rebuilds an {@link EnergyModel} from a parsed graph config (`getConfig()` output),

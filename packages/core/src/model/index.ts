@@ -6,4 +6,4 @@ export { readState, readClamp, batchOf } from './read-state.js';
 export { assignWeights } from './weights.js';
 export { trainingSettingsSchema, type TrainingFace, type TrainingData, type TrainingSettings } from './training.js';
 export { EnergyModel, graphTrainingSchema } from './energy-model.js';
-export { graphConfigSchema, graphFromConfig, type GraphConfig } from './graph-from-config.js';
+export { graphConfigSchema, graphFromConfig, type GraphConfig, type GraphConfigInput } from './graph-from-config.js';

@@ -157,8 +157,7 @@ export class Engram {
    * Ids declared in {@link ModelKinds} (by the plugin packages you import) give
    * a typed config and a typed model.
    */
-  async createModel<K extends keyof ModelKinds>(id: K, config: ModelKinds[K]['config']): Promise<ModelKinds[K]['model']>;
-  async createModel<M extends Model = Model>(id: string, config?: object): Promise<M>;
+  async createModel<K extends string, M extends Model = KindModel<K>>(id: K, config?: KindConfig<K>): Promise<M>;
   async createModel(id: string, config: object = {}): Promise<Model> {
     const c = this.get('model', id);
     const parsed = parseConfig(c.schema, config, id);
@@ -210,8 +209,14 @@ export class Engram {
  * }
  * ```
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-interface
-export interface ModelKinds {}
+export interface ModelKinds {
+  'core/graph': { config: import('../model/graph-from-config.js').GraphConfigInput; model: import('../model/energy-model.js').EnergyModel };
+}
+
+/** The config type of a model id: typed for ids in {@link ModelKinds}, any JSON-like object otherwise. */
+export type KindConfig<K extends string> = K extends keyof ModelKinds ? ModelKinds[K]['config'] : object;
+/** The model type of a model id: the declared class for ids in {@link ModelKinds}, {@link Model} otherwise. */
+export type KindModel<K extends string> = K extends keyof ModelKinds ? ModelKinds[K]['model'] : Model;
 
 /** The contribution type of each point. */
 export interface PointType {

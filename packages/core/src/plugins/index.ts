@@ -21,5 +21,5 @@ export {
   type DatasetDefinitionEntry,
   type CommandDefinitionEntry,
 } from './plugin.js';
-export { Engram, type PluginInfo, type PointType, type ModelKinds } from './engram.js';
+export { Engram, type PluginInfo, type PointType, type ModelKinds, type KindConfig, type KindModel } from './engram.js';
 export { createEngram, type CreateEngramOptions } from './create-engram.js';

@@ -60,7 +60,7 @@ export async function deserializeModel<M extends Model = Model>(engram: Engram, 
       { ...err.details, plugin, source },
     );
   }
-  const model = await engram.createModel<M>(spec.kind, spec.config);
+  const model = (await engram.createModel(spec.kind, spec.config)) as M;
   const tensors: Record<string, tf.Tensor> = {};
   try {
     const current = model.variables();
