@@ -31,6 +31,7 @@ export const memorySynapseSchema = z.strictObject({
   separation: memorySeparationSchema.default('lse').describe("'lse' (modern Hopfield), 'rectified-power', 'power' or 'exp' (dense associative memory)"),
   beta: z.number().positive().default(1).describe("inverse temperature of 'lse' and 'exp'"),
   n: z.number().positive().default(2).describe("power n of 'power' and 'rectified-power'"),
+  shift: z.number().default(0).describe("evaluate F(h - shift): for 'exp' a positive factor exp(-beta shift) that keeps float32 finite for large overlaps (no effect on 'lse')"),
   trainable: z.boolean().default(true).describe('whether the stored patterns are trained'),
   seed,
 });
