@@ -41,7 +41,8 @@ export function memorySynapse(options: MemorySynapseOptions): Hypersynapse {
       tf.tidy(() => {
         const xi = v['patterns'] as tf.Tensor2D;
         const h = tf.matMul(flattenBatch(g!), xi, false, true) as tf.Tensor2D;
-        return { energy: F.energy(h, shift), gradients: [tf.neg(tf.matMul(F.weights(h, shift), xi)).reshape(g!.shape)] };
+        const { energy, weights } = F.energyAndWeights(h, shift);
+        return { energy, gradients: [tf.neg(tf.matMul(weights, xi)).reshape(g!.shape)] };
       }),
     validate: (shapes) => {
       const s = shapes[0]!.reduce((x, y) => x * y, 1);
