@@ -6,14 +6,15 @@
  * its moments from zero. Same conventions as model weights: a JSON spec plus a
  * little-endian binary file checked by length and CRC-32.
  */
-import { access, mkdir, writeFile } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { EngramError, ErrorCodes } from '../errors/index.js';
 import type { JsonObject } from '../numerics/tensor-input.js';
 import { crc32 } from './checksum.js';
 import { readSpecJson, readWeightsBytes } from './files.js';
-import { alignedCopy, checkBytes, checkEntries, invalidSpec, packTensors, unpackTensor, type PackedEntry } from './tensor-bytes.js';
+import { fileBesideSpec, readRegularFile, removeFile, writeFileAtomic } from '../node/safe-file.js';
+import { alignedCopy, checkBytes, checkChecksumField, checkEntries, invalidSpec, packTensors, unpackTensor, type PackedEntry } from './tensor-bytes.js';
 
 /** Format tag of an engram optimizer-state spec. */
 export const OPTIMIZER_STATE_FORMAT = 'engram-optimizer-state';
@@ -96,7 +97,7 @@ export async function serializeOptimizerState(optimizer: tf.Optimizer, opts: { w
 }
 
 /** Checks that a parsed JSON value is an optimizer-state spec; `source` names the file in messages. */
-export function validateOptimizerStateSpec(value: unknown, source = 'optimizer state'): OptimizerStateSpec {
+export function validateOptimizerStateSpec(value: unknown, source = 'optimizer state', options: { allowMissingChecksum?: boolean } = {}): OptimizerStateSpec {
   const s = value as Partial<OptimizerStateSpec> | null;
   if (!s || typeof s !== 'object') throw invalidSpec(source, 'not a JSON object');
   if (s.format !== OPTIMIZER_STATE_FORMAT) throw invalidSpec(source, `'format' must be '${OPTIMIZER_STATE_FORMAT}' (is this an engram optimizer state?)`);
@@ -108,6 +109,7 @@ export function validateOptimizerStateSpec(value: unknown, source = 'optimizer s
   const w = s.weights;
   if (!w || typeof w !== 'object') throw invalidSpec(source, "'weights' must describe the state file (file, byteLength, crc32, entries)");
   const entries = checkEntries(w.entries, w.byteLength, source, ['float32', 'int32'] as const);
+  checkChecksumField(w.crc32, source, options);
   const first = entries[0];
   if (!first || first.name !== 'iter' || first.dtype !== 'int32' || first.shape.length !== 0) {
     throw invalidSpec(source, "the first entry must be the iteration count 'iter' (int32 scalar)");
@@ -187,21 +189,38 @@ export async function restoreOptimizerState(optimizer: tf.Optimizer, artifacts: 
   for (const t of oldSlots) t.dispose();
 }
 
-/** The two files of an optimizer state saved at `path` (`<base>.optimizer.json` and `<base>.optimizer.bin`). */
+/**
+ * The files of an optimizer state saved at `path`: `<base>.optimizer.json`, and
+ * the state's bytes as named by that spec (`<base>.optimizer.<crc>.bin` when
+ * saved by {@link saveOptimizerState}; `weights` gives the stem).
+ */
 export function optimizerStatePaths(path: string): { spec: string; weights: string } {
   // Accept the checkpoint's base path, its model spec ('x.json') or the state spec itself.
   const base = path.endsWith('.optimizer.json') ? path.slice(0, -'.optimizer.json'.length) : path.endsWith('.json') ? path.slice(0, -'.json'.length) : path;
   return { spec: `${base}.optimizer.json`, weights: `${base}.optimizer.bin` };
 }
 
-/** Saves the optimizer state next to a checkpoint: `<path>.optimizer.json` + `<path>.optimizer.bin`. Returns the two paths. */
+/**
+ * Saves the optimizer state next to a checkpoint: `<path>.optimizer.json` +
+ * `<path>.optimizer.<crc>.bin`, atomic as a pair (as saveModel). Returns the two paths.
+ */
 export async function saveOptimizerState(optimizer: tf.Optimizer, path: string): Promise<{ spec: string; weights: string }> {
   const paths = optimizerStatePaths(path);
-  const { spec, weights } = await serializeOptimizerState(optimizer, { weightsFile: basename(paths.weights) });
-  await mkdir(dirname(paths.spec), { recursive: true });
-  await writeFile(paths.weights, weights);
-  await writeFile(paths.spec, `${JSON.stringify(spec, null, 2)}\n`);
-  return paths;
+  const first = await serializeOptimizerState(optimizer);
+  const file = `${basename(paths.spec, '.optimizer.json')}.optimizer.${first.spec.weights.crc32}.bin`;
+  const spec = { ...first.spec, weights: { ...first.spec.weights, file } };
+  let previous: string | undefined;
+  try {
+    const old = JSON.parse(new TextDecoder().decode(await readRegularFile(paths.spec, { maxBytes: 2 ** 26, code: ErrorCodes.INVALID_SPEC, what: 'optimizer state' }))) as { weights?: { file?: unknown } };
+    previous = fileBesideSpec(paths.spec, old.weights?.file, 'weights.file');
+  } catch {
+    previous = undefined;
+  }
+  const weightsPath = join(dirname(paths.spec), file);
+  await writeFileAtomic(weightsPath, first.weights);
+  await writeFileAtomic(paths.spec, `${JSON.stringify(spec, null, 2)}\n`);
+  if (previous && previous !== weightsPath) await removeFile(previous);
+  return { spec: paths.spec, weights: weightsPath };
 }
 
 /**
@@ -224,8 +243,8 @@ export async function loadOptimizerState(
     }
   }
   const spec = validateOptimizerStateSpec(await readSpecJson(paths.spec, 'optimizer state'), paths.spec);
-  const weightsPath = join(dirname(paths.spec), spec.weights.file || basename(paths.weights));
-  const weights = await readWeightsBytes(weightsPath, paths.spec);
+  const weightsPath = fileBesideSpec(paths.spec, spec.weights.file, "the state spec's weights.file");
+  const weights = await readWeightsBytes(weightsPath, paths.spec, spec.weights.byteLength);
   const restoreOpts: RestoreOptimizerStateOptions = { source: paths.spec };
   if (options.variables) restoreOpts.variables = options.variables;
   await restoreOptimizerState(optimizer, { spec, weights }, restoreOpts);

@@ -99,7 +99,8 @@ describe('optimizer state', () => {
       () => tf.train.adam(0.05, 0.8, 0.95),
       async (opt) => {
         const files = await saveOptimizerState(opt, path);
-        expect(files).to.deep.equal({ spec: `${path}.optimizer.json`, weights: `${path}.optimizer.bin` });
+        expect(files.spec).to.equal(`${path}.optimizer.json`);
+        expect(files.weights).to.match(/ckpt\.optimizer\.[0-9a-f]{8}\.bin$/);
         const spec = JSON.parse(readFileSync(files.spec, 'utf8'));
         expect(spec.className).to.equal('Adam');
         expect(spec.iterations).to.equal(4);
@@ -205,7 +206,7 @@ describe('optimizer state', () => {
     expect(fresh.iterations).to.equal(1);
 
     const missing = join(dir, 'nothing', 'ckpt');
-    await rejects(loadOptimizerState(sgd, missing), ErrorCodes.INVALID_SPEC, /cannot read the optimizer state \(ENOENT\)/);
+    await rejects(loadOptimizerState(sgd, missing), ErrorCodes.INVALID_SPEC, /cannot read the optimizer state: ENOENT/);
     expect(await loadOptimizerState(sgd, missing, { optional: true })).to.equal(false);
     expect(existsSync(optimizerStatePaths(missing).spec)).to.equal(false);
     const adamax = tf.train.adamax(0.1);
