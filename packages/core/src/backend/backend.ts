@@ -43,6 +43,37 @@ function applyFastPath(active: BackendName, options: BackendOptions): void {
   else uninstallWasmFastPath();
 }
 
+type Listener = (...args: unknown[]) => void;
+const PROCESS_EVENTS = ['uncaughtException', 'unhandledRejection'] as const;
+
+const listenersOf = (e: string): Listener[] => (process.listeners as unknown as (event: string) => Listener[])(e);
+
+function listenerSnapshot(): Map<string, Listener[]> {
+  const out = new Map<string, Listener[]>();
+  if (typeof process === 'undefined' || typeof process.listeners !== 'function') return out;
+  for (const e of PROCESS_EVENTS) out.set(e, listenersOf(e));
+  return out;
+}
+
+/**
+ * The wasm backend's Emscripten module installs process handlers that rethrow
+ * (`uncaughtException`: `throw ex`; `unhandledRejection`: `throw reason`): with
+ * them an exception in any subscriber kills the process with exit code 7 and
+ * ~38 KB of minified code, even when the application has its own handler.
+ * Removing the handlers added while the backend started restores Node's
+ * default behaviour (the error's stack, exit code 1) and the application's
+ * own handlers.
+ */
+function removeRethrowingHandlers(before: Map<string, Listener[]>): void {
+  if (typeof process === 'undefined' || typeof process.listeners !== 'function') return;
+  for (const e of PROCESS_EVENTS) {
+    const old = new Set(before.get(e) ?? []);
+    for (const l of listenersOf(e)) {
+      if (!old.has(l) && /\bthrow\b/.test(String(l))) process.removeListener(e, l);
+    }
+  }
+}
+
 /** True when `name` can be registered on this machine (the module is installed). */
 export async function isBackendAvailable(name: BackendName): Promise<boolean> {
   return registerBackendModule(name);
@@ -70,7 +101,9 @@ export async function initBackend(options: BackendOptions = {}): Promise<Backend
     applyFastPath(requested, options);
     return requested;
   }
+  const handlers = listenerSnapshot();
   const ok = (await registerBackendModule(requested)) && (await tf.setBackend(requested));
+  removeRethrowingHandlers(handlers);
   if (!ok) {
     if (!fallback || requested === 'cpu') {
       const hint = requested === 'tensorflow' ? 'npm install @tensorflow/tfjs-node' : `install the tfjs backend for '${requested}'`;
