@@ -5,9 +5,8 @@
  * dimensions n, then n big-endian uint32 sizes, then the values in row-major
  * order, big-endian. Files are often gzipped; both forms are accepted.
  */
-import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import { errors } from '@engram/core';
+import { ErrorCodes, errors, readRegularFileSync } from '@engram/core';
 import { corruptData, dataNotFound } from './internal/errors.js';
 
 /** Element types of IDX files, named after the typed array that holds them. */
@@ -37,7 +36,15 @@ export interface ReadIdxOptions<D extends IdxDtype = IdxDtype> {
   source?: string;
   /** Require this dtype; another dtype in the file is a CORRUPT_DATA error. */
   dtype?: D;
+  /**
+   * Most bytes accepted, for the file and for its decompressed content (default
+   * 512 MiB): a gzip bomb or a huge declared shape fails before it is inflated.
+   */
+  maxBytes?: number;
 }
+
+/** Default of {@link ReadIdxOptions.maxBytes}: Fashion-MNIST's largest file inflates to 47 MB. */
+export const IDX_MAX_BYTES = 512 * 2 ** 20;
 
 /** IDX type byte of each dtype, and bytes per element. */
 export const IDX_TYPE_CODES: Readonly<Record<IdxDtype, number>> = {
@@ -77,14 +84,18 @@ export function isGzip(bytes: Uint8Array): boolean {
  */
 export function decodeIdx<D extends IdxDtype = IdxDtype>(bytes: Uint8Array, options: ReadIdxOptions<D> = {}): IdxArray<D> {
   const source = options.source ?? 'IDX data';
+  const limit = options.maxBytes ?? IDX_MAX_BYTES;
   let raw = bytes;
   if (isGzip(bytes)) {
     try {
-      raw = gunzipSync(bytes);
+      raw = gunzipSync(bytes, { maxOutputLength: limit });
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
-      throw corruptData(source, `gzip stream cannot be decompressed (${reason})`, err);
+      const tooBig = (err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || /too large|maxOutputLength/i.test(reason);
+      throw corruptData(source, tooBig ? `decompresses to more than ${limit} bytes (a gzip bomb, or raise maxBytes)` : `gzip stream cannot be decompressed (${reason})`, err);
     }
+  } else if (bytes.length > limit) {
+    throw corruptData(source, `${bytes.length} bytes, more than the limit of ${limit} (raise maxBytes)`);
   }
   return parseIdxBytes(raw, source, options.dtype);
 }
@@ -182,10 +193,12 @@ export function readIdx<D extends IdxDtype = IdxDtype>(input: string | Uint8Arra
   if (typeof input === 'string') {
     let bytes: Uint8Array;
     try {
-      bytes = readFileSync(input);
+      bytes = readRegularFileSync(input, { maxBytes: options.maxBytes ?? IDX_MAX_BYTES, code: ErrorCodes.CORRUPT_DATA, what: 'IDX file' });
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code ?? 'unknown error';
-      throw dataNotFound('IDX file', input, `Reading it failed (${code}): check the path.`, err);
+      const why = err instanceof Error ? err.message : String(err);
+      const code = /\b(ENOENT|EACCES|ENOTDIR|ELOOP|EPERM)\b/.exec(why)?.[1];
+      if (code) throw dataNotFound('IDX file', input, `Reading it failed (${code}): check the path.`, err);
+      throw err;
     }
     return decodeIdx(bytes, { ...options, source: options.source ?? input });
   }

@@ -13,6 +13,7 @@ export {
   type ReadIdxOptions,
   IDX_TYPE_CODES,
   IDX_ELEMENT_BYTES,
+  IDX_MAX_BYTES,
   isGzip,
   decodeIdx,
   readIdx,

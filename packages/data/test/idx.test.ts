@@ -116,3 +116,41 @@ describe('IDX reader and writer', () => {
     expectCode(() => encodeIdx(samples[0]!, { gzip: true, level: 12 }), ErrorCodes.INVALID_ARGUMENT);
   });
 });
+
+describe('IDX files from hostile sources', () => {
+  it('refuses a FIFO, a symlink to /dev/zero and a gzip bomb, quickly and without a memory peak', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const { mkdtempSync, rmSync, symlinkSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { gzipSync } = await import('node:zlib');
+    const { readIdx } = await import('../src/index.js');
+    const { ErrorCodes, isEngramError } = await import('@engram/core');
+    const dir = mkdtempSync(join(tmpdir(), 'engram-idx-'));
+    try {
+      const fifo = join(dir, 'fifo');
+      execFileSync('mkfifo', [fifo]);
+      const t0 = Date.now();
+      expect(() => readIdx(fifo)).to.throw(/not a regular file/);
+      symlinkSync('/dev/zero', join(dir, 'zero'));
+      expect(() => readIdx(join(dir, 'zero'))).to.throw(/kernel pseudo file/);
+      expect(Date.now() - t0).to.be.lessThan(2000);
+      // 64 MiB of zeros after a valid header claiming that many bytes: compresses to ~64 KB.
+      const header = new Uint8Array([0, 0, 0x08, 1, 0x04, 0, 0, 0]);
+      const bomb = gzipSync(Buffer.concat([Buffer.from(header), Buffer.alloc(64 * 2 ** 20)]));
+      writeFileSync(join(dir, 'bomb.gz'), bomb);
+      const rss = process.memoryUsage().rss;
+      let err: unknown;
+      try {
+        readIdx(join(dir, 'bomb.gz'), { maxBytes: 2 ** 20 });
+      } catch (e) {
+        err = e;
+      }
+      expect(isEngramError(err, ErrorCodes.CORRUPT_DATA), String(err)).to.equal(true);
+      expect(String(err)).to.match(/decompresses to more than 1048576 bytes/);
+      expect(process.memoryUsage().rss - rss).to.be.lessThan(200 * 2 ** 20);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -6,7 +6,7 @@
  * same folder, fsync, rename, fsync of the folder) and refuse the kernel's
  * pseudo file systems.
  */
-import { constants } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, realpathSync } from 'node:fs';
 import { mkdir, open, realpath, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { EngramError, ErrorCodes, type ErrorCode } from '../errors/index.js';
@@ -66,6 +66,42 @@ export async function readRegularFile(path: string, o: ReadFileOptions): Promise
     return bytes;
   } finally {
     await handle.close();
+  }
+}
+
+/** The synchronous twin of {@link readRegularFile}, for synchronous loaders. */
+export function readRegularFileSync(path: string, o: ReadFileOptions): Uint8Array {
+  const fail = (why: string, cause?: unknown): EngramError =>
+    new EngramError(o.code, `${path}: cannot read the ${o.what}: ${why}${o.remedy ? `; ${o.remedy}` : ''}`, { source: path, why }, cause === undefined ? undefined : { cause });
+  if (typeof path !== 'string' || path.length === 0) throw fail('the path must be a non-empty string');
+  let real: string;
+  try {
+    real = realpathSync(path);
+  } catch (err) {
+    throw fail(`${(err as NodeJS.ErrnoException).code ?? 'not found'}: check the path`, err);
+  }
+  if (PSEUDO.some((d) => inside(real, d))) throw fail(`it resolves to ${real}, a kernel pseudo file, not a regular file`);
+  let fd: number;
+  try {
+    fd = openSync(real, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (err) {
+    throw fail(`${(err as NodeJS.ErrnoException).code ?? 'error'}`, err);
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw fail('it is not a regular file (a FIFO, device, socket or directory)');
+    if (st.size > o.maxBytes) throw fail(`it has ${st.size} bytes, more than the limit of ${o.maxBytes}`);
+    const bytes = new Uint8Array(st.size);
+    let done = 0;
+    while (done < st.size) {
+      const n = readSync(fd, bytes, done, st.size - done, done);
+      if (n === 0) break;
+      done += n;
+    }
+    if (done !== st.size) throw fail(`it changed while being read (${done} of ${st.size} bytes)`);
+    return bytes;
+  } finally {
+    closeSync(fd);
   }
 }
 
