@@ -6,7 +6,7 @@
  */
 
 /** The page's HTML. */
-export function livePageHtml(title: string): string {
+export function livePageHtml(title: string, token = ''): string {
   const safeTitle = title.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
   return `<!DOCTYPE html>
 <html lang="en">
@@ -77,7 +77,8 @@ button:disabled { opacity: .45; cursor: default; }
     $('resume').disabled = status !== 'paused';
     $('cancel').disabled = !(status === 'running' || status === 'paused');
   }
-  function post(path) { return fetch(path, { method: 'POST' }).then(function (r) { return r.json(); }); }
+  var TOKEN = ${JSON.stringify(token)};
+  function post(path) { return fetch(path, { method: 'POST', headers: { 'x-engram-token': TOKEN } }).then(function (r) { return r.json(); }); }
   $('start').onclick = function () { pts = []; draw(); post('/api/start'); };
   $('pause').onclick = function () { post('/api/pause'); };
   $('resume').onclick = function () { post('/api/resume'); };

@@ -26,7 +26,7 @@ export interface LiveRun {
 export type LiveRunFactory = (scheduler: PausableScheduler) => Promise<LiveRun>;
 
 /** Status of a session. */
-export type SessionStatus = 'idle' | 'running' | 'paused' | 'done' | 'cancelled' | 'error';
+export type SessionStatus = 'idle' | 'starting' | 'running' | 'paused' | 'done' | 'cancelled' | 'error';
 
 /** A message for the page (sent as a server-sent event). */
 export type SessionMessage =
@@ -34,12 +34,19 @@ export type SessionMessage =
   | { type: 'step'; step: number; t: number; energy: number | null; delta: number; converged: boolean; done: boolean; image?: string }
   | { type: 'status'; status: SessionStatus; message?: string };
 
-/** Runs one LiveRun at a time and broadcasts its messages. */
+/**
+ * Runs one LiveRun at a time and broadcasts its messages. A state machine with
+ * a generation number: every start or cancel supersedes what came before, so a
+ * run whose (asynchronous) setup finishes after it was superseded is freed
+ * before it takes a step, and cancel always stops and frees the current run —
+ * however many requests arrive concurrently.
+ */
 export class LiveSession {
   private status: SessionStatus = 'idle';
   private sub: Subscription | undefined;
   private run: LiveRun | undefined;
   private scheduler: PausableScheduler | undefined;
+  private generation = 0;
   private lastImageAt = 0;
   private readonly listeners = new Set<(m: SessionMessage) => void>();
   /** Steps received in the current run. */
@@ -70,11 +77,24 @@ export class LiveSession {
     this.emit(message === undefined ? { type: 'status', status } : { type: 'status', status, message });
   }
 
-  /** Starts a new run (cancelling a current one). */
+  /** Starts a new run (cancelling a current one, or one still being set up). */
   async start(): Promise<void> {
     this.cancel();
+    const mine = ++this.generation;
     const scheduler = new PausableScheduler(this.options.stepDelayMs ?? 0);
-    const run = await this.factory(scheduler);
+    this.setStatus('starting');
+    let run: LiveRun;
+    try {
+      run = await this.factory(scheduler);
+    } catch (err) {
+      if (mine === this.generation) this.setStatus('error', err instanceof Error ? err.message : String(err));
+      throw err;
+    }
+    if (mine !== this.generation) {
+      // Superseded (cancelled or restarted) while it was being set up: it never runs.
+      run.dispose();
+      return;
+    }
     this.scheduler = scheduler;
     this.run = run;
     this.stepsSeen = 0;
@@ -121,8 +141,13 @@ export class LiveSession {
     this.setStatus('running');
   }
 
-  /** Stops the run: unsubscribes (freeing its tensors) and disposes the model. */
+  /** Stops the run: unsubscribes (freeing its tensors) and disposes the model; also stops one being set up. */
   cancel(): void {
+    if (this.status === 'starting') {
+      this.generation++;
+      this.setStatus('cancelled');
+      return;
+    }
     if (!this.sub) return;
     const wasActive = this.status === 'running' || this.status === 'paused';
     this.sub.unsubscribe();
