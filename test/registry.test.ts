@@ -11,19 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
-import {
-  ErrorCodes,
-  initBackend,
-  isEngramError,
-  loadModel,
-  saveModel,
-  toJsonSchema,
-  type DynamicsStep,
-  type Engram,
-  type JsonSchema,
-  type Model,
-  type State,
-} from '@engram/core';
+import { ErrorCodes, initBackend, isEngramError, toJsonSchema, type DynamicsStep, type Engram, type JsonSchema, type Model, type State } from '@engram/core';
+import { loadModel, saveModel } from '@engram/core/node';
 import { captureIo, loadEngram, LiveSession, main, modelLiveRun } from '@engram/cli';
 
 type Json = Record<string, unknown>;

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { createEngram, definePlugin, explicitRule, initBackend, loadModel, ModelBase, saveModel, trainingSettingsSchema, z, type DynamicsSystem, type JsonObject, type TrainingFace } from '@engram/core';
+import { createEngram, definePlugin, explicitRule, initBackend, ModelBase, trainingSettingsSchema, z, type DynamicsSystem, type JsonObject, type TrainingFace } from '@engram/core';
+import { loadModel, saveModel } from '@engram/core/node';
 import { captureIo, main } from '../src/index.js';
 import { tempDir } from './helpers.js';
 

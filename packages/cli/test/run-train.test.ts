@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { EnergyModel, biasSynapse, createEngram, initBackend, lagrangians, memorySynapse, saveModel } from '@engram/core';
+import { EnergyModel, biasSynapse, createEngram, initBackend, lagrangians, memorySynapse } from '@engram/core';
+import { saveModel } from '@engram/core/node';
 import { loadEngram } from '../src/index.js';
 import { cli, tempDir } from './helpers.js';
 

@@ -1,10 +1,11 @@
 import { expect } from 'chai';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { EnergyModel, createEngram, initBackend, lagrangians, memorySynapse, saveModel } from '@engram/core';
+import { EnergyModel, createEngram, initBackend, lagrangians, memorySynapse } from '@engram/core';
+import { saveModel } from '@engram/core/node';
 import { chromium, type Browser } from 'playwright-core';
 import { demoLiveRun, modelLiveRun, startLiveServer, type LiveServer } from '../src/index.js';
-import { loadModel } from '@engram/core';
+import { loadModel } from '@engram/core/node';
 import { request } from 'node:http';
 import { CHROMIUM, CHROMIUM_ARGS, tempDir } from './helpers.js';
 

@@ -45,4 +45,3 @@ export * from './model/index.js';
 export * from './training/index.js';
 export * from './plugins/index.js';
 export * from './serialization/index.js';
-export * from './node/index.js';

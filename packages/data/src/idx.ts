@@ -6,7 +6,8 @@
  * order, big-endian. Files are often gzipped; both forms are accepted.
  */
 import { gunzipSync } from 'node:zlib';
-import { ErrorCodes, errors, readRegularFileSync } from '@engram/core';
+import { ErrorCodes, errors } from '@engram/core';
+import { readRegularFileSync } from '@engram/core/node';
 import { corruptData, dataNotFound } from './internal/errors.js';
 
 /** Element types of IDX files, named after the typed array that holds them. */

@@ -1,6 +1,7 @@
 /** `engram create <kind>`: a model of any registered kind from a config (default: the kind's example), saved as a spec. */
 import { resolve } from 'node:path';
-import { EngramError, ErrorCodes, saveModel, z } from '@engram/core';
+import { EngramError, ErrorCodes, z } from '@engram/core';
+import { saveModel } from '@engram/core/node';
 import { readSetPairs } from '../set-pairs.js';
 import { defineCliCommand } from './types.js';
 

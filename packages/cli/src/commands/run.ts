@@ -2,7 +2,8 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { lastValueFrom, tap } from 'rxjs';
-import { disposeState, EngramError, ErrorCodes, loadModel, z, type DynamicsStep, type Model, type State } from '@engram/core';
+import { disposeState, EngramError, ErrorCodes, z, type DynamicsStep, type Model, type State } from '@engram/core';
+import { loadModel } from '@engram/core/node';
 import { readSetPairs, schemaKeysHelp } from '../set-pairs.js';
 import { formatStep } from './format-step.js';
 import { defineCliCommand } from './types.js';

@@ -1,6 +1,7 @@
 /** `engram serve [spec]`: the live view of a run in the browser, for any model kind. */
 import { resolve } from 'node:path';
-import { loadModel, z } from '@engram/core';
+import { z } from '@engram/core';
+import { loadModel } from '@engram/core/node';
 import { buildCompletionTask } from '../demo/completion-task.js';
 import { readSetPairs } from '../set-pairs.js';
 import { modelLiveRun } from '../serve/model-live-run.js';

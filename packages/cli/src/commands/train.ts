@@ -5,7 +5,8 @@
  */
 import { resolve } from 'node:path';
 import { lastValueFrom, tap } from 'rxjs';
-import { EngramError, ErrorCodes, loadModel, saveModel, trainModel, z, type TrainEvent } from '@engram/core';
+import { EngramError, ErrorCodes, trainModel, z, type TrainEvent } from '@engram/core';
+import { loadModel, saveModel } from '@engram/core/node';
 import { ProgressBar } from '../progress.js';
 import { readSetPairs, schemaKeysHelp } from '../set-pairs.js';
 import { defineCliCommand } from './types.js';

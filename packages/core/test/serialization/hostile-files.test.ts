@@ -10,7 +10,7 @@ import type { Engram } from '../../src/plugins/engram.js';
 import { EnergyModel } from '../../src/model/energy-model.js';
 import { lagrangians } from '../../src/lagrangians/index.js';
 import { memorySynapse } from '../../src/synapses/memory.js';
-import { loadModel, saveModel } from '../../src/serialization/files.js';
+import { loadModel, saveModel } from '../../src/node/model-files.js';
 import { ErrorCodes, isEngramError, type ErrorCode } from '../../src/errors/index.js';
 import { trainStream } from '../../src/training/train.js';
 

@@ -4,14 +4,8 @@ import { mkdtempSync, readFileSync, writeFileSync, rmSync, existsSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initBackend } from '../../src/backend/backend.js';
-import {
-  loadOptimizerState,
-  optimizerStatePaths,
-  restoreOptimizerState,
-  saveOptimizerState,
-  serializeOptimizerState,
-  type OptimizerStateArtifacts,
-} from '../../src/serialization/optimizer-state.js';
+import { restoreOptimizerState, serializeOptimizerState, type OptimizerStateArtifacts } from '../../src/serialization/optimizer-state.js';
+import { loadOptimizerState, optimizerStatePaths, saveOptimizerState } from '../../src/node/optimizer-files.js';
 import { ErrorCodes, isEngramError, type ErrorCode } from '../../src/errors/index.js';
 
 async function rejects(p: Promise<unknown>, code: ErrorCode, pattern?: RegExp): Promise<void> {

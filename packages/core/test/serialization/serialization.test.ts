@@ -12,7 +12,7 @@ import { lagrangians } from '../../src/lagrangians/index.js';
 import { denseSynapse } from '../../src/synapses/dense.js';
 import { memorySynapse } from '../../src/synapses/memory.js';
 import { defineSynapse } from '../../src/synapses/hypersynapse.js';
-import { saveModel, loadModel } from '../../src/serialization/files.js';
+import { saveModel, loadModel } from '../../src/node/model-files.js';
 import { serializeModel, deserializeModel } from '../../src/serialization/serialize.js';
 import { ErrorCodes, isEngramError, type ErrorCode } from '../../src/errors/index.js';
 import type { Engram } from '../../src/plugins/engram.js';

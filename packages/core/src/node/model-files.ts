@@ -11,8 +11,8 @@ import { basename, dirname, join } from 'node:path';
 import { EngramError, ErrorCodes } from '../errors/index.js';
 import type { Model } from '../model/model.js';
 import type { Engram } from '../plugins/engram.js';
-import { fileBesideSpec, readRegularFile, removeFile, writeFileAtomic } from '../node/safe-file.js';
-import { deserializeModel, serializeModel, validateSpec, type SpecCheckOptions } from './serialize.js';
+import { fileBesideSpec, readRegularFile, removeFile, writeFileAtomic } from './safe-file.js';
+import { deserializeModel, serializeModel, validateSpec, type SpecCheckOptions } from '../serialization/serialize.js';
 
 /** Largest spec file read (a spec is JSON of hyper-parameters and a manifest). */
 const MAX_SPEC_BYTES = 64 * 2 ** 20;
