@@ -7,7 +7,7 @@ import { createEngram, type Engram, type EngramPlugin } from '@engram/core';
 
 /** The plugin packages shipped with engram, loaded by every command that needs an Engram. */
 export const BUILTIN_PLUGIN_PACKAGES: readonly string[] = [
-  '@engram/data',
+  '@engram/data/node',
   '@engram/hopfield',
   '@engram/sequence',
   '@engram/sdm',

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { gzipSync } from 'node:zlib';
 import { EngramError, seededRandom } from '@engram/core';
-import { decodeIdx, encodeIdx } from '../src/index.js';
+import { encodeIdx } from '../src/index.js';
+import { decodeIdx } from '../src/node/index.js';
 
 /**
  * A seeded fuzz of IDX files as the loaders read them (a required dtype):
