@@ -339,6 +339,21 @@ describe('@engram/sequence models (core model protocol)', function () {
       }
     });
 
+    it('the conveniences check their input: overlaps, hidden, next', () => {
+      const net = new DenseNet({ size: 10, length: 3, seed: 1 });
+      const bi = new BipartiteNet({ size: 10, length: 3, seed: 1 });
+      expectCode(() => net.overlaps([1, -1]), ErrorCodes.SHAPE_MISMATCH, /\bv\b/);
+      expectCode(() => net.overlaps(Array(10).fill(Number.NaN)), ErrorCodes.NON_FINITE);
+      expectCode(() => bi.hidden('x' as never), ErrorCodes.INVALID_ARGUMENT);
+      expectCode(() => net.next([[1, -1]]), ErrorCodes.SHAPE_MISMATCH);
+      expectCode(() => net.next(Array(10).fill(2)), ErrorCodes.INVALID_ARGUMENT, /±1/);
+      const m = net.overlaps(Array(10).fill(1));
+      expect(m.shape).to.deep.equal([1, 3]);
+      m.dispose();
+      net.dispose();
+      bi.dispose();
+    });
+
     it('recallSequence rejects bad options with coded errors', async () => {
       const net = new SeqNet({ size: 10, length: 3, seed: 1 });
       await expectRejectCode(recallSequence(net, { hold: 0 }), ErrorCodes.INVALID_ARGUMENT, /hold/);

@@ -86,7 +86,7 @@ export abstract class AsymmetricNetwork<Kind extends string, Config extends obje
   }
 
   protected complete(state: State): void {
-    state['overlaps'] = this.overlaps(state['v'] as tf.Tensor2D);
+    state['overlaps'] = this.overlapsOf(state['v'] as tf.Tensor2D);
   }
 
   protected transition(state: State, hold: Hold): State {
@@ -95,7 +95,7 @@ export abstract class AsymmetricNetwork<Kind extends string, Config extends obje
       const v = state['v'] as tf.Tensor2D;
       const h = field.field(this.to3d(v), field.mode === 'integer' ? { rawOverlaps: this.rawOverlaps(state) } : {});
       const next = hold(binarySign(h).reshape(v.shape) as tf.Tensor2D);
-      return { v: next, overlaps: this.overlaps(next) };
+      return { v: next, overlaps: this.overlapsOf(next) };
     });
   }
 }

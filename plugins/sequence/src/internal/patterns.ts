@@ -84,13 +84,16 @@ export function nextPatterns(patterns: tf.Tensor3D): tf.Tensor3D {
   });
 }
 
+/** Tensors made by {@link readPatterns} (already checked), so a model built from them does not check them twice. */
+const checked = new WeakSet<tf.Tensor>();
+
 /**
  * The stored patterns of a model [S, P, N] (caller owns): `given` (±1, [P, N]
  * or [S, P, N], its shape must match the config's sizes), else seeded random ones.
  */
 export function storedPatterns(c: PatternConfig, given: TensorInput | undefined, owner: string): tf.Tensor3D {
   if (given === undefined) return randomPatterns(c);
-  const x = readPatterns(given, owner);
+  const x = given instanceof tf.Tensor && checked.has(given) && !given.isDisposed ? (given.clone() as tf.Tensor3D) : readPatterns(given, owner);
   if (!tf.util.arraysEqual(x.shape, [c.sequences, c.length, c.size])) {
     x.dispose();
     throw errors.shapeMismatch(`${owner} patterns (config sequences x length x size)`, [c.sequences, c.length, c.size], x.shape);
@@ -98,10 +101,17 @@ export function storedPatterns(c: PatternConfig, given: TensorInput | undefined,
   return x;
 }
 
-/** The pattern keys of a config for given patterns: sizes from its shape (the generator keys at their defaults). */
-export function sizesOf(given: TensorInput, owner: string): { size: number; length: number; sequences: number } {
+/**
+ * Builds a model from given patterns with the sizes their shape implies:
+ * `make(sizes, patterns)` receives the checked [S, P, N] tensor (freed after).
+ */
+export function withPatterns<M>(given: TensorInput, owner: string, make: (sizes: { size: number; length: number; sequences: number }, patterns: tf.Tensor3D) => M): M {
   const x = readPatterns(given, owner);
-  const [sequences, length, size] = x.shape;
-  x.dispose();
-  return { size, length, sequences };
+  checked.add(x);
+  try {
+    const [sequences, length, size] = x.shape;
+    return make({ size, length, sequences }, x);
+  } finally {
+    x.dispose();
+  }
 }

@@ -22,6 +22,8 @@ import {
   type RunOptions,
   type State,
   type StateInput,
+  type TensorInput,
+  toTensor,
 } from '@engram/core';
 import { checkBinary } from './patterns.js';
 import { binarySign } from './sign.js';
@@ -204,10 +206,33 @@ export abstract class SequenceModel<Config extends object> extends ModelBase<Con
     return tf.tidy(() => this.patterns.slice([0, k, 0], [-1, 1, -1]).reshape([this.sequences, this.size]));
   }
 
-  /** Overlaps m^mu = xi^mu . v / N of ±1 states v [B, N] with every stored pattern (of its own sequence): [B, P], caller owns. */
-  overlaps(v: tf.Tensor2D): tf.Tensor2D {
-    this.assertAlive();
+  /**
+   * Overlaps m^mu = xi^mu . v / N of states v ([N] or [B, N]; B = S when S > 1)
+   * with every stored pattern (of its own sequence): [B, P], caller owns.
+   */
+  overlaps(v: TensorInput): tf.Tensor2D {
+    const x = this.readStates(v, 'v');
+    try {
+      return this.overlapsOf(x);
+    } finally {
+      x.dispose();
+    }
+  }
+
+  /** {@link overlaps} of a checked [B, N] tensor. */
+  protected overlapsOf(v: tf.Tensor2D): tf.Tensor2D {
     return tf.tidy(() => tf.div(tf.matMul(this.to3d(v), this.patterns, false, true), this.size).reshape([v.shape[0], this.length]) as tf.Tensor2D);
+  }
+
+  /** States [B, N] from input (a lone [N] gets a batch axis; finite; B = S when S > 1); caller owns. */
+  protected readStates(v: TensorInput, name: string): tf.Tensor2D {
+    this.assertAlive();
+    const x = toTensor(v, name, { shape: ['batch', this.size], batch: true, finite: true }) as tf.Tensor2D;
+    if (this.sequences > 1 && x.shape[0] !== this.sequences) {
+      x.dispose();
+      throw errors.shapeMismatch(`${name} (one state per stored sequence, S = ${this.sequences})`, [this.sequences, this.size], x.shape);
+    }
+    return x;
   }
 
   /** The integer overlaps u = xi . v [S, B', P] of a state, read back from its `overlaps` layer (exact: |u| <= N). */

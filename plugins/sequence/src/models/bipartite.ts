@@ -15,7 +15,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { errors, parseConfig, z, type State, type StateLayer, type TensorInput } from '@engram/core';
 import { TransitionField } from '../internal/field.js';
-import { checkStoredSize, nextPatterns, patternConfigShape, sizesOf, storedPatterns, type PatternKey } from '../internal/patterns.js';
+import { checkStoredSize, nextPatterns, patternConfigShape, storedPatterns, withPatterns, type PatternKey } from '../internal/patterns.js';
 import { resolveSeparation, sequenceSeparationSchema, type ResolvedSeparation } from '../internal/separation.js';
 import { SequenceModel, type Hold } from '../internal/sequence-model.js';
 import { binarySign } from '../internal/sign.js';
@@ -72,7 +72,7 @@ export class BipartiteNet extends SequenceModel<BipartiteNetConfig> {
 
   /** A bipartite network storing `patterns` ([P, N] or [S, P, N], ±1); the sizes come from their shape. */
   static fromPatterns(patterns: TensorInput, options: Omit<BipartiteNetConfigInput, PatternKey> = {}): BipartiteNet {
-    return new BipartiteNet({ ...options, ...sizesOf(patterns, 'sequence/bipartite') }, patterns);
+    return withPatterns(patterns, 'sequence/bipartite', (sizes, checked) => new BipartiteNet({ ...options, ...sizes }, checked));
   }
 
   /** True when sgn(0) = +1 is applied to the exact field (F = x^n on integer overlaps, see the README). */
@@ -121,11 +121,19 @@ export class BipartiteNet extends SequenceModel<BipartiteNetConfig> {
     tf.tidy(() => this.gain.assign(tf.tensor2d(g)));
   }
 
-  /** Hidden activity g_mu F(xi^mu . v / N) of ±1 states v [B, N]: [B, P] (caller owns). */
-  hidden(v: tf.Tensor2D): tf.Tensor2D {
-    this.assertAlive();
+  /** Hidden activity g_mu F(xi^mu . v / N) of states v ([N] or [B, N]): [B, P] (caller owns). */
+  hidden(v: TensorInput): tf.Tensor2D {
+    const x = this.readStates(v, 'v');
+    try {
+      return this.hiddenOf(x);
+    } finally {
+      x.dispose();
+    }
+  }
+
+  private hiddenOf(v: tf.Tensor2D): tf.Tensor2D {
     return tf.tidy(() => {
-      const m = this.overlaps(v);
+      const m = this.overlapsOf(v);
       // gain [S, P] broadcasts over the batch when S = 1 and matches [B = S, P] otherwise
       return tf.mul(this.fn.fn.apply(m, this.fn.json.kind === 'exp' ? 1 : 0), this.gain) as tf.Tensor2D;
     });
@@ -157,8 +165,8 @@ export class BipartiteNet extends SequenceModel<BipartiteNetConfig> {
 
   protected complete(state: State): void {
     const v = state['v'] as tf.Tensor2D;
-    state['h'] = this.hidden(v);
-    state['overlaps'] = this.overlaps(v);
+    state['h'] = this.hiddenOf(v);
+    state['overlaps'] = this.overlapsOf(v);
   }
 
   /**
@@ -173,7 +181,7 @@ export class BipartiteNet extends SequenceModel<BipartiteNetConfig> {
       const gain = this.gain.expandDims(1); // [S, 1, P]
       const input = field.mode === 'integer' ? { rawOverlaps: this.rawOverlaps(state), gain } : { gain };
       const next = hold(binarySign(field.field(this.to3d(v), input)).reshape(v.shape) as tf.Tensor2D);
-      return { v: next, h: this.hidden(next), overlaps: this.overlaps(next) };
+      return { v: next, h: this.hiddenOf(next), overlaps: this.overlapsOf(next) };
     });
   }
 }

@@ -9,7 +9,7 @@
  */
 import { parseConfig, z, type TensorInput } from '@engram/core';
 import { AsymmetricNetwork } from '../internal/asymmetric-network.js';
-import { checkStoredSize, patternConfigShape, sizesOf, storedPatterns, type PatternKey } from '../internal/patterns.js';
+import { checkStoredSize, patternConfigShape, storedPatterns, withPatterns, type PatternKey } from '../internal/patterns.js';
 import { resolveSeparation, sequenceSeparationSchema, type ResolvedSeparation } from '../internal/separation.js';
 
 /** The config of `sequence/dense`. */
@@ -50,7 +50,7 @@ export class DenseNet extends AsymmetricNetwork<'sequence/dense', DenseNetConfig
 
   /** A DenseNet storing `patterns` ([P, N] or [S, P, N], ±1); the sizes come from their shape. */
   static fromPatterns(patterns: TensorInput, options: Omit<DenseNetConfigInput, PatternKey> = {}): DenseNet {
-    return new DenseNet({ ...options, ...sizesOf(patterns, 'sequence/dense') }, patterns);
+    return withPatterns(patterns, 'sequence/dense', (sizes, checked) => new DenseNet({ ...options, ...sizes }, checked));
   }
 
   /** F as configured (beta resolved). */

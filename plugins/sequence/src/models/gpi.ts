@@ -14,7 +14,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { linalg, parseConfig, z, type TensorInput } from '@engram/core';
 import { AsymmetricNetwork } from '../internal/asymmetric-network.js';
-import { checkStoredSize, patternConfigShape, sizesOf, storedPatterns, type PatternKey } from '../internal/patterns.js';
+import { checkStoredSize, patternConfigShape, storedPatterns, withPatterns, type PatternKey } from '../internal/patterns.js';
 import { resolveSeparation, sequenceSeparationSchema, type ResolvedSeparation } from '../internal/separation.js';
 
 /** The config of `sequence/gpi`. */
@@ -59,7 +59,7 @@ export class GpiNet extends AsymmetricNetwork<'sequence/gpi', GpiNetConfig> {
 
   /** A GPI network storing `patterns` ([P, N] or [S, P, N], ±1); the sizes come from their shape. */
   static fromPatterns(patterns: TensorInput, options: Omit<GpiNetConfigInput, PatternKey> = {}): GpiNet {
-    return new GpiNet({ ...options, ...sizesOf(patterns, 'sequence/gpi') }, patterns);
+    return withPatterns(patterns, 'sequence/gpi', (sizes, checked) => new GpiNet({ ...options, ...sizes }, checked));
   }
 
   /** Rank of each sequence's overlap matrix (P while the patterns are linearly independent). */

@@ -17,7 +17,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { errors, parseConfig, z, type State, type StateLayer, type TensorInput } from '@engram/core';
 import { TransitionField } from '../internal/field.js';
-import { checkStoredSize, nextPatterns, patternConfigShape, sizesOf, storedPatterns, type PatternKey } from '../internal/patterns.js';
+import { checkStoredSize, nextPatterns, patternConfigShape, storedPatterns, withPatterns, type PatternKey } from '../internal/patterns.js';
 import { resolveSeparation, sequenceSeparationSchema, type ResolvedSeparation } from '../internal/separation.js';
 import { SequenceModel, type Hold } from '../internal/sequence-model.js';
 import { binarySign } from '../internal/sign.js';
@@ -82,7 +82,7 @@ export class MixedNet extends SequenceModel<MixedNetConfig> {
 
   /** A MixedNet storing `patterns` ([P, N] or [S, P, N], ±1); the sizes come from their shape. */
   static fromPatterns(patterns: TensorInput, options: Omit<MixedNetConfigInput, PatternKey> = {}): MixedNet {
-    return new MixedNet({ ...options, ...sizesOf(patterns, 'sequence/mixed') }, patterns);
+    return withPatterns(patterns, 'sequence/mixed', (sizes, checked) => new MixedNet({ ...options, ...sizes }, checked));
   }
 
   /** Steps in the filter window. */
@@ -147,7 +147,7 @@ export class MixedNet extends SequenceModel<MixedNetConfig> {
   protected complete(state: State): void {
     const v = state['v'] as tf.Tensor2D;
     if (!state['history']) state['history'] = this.window(v, null);
-    state['overlaps'] = this.overlaps(v);
+    state['overlaps'] = this.overlapsOf(v);
   }
 
   /** The start of the sequences with the window on the element before them (pattern P - 1), as the paper's simulations. */
@@ -208,7 +208,7 @@ export class MixedNet extends SequenceModel<MixedNetConfig> {
       const next = hold(binarySign(tf.add(hs, tf.mul(ha, this.config.lambda))).reshape([b, this.size]) as tf.Tensor2D);
       const d = this.config.delay;
       const window = d === 1 ? next.expandDims(1) : tf.concat([history.slice([0, 1, 0], [-1, -1, -1]), next.expandDims(1)], 1);
-      return { v: next, history: window, overlaps: this.overlaps(next) };
+      return { v: next, history: window, overlaps: this.overlapsOf(next) };
     });
   }
 }

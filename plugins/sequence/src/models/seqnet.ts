@@ -8,7 +8,7 @@
  */
 import { parseConfig, separation, z, type TensorInput } from '@engram/core';
 import { AsymmetricNetwork } from '../internal/asymmetric-network.js';
-import { checkStoredSize, patternConfigShape, sizesOf, storedPatterns, type PatternKey } from '../internal/patterns.js';
+import { checkStoredSize, patternConfigShape, storedPatterns, withPatterns, type PatternKey } from '../internal/patterns.js';
 
 /** The config of `sequence/seqnet`. */
 export const seqNetSchema = z
@@ -47,7 +47,7 @@ export class SeqNet extends AsymmetricNetwork<'sequence/seqnet', SeqNetConfig> {
 
   /** A SeqNet storing `patterns` ([P, N] or [S, P, N], ±1); the sizes come from their shape. */
   static fromPatterns(patterns: TensorInput, options: Omit<SeqNetConfigInput, PatternKey> = {}): SeqNet {
-    return new SeqNet({ ...options, ...sizesOf(patterns, 'sequence/seqnet') }, patterns);
+    return withPatterns(patterns, 'sequence/seqnet', (sizes, checked) => new SeqNet({ ...options, ...sizes }, checked));
   }
 
   getConfig(): SeqNetConfig {
