@@ -10,8 +10,8 @@ import { binaryPatterns } from '@engram/data';
 import { TransitionField, integerPlan } from '../src/internal/field.js';
 import { expectCode } from './helpers.js';
 
-function pm1(count: number, size: number, seed: number): Float32Array {
-  return binaryPatterns({ count, size, seed }).data;
+function pm1(count: number, size: number, seed: number, bias = 0.5): Float32Array {
+  return binaryPatterns({ count, size, seed, bias }).data;
 }
 
 /** h_i = sum_mu T_i^mu F(x_i^mu) with the explicit [S, B, P, N] overlaps (F on normalised overlaps, shift 1 for exp). */
@@ -113,11 +113,28 @@ describe('TransitionField against the explicit [S, B, P, N] field', () => {
       }
     }
 
-    it('reaches both one limb and two limbs in the cases above', () => {
-      expect(integerPlan(15, 9, 3, true, 2 ** 14)!.base).to.be.greaterThan(0);
-      expect(integerPlan(15, 9, 2, false, 2 ** 10)!.base).to.be.greaterThan(0);
-      expect(integerPlan(15, 9, 1, true, 2 ** 24)!.base).to.equal(0);
-    });
+    for (const spec of [{ kind: 'power', n: 2 }, { kind: 'rectified-power', n: 2 }] as SeparationSpec[]) {
+      it(`${label(spec)}: the two-limb split runs where sum_mu |c| reaches the limit (correlated patterns), with the same field`, () => {
+        tf.tidy(() => {
+          const [p, n, b] = [9, 15, 40];
+          // P(+1) = 0.9: every overlap is large, so the one-limb bound fails
+          const keys = tf.tensor3d(pm1(p, n, 21, 0.9), [1, p, n]);
+          const targets = tf.tensor3d(pm1(p, n, 22), [1, p, n]);
+          const states = tf.tensor3d(pm1(b, n, 23, 0.9), [1, b, n]);
+          const limit = 2 ** 10;
+          expect(integerPlan(n, p, 2, true, limit)!.base).to.be.greaterThan(0);
+          const f = new TransitionField({ keys, targets, separation: separation(spec), excludeSelf: true, binaryKeys: true, binaryStates: true, signOnly: true, owner: 'test', key: 'separation', exactLimit: limit });
+          try {
+            const got = tf.div(f.field(states), 2 * (n - 1) ** 2);
+            expect(f.splitEvaluations).to.equal(1);
+            const err = tf.max(tf.abs(tf.sub(got, naiveField(keys, targets, states, spec, true)))).dataSync()[0]!;
+            expect(err).to.be.lessThan(1e-5);
+          } finally {
+            f.dispose();
+          }
+        });
+      });
+    }
 
     it('plans one limb, two limbs or none from N, P and n', () => {
       expect(integerPlan(100, 100, 2, true, 2 ** 24)).to.deep.equal({ base: 0 }); // 100 * 2 * 101^2 < 2^24

@@ -133,6 +133,33 @@ describe('sgn(0) = +1 exactly (classical binary models)', function () {
     });
   }
 
+  it('N = 7, all states, through the two-limb split (forced by a lower exact limit): the same exact signs', () => {
+    let ties = 0;
+    let splits = 0;
+    for (const seed of [1, 2, 3, 4]) {
+      const p = 3;
+      const xi = binaryPatterns({ count: p, size: 7, seed, bias: 0.8 }).data;
+      const states = allStates(7);
+      const ref = reference(xi, p, 7, states, (u) => u * u, true);
+      ties += ref.ties;
+      const got = tf.tidy(() => {
+        const keys = tf.tensor3d(xi, [1, p, 7]);
+        const targets = nextPatterns(keys);
+        const f = new TransitionField({ keys, targets, separation: separation({ kind: 'power', n: 2 }), excludeSelf: true, binaryKeys: true, binaryStates: true, signOnly: true, owner: 'test', key: 'separation', exactLimit: 2 ** 7 });
+        try {
+          const v = binarySign(f.field(tf.tensor3d(states, [1, 128, 7]))).dataSync() as Float32Array;
+          splits += f.splitEvaluations;
+          return v;
+        } finally {
+          f.dispose();
+        }
+      });
+      expect(Array.from(got)).to.deep.equal(Array.from(ref.next));
+    }
+    expect(splits, 'the split ran').to.be.greaterThan(0);
+    expect(ties).to.be.greaterThan(0);
+  });
+
   it('the same ties in normalised float32 (the evaluation before the migration) come out wrong somewhere, so the tests above can fail', () => {
     let wrong = 0;
     for (const n of [7, 100, 120]) {

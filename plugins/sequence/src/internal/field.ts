@@ -19,8 +19,10 @@
  * field is computed on the raw integer overlaps u = K . s: F is homogeneous, so
  * F(u / (N-1)) = F(u) / (N-1)^n has the sign of F(u), and every product is a
  * float32 integer computed without rounding while it stays below 2^24. Where a
- * sum could pass 2^24 the coefficients are split into two limbs (hi * 2^k + lo)
- * whose products are each exact, and the two partial fields are added once:
+ * sum could pass 2^24 (sum_mu |coefficient| of some sample reaches 2^24: one
+ * small reduction read per step; in practice only the matching pattern's
+ * overlap is large, so this is rare) the coefficients are split into two limbs
+ * (hi * 2^k + lo) whose products are each exact, and the two partial fields are added once:
  * IEEE round-to-nearest never changes the sign of a sum of two floats and
  * never rounds a non-zero sum to 0. So sgn(0) = +1 is applied to the exact
  * field. Past the limits of two limbs (or F values beyond 2^24, e.g. n = 3 at
@@ -87,9 +89,17 @@ export class TransitionField {
   readonly exactTies: boolean;
   /** The evaluation used (for tests and docs). */
   readonly mode: Mode;
-  /** Base 2^k of the two-limb split in integer mode, 0 for one limb. */
+  /** Base 2^k of the two-limb split in integer mode, 0 when one limb is always exact. */
   readonly limbBase: number;
-  private readonly keys: tf.Tensor3D;
+  /** How many evaluations needed the two-limb split (for tests). */
+  splitEvaluations = 0;
+  private readonly limit: number;
+  /**
+   * Keys transposed [S, N, P]: derived, never saved. Kept because the overlap product s K^T with B = 1..16
+   * rows runs 2-3x slower through tfjs-wasm's transposed route (the [P, N] operand is transposed on every
+   * call) than on this layout, measured at N = P = 1000 (README, Benchmark).
+   */
+  private readonly keysT: tf.Tensor3D;
   private readonly weights: tf.Tensor3D[];
   private readonly norm: number;
   private readonly separation: Separation;
@@ -105,6 +115,7 @@ export class TransitionField {
     this.shift = kind === 'exp' ? 1 : 0;
     this.norm = spec.excludeSelf ? n - 1 : n;
     const limit = spec.exactLimit ?? FLOAT32_EXACT_INTEGER;
+    this.limit = limit;
     const integerPower = (kind === 'power' || kind === 'rectified-power') && Number.isInteger(sep.config.n);
     const plan = spec.signOnly && spec.binaryKeys && spec.binaryStates && integerPower ? integerPlan(n, p, sep.config.n, spec.excludeSelf, limit) : null;
     const { keys: k, targets: t } = spec;
@@ -149,7 +160,7 @@ export class TransitionField {
       );
     }
     this.exactTies = this.mode === 'integer';
-    this.keys = k.clone();
+    this.keysT = tf.tidy(() => tf.transpose(k, [0, 2, 1]) as tf.Tensor3D);
   }
 
   private f(x: tf.Tensor): tf.Tensor {
@@ -165,7 +176,7 @@ export class TransitionField {
     const w = this.weights;
     const gained = (x: tf.Tensor): tf.Tensor => (input.gain ? tf.mul(x, input.gain) : x);
     if (this.mode === 'integer') return this.integerField(s, input);
-    const u = tf.div(tf.matMul(s, this.keys, false, true), this.norm); // [S, B, P]
+    const u = tf.div(tf.matMul(s, this.keysT), this.norm); // [S, B, P]
     const delta = 1 / this.norm;
     switch (this.mode) {
       case 'plain':
@@ -206,7 +217,7 @@ export class TransitionField {
   /** The exact field on integer overlaps (see the file comment); a positive multiple of h. */
   private integerField(s: tf.Tensor3D, input: FieldInput): tf.Tensor3D {
     const w = this.weights;
-    const u = input.rawOverlaps ?? tf.matMul(s, this.keys, false, true); // integers in [-N, N]
+    const u = input.rawOverlaps ?? tf.matMul(s, this.keysT); // integers in [-N, N]
     const gained = (x: tf.Tensor): tf.Tensor => (input.gain ? tf.mul(x, input.gain) : x);
     const base = this.limbBase;
     // Field of integer coefficients c ([S, B, P]) against targets, plus s * odd coefficients against T*K.
@@ -229,6 +240,12 @@ export class TransitionField {
       even = gained(this.f(u));
     }
     if (base === 0) return combine(even, odd) as tf.Tensor3D;
+    // One limb is exact when every partial sum stays below the limit: bound them by sum_mu |c| per sample.
+    // (Strictly below: a float32 sum that reads < 2^24 was computed without rounding.)
+    const l1 = (c: tf.Tensor): tf.Tensor => tf.sum(tf.abs(c), -1);
+    const worst = tf.max(odd ? tf.maximum(l1(even), l1(odd)) : l1(even)).dataSync()[0]!;
+    if (worst < this.limit) return combine(even, odd) as tf.Tensor3D;
+    this.splitEvaluations++;
     const [eh, el] = split(even);
     const [oh, ol] = odd ? split(odd) : [null, null];
     const high = combine(eh, oh);
@@ -239,7 +256,7 @@ export class TransitionField {
 
   /** Frees the field's tensors. */
   dispose(): void {
-    this.keys.dispose();
+    this.keysT.dispose();
     for (const t of this.weights) t.dispose();
   }
 }

@@ -55,6 +55,8 @@ export abstract class SequenceModel<Config extends object> extends ModelBase<Con
   readonly sequences: number;
   /** The stored patterns [S, P, N] (the weight 'patterns'). */
   protected readonly patterns: tf.Variable<tf.Rank.R3>;
+  /** The patterns transposed [S, N, P] for the overlap product (derived, never saved; see TransitionField.keysT). */
+  private patternsT: tf.Tensor3D;
   protected override readonly runDefaults: RunDefaults;
   /** Layers computed from `v` (recomputed from it on input; never clamped). */
   protected abstract readonly derivedLayers: readonly string[];
@@ -70,6 +72,7 @@ export abstract class SequenceModel<Config extends object> extends ModelBase<Con
     } finally {
       patterns.dispose();
     }
+    this.patternsT = tf.tidy(() => tf.transpose(this.patterns, [0, 2, 1]) as tf.Tensor3D);
     this.runDefaults = { maxSteps: periodSteps };
   }
 
@@ -221,7 +224,7 @@ export abstract class SequenceModel<Config extends object> extends ModelBase<Con
 
   /** {@link overlaps} of a checked [B, N] tensor. */
   protected overlapsOf(v: tf.Tensor2D): tf.Tensor2D {
-    return tf.tidy(() => tf.div(tf.matMul(this.to3d(v), this.patterns, false, true), this.size).reshape([v.shape[0], this.length]) as tf.Tensor2D);
+    return tf.tidy(() => tf.div(tf.matMul(this.to3d(v), this.patternsT), this.size).reshape([v.shape[0], this.length]) as tf.Tensor2D);
   }
 
   /** States [B, N] from input (a lone [N] gets a batch axis; finite; B = S when S > 1); caller owns. */
@@ -255,11 +258,14 @@ export abstract class SequenceModel<Config extends object> extends ModelBase<Con
 
   protected override weightsChanged(): void {
     this.releaseDerived();
+    this.patternsT.dispose();
+    this.patternsT = tf.tidy(() => tf.transpose(this.patterns, [0, 2, 1]) as tf.Tensor3D);
     this.rebuild();
   }
 
   protected override release(): void {
     this.releaseDerived();
+    this.patternsT.dispose();
     for (const v of Object.values(this.ownVariables())) v.dispose();
   }
 }
