@@ -30,7 +30,7 @@ async function recall(make: (p: tf.Tensor3D) => SequenceMemory, s: number, p: nu
 async function row(label: string, run: () => Promise<string>): Promise<void> {
   const t0 = performance.now();
   const result = await run();
-  console.log(`${label.padEnd(62)} ${result.padEnd(34)} ${((performance.now() - t0) / 1000).toFixed(2)} s`);
+  console.log(`${label.padEnd(74)} ${result.padEnd(34)} ${((performance.now() - t0) / 1000).toFixed(2)} s`);
 }
 
 const count = (r: RecallResult) => `${r.successes}/${r.success.length}`;
