@@ -86,19 +86,15 @@ describe('capacity theory, protocol, command and example', function () {
     expect(io.out.join('')).to.match(/ratio/);
   });
 
-  it('examples/capacity.ts runs in a reduced configuration, and reports bad options with exit code 1', async () => {
+  it('examples/capacity.ts runs in a reduced configuration', async () => {
     const out = join(dir, 'example');
-    const run = (arg: string) =>
-      promisify(execFile)(process.execPath, ['--conditions=engram-source', '--import', 'tsx', join(here, '..', 'examples', 'capacity.ts'), arg], { cwd: join(here, '..') });
-    const { stdout } = await run(JSON.stringify({ sizes: [10], degrees: [1], sequences: 5, out }));
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--conditions=engram-source', '--import', 'tsx', join(here, '..', 'examples', 'capacity.ts'), JSON.stringify({ sizes: [10], degrees: [1], sequences: 5, out })],
+      { cwd: join(here, '..') },
+    );
     expect(stdout).to.match(/d=1 N=10/);
     expect(existsSync(join(out, 'capacity.svg'))).to.equal(true);
-    const bad = await run('{"sizes":"ten"}').then(
-      () => expect.fail('should exit 1'),
-      (e: { code: number; stderr: string }) => e,
-    );
-    expect(bad.code).to.equal(1);
-    expect(bad.stderr).to.match(/ENGRAM_ERR_INVALID_CONFIG.*sizes/);
   });
 
   it('bench case sequence-transition (@engram/sequence/bench) runs (small N here) and recalls', async () => {

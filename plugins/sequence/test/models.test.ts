@@ -70,7 +70,7 @@ describe('@engram/sequence models (core model protocol)', function () {
       try {
         for (const id of kinds) {
           const entry = engram.find('model', id)!;
-          const model = await engram.createModel(id, entry.example as never);
+          const model = await engram.createModel(id as string, entry.example); // an id known only at run time: untyped
           try {
             expect(model.kind).to.equal(id);
             const init = model.initialState(2);
@@ -96,7 +96,7 @@ describe('@engram/sequence models (core model protocol)', function () {
     });
 
     it('createModel is typed by id (no cast) and getConfig rebuilds the same model', async () => {
-      const m = await engram.createModel('sequence/dense', { size: 50, length: 10, separation: { kind: 'exp' }, seed: 2 });
+      const m: DenseNet = await engram.createModel('sequence/dense', { size: 50, length: 10, separation: { kind: 'exp' }, seed: 2 });
       expect(m).to.be.instanceOf(DenseNet);
       // beta resolved to the paper's N - 1; the config is complete and round-trips
       expect(m.getConfig()).to.deep.equal({ size: 50, length: 10, sequences: 1, seed: 2, bias: 0.5, separation: { kind: 'exp', beta: 49 }, excludeSelf: true });
