@@ -3,11 +3,10 @@
  * and check, at every step, that the state IS the expected element of the
  * sequence (its overlap with that pattern is 1).
  */
-import type * as tf from '@tensorflow/tfjs';
-import { errors, type DynamicsStep } from '@engram/core';
+import { disposeState, errors, type DynamicsStep, type State } from '@engram/core';
 import type { Subscription } from 'rxjs';
-import type { SequenceMemoryBase } from './internal/base.js';
-import { MixedNet } from './mixed-net.js';
+import { MixedNet } from '../models/mixed.js';
+import type { SequenceMemory } from '../models/index.js';
 
 /** When {@link recallSequence} stops early. */
 export type RecallStop = 'never' | 'all-failed' | 'first-failure';
@@ -18,7 +17,7 @@ export interface RecallOptions {
   start?: number;
   /** Number of transitions (default P * hold: one full period). */
   steps?: number;
-  /** Steps each element should be held (default 1; the MixedNet's tau for timed recall). */
+  /** Steps each element should be held (default 1; the MixedNet's delay for timed recall). */
   hold?: number;
   /**
    * MixedNet only: fill the filter window with the pattern before `start`
@@ -53,10 +52,11 @@ export interface RecallResult {
  * Recalls the stored sequence(s) from pattern `start` and scores each step:
  * the state at step t must equal pattern start + floor(t / hold) (mod P).
  * Runs through `model.run` (the core engine), so it streams like any run.
+ * Bad options reject the promise with a coded EngramError.
  */
-export function recallSequence(model: SequenceMemoryBase, options: RecallOptions = {}): Promise<RecallResult> {
+export async function recallSequence(model: SequenceMemory, options: RecallOptions = {}): Promise<RecallResult> {
   const p = model.length;
-  const n = model.neurons;
+  const n = model.size;
   const start = options.start ?? 0;
   const hold = options.hold ?? 1;
   if (!Number.isInteger(start)) throw errors.invalidArgument('start', 'an integer', start);
@@ -64,24 +64,9 @@ export function recallSequence(model: SequenceMemoryBase, options: RecallOptions
   const steps = options.steps ?? p * hold;
   if (!Number.isInteger(steps) || steps < 0) throw errors.invalidArgument('steps', 'an integer >= 0', steps);
   const stop = options.stop ?? 'all-failed';
+  if (!['never', 'all-failed', 'first-failure'].includes(stop)) throw errors.invalidArgument('stop', "'never', 'all-failed' or 'first-failure'", stop);
   const keep = options.keepOverlaps ?? true;
-  const cue = model.patternAt(start);
-  let initial: Record<string, tf.Tensor>;
-  try {
-    initial =
-      model instanceof MixedNet && (options.withPast ?? true)
-        ? (() => {
-            const prev = model.patternAt(start - 1);
-            try {
-              return model.initialStateWithPast(cue, prev);
-            } finally {
-              prev.dispose();
-            }
-          })()
-        : model.initialState(cue);
-  } finally {
-    cue.dispose();
-  }
+  const initial = startState(model, start, options.withPast ?? true);
   const batch = initial['v']!.shape[0]!;
   const success = new Array<boolean>(batch).fill(true);
   const firstError = new Array<number>(batch).fill(-1);
@@ -96,7 +81,6 @@ export function recallSequence(model: SequenceMemoryBase, options: RecallOptions
       if (finished) return;
       finished = true;
       sub?.unsubscribe();
-      for (const t of Object.values(initial)) t.dispose();
       resolve({ success, successes: success.filter(Boolean).length, firstError, stepsRun, overlaps, minExpectedOverlap: minExpected });
     };
     const onStep = (e: DynamicsStep): void => {
@@ -117,22 +101,34 @@ export function recallSequence(model: SequenceMemoryBase, options: RecallOptions
       const failed = success.filter((x) => !x).length;
       if ((stop === 'first-failure' && failed > 0) || (stop === 'all-failed' && failed === batch)) finish();
     };
-    try {
-      sub = model.run({ initial, maxSteps: steps, snapshot: ['overlaps'], yieldEvery: options.yieldEvery ?? 1 }).subscribe({
-        next: (e) => {
-          if (!finished) onStep(e);
-        },
-        error: (err: unknown) => {
-          finished = true;
-          for (const t of Object.values(initial)) t.dispose();
-          reject(err);
-        },
-        complete: finish,
-      });
-      if (finished) sub.unsubscribe();
-    } catch (err) {
-      for (const t of Object.values(initial)) t.dispose();
-      reject(err);
-    }
+    // The run copies `initial` when subscribed, so it is freed right after.
+    sub = model.run({ initial, maxSteps: steps, snapshot: ['overlaps'], yieldEvery: options.yieldEvery ?? 1 }).subscribe({
+      next: (e) => {
+        if (!finished) onStep(e);
+      },
+      error: (err: unknown) => {
+        finished = true;
+        reject(err);
+      },
+      complete: finish,
+    });
+    disposeState(initial);
+    if (finished) sub.unsubscribe();
   });
+}
+
+/** The state a recall starts from: pattern `start`, and for the MixedNet the window on the pattern before it (`withPast`). */
+function startState(model: SequenceMemory, start: number, withPast: boolean): State {
+  const cue = model.patternAt(start);
+  try {
+    if (!(model instanceof MixedNet) || !withPast) return model.initialState(cue);
+    const prev = model.patternAt(start - 1);
+    try {
+      return model.initialStateWithPast(cue, prev);
+    } finally {
+      prev.dispose();
+    }
+  } finally {
+    cue.dispose();
+  }
 }

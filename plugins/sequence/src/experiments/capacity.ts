@@ -3,12 +3,11 @@
  * measurement protocol (start above the theoretical capacity, lower P by 1%
  * until every one of S random sequences is recalled without a single error).
  */
-import * as tf from '@tensorflow/tfjs';
 import { errors } from '@engram/core';
-import { binaryPatterns } from '@engram/data';
-import { denseNet } from './sequence-network.js';
+import { randomPatterns } from '../internal/patterns.js';
+import type { SequenceSeparationSpec } from '../internal/separation.js';
+import { DenseNet } from '../models/dense.js';
 import { recallSequence } from './recall.js';
-import type { Separation } from './separation.js';
 
 /** (2d - 1)!! = 1 * 3 * 5 * ... * (2d - 1). */
 export function doubleFactorialOdd(d: number): number {
@@ -18,25 +17,27 @@ export function doubleFactorialOdd(d: number): number {
 }
 
 /** Theoretical transition capacity of the polynomial DenseNet: P_T ~ N^d / (2 (2d-1)!! ln N). */
-export function theoryTransitionCapacity(neurons: number, degree: number): number {
-  return neurons ** degree / (2 * doubleFactorialOdd(degree) * Math.log(neurons));
+export function theoryTransitionCapacity(size: number, degree: number): number {
+  return size ** degree / (2 * doubleFactorialOdd(degree) * Math.log(size));
 }
 
 /** Theoretical sequence capacity of the polynomial DenseNet: P_S ~ N^d / (2 (d+1) (2d-1)!! ln N). */
-export function theorySequenceCapacity(neurons: number, degree: number): number {
-  return neurons ** degree / (2 * (degree + 1) * doubleFactorialOdd(degree) * Math.log(neurons));
+export function theorySequenceCapacity(size: number, degree: number): number {
+  return size ** degree / (2 * (degree + 1) * doubleFactorialOdd(degree) * Math.log(size));
 }
 
 /** Theoretical sequence capacity of the exponential DenseNet: P_S ~ beta^(N-1) / (2 ln(beta) N), beta = e^2 / cosh 2. */
-export function theoryExponentialSequenceCapacity(neurons: number): number {
+export function theoryExponentialSequenceCapacity(size: number): number {
   const beta = Math.exp(2) / Math.cosh(2);
-  return beta ** (neurons - 1) / (2 * Math.log(beta) * neurons);
+  return beta ** (size - 1) / (2 * Math.log(beta) * size);
 }
 
 /** Options of {@link measureSequenceCapacity}. */
 export interface CapacityOptions {
-  neurons: number;
-  separation: Separation;
+  /** N. */
+  size: number;
+  /** F of the DenseNet: `{ kind: 'power', n }` or `{ kind: 'exp' }` (beta = N - 1). */
+  separation: SequenceSeparationSpec;
   /** Random sequences that must all be recalled (default 100, as in the paper). */
   sequences?: number;
   /** First P tried (default: round(startFactor * theory), at least 2). */
@@ -55,7 +56,7 @@ export interface CapacityResult {
   capacity: number;
   /** P values tried, in order. */
   tried: number[];
-  /** Theory at this N (polynomial: P_S formula; exponential: its formula). */
+  /** Theory at this N (power: the P_S formula; exp with beta = N - 1: its formula; NaN otherwise). */
   theory: number;
   elapsedMs: number;
 }
@@ -67,12 +68,14 @@ export interface CapacityResult {
  * The S sequences run as one batch, and a try stops at its first failure.
  */
 export async function measureSequenceCapacity(options: CapacityOptions): Promise<CapacityResult> {
-  const n = options.neurons;
-  if (!Number.isInteger(n) || n < 3) throw errors.invalidArgument('neurons', 'an integer >= 3', n);
+  const n = options.size;
+  if (!Number.isInteger(n) || n < 3) throw errors.invalidArgument('size', 'an integer >= 3', n);
   const s = options.sequences ?? 100;
   if (!Number.isInteger(s) || s < 1) throw errors.invalidArgument('sequences', 'an integer >= 1', s);
   const sep = options.separation;
-  const theory = sep.kind === 'polynomial' ? theorySequenceCapacity(n, sep.degree) : theoryExponentialSequenceCapacity(n);
+  const theory =
+    sep.kind === 'power' ? theorySequenceCapacity(n, sep.n ?? 2) : sep.kind === 'exp' && (sep.beta === undefined || sep.beta === n - 1) ? theoryExponentialSequenceCapacity(n) : NaN;
+  if (options.startP === undefined && !Number.isFinite(theory)) throw errors.invalidArgument('startP', 'given (no theory for this separation to start from)', undefined);
   let p = options.startP ?? Math.max(2, Math.round((options.startFactor ?? 2) * theory));
   if (!Number.isInteger(p) || p < 1) throw errors.invalidArgument('startP', 'an integer >= 1', p);
   let seed = options.seed ?? 0;
@@ -81,10 +84,13 @@ export async function measureSequenceCapacity(options: CapacityOptions): Promise
   for (;;) {
     tried.push(p);
     const t1 = Date.now();
-    const xi = binaryPatterns({ count: s * p, dim: n, seed: seed++ });
-    const patterns = tf.tensor3d(xi.data, [s, p, n]);
-    const net = denseNet({ patterns, separation: sep });
-    patterns.dispose();
+    const patterns = randomPatterns({ size: n, length: p, sequences: s, seed: seed++, bias: 0.5 });
+    let net: DenseNet;
+    try {
+      net = DenseNet.fromPatterns(patterns, { separation: sep });
+    } finally {
+      patterns.dispose();
+    }
     let ok: boolean;
     let successes: number;
     try {
