@@ -10,19 +10,8 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
 import { lastValueFrom, take, toArray, type SchedulerLike } from 'rxjs';
-import {
-  ErrorCodes,
-  createEngram,
-  deserializeModel,
-  disposeState,
-  initBackend,
-  loadModel,
-  saveModel,
-  serializeModel,
-  type DynamicsStep,
-  type Engram,
-  type Model,
-} from '@engram/core';
+import { ErrorCodes, createEngram, deserializeModel, disposeState, initBackend, serializeModel, type DynamicsStep, type Engram, type Model } from '@engram/core';
+import { loadModel, saveModel } from '@engram/core/node';
 import sequencePlugin, { BipartiteNet, DenseNet, GpiNet, MixedNet, SeqNet, recallSequence, sequencePlugin as named, type SequenceMemory } from '../src/index.js';
 import { drain, expectCode, expectRejectCode, expectStreamCode, randomSequences } from './helpers.js';
 
