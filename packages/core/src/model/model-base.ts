@@ -38,7 +38,8 @@ export abstract class ModelBase<Config extends object = JsonObject, Extra extend
   /**
    * The dynamics of one run, from the parsed options and the initial state
    * (already read and completed by {@link prepareState}). Called inside the
-   * run's Observable: throwing here is an error notification.
+   * run's Observable: throwing here is an error notification. Tensors the
+   * system makes for this run alone go in its `dispose`, called when the run ends.
    */
   protected abstract dynamics(options: RunOptions & Extra, initial: State): DynamicsSystem;
 
@@ -64,6 +65,7 @@ export abstract class ModelBase<Config extends object = JsonObject, Extra extend
         const held = clamp;
         return runDynamics(system, engineOptions).pipe(
           finalize(() => {
+            system.dispose?.();
             disposeState(initial);
             if (held) for (const m of Object.values(held)) if (m !== true) m.dispose();
           }),
