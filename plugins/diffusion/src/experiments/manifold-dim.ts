@@ -13,45 +13,44 @@
  * block kept how many dimensions.
  */
 import * as tf from '@tensorflow/tfjs';
-import { errors } from '@engram/core';
-import type { Denoiser } from './denoiser.js';
-import { symmetricEigen } from './eigen.js';
-import { numIn, posInt, posNum } from './internal/validate.js';
+import { errors, linalg, parseConfig, z } from '@engram/core';
+import type { Denoiser } from '../models/denoiser.js';
 
 /** Options of {@link scoreSpectrum}. */
-export interface ScoreSpectrumOptions {
-  /** Noise level (default 0.05). */
-  sigma?: number;
-  /** Number of perturbed points (default 1024). Use at least ~16 x dim: with m samples the unit eigenvalues of normal directions spread down to (1 - sqrt(dim/m))^2, which must stay above the threshold. */
-  samples?: number;
-  /** Eigenvalues of sigma^2 Cov(score) below this count as tangent (default 0.5). */
-  threshold?: number;
-  seed?: number;
-}
+export const scoreSpectrumSchema = z.strictObject({
+  sigma: z.number().positive().default(0.05).describe('noise level'),
+  samples: z
+    .number()
+    .int()
+    .min(2)
+    .default(1024)
+    .describe('perturbed points; use at least ~16 x size: with m samples the unit eigenvalues of normal directions spread down to (1 - sqrt(size/m))^2, which must stay above the threshold'),
+  threshold: z.number().min(0).default(0.5).describe('eigenvalues of sigma^2 Cov(score) below this count as tangent'),
+  seed: z.number().int().default(0).describe('seed of the perturbations'),
+});
+/** Options of {@link scoreSpectrum}, as given. */
+export type ScoreSpectrumOptions = z.input<typeof scoreSpectrumSchema>;
 
 /** Result of {@link scoreSpectrum}. */
 export interface ScoreSpectrum {
   /** Eigenvalues of sigma^2 Cov(score), descending. */
   values: Float64Array;
-  /** Unit eigenvectors as rows, flat [dim, dim], matching `values`. */
+  /** Unit eigenvectors as the COLUMNS of a row-major [size, size] matrix (core linalg layout), matching `values`. */
   vectors: Float64Array;
   /** Number of tangent (kept) directions. */
   dimension: number;
-  /** Diagonal of the projector onto the tangent directions (how much of each axis is kept), length dim. */
+  /** Diagonal of the projector onto the tangent directions (how much of each axis is kept), length size. */
   keptPerAxis: Float64Array;
 }
 
-/** The score spectrum of a denoiser around `point` (length dim). */
+/** The score spectrum of a denoiser around `point` (length size). */
 export function scoreSpectrum(denoiser: Denoiser, point: ArrayLike<number>, options: ScoreSpectrumOptions = {}): ScoreSpectrum {
-  const d = denoiser.dim;
+  const { sigma, samples: m, threshold, seed } = parseConfig(scoreSpectrumSchema, options, 'scoreSpectrum', 'options');
+  const d = denoiser.size;
   if (point.length !== d) throw errors.shapeMismatch('point', [d], [point.length]);
-  const sigma = posNum('sigma', options.sigma ?? 0.05);
-  const m = posInt('samples', options.samples ?? 1024);
-  if (m < 2) throw errors.invalidArgument('samples', 'at least 2', m);
-  const threshold = numIn('threshold', options.threshold ?? 0.5, 0, Infinity);
   const scores = tf.tidy(() => {
     const x0 = tf.tensor2d(Float32Array.from(point), [1, d]);
-    const x = tf.add(x0, tf.randomNormal([m, d], 0, sigma, 'float32', options.seed ?? 0)) as tf.Tensor2D;
+    const x = tf.add(x0, tf.randomNormal([m, d], 0, sigma, 'float32', seed)) as tf.Tensor2D;
     // sigma * score = (D - x) / sigma: its covariance is sigma^2 Cov(score).
     return tf.div(tf.sub(denoiser.denoise(x, sigma), x), sigma);
   });
@@ -67,13 +66,14 @@ export function scoreSpectrum(denoiser: Denoiser, point: ArrayLike<number>, opti
     }
   }
   for (let a = 0; a < d; a++) for (let b = 0; b < a; b++) cov[a * d + b] = cov[b * d + a]!;
-  const { values, vectors } = symmetricEigen(cov, d);
+  // 1e-8: the covariance is symmetric by construction (mirrored), only float64 rounding differs.
+  const { values, vectors } = linalg.symmetricEigen(cov, d, { order: 'descending', symmetryTolerance: 1e-8 });
   const keptPerAxis = new Float64Array(d);
   let dimension = 0;
   for (let r = 0; r < d; r++) {
     if (values[r]! >= threshold) continue;
     dimension++;
-    for (let j = 0; j < d; j++) keptPerAxis[j] += vectors[r * d + j]! ** 2;
+    for (let j = 0; j < d; j++) keptPerAxis[j] += vectors[j * d + r]! ** 2; // eigenvector r is column r
   }
   return { values, vectors, dimension, keptPerAxis };
 }
