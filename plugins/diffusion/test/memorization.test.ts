@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ErrorCodes, createEngram, initBackend, parseConfig, type CommandIO } from '@engram/core';
 import { main } from '../examples/run-experiment.js';
-import diffusion, { ExactDenoiser, attractorRestarts, classifySamples, keptPerBlock, scoreSpectrum, type Denoiser } from '../src/index.js';
+import diffusion, { ExactDenoiser, attractorRestarts, classifySamples, keptPerBlock, scoreSpectrum, sweepSchema, sweepTable, type Denoiser } from '../src/index.js';
 import { codeOf, rejectionOf } from './helpers.js';
 
 describe('memorization measures', () => {
@@ -76,6 +76,19 @@ describe('memorization measures', () => {
     expect(codeOf(() => scoreSpectrum(am, new Float32Array(size), { samples: 1 }))).to.equal(ErrorCodes.INVALID_CONFIG);
     pts.dispose();
     am.dispose();
+  });
+
+  it('a K whose sampler diverged is reported as such in the table, not dropped', () => {
+    const point = { k: 2, loss: 0.07, trainSeconds: 1, preview: [], medianRatio: NaN, medianNearestTrainRms: NaN, medianNearestSampleRms: NaN, medianRestartRms: NaN };
+    const table = sweepTable({
+      side: 14,
+      settings: sweepSchema.parse({}),
+      points: [
+        { ...point, memorized: NaN, spurious: NaN, generalized: NaN, diverged: 'dynamics diverged at step 15' },
+        { ...point, k: 8, memorized: 0.5, spurious: 0.25, generalized: 0.25 },
+      ],
+    });
+    expect(table).to.match(/2 \(diverged\)/).and.to.match(/\n8 +0\.500/);
   });
 
   it('the commands run end to end in a reduced configuration, print their table and write their plots and JSON', async function () {

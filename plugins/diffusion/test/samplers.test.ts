@@ -56,6 +56,14 @@ describe('sampling is the run of the denoisers', () => {
     });
   }
 
+  it('generated states and sampler noise are seeded, seed 0 included (tf.randomNormal alone treats 0 as unseeded)', async () => {
+    const [a, b] = [model.initialState(3, { seed: 0 }), model.initialState(3, { seed: 0 })];
+    expect(Array.from(a['x']!.dataSync())).to.deep.equal(Array.from(b['x']!.dataSync()));
+    const [c, d] = [await model.sample({ count: 2, seed: 0, sampler: 'sde', levels: 4 }), await model.sample({ count: 2, seed: 0, sampler: 'sde', levels: 4 })];
+    expect(Array.from(c.dataSync())).to.deep.equal(Array.from(d.dataSync()));
+    tf.dispose([a['x']!, b['x']!, c, d]);
+  });
+
   it('a run takes one step per level (fewer with maxSteps), emits states on request, and scores the final state', async () => {
     const initial = model.initialState(2, { seed: 3, std: 3 });
     const steps = await lastValueFrom(model.run({ initial, sigmas: [3, 1, 0], snapshot: true }).pipe(toArray()));

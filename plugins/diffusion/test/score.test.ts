@@ -93,6 +93,18 @@ describe('diffusion/score: EDM-preconditioned MLP denoiser', () => {
     x.dispose();
   });
 
+  it('training is deterministic for a seed, seed 0 included', async () => {
+    const weightsAfter = async (seed: number) => {
+      const m = new ScoreModel({ size: 6, hiddenSize: [8], embedSize: 4, seed });
+      await lastValueFrom(trainDenoiser(m, { data: tinyData(3, 6), settings: { batchesPerEpoch: 3, batchSize: 4, seed } }));
+      const w = Array.from(m.variables()['W0']!.dataSync());
+      m.dispose();
+      return w;
+    };
+    expect(await weightsAfter(0)).to.deep.equal(await weightsAfter(0));
+    expect(await weightsAfter(0)).to.not.deep.equal(await weightsAfter(1));
+  });
+
   it('training is cancellable: unsubscribing mid-epoch frees its tensors', async () => {
     const model = new ScoreModel({ size: 6, hiddenSize: [8], embedSize: 4 });
     const before = tf.memory().numTensors;

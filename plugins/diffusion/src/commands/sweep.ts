@@ -20,7 +20,7 @@ export function sweepTable(result: SweepResult): string {
   return formatTable(
     ['K', 'memorized', 'spurious', 'generalized', 'median d1/d2', 'nearest train RMS', 'restart RMS', 'loss', 'train s'],
     result.points.map((p) => [
-      String(p.k),
+      p.diverged ? `${p.k} (diverged)` : String(p.k),
       p.memorized.toFixed(3),
       p.spurious.toFixed(3),
       p.generalized.toFixed(3),
@@ -45,21 +45,17 @@ export const sweepCommand: CommandDefinitionEntry<typeof sweepCommandOptions> = 
     const t0 = Date.now();
     const res = await memorizationSweep(sweep, (l) => io.stderr(`${l}\n`));
     const seconds = (Date.now() - t0) / 1000;
-    const ks = res.points.map((p) => p.k);
+    const sampled = res.points.filter((p) => !p.diverged); // a diverged K has no fractions to plot
     const svg = linePlotSvg({
       title: 'Diffusion on Fashion-MNIST 14x14: sample classes vs training-set size',
       xLabel: 'training-set size K',
       yLabel: 'fraction of samples',
       logX: true,
       yDomain: [0, 1],
-      series: [
-        { name: 'memorized', x: ks, y: res.points.map((p) => p.memorized) },
-        { name: 'spurious', x: ks, y: res.points.map((p) => p.spurious) },
-        { name: 'generalized', x: ks, y: res.points.map((p) => p.generalized) },
-      ],
+      series: (['memorized', 'spurious', 'generalized'] as const).map((name) => ({ name, x: sampled.map((p) => p.k), y: sampled.map((p) => p[name]) })),
     });
     writeText(join(out, 'fractions.svg'), svg);
-    for (const p of res.points) {
+    for (const p of sampled) {
       writePng(join(out, `samples-K${p.k}.png`), imageGridPng({ images: Float32Array.from(p.preview), imageWidth: res.side, imageHeight: res.side, cols: 8, range: [-1, 1], scale: 3 }));
     }
     const json = { command: 'engram diffusion-sweep', backend: tf.getBackend(), seconds, settings: res.settings, points: res.points.map(({ preview: _p, ...rest }) => rest) };

@@ -19,6 +19,7 @@ import type { DenoiserModel, SamplerKind } from '../models/denoiser.js';
 import { SAMPLERS } from '../models/denoiser.js';
 import { edmSigmas } from '../models/schedules.js';
 import { twoNearest } from '../internal/distances.js';
+import { normalSeed } from '../internal/seeds.js';
 
 /** The three classes. */
 export type SampleClass = 'memorized' | 'spurious' | 'generalized';
@@ -138,7 +139,7 @@ export async function attractorRestarts(model: DenoiserModel<object>, samples: F
   const sampler: SamplerKind = o.sampler;
   const out = new Float32Array(o.repeats * count * d);
   for (let r = 0; r < o.repeats; r++) {
-    const start = tf.tidy(() => tf.add(tf.tensor2d(samples, [count, d]), tf.randomNormal([count, d], 0, o.sigmaRestart, 'float32', o.seed * 31 + r + 1)));
+    const start = tf.tidy(() => tf.add(tf.tensor2d(samples, [count, d]), tf.randomNormal([count, d], 0, o.sigmaRestart, 'float32', normalSeed(o.seed * 31 + r + 1))));
     try {
       const res = await model.sample({ initial: start, sigmas, sampler, energy: false, seed: o.seed + r });
       out.set(res.dataSync() as Float32Array, r * count * d);

@@ -14,6 +14,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { errors, linalg, parseConfig, z } from '@engram/core';
+import { normalSeed } from '../internal/seeds.js';
 import type { Denoiser } from '../models/denoiser.js';
 
 /** Options of {@link scoreSpectrum}. */
@@ -50,7 +51,7 @@ export function scoreSpectrum(denoiser: Denoiser, point: ArrayLike<number>, opti
   if (point.length !== d) throw errors.shapeMismatch('point', [d], [point.length]);
   const scores = tf.tidy(() => {
     const x0 = tf.tensor2d(Float32Array.from(point), [1, d]);
-    const x = tf.add(x0, tf.randomNormal([m, d], 0, sigma, 'float32', seed)) as tf.Tensor2D;
+    const x = tf.add(x0, tf.randomNormal([m, d], 0, sigma, 'float32', normalSeed(seed))) as tf.Tensor2D;
     // sigma * score = (D - x) / sigma: its covariance is sigma^2 Cov(score).
     return tf.div(tf.sub(denoiser.denoise(x, sigma), x), sigma);
   });

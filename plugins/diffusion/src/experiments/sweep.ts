@@ -4,7 +4,7 @@
  * and classify the samples as memorized / spurious / generalized.
  */
 import { lastValueFrom, tap } from 'rxjs';
-import { parseConfig, z } from '@engram/core';
+import { ErrorCodes, isEngramError, parseConfig, z } from '@engram/core';
 import { numberList } from '../internal/lists.js';
 import { ScoreModel } from '../models/score.js';
 import { trainDenoiser } from '../models/score-training.js';
@@ -50,6 +50,12 @@ export interface SweepPoint {
   trainSeconds: number;
   /** The first 16 samples (flat, for image grids). */
   preview: number[];
+  /**
+   * Why sampling failed, when it did (ENGRAM_ERR_DIVERGED: the trained denoiser
+   * extrapolates badly at noise levels it rarely saw and the ODE blows up); the
+   * fractions and medians are then NaN.
+   */
+  diverged?: string;
 }
 
 /** The sweep's result: one point per K, the image side and the settings in force. */
@@ -87,31 +93,40 @@ export async function memorizationSweep(options: SweepOptions = {}, log: (line: 
         ),
       );
       const trainSeconds = (Date.now() - t0) / 1000;
-      const out = await model.sample({ count: o.samples, seed: o.seed + 7, levels: o.levels });
-      const samples = Float32Array.from(out.dataSync() as Float32Array);
-      out.dispose();
-      const restarts = await attractorRestarts(model, samples, o.samples, { sigmaRestart: o.sigmaRestart, repeats: o.repeats, levels: o.restartLevels, seed: o.seed + 11 });
-      const c = classifySamples(
-        { samples, count: o.samples, train: data, trainCount: k, size: all.size, restarts, repeats: o.repeats },
-        { ratio: o.ratio, attractorRms: o.attractorRms },
-      );
-      const p: SweepPoint = {
-        k,
-        memorized: c.fractions.memorized,
-        spurious: c.fractions.spurious,
-        generalized: c.fractions.generalized,
-        loss,
-        medianRatio: median(c.ratio),
-        medianNearestTrainRms: median(c.nearestTrainRms),
-        medianNearestSampleRms: median(c.nearestSampleRms),
-        medianRestartRms: median(c.restartRms),
-        trainSeconds,
-        preview: Array.from(samples.subarray(0, Math.min(16, o.samples) * all.size)),
-      };
+      let p: SweepPoint;
+      try {
+        const out = await model.sample({ count: o.samples, seed: o.seed + 7, levels: o.levels });
+        const samples = Float32Array.from(out.dataSync() as Float32Array);
+        out.dispose();
+        const restarts = await attractorRestarts(model, samples, o.samples, { sigmaRestart: o.sigmaRestart, repeats: o.repeats, levels: o.restartLevels, seed: o.seed + 11 });
+        const c = classifySamples(
+          { samples, count: o.samples, train: data, trainCount: k, size: all.size, restarts, repeats: o.repeats },
+          { ratio: o.ratio, attractorRms: o.attractorRms },
+        );
+        p = {
+          k,
+          memorized: c.fractions.memorized,
+          spurious: c.fractions.spurious,
+          generalized: c.fractions.generalized,
+          loss,
+          medianRatio: median(c.ratio),
+          medianNearestTrainRms: median(c.nearestTrainRms),
+          medianNearestSampleRms: median(c.nearestSampleRms),
+          medianRestartRms: median(c.restartRms),
+          trainSeconds,
+          preview: Array.from(samples.subarray(0, Math.min(16, o.samples) * all.size)),
+        };
+      } catch (err) {
+        if (!isEngramError(err) || err.code !== ErrorCodes.DIVERGED) throw err;
+        const nan = Number.NaN;
+        p = { k, memorized: nan, spurious: nan, generalized: nan, loss, medianRatio: nan, medianNearestTrainRms: nan, medianNearestSampleRms: nan, medianRestartRms: nan, trainSeconds, preview: [], diverged: err.message };
+      }
       points.push(p);
       log(
-        `K=${k}: memorized ${p.memorized.toFixed(3)} spurious ${p.spurious.toFixed(3)} generalized ${p.generalized.toFixed(3)} ` +
-          `(loss ${loss.toFixed(4)}, median d1/d2 ${p.medianRatio.toFixed(3)}, restart rms ${p.medianRestartRms.toFixed(3)}, train ${trainSeconds.toFixed(0)} s)`,
+        p.diverged
+          ? `K=${k}: sampling diverged (${p.diverged}); loss ${loss.toFixed(4)}, train ${trainSeconds.toFixed(0)} s`
+          : `K=${k}: memorized ${p.memorized.toFixed(3)} spurious ${p.spurious.toFixed(3)} generalized ${p.generalized.toFixed(3)} ` +
+              `(loss ${loss.toFixed(4)}, median d1/d2 ${p.medianRatio.toFixed(3)}, restart rms ${p.medianRestartRms.toFixed(3)}, train ${trainSeconds.toFixed(0)} s)`,
       );
     } finally {
       model.dispose();

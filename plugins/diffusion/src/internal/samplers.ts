@@ -16,6 +16,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { DynamicsSystem, EnergyTerms, State } from '@engram/core';
 import type { Denoiser, SamplerKind } from '../models/denoiser.js';
 import { alphaBarOfSigma } from '../models/schedules.js';
+import { normalSeed } from './seeds.js';
 
 /** What the sampler needs besides the denoiser and the schedule. */
 export interface SamplerSettings {
@@ -51,7 +52,7 @@ function makeUpdate(denoiser: Denoiser, kind: SamplerKind, eta: number, seed: nu
         const eps = tf.div(tf.sub(xVp, tf.mul(x0, Math.sqrt(a))), Math.sqrt(1 - a));
         const std = eta * Math.sqrt(((1 - an) / (1 - a)) * (1 - a / an));
         let next = tf.add(tf.mul(x0, Math.sqrt(an)), tf.mul(eps, Math.sqrt(Math.max(0, 1 - an - std * std))));
-        if (std > 0) next = tf.add(next, tf.randomNormal(x.shape, 0, std, 'float32', seed * 7919 + step + 1));
+        if (std > 0) next = tf.add(next, tf.randomNormal(x.shape, 0, std, 'float32', normalSeed(seed * 7919 + step + 1)));
         return tf.div(next, Math.sqrt(an)) as tf.Tensor2D; // back to VE coordinates
       };
     case 'sde':
@@ -60,7 +61,7 @@ function makeUpdate(denoiser: Denoiser, kind: SamplerKind, eta: number, seed: nu
         const score = tf.div(tf.sub(d0, x), s * s);
         const mean = tf.add(x, tf.mul(score, dVar));
         if (sn === 0) return mean as tf.Tensor2D;
-        return tf.add(mean, tf.randomNormal(x.shape, 0, Math.sqrt(dVar), 'float32', seed * 7919 + step + 1)) as tf.Tensor2D;
+        return tf.add(mean, tf.randomNormal(x.shape, 0, Math.sqrt(dVar), 'float32', normalSeed(seed * 7919 + step + 1))) as tf.Tensor2D;
       };
   }
 }

@@ -20,6 +20,7 @@ import {
   type TensorInput,
 } from '@engram/core';
 import { samplerSystem } from '../internal/samplers.js';
+import { normalSeed } from '../internal/seeds.js';
 import { checkSigmas, edmScheduleSchema, edmSigmas, geometricScheduleSchema, geometricSigmas, vpScheduleSchema, vpSigmas } from './schedules.js';
 
 /**
@@ -133,7 +134,7 @@ export abstract class DenoiserModel<Config extends object> extends ModelBase<Con
 
   /** Seeded normal noise with standard deviation `std` (default {@link DEFAULT_SIGMA_MAX}, the default schedule's first level). */
   protected override generateState(batch: number, options: GenerateOptions): State {
-    return { x: tf.randomNormal([batch, this.size], 0, options.std ?? DEFAULT_SIGMA_MAX, 'float32', options.seed ?? 0) };
+    return { x: tf.randomNormal([batch, this.size], 0, options.std ?? DEFAULT_SIGMA_MAX, 'float32', normalSeed(options.seed ?? 0)) };
   }
 
   /**

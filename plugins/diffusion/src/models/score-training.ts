@@ -33,6 +33,7 @@ import {
 } from '@engram/core';
 import { createRng, loadFashionMnist } from '@engram/data';
 import { pickImages } from '../internal/images.js';
+import { normalSeed } from '../internal/seeds.js';
 import type { ScoreModel } from './score.js';
 
 /** One batch of denoising score matching: clean samples y, a level per sample, and the noise. */
@@ -99,7 +100,7 @@ function dsmData(
         yield tf.tidy(() => ({
           y: tf.gather(data, tf.tensor1d(idx, 'int32')) as tf.Tensor2D,
           sigma: tf.tensor1d(sig),
-          noise: tf.randomNormal([s.batchSize, size], 0, 1, 'float32', (s.seed * 1000003 + epoch * 7919 + b) % 2147483647) as tf.Tensor2D,
+          noise: tf.randomNormal([s.batchSize, size], 0, 1, 'float32', normalSeed((s.seed * 1000003 + epoch * 7919 + b) % 2147483647)) as tf.Tensor2D,
         }));
       }
     },

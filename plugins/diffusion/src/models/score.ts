@@ -10,6 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { errors, parseConfig, z, type StateLayer, type TrainingFace } from '@engram/core';
+import { normalSeed } from '../internal/seeds.js';
 import { DenoiserModel } from './denoiser.js';
 import { scoreTrainingFace, type DsmBatch, type ScoreTrainingSettings } from './score-training.js';
 
@@ -83,7 +84,7 @@ export class ScoreModel extends DenoiserModel<z.output<typeof scoreModelSchema>>
       const inSize = fanIn + this.embedSize;
       // He-style init for SiLU layers; the output layer starts small so D starts near c_skip x.
       const std = i === widths.length - 1 ? 0.1 / Math.sqrt(inSize) : Math.sqrt(2 / inSize);
-      this.weights[`W${i}`] = tf.tidy(() => tf.variable(tf.randomNormal([inSize, w], 0, std, 'float32', this.seed * 101 + i + 1), true));
+      this.weights[`W${i}`] = tf.tidy(() => tf.variable(tf.randomNormal([inSize, w], 0, std, 'float32', normalSeed(this.seed * 101 + i + 1)), true));
       this.weights[`b${i}`] = tf.tidy(() => tf.variable(tf.zeros([w]), true));
       fanIn = w;
     });
