@@ -1,22 +1,22 @@
-/** Throughput measurement for the bench helper: SDMLP training images per second. */
+/**
+ * @engram/sdm/bench — the repository bench's workload ('sdmlp training
+ * throughput'), kept out of the public index: import it from '@engram/sdm/bench'.
+ */
 import * as tf from '@tensorflow/tfjs';
 import { lastValueFrom } from 'rxjs';
-import { errors } from '@engram/core';
-import { type SdmlpConfig } from './config.js';
-import { Sdmlp } from './sdmlp.js';
-import { createOptimizer, trainSdmlp } from './train.js';
+import { datasetBatches, optimizerFor, parseConfig, trainableVariables, trainStream, z } from '@engram/core';
+import { Sdmlp, type SdmlpConfigInput } from '../models/sdmlp.js';
+import { sdmlpLoss } from '../models/sdmlp-training.js';
 
 /** Options of {@link sdmlpTrainingThroughput}. */
-export interface SdmlpThroughputOptions {
-  /** Training images (random, seeded; default 4,096). */
-  images?: number;
-  /** Epochs over them (default 1). */
-  epochs?: number;
-  /** Model overrides (default: the SDMLP with N = 1,000, k = 10, 784 inputs). */
-  config?: Partial<SdmlpConfig>;
-  /** Mini-batch size (default 128). */
-  batchSize?: number;
-}
+export const throughputSchema = z.strictObject({
+  images: z.number().int().positive().default(4096).describe('training images (random, seeded)'),
+  epochs: z.number().int().positive().default(1).describe('epochs over them'),
+  batchSize: z.number().int().positive().default(128).describe('mini-batch size'),
+  config: z.record(z.string(), z.unknown()).default({}).describe('model config overrides (default: the SDMLP with N = 1,000, k = 10, 784 inputs)'),
+});
+/** Options of {@link sdmlpTrainingThroughput}, as given. */
+export type SdmlpThroughputOptions = Omit<z.input<typeof throughputSchema>, 'config'> & { config?: SdmlpConfigInput };
 
 /** What {@link sdmlpTrainingThroughput} measured. */
 export interface SdmlpThroughput {
@@ -29,29 +29,37 @@ export interface SdmlpThroughput {
 }
 
 /**
- * 'sdmlp training throughput': trains a fresh SDMLP with plain SGD for
- * `epochs` epochs on `images` random non-negative 784-pixel images and reports
- * images per second. Frees everything it makes.
+ * 'sdmlp training throughput': trains a fresh SDMLP with plain SGD (its training
+ * face's loss and projection) for `epochs` epochs on `images` random
+ * non-negative images and reports images per second. Frees everything it makes.
  */
 export async function sdmlpTrainingThroughput(options: SdmlpThroughputOptions = {}): Promise<SdmlpThroughput> {
-  const n = options.images ?? 4096;
-  const epochs = options.epochs ?? 1;
-  if (!Number.isInteger(n) || n < 1) throw errors.invalidArgument('images', 'an integer >= 1', n);
-  if (!Number.isInteger(epochs) || epochs < 1) throw errors.invalidArgument('epochs', 'an integer >= 1', epochs);
-  const model = new Sdmlp({ ...options.config });
-  const { inputSize, outputs } = model.config;
-  const images = tf.randomUniform([n, inputSize], 0, 1, 'float32', 7) as tf.Tensor2D;
-  const labels = tf.tidy(() => tf.cast(tf.floor(tf.randomUniform([n], 0, outputs, 'float32', 8)), 'int32')) as tf.Tensor1D;
-  const optimizer = createOptimizer('sgd');
+  const o = parseConfig(throughputSchema, options, 'sdmlpTrainingThroughput', 'options');
+  const model = new Sdmlp(o.config);
+  const { size, classes } = model.config;
+  const data = tf.tidy(() => tf.randomUniform([o.images, size], 0, 1, 'float32', 7).dataSync() as Float32Array);
+  const labels = Int32Array.from({ length: o.images }, (_, i) => (i * 7919) % classes);
+  const batches = datasetBatches({ count: o.images, shape: [size], data, labels, classes }, { batchSize: o.batchSize });
+  const optimizer = optimizerFor({ optimizer: 'sgd', lr: 0.05 });
   try {
     const t0 = performance.now();
-    await lastValueFrom(trainSdmlp(model, { images, labels }, { optimizer, epochs, batchSize: options.batchSize ?? 128, yieldEvery: 1000 }));
+    await lastValueFrom(
+      trainStream({
+        variables: trainableVariables(model),
+        optimizer,
+        epochs: o.epochs,
+        batches: (e) => batches.batches(e),
+        batchesPerEpoch: batches.batchesPerEpoch,
+        loss: (b) => sdmlpLoss(model, b),
+        clipNorm: 1,
+        afterStep: () => model.project(),
+        yieldEvery: 1000,
+      }),
+    );
     const seconds = (performance.now() - t0) / 1000;
-    return { images: n, epochs, seconds, imagesPerSecond: (n * epochs) / seconds, backend: tf.getBackend() };
+    return { images: o.images, epochs: o.epochs, seconds, imagesPerSecond: (o.images * o.epochs) / seconds, backend: tf.getBackend() };
   } finally {
     model.dispose();
     optimizer.dispose();
-    images.dispose();
-    labels.dispose();
   }
 }

@@ -3,14 +3,13 @@
  * each task the diagonal (empirical) Fisher information of the parameters is
  * added to a running total and the current parameters become the anchor; the
  * penalty (lambda / 2) * sum F (theta - theta*)^2 then resists moving weights
- * that mattered for earlier tasks. Combinable with any model of this plugin
- * through `trainSdmlp`'s `penalty` option.
+ * that mattered for earlier tasks. The parameters are the model's trainable
+ * ones (core's `trainableVariables`); the split experiment adds the penalty to
+ * the training face's loss.
  */
 import * as tf from '@tensorflow/tfjs';
-import { errors } from '@engram/core';
-import { createRng } from '@engram/data';
-import type { Sdmlp } from './sdmlp.js';
-import type { LabelledTensors } from './train.js';
+import { errors, shuffledIndices, trainableVariables, type ArrayDataset } from '@engram/core';
+import type { Sdmlp } from '../models/sdmlp.js';
 
 /** Default EWC strength: the reference's ewc_memory_importance (not re-tuned here). */
 export const DEFAULT_EWC_LAMBDA = 200;
@@ -19,11 +18,11 @@ export const DEFAULT_EWC_LAMBDA = 200;
 export class Ewc {
   readonly lambda: number;
   private readonly model: Sdmlp;
-  private fisher: tf.Tensor[] | null = null;
-  private anchor: tf.Tensor[] | null = null;
+  private fisher: Record<string, tf.Tensor> | null = null;
+  private anchor: Record<string, tf.Tensor> | null = null;
 
   constructor(model: Sdmlp, lambda = DEFAULT_EWC_LAMBDA) {
-    if (!(lambda >= 0) || !Number.isFinite(lambda)) throw errors.invalidArgument('lambda', 'a finite number >= 0', lambda);
+    if (typeof lambda !== 'number' || !(lambda >= 0) || !Number.isFinite(lambda)) throw errors.invalidArgument('lambda', 'a finite number >= 0', lambda);
     this.model = model;
     this.lambda = lambda;
   }
@@ -38,55 +37,51 @@ export class Ewc {
    * learned (squared per-example gradients of the log-likelihood of the true
    * label), adds it to the running total and anchors the current parameters.
    */
-  consolidate(data: LabelledTensors, samples = 200, seed = 0): void {
+  consolidate(task: ArrayDataset, samples = 200, seed = 0): void {
     if (!Number.isInteger(samples) || samples < 1) throw errors.invalidArgument('samples', 'an integer >= 1', samples);
-    const vars = this.model.trainableVariables();
-    const n = data.images.shape[0];
-    const order = createRng(seed).permutation(n).slice(0, Math.min(samples, n));
-    const sums: tf.Tensor[] = vars.map((v) => tf.zeros(v.shape));
-    const labels = data.labels.dataSync();
+    if (!task.labels) throw errors.invalidArgument('task', 'a labelled data set', 'no labels');
+    const vars = trainableVariables(this.model);
+    const size = task.shape.reduce((a, b) => a * b, 1);
+    const order = shuffledIndices(task.count, seed).slice(0, Math.min(samples, task.count));
+    const sums: Record<string, tf.Tensor> = Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, tf.zeros(v.shape)]));
     for (const i of order) {
       tf.tidy(() => {
-        const x = tf.slice(data.images, [i, 0], [1, -1]) as tf.Tensor2D;
-        const y = tf.oneHot(tf.tensor1d([labels[i]!], 'int32'), this.model.config.outputs).toFloat();
-        const { grads, value } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(y, this.model.logits(x)) as tf.Scalar, vars);
+        const x = tf.tensor2d(task.data.subarray(i * size, (i + 1) * size), [1, size]);
+        const y = tf.oneHot(tf.tensor1d([task.labels![i]!], 'int32'), this.model.config.classes).toFloat();
+        const { grads, value } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(y, this.model.logits(x)) as tf.Scalar, Object.values(vars));
         value.dispose();
-        vars.forEach((v, j) => {
-          const next = tf.add(sums[j]!, tf.square(grads[v.name]!));
-          sums[j]!.dispose();
-          sums[j] = tf.keep(next);
-        });
+        for (const [k, v] of Object.entries(vars)) {
+          const next = tf.add(sums[k]!, tf.square(grads[v.name]!));
+          sums[k]!.dispose();
+          sums[k] = tf.keep(next);
+        }
       });
     }
-    const added = sums.map((s) => {
-      const f = tf.div(s, order.length);
-      s.dispose();
-      return f;
-    });
+    const added = Object.fromEntries(Object.entries(sums).map(([k, s]) => [k, tf.tidy(() => tf.div(s, order.length))]));
+    tf.dispose(Object.values(sums));
     if (this.fisher) {
       const old = this.fisher;
-      this.fisher = old.map((f, j) => tf.add(f, added[j]!));
-      tf.dispose([...old, ...added]);
+      this.fisher = Object.fromEntries(Object.entries(old).map(([k, f]) => [k, tf.add(f, added[k]!)]));
+      tf.dispose([...Object.values(old), ...Object.values(added)]);
     } else {
       this.fisher = added;
     }
-    if (this.anchor) tf.dispose(this.anchor);
-    this.anchor = vars.map((v) => tf.clone(v));
+    if (this.anchor) tf.dispose(Object.values(this.anchor));
+    this.anchor = Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, tf.clone(v)]));
   }
 
   /** (lambda / 2) * sum_i F_i (theta_i - theta*_i)^2; a zero scalar before the first consolidation. Differentiable. */
   penalty(): tf.Scalar {
     if (!this.fisher || !this.anchor || this.lambda === 0) return tf.scalar(0);
-    const vars = this.model.trainableVariables();
-    const fisher = this.fisher;
-    const anchor = this.anchor;
-    return tf.tidy(() => tf.mul(this.lambda / 2, tf.addN(vars.map((v, j) => tf.sum(tf.mul(fisher[j]!, tf.square(tf.sub(v, anchor[j]!))))))) as tf.Scalar);
+    const vars = trainableVariables(this.model);
+    const { fisher, anchor } = this;
+    return tf.tidy(() => tf.mul(this.lambda / 2, tf.addN(Object.entries(vars).map(([k, v]) => tf.sum(tf.mul(fisher[k]!, tf.square(tf.sub(v, anchor[k]!))))))) as tf.Scalar);
   }
 
   /** Frees the stored Fisher and anchor. */
   dispose(): void {
-    if (this.fisher) tf.dispose(this.fisher);
-    if (this.anchor) tf.dispose(this.anchor);
+    if (this.fisher) tf.dispose(Object.values(this.fisher));
+    if (this.anchor) tf.dispose(Object.values(this.anchor));
     this.fisher = null;
     this.anchor = null;
   }
