@@ -130,13 +130,18 @@ describe('sampling is the run of the denoisers', () => {
     initial['x']!.dispose();
   });
 
-  it('a run that blows up ends with ENGRAM_ERR_DIVERGED', async () => {
+  it('a run that blows up ends with ENGRAM_ERR_DIVERGED; clip keeps it in range', async () => {
     const score = new ScoreModel({ size: 10, hiddenSize: [8], embedSize: 4 });
     for (const v of Object.values(score.variables())) v.assign(tf.fill(v.shape, 1e30));
     const initial = score.initialState(2);
     const start = tf.memory().numTensors;
     expect((await errorOf(score.run({ initial }))).code).to.equal(ErrorCodes.DIVERGED);
     expect(tf.memory().numTensors, 'a failed run frees its tensors').to.equal(start);
+    // Clipping the denoised estimate to the data range (DDPM's clip_denoised) keeps that sampler finite.
+    const clipped = await score.sample({ initial: initial['x']!, clip: [-1, 1] });
+    expect(Array.from(clipped.dataSync()).every((v) => Number.isFinite(v) && Math.abs(v) <= 1 + 1e-6)).to.equal(true);
+    expect((await errorOf(score.run({ initial, clip: [1, -1] }))).code).to.equal(ErrorCodes.INVALID_CONFIG);
+    clipped.dispose();
     initial['x']!.dispose();
     score.dispose();
   });

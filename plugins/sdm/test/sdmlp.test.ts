@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { lastValueFrom, toArray } from 'rxjs';
+import { lastValueFrom, take, toArray } from 'rxjs';
 import { ErrorCodes, createEngram, definePlugin, gradCheckVariables, initBackend, loadModel, saveModel, trainModel, trainableVariables, z } from '@engram/core';
 import { dataPlugin } from '@engram/data';
 import sdmPlugin, { Sdmlp, sdmlpLoss } from '../src/index.js';
@@ -48,6 +48,13 @@ describe('sdm/sdmlp', () => {
     for (let j = 0; j < 64; j++) expect(Math.sqrt(w1.reduce((s, row) => s + row[j]! ** 2, 0))).to.be.closeTo(1, 1e-5);
     expect(Array.from(model.w2.dataSync()).every((v) => v >= 0)).to.equal(true);
     expect(Math.max(...model.activationCounts())).to.be.greaterThan(0);
+    // Training streams leak nothing when cancelled or failing either.
+    const start = tf.memory().numTensors;
+    await lastValueFrom(trainModel(model, { engram, settings: { data: 'testdata/random', batchSize: 8 } }).pipe(take(2), toArray()));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(tf.memory().numTensors, 'after cancel').to.equal(start);
+    expect((await errorOf(trainModel(model, { engram, settings: { data: 'testdata/nothing' } }))).code).to.equal(ErrorCodes.UNKNOWN_KIND);
+    expect(tf.memory().numTensors, 'after error').to.equal(start);
     model.dispose();
   });
 

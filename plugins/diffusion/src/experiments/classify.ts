@@ -123,6 +123,10 @@ export const restartSchema = z.strictObject({
   repeats: z.number().int().positive().default(2).describe('restarts per sample'),
   sampler: z.enum(SAMPLERS).default('heun').describe('sampler of the re-runs'),
   seed: z.number().int().default(0).describe('seed of the perturbations'),
+  clip: z
+    .tuple([z.number(), z.number()])
+    .optional()
+    .describe('clip the denoised estimate to [low, high] in the re-runs (as the sampler did)'),
 });
 /** Options of {@link attractorRestarts}, as given. */
 export type RestartOptions = z.input<typeof restartSchema>;
@@ -141,7 +145,7 @@ export async function attractorRestarts(model: DenoiserModel<object>, samples: F
   for (let r = 0; r < o.repeats; r++) {
     const start = tf.tidy(() => tf.add(tf.tensor2d(samples, [count, d]), tf.randomNormal([count, d], 0, o.sigmaRestart, 'float32', normalSeed(o.seed * 31 + r + 1))));
     try {
-      const res = await model.sample({ initial: start, sigmas, sampler, energy: false, seed: o.seed + r });
+      const res = await model.sample({ initial: start, sigmas, sampler, energy: false, seed: o.seed + r, clip: o.clip });
       out.set(res.dataSync() as Float32Array, r * count * d);
       res.dispose();
     } finally {

@@ -27,6 +27,7 @@ export const sweepSchema = z.strictObject({
   sigmaRestart: z.number().positive().default(0.5).describe('basin test: noise level of the restarts'),
   repeats: count.default(2).describe('basin test: restarts per sample'),
   restartLevels: count.default(10).describe('basin test: sampler steps from sigmaRestart to 0'),
+  clipDenoised: z.boolean().default(false).describe("clip the denoised estimate to the data range [-1, 1] in every sampler step (DDPM's clip_denoised)"),
   ratio: classifyThresholdsSchema.shape.ratio,
   attractorRms: classifyThresholdsSchema.shape.attractorRms,
   seed: z.number().int().default(0).describe('seed of the image choice, training and sampling'),
@@ -95,10 +96,11 @@ export async function memorizationSweep(options: SweepOptions = {}, log: (line: 
       const trainSeconds = (Date.now() - t0) / 1000;
       let p: SweepPoint;
       try {
-        const out = await model.sample({ count: o.samples, seed: o.seed + 7, levels: o.levels });
+        const clip = o.clipDenoised ? ([-1, 1] as [number, number]) : undefined;
+        const out = await model.sample({ count: o.samples, seed: o.seed + 7, levels: o.levels, clip });
         const samples = Float32Array.from(out.dataSync() as Float32Array);
         out.dispose();
-        const restarts = await attractorRestarts(model, samples, o.samples, { sigmaRestart: o.sigmaRestart, repeats: o.repeats, levels: o.restartLevels, seed: o.seed + 11 });
+        const restarts = await attractorRestarts(model, samples, o.samples, { sigmaRestart: o.sigmaRestart, repeats: o.repeats, levels: o.restartLevels, seed: o.seed + 11, clip });
         const c = classifySamples(
           { samples, count: o.samples, train: data, trainCount: k, size: all.size, restarts, repeats: o.repeats },
           { ratio: o.ratio, attractorRms: o.attractorRms },

@@ -25,12 +25,14 @@ export interface SamplerSettings {
   seed: number;
   /** Report -log p_sigma of each step's input state (when the denoiser has it). */
   energy: boolean;
+  /** Clip every denoised estimate to [low, high] (DDPM's clip_denoised). */
+  clip?: readonly [number, number] | undefined;
 }
 
 /** One update from level s to sn < s, given D0 = D(x, s) (which the step computed, possibly with its energy). */
 type Update = (x: tf.Tensor2D, d0: tf.Tensor2D, s: number, sn: number, step: number) => tf.Tensor2D;
 
-function makeUpdate(denoiser: Denoiser, kind: SamplerKind, eta: number, seed: number): Update {
+function makeUpdate(denoise: (x: tf.Tensor2D, s: number) => tf.Tensor2D, kind: SamplerKind, eta: number, seed: number): Update {
   const drift = (x: tf.Tensor2D, d: tf.Tensor2D, s: number): tf.Tensor2D => tf.div(tf.sub(x, d), s) as tf.Tensor2D;
   switch (kind) {
     case 'euler':
@@ -40,7 +42,7 @@ function makeUpdate(denoiser: Denoiser, kind: SamplerKind, eta: number, seed: nu
         const d = drift(x, d0, s);
         const xe = tf.add(x, tf.mul(d, sn - s)) as tf.Tensor2D;
         if (sn === 0) return xe;
-        const d2 = drift(xe, denoiser.denoise(xe, sn), sn);
+        const d2 = drift(xe, denoise(xe, sn), sn);
         return tf.add(x, tf.mul(tf.add(d, d2), 0.5 * (sn - s))) as tf.Tensor2D;
       };
     case 'ddim':
@@ -75,7 +77,9 @@ function makeUpdate(denoiser: Denoiser, kind: SamplerKind, eta: number, seed: nu
  * how far the run got.
  */
 export function samplerSystem(denoiser: Denoiser, sigmas: readonly number[], settings: SamplerSettings): DynamicsSystem {
-  const update = makeUpdate(denoiser, settings.sampler, settings.eta, settings.seed);
+  const clip = settings.clip;
+  const clipped = (d: tf.Tensor2D): tf.Tensor2D => (clip ? tf.clipByValue(d, clip[0], clip[1]) : d);
+  const update = makeUpdate((x, s) => clipped(denoiser.denoise(x, s)), settings.sampler, settings.eta, settings.seed);
   const withEnergy = settings.energy && denoiser.denoiseWithEnergy !== undefined;
   let done = 0;
   const levelOfState = (): number => (sigmas[done]! > 0 ? sigmas[done]! : sigmas[done - 1]!);
@@ -89,9 +93,9 @@ export function samplerSystem(denoiser: Denoiser, sigmas: readonly number[], set
         let d0: tf.Tensor2D;
         if (withEnergy) {
           const r = denoiser.denoiseWithEnergy!(xs, s);
-          d0 = r.denoised;
+          d0 = clipped(r.denoised);
           energy = tf.keep(r.energy);
-        } else d0 = denoiser.denoise(xs, s);
+        } else d0 = clipped(denoiser.denoise(xs, s));
         return update(xs, d0, s, sn, ctx.step);
       });
       done = ctx.step + 1;

@@ -63,6 +63,11 @@ export const samplerRunSchema = runOptionsSchema.extend({
   eta: z.number().min(0).max(1).default(0).describe("stochasticity of 'ddim' (0 deterministic, 1 ancestral)"),
   seed: z.number().int().default(0).describe("seed of the noise of 'sde' and 'ddim' (eta > 0)"),
   energy: z.boolean().default(true).describe('report -log p_sigma(x) at each step when the model has it'),
+  clip: z
+    .tuple([z.number(), z.number()])
+    .refine(([lo, hi]) => lo < hi, 'a range [low, high] with low < high')
+    .optional()
+    .describe("clip the denoised estimate D(x, sigma) to [low, high] before each update (DDPM/DDIM's clip_denoised; e.g. the data range [-1, 1])"),
 });
 
 /** The sampler's own run keys (all optional; defaults in {@link samplerRunSchema}). */
@@ -77,6 +82,7 @@ export interface SamplerRunOptions {
   eta?: number;
   seed?: number;
   energy?: boolean;
+  clip?: [number, number];
 }
 
 type SamplerRunSettings = z.output<typeof samplerRunSchema>;
@@ -129,7 +135,7 @@ export abstract class DenoiserModel<Config extends object> extends ModelBase<Con
 
   protected dynamics(options: RunOptions & SamplerRunOptions): DynamicsSystem {
     const s = parseConfig(samplerRunSchema, options, this.kind, 'run options');
-    return samplerSystem(this, runSigmas(s, this.kind), { sampler: s.sampler, eta: s.eta, seed: s.seed, energy: s.energy });
+    return samplerSystem(this, runSigmas(s, this.kind), { sampler: s.sampler, eta: s.eta, seed: s.seed, energy: s.energy, clip: s.clip });
   }
 
   /** Seeded normal noise with standard deviation `std` (default {@link DEFAULT_SIGMA_MAX}, the default schedule's first level). */

@@ -90,7 +90,8 @@ export function sdmlpTrainingFace(model: Sdmlp): TrainingFace<ArrayBatch, SdmlpT
   return {
     schema: sdmlpTrainingSchema(model.config.sdm),
     data: async (s, engram) => {
-      const set = withLabels(await loadSplit(engram, s, 'train'), s.labels);
+      // Without a label filter only the first `limit` images are used: read no more.
+      const set = withLabels(await loadSplit(engram, s, 'train', s.labels ? undefined : s.limit), s.labels);
       const size = set.shape.reduce((a, b) => a * b, 1);
       if (size !== model.config.size) throw errors.invalidArgument(`samples of data set '${s.data}'`, `${model.config.size} values (the model's size)`, size);
       const batches = datasetBatches(set, { batchSize: s.batchSize, seed: s.seed, limit: s.limit });
