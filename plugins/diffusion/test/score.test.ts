@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lastValueFrom, take, toArray } from 'rxjs';
 import { ErrorCodes, createEngram, deserializeModel, gradCheckVariables, initBackend, serializeModel, trainModel } from '@engram/core';
-import { dataPlugin } from '@engram/data';
+import { dataPlugin } from '@engram/data/node';
 import diffusion, { ExactDenoiser, ScoreModel, edmPreconditioning, loadCheckpoint, trainDenoiser } from '../src/index.js';
 import { codeOf, errorOf } from './helpers.js';
 
@@ -60,9 +60,9 @@ describe('diffusion/score: EDM-preconditioned MLP denoiser', () => {
     await initBackend({ backend: 'wasm' });
   });
 
-  it('trains one quick epoch through its training face on the default Fashion-MNIST data (with or without the data plugin)', async function () {
+  it('trains one quick epoch through its training face on the default Fashion-MNIST data (through the data plugin)', async function () {
     this.timeout(60_000);
-    for (const plugins of [[diffusion, dataPlugin], [diffusion]]) {
+    for (const plugins of [[diffusion, dataPlugin]]) {
       const engram = await createEngram({ plugins });
       const model = await engram.createModel('diffusion/score', { size: 16, hiddenSize: [16], embedSize: 4 });
       const start = tf.memory().numTensors;
@@ -170,8 +170,9 @@ describe('diffusion/score: EDM-preconditioned MLP denoiser', () => {
       resumed.dispose();
       // A checkpoint without an optimizer state still resumes, with fresh moments, said in the log; it then drifts.
       await lastValueFrom(trainDenoiser(new ScoreModel(config), { data, settings: { ...base, epochs: 2 }, checkpoint: { path: join(dir, 'old') } }));
+      const stateFile = (JSON.parse(readFileSync(join(dir, 'old.optimizer.json'), 'utf8')) as { weights: { file: string } }).weights.file;
       rmSync(join(dir, 'old.optimizer.json'));
-      rmSync(join(dir, 'old.optimizer.bin'));
+      rmSync(join(dir, stateFile));
       const old = await loadCheckpoint(engram, join(dir, 'old.json'));
       lines.length = 0;
       await lastValueFrom(trainDenoiser(old, { ...resume, resume: join(dir, 'old.json'), checkpoint: undefined }));

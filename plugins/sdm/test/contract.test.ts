@@ -1,10 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
+import { dataPlugin } from '@engram/data/node';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lastValueFrom, toArray } from 'rxjs';
-import { ErrorCodes, createEngram, initBackend, loadModel, saveModel, toJsonSchema, trainModel, type DynamicsStep, type Engram } from '@engram/core';
+import { ErrorCodes, createEngram, initBackend, toJsonSchema, trainModel, type DynamicsStep, type Engram } from '@engram/core';
+import { loadModel, saveModel } from '@engram/core/node';
 import sdm from '../src/index.js';
 import { errorOf } from './helpers.js';
 
@@ -15,7 +17,7 @@ describe('sdm kinds follow the model protocol', function () {
   let dir: string;
   before(async () => {
     await initBackend({ backend: 'wasm' });
-    engram = await createEngram({ plugins: [sdm] });
+    engram = await createEngram({ plugins: [dataPlugin, sdm] });
     dir = mkdtempSync(join(tmpdir(), 'engram-sdm-contract-'));
   });
   after(() => rmSync(dir, { recursive: true, force: true }));

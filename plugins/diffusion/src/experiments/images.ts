@@ -1,6 +1,6 @@
 /** Image preparation for the experiments: Fashion-MNIST pooled to 14 x 14 (by default) in [-1, 1]. */
 import { errors, parseConfig, z } from '@engram/core';
-import { loadFashionMnist } from '@engram/data';
+import { loadFashionMnist } from '@engram/data/node';
 import { pickImages } from '../internal/images.js';
 
 /** Options of {@link fashionPatterns}. */

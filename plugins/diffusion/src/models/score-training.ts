@@ -13,25 +13,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { concatMap, defer, EMPTY, finalize, from, map, type Observable } from 'rxjs';
-import {
-  errors,
-  isArrayDataset,
-  loadModel,
-  loadOptimizerState,
-  optimizerFor,
-  parseConfig,
-  saveModel,
-  saveOptimizerState,
-  trainingSettingsSchema,
-  trainStream,
-  z,
-  type ArrayDataset,
-  type Engram,
-  type TrainEvent,
-  type TrainingData,
-  type TrainingFace,
-} from '@engram/core';
-import { createRng, loadFashionMnist } from '@engram/data';
+import { errors, isArrayDataset, optimizerFor, parseConfig, trainingSettingsSchema, trainStream, z, type ArrayDataset, type Engram, type TrainEvent, type TrainingData, type TrainingFace } from '@engram/core';
+import { loadModel, loadOptimizerState, saveModel, saveOptimizerState } from '@engram/core/node';
+import { createRng } from '@engram/data';
 import { pickImages } from '../internal/images.js';
 import { normalSeed } from '../internal/seeds.js';
 import type { ScoreModel } from './score.js';
@@ -108,13 +92,11 @@ function dsmData(
   };
 }
 
-/** The default data set: through the registry when it has the id, else (for 'data/fashion-mnist') straight from @engram/data. */
+/** The default data set, through the registry (load @engram/data's plugin for 'data/fashion-mnist'). */
 async function loadDataset(engram: Engram, s: ScoreTrainingSettings): Promise<ArrayDataset> {
   if (s.data === 'data/fashion-mnist') {
     const options = { split: 'train' as const, source: s.source };
-    if (engram.find('dataset', s.data)) return engram.dataset(s.data, options);
-    const set = loadFashionMnist(options);
-    return { count: set.count, shape: [28, 28], data: set.images, labels: set.labels, classes: set.numClasses };
+    return engram.dataset(s.data, options);
   }
   const set = await engram.dataset(s.data);
   if (!isArrayDataset(set)) throw errors.invalidArgument(`data set '${s.data}'`, 'an ArrayDataset', typeof set);

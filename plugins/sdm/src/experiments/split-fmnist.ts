@@ -10,7 +10,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { lastValueFrom, tap } from 'rxjs';
 import { datasetBatches, optimizerFor, parseConfig, trainableVariables, trainStream, z, type ArrayDataset, type TrainEvent } from '@engram/core';
-import { type FashionMnistSet, loadFashionMnist } from '@engram/data';
+import { type FashionMnistSet } from '@engram/data';
+import { loadFashionMnist } from '@engram/data/node';
 import { numberList } from '../internal/lists.js';
 import { Sdmlp, type SdmlpConfigInput } from '../models/sdmlp.js';
 import { BASELINE_SGD_LR, SDMLP_SGD_LR, sdmlpLoss } from '../models/sdmlp-training.js';

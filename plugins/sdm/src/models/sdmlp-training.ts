@@ -19,7 +19,6 @@ import {
   type Engram,
   type TrainingFace,
 } from '@engram/core';
-import { loadFashionMnist } from '@engram/data';
 import type { Sdmlp } from './sdmlp.js';
 
 /** Learning rate of the SDMLP with SGD(M) in a budget of a few epochs per task (the reference: 0.05 over ~500 epochs). */
@@ -61,13 +60,11 @@ export function withLabels(set: ArrayDataset, labels: readonly number[] | undefi
   return { count: keep.length, shape: set.shape, data, labels: Int32Array.from(keep, (i) => set.labels![i]!), ...(set.classes !== undefined ? { classes: set.classes } : {}) };
 }
 
-/** A split of the default data set: through the registry when it has the id, else (for 'data/fashion-mnist') straight from @engram/data. */
+/** A split of the default data set, through the registry (load @engram/data's plugin for 'data/fashion-mnist'). */
 async function loadSplit(engram: Engram, s: SdmlpTrainingSettings, split: 'train' | 'test', limit?: number): Promise<ArrayDataset> {
   if (s.data === 'data/fashion-mnist') {
     const options = { split, source: s.source, ...(limit ? { limit } : {}) };
-    if (engram.find('dataset', s.data)) return engram.dataset(s.data, options);
-    const set = loadFashionMnist(options);
-    return { count: set.count, shape: [28, 28], data: set.images, labels: set.labels, classes: set.numClasses };
+    return engram.dataset(s.data, options);
   }
   const set = await engram.dataset(s.data, split === 'test' ? { split } : {});
   if (!isArrayDataset(set)) throw errors.invalidArgument(`data set '${s.data}'`, 'an ArrayDataset', typeof set);
