@@ -23,8 +23,11 @@ export interface AnomalyGraphOptions {
   meanDegree?: number;
   /** Fraction of a node's edges that stay inside its community (default 0.8). */
   homophily?: number;
+  /** Injected cliques (default: one per 200 nodes, at least 1). */
   cliques?: number;
+  /** Nodes per clique (default nodes / 20, within [3, 10]). */
   cliqueSize?: number;
+  /** Contextual outliers (default 5% of the nodes, at least 1). */
   contextual?: number;
   candidates?: number;
   /** Pareto exponent of the degree propensities (default 1.8; larger = more uniform degrees). */
@@ -47,6 +50,19 @@ export interface AnomalyGraph {
   community: Int32Array;
 }
 
+/**
+ * The default anomaly counts for `nodes` nodes: the experiment's 5% structural
+ * (3 cliques of 10 at 600 nodes) and 5% contextual outliers, scaled down for
+ * small graphs.
+ */
+export function defaultAnomalies(nodes: number): { cliques: number; cliqueSize: number; contextual: number } {
+  return {
+    cliques: Math.max(1, Math.round(nodes / 200)),
+    cliqueSize: Math.max(3, Math.min(10, Math.round(nodes / 20))),
+    contextual: Math.max(1, Math.round(nodes / 20)),
+  };
+}
+
 /** Builds the seeded benchmark graph (see the module comment). */
 export function anomalyGraph(o: AnomalyGraphOptions = {}): AnomalyGraph {
   const n = o.nodes ?? 600;
@@ -54,13 +70,16 @@ export function anomalyGraph(o: AnomalyGraphOptions = {}): AnomalyGraph {
   const F = o.features ?? 16;
   const meanDegree = o.meanDegree ?? 8;
   const homophily = o.homophily ?? 0.8;
-  const cliques = o.cliques ?? 3;
-  const cliqueSize = o.cliqueSize ?? 10;
-  const contextual = o.contextual ?? 30;
+  const anomalies = defaultAnomalies(n);
+  const cliques = o.cliques ?? anomalies.cliques;
+  const cliqueSize = o.cliqueSize ?? anomalies.cliqueSize;
+  const contextual = o.contextual ?? anomalies.contextual;
   const candidates = o.candidates ?? 50;
   const tail = o.degreeTail ?? 1.8;
   if (!Number.isInteger(n) || n < 10) throw errors.invalidArgument('nodes', 'an integer >= 10', n);
-  if (cliques * cliqueSize + contextual > n / 2) throw errors.invalidArgument('anomalies', `at most half of the ${n} nodes`, cliques * cliqueSize + contextual);
+  if (cliques * cliqueSize + contextual > n / 2) throw errors.invalidArgument('anomalies (cliques x cliqueSize + contextual)', `at most half of the ${n} nodes`, cliques * cliqueSize + contextual);
+  if (!Number.isInteger(F) || F < 1) throw errors.invalidArgument('features', 'a positive integer', F);
+  if (!Number.isInteger(C) || C < 1 || C > n) throw errors.invalidArgument('communities', `an integer in [1, ${n}]`, C);
   const rng = createRng(o.seed ?? 0);
   const community = new Int32Array(n);
   for (let i = 0; i < n; i++) community[i] = i % C;

@@ -1,14 +1,15 @@
 /**
- * Baseline for masked-patch completion: a standard pre-LayerNorm transformer
+ * Baseline for hidden-patch completion: a standard pre-LayerNorm transformer
  * encoder (softmax attention with values and output projection, ReLU MLP) with
  * the same patch codec, width and token layout as the image ET, and a hidden MLP
  * size chosen to match the ET's parameter count.
  */
 import * as tf from '@tensorflow/tfjs';
 import { errors } from '@engram/core';
-import { constantVariable, normalVariable } from '../internal/ops.js';
-import { PatchCodec } from './codec.js';
-import type { MaskedPatchModel } from './image-model.js';
+import { normalizeLastAxis } from '../internal/normalize.js';
+import { constantVariable, normalVariable, parameterCount } from '../internal/variables.js';
+import type { HiddenPatchModel } from '../models/image.js';
+import { PatchCodec } from '../models/patch-codec.js';
 
 /** Options of {@link TransformerEncoderBaseline}. */
 export interface TransformerBaselineOptions {
@@ -37,8 +38,7 @@ interface LayerVars {
 }
 
 function layerNorm(x: tf.Tensor, g: tf.Tensor, b: tf.Tensor): tf.Tensor {
-  const c = tf.sub(x, tf.mean(x, -1, true));
-  return tf.add(tf.mul(tf.div(c, tf.sqrt(tf.add(tf.mean(tf.square(c), -1, true), 1e-5))), g), b);
+  return tf.add(tf.mul(normalizeLastAxis(x), g), b);
 }
 
 /**
@@ -51,8 +51,8 @@ export function matchedMlpHidden(targetParams: number, dim: number, layers: numb
   return Math.max(Math.floor(dim / 4), Math.round((targetParams / layers - attn - dim) / perHidden));
 }
 
-/** A standard transformer encoder for masked-patch completion. */
-export class TransformerEncoderBaseline implements MaskedPatchModel {
+/** A standard transformer encoder for hidden-patch completion. */
+export class TransformerEncoderBaseline implements HiddenPatchModel {
   readonly codec: PatchCodec;
   private readonly layerVars: LayerVars[] = [];
 
@@ -68,15 +68,15 @@ export class TransformerEncoderBaseline implements MaskedPatchModel {
       this.layerVars.push({
         ln1g: constantVariable([dim], 1),
         ln1b: constantVariable([dim], 0),
-        wq: normalVariable([dim, dim], s, k + 1),
-        wk: normalVariable([dim, dim], s, k + 2),
-        wv: normalVariable([dim, dim], s, k + 3),
-        wo: normalVariable([dim, dim], s / Math.sqrt(2 * layers), k + 4),
+        wq: normalVariable('wq', [dim, dim], s, k + 1),
+        wk: normalVariable('wk', [dim, dim], s, k + 2),
+        wv: normalVariable('wv', [dim, dim], s, k + 3),
+        wo: normalVariable('wo', [dim, dim], s / Math.sqrt(2 * layers), k + 4),
         ln2g: constantVariable([dim], 1),
         ln2b: constantVariable([dim], 0),
-        w1: normalVariable([dim, mlpHidden], s, k + 5),
+        w1: normalVariable('w1', [dim, mlpHidden], s, k + 5),
         b1: constantVariable([mlpHidden], 0),
-        w2: normalVariable([mlpHidden, dim], 1 / Math.sqrt(mlpHidden) / Math.sqrt(2 * layers), k + 6),
+        w2: normalVariable('w2', [mlpHidden, dim], 1 / Math.sqrt(mlpHidden) / Math.sqrt(2 * layers), k + 6),
         b2: constantVariable([dim], 0),
       });
     }
@@ -100,29 +100,34 @@ export class TransformerEncoderBaseline implements MaskedPatchModel {
     return tf.add(x1, tf.reshape(f, [B, N, D]));
   }
 
-  predict(patches: tf.Tensor, mask: tf.Tensor): tf.Tensor3D {
+  predict(patches: tf.Tensor, hidden: tf.Tensor): tf.Tensor3D {
     return tf.tidy(() => {
-      let x: tf.Tensor = this.codec.tokensOf(patches, mask);
+      let x: tf.Tensor = this.codec.tokensOf(patches, hidden);
       for (const v of this.layerVars) x = this.layer(x, v);
       return this.codec.decode(x);
     });
   }
 
-  variables(): tf.Variable[] {
-    return [...this.codec.variables(), ...this.layerVars.flatMap((v) => Object.values(v))];
+  variables(): Record<string, tf.Variable> {
+    const out: Record<string, tf.Variable> = {};
+    for (const [k, v] of Object.entries(this.codec.variables())) out[`codec/${k}`] = v;
+    this.layerVars.forEach((l, i) => {
+      for (const [k, v] of Object.entries(l)) out[`layer${i}/${k}`] = v;
+    });
+    return out;
   }
 
   parameterCount(): number {
-    return this.variables().reduce((s, v) => s + v.size, 0);
+    return parameterCount(this.variables());
   }
 
   dispose(): void {
-    for (const v of this.variables()) v.dispose();
+    for (const v of Object.values(this.variables())) v.dispose();
   }
 }
 
 /**
- * The mean-patch baseline: each masked patch is filled with the mean of the
+ * The mean-patch baseline: each hidden patch is filled with the mean of the
  * training patches at the same position. `trainPatches` [n, N, P] -> [N, P].
  */
 export function meanTrainingPatch(trainPatches: tf.Tensor3D): tf.Tensor2D {
