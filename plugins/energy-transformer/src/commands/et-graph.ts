@@ -65,7 +65,7 @@ export const etGraphCommand: CommandDefinitionEntry<typeof etGraphOptions> = {
     await mkdir(out, { recursive: true });
     const file = join(out, 'results.json');
     await writeFile(file, `${JSON.stringify({ ...r, options: o, backend: tf.getBackend() }, null, 2)}\n`);
-    const f = (x: number): string => x.toFixed(4);
+    const f = (x: number): string => (Number.isNaN(x) ? 'n/a' : x.toFixed(4));
     io.stdout(
       [
         `node anomaly detection, ROC-AUC on the ${r.nodes - r.labelledNodes} unlabelled nodes (${r.nodes} nodes, ${r.anomalies} anomalies, ${r.labelledNodes} labelled; backend ${tf.getBackend()}):`,

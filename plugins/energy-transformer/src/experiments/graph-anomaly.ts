@@ -47,7 +47,7 @@ export interface GraphExperimentResult {
   heuristicAuc: number;
   /** The graph-aware reference detector {@link neighbourhoodHeuristic}. */
   neighbourhoodAuc: number;
-  /** The same AUCs restricted to normal nodes plus one kind of anomaly. */
+  /** The same AUCs restricted to normal nodes plus one kind of anomaly (NaN when no such anomaly is unlabelled). */
   byKind: Record<'structural' | 'contextual', { et: number; mlp: number; heuristic: number; neighbourhood: number }>;
   nodes: number;
   anomalies: number;
@@ -85,7 +85,10 @@ export async function runGraphExperiment(o: GraphExperimentOptions): Promise<Gra
   const testAuc = (scores: ArrayLike<number>, kind?: 1 | 2): number => {
     // With `kind`, only normal nodes and anomalies of that kind count (per-kind AUC).
     const idx = kind === undefined ? testIdx : testIdx.filter((i) => g.kind[i] === 0 || (g.kind[i]! & kind) !== 0);
-    return rocAuc(idx.map((i) => scores[i]!), idx.map((i) => g.labels[i]!));
+    const labels = idx.map((i) => g.labels[i]!);
+    // A small graph may leave no anomaly of a kind among the unlabelled nodes: no AUC then.
+    if (kind !== undefined && !labels.includes(1)) return NaN;
+    return rocAuc(idx.map((i) => scores[i]!), labels);
   };
   const X = inputs.standardized;
   const featsMlp = tf.tensor2d(X, [n, F]);
