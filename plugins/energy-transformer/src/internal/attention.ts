@@ -62,8 +62,12 @@ export function attentionEnergy(g: tf.Tensor, w: AttentionWeights, s: AttentionS
   return tf.tidy(() => energyOf(scores(g, w, s, mask).logits, g.shape[0]!, s.beta));
 }
 
-/** E_ATT per sample and dE_ATT/dg [B, N, D], in one pass. */
-export function attentionEnergyAndGradient(g: tf.Tensor, w: AttentionWeights, s: AttentionSettings, mask: LogMaskSource): { energy: tf.Tensor1D; gradient: tf.Tensor } {
+/**
+ * E_ATT per sample and dE_ATT/dg [B, N, D], in one pass; with `withEnergy`
+ * false the energy is left out (zeros), which saves the log-sum-exp over the
+ * [B*H, N, N] logits.
+ */
+export function attentionEnergyAndGradient(g: tf.Tensor, w: AttentionWeights, s: AttentionSettings, mask: LogMaskSource, withEnergy = true): { energy: tf.Tensor1D; gradient: tf.Tensor } {
   return tf.tidy(() => {
     const [B, N, D] = g.shape as [number, number, number];
     const { heads: H, headSize: Y } = s;
@@ -76,7 +80,7 @@ export function attentionEnergyAndGradient(g: tf.Tensor, w: AttentionWeights, s:
       tf.add(tf.matMul(fromHeads(dK, B, N, H, Y), tf.reshape(w.keys, [H * Y, D])), tf.matMul(fromHeads(dQ, B, N, H, Y), tf.reshape(w.queries, [H * Y, D]))),
       [B, N, D],
     );
-    return { energy: energyOf(logits, B, s.beta), gradient };
+    return { energy: withEnergy ? energyOf(logits, B, s.beta) : (tf.zeros([B]) as tf.Tensor1D), gradient };
   });
 }
 
@@ -105,8 +109,20 @@ export function validateTokenLayer(kind: string, size: number, shapes: readonly 
  * An attention synapse on given weights (shared, e.g. by a model's runs that
  * each bring their own mask) and a log-mask source. Disposing it disposes the
  * weights: give per-run copies nothing to dispose.
+ *
+ * With `withEnergy: false` its closed form reports a zero energy and skips the
+ * log-sum-exp over the [B*H, N, N] logits: for the block's unrolled descent
+ * (`integrate` discards step energies, and under a gradient tape every tensor
+ * the energy saves for its backward pass would stay alive until the end).
  */
-export function attentionSynapseOn(kind: string, config: JsonObject, s: AttentionSettings & { excludeDiagonal: boolean }, variables: { keys: tf.Variable; queries: tf.Variable }, mask: LogMaskSource): Hypersynapse {
+export function attentionSynapseOn(
+  kind: string,
+  config: JsonObject,
+  s: AttentionSettings & { excludeDiagonal: boolean },
+  variables: { keys: tf.Variable; queries: tf.Variable },
+  mask: LogMaskSource,
+  withEnergy = true,
+): Hypersynapse {
   const weights = (v: Readonly<Record<string, tf.Variable>>): AttentionWeights => ({ keys: v['keys']!, queries: v['queries']! });
   return defineSynapse({
     kind,
@@ -115,7 +131,7 @@ export function attentionSynapseOn(kind: string, config: JsonObject, s: Attentio
     variables,
     energy: ([g], v) => attentionEnergy(g!, weights(v), s, mask),
     energyAndGradient: ([g], v) => {
-      const { energy, gradient } = attentionEnergyAndGradient(g!, weights(v), s, mask);
+      const { energy, gradient } = attentionEnergyAndGradient(g!, weights(v), s, mask, withEnergy);
       return { energy, gradients: [gradient] };
     },
     validate: (shapes) => validateTokenLayer(kind, s.size, shapes, s.excludeDiagonal ? 2 : 1),

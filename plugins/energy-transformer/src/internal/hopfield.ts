@@ -67,20 +67,25 @@ export function hopfieldEnergy(g: tf.Tensor, patterns: tf.Tensor, form: Hopfield
   return tf.tidy(() => ops.sumPerSample(hopfieldTokenEnergies(g, patterns, form)));
 }
 
-/** E_HN per sample and dE_HN/dg [B, N, D], in one pass. */
-export function hopfieldEnergyAndGradient(g: tf.Tensor, patterns: tf.Tensor, form: HopfieldForm): { energy: tf.Tensor1D; gradient: tf.Tensor } {
+/** E_HN per sample and dE_HN/dg [B, N, D], in one pass (the energy left out, as zeros, without `withEnergy`). */
+export function hopfieldEnergyAndGradient(g: tf.Tensor, patterns: tf.Tensor, form: HopfieldForm, withEnergy = true): { energy: tf.Tensor1D; gradient: tf.Tensor } {
   return tf.tidy(() => {
     const h = overlaps(g, patterns);
     const weights = form.F.weights(h);
-    const energy = ops.sumPerSample(tf.reshape(tokenEnergyOf(h, weights, form), [g.shape[0]!, -1]));
+    const B = g.shape[0]!;
+    const energy = withEnergy ? ops.sumPerSample(tf.reshape(tokenEnergyOf(h, weights, form), [B, -1])) : (tf.zeros([B]) as tf.Tensor1D);
     // The scale is applied after the product, on [B*N, D] rather than [B*N, M].
     const gradient = tf.reshape(tf.mul(tf.matMul(weights, patterns as tf.Tensor2D), -form.scale), g.shape);
     return { energy, gradient };
   });
 }
 
-/** A Hopfield synapse on given patterns (a variable the synapse owns: disposing it disposes them). */
-export function hopfieldSynapseOn(kind: string, config: JsonObject, size: number, form: HopfieldForm, patterns: tf.Variable): Hypersynapse {
+/**
+ * A Hopfield synapse on given patterns (a variable the synapse owns: disposing
+ * it disposes them). With `withEnergy: false` its closed form reports a zero
+ * energy (see attentionSynapseOn).
+ */
+export function hopfieldSynapseOn(kind: string, config: JsonObject, size: number, form: HopfieldForm, patterns: tf.Variable, withEnergy = true): Hypersynapse {
   if (patterns.rank !== 2 || patterns.shape[1] !== size) throw errors.shapeMismatch(`${kind} patterns`, ['memories', size], patterns.shape);
   return defineSynapse({
     kind,
@@ -89,7 +94,7 @@ export function hopfieldSynapseOn(kind: string, config: JsonObject, size: number
     variables: { patterns },
     energy: ([g], v) => hopfieldEnergy(g!, v['patterns']!, form),
     energyAndGradient: ([g], v) => {
-      const { energy, gradient } = hopfieldEnergyAndGradient(g!, v['patterns']!, form);
+      const { energy, gradient } = hopfieldEnergyAndGradient(g!, v['patterns']!, form, withEnergy);
       return { energy, gradients: [gradient] };
     },
     validate: (shapes) => validateTokenLayer(kind, size, shapes),

@@ -109,29 +109,43 @@ export class EnergyTransformerBlock extends ModelBase<BlockConfig, BlockRunKeys>
     this.attentionWeights = attentionVariables(this.attention);
     this.patterns = hopfieldPatterns(hopfield);
     this.hopfieldSynapse = hopfieldSynapseOn(HOPFIELD_KIND, json(hopfield), c.size, this.form, this.patterns);
-    this.graph = this.graphWith(c.excludeDiagonal ? diagonalLogMask : () => null);
+    this.graph = this.graphWith(this.defaultMask);
   }
 
-  /** A graph of the block's parts whose attention uses `mask` (shares every weight with the block's graph). */
-  private graphWith(mask: LogMaskSource): EnergyGraph {
-    const attention = attentionSynapseOn(ATTENTION_KIND, json(this.attention), this.attention, this.attentionWeights, mask);
+  /**
+   * A graph of the block's parts whose attention uses `mask` (it shares every
+   * weight with the block's graph: never dispose it). Without `withEnergy` its
+   * synapses skip their energies (see attentionSynapseOn): the graph of the
+   * unrolled descent, where `integrate` discards them anyway.
+   */
+  private graphWith(mask: LogMaskSource, withEnergy = true): EnergyGraph {
+    const attention = attentionSynapseOn(ATTENTION_KIND, json(this.attention), this.attention, this.attentionWeights, mask, withEnergy);
+    const hopfield = withEnergy ? this.hopfieldSynapse : hopfieldSynapseOn(HOPFIELD_KIND, this.hopfieldSynapse.config, this.config.size, this.form, this.patterns, false);
     return new EnergyGraph()
       .addLayer(TOKENS, { shape: [this.config.tokens, this.config.size], lagrangian: this.lagrangian })
       .addSynapse('attention', attention, [TOKENS])
-      .addSynapse('hopfield', this.hopfieldSynapse, [TOKENS]);
+      .addSynapse('hopfield', hopfield, [TOKENS]);
   }
 
-  /** Runs `fn` on the graph for `allowed` (the block's graph when absent); a mask tensor lives for the call. */
-  private withAllowed<T>(allowed: TensorInput | undefined, batch: number, fn: (graph: EnergyGraph) => T): T {
-    if (allowed === undefined) return fn(this.graph);
+  /** The attention's log-mask without `allowed` pairs: the diagonal when excluded, else none. */
+  private readonly defaultMask: LogMaskSource = (tokens) => (this.config.excludeDiagonal ? diagonalLogMask(tokens) : null);
+
+  /** Runs `fn` with the log-mask of `allowed` (the default one when absent); a mask tensor lives for the call. */
+  private withMask<T>(allowed: TensorInput | undefined, batch: number, fn: (mask: LogMaskSource, given: boolean) => T): T {
+    if (allowed === undefined) return fn(this.defaultMask, false);
     const host = readAllowed(allowed, this.config.tokens, this.config.excludeDiagonal, 'allowed');
     this.checkMaskBatch(host.shape[0], batch);
     const mask = logMaskTensor(host);
     try {
-      return fn(this.graphWith(() => mask));
+      return fn(() => mask, true);
     } finally {
       mask.dispose();
     }
+  }
+
+  /** Runs `fn` on the graph for `allowed` (the block's own graph when absent); see graphWith for `withEnergy`. */
+  private withAllowed<T>(allowed: TensorInput | undefined, batch: number, fn: (graph: EnergyGraph) => T, withEnergy = true): T {
+    return this.withMask(allowed, batch, (mask, given) => fn(given || !withEnergy ? this.graphWith(mask, withEnergy) : this.graph));
   }
 
   private checkMaskBatch(maskBatch: number, batch: number): void {
@@ -151,15 +165,18 @@ export class EnergyTransformerBlock extends ModelBase<BlockConfig, BlockRunKeys>
    * The block's descent as a DynamicsSystem over the state { tokens }, for
    * models that embed a block in their own dynamics. `allowed` pairs are
    * checked here (against `batch`) and kept on the host: each step uploads
-   * them inside its own tidy, so nothing outlives a step.
+   * them inside its own tidy, so nothing outlives a step. With `withEnergy:
+   * false` the steps report no meaningful energy (for unrolled descents whose
+   * energies are discarded; see graphWith).
    */
-  system(options: { allowed?: TensorInput; batch?: number; energyTree?: boolean } = {}): DynamicsSystem {
+  system(options: { allowed?: TensorInput; batch?: number; energyTree?: boolean; withEnergy?: boolean } = {}): DynamicsSystem {
     this.assertAlive();
     const energyTree = options.energyTree ?? true;
-    if (options.allowed === undefined) return tokenDescentSystem(this.graph, { leak: this.config.leak, energyTree });
+    const withEnergy = options.withEnergy ?? true;
+    if (options.allowed === undefined) return tokenDescentSystem(withEnergy ? this.graph : this.graphWith(this.defaultMask, false), { leak: this.config.leak, energyTree });
     const host = readAllowed(options.allowed, this.config.tokens, this.config.excludeDiagonal, 'allowed');
     if (options.batch !== undefined) this.checkMaskBatch(host.shape[0], options.batch);
-    return tokenDescentSystem(this.graphWith(() => logMaskTensor(host)), { leak: this.config.leak, energyTree });
+    return tokenDescentSystem(this.graphWith(() => logMaskTensor(host), withEnergy), { leak: this.config.leak, energyTree });
   }
 
   /** The activations g = LN(x) of tokens [batch, tokens, size] (new tensor; differentiable). */
@@ -189,31 +206,29 @@ export class EnergyTransformerBlock extends ModelBase<BlockConfig, BlockRunKeys>
   evolve(tokens: tf.Tensor, options: EvolveOptions = {}): tf.Tensor3D {
     this.assertAlive();
     this.checkTokens(tokens, 'tokens');
-    return this.withAllowed(options.allowed, tokens.shape[0]!, (graph) => {
-      const system = tokenDescentSystem(graph, { leak: this.config.leak, energyTree: false });
-      const out = integrate(system, { [TOKENS]: tokens }, { steps: options.steps ?? this.config.maxSteps, dt: options.dt ?? this.config.dt });
-      return out[TOKENS] as tf.Tensor3D;
-    });
+    // The step energies of an unrolled descent are discarded: its graph skips them.
+    return this.withAllowed(
+      options.allowed,
+      tokens.shape[0]!,
+      (graph) => {
+        const system = tokenDescentSystem(graph, { leak: this.config.leak, energyTree: false });
+        const out = integrate(system, { [TOKENS]: tokens }, { steps: options.steps ?? this.config.maxSteps, dt: options.dt ?? this.config.dt });
+        return out[TOKENS] as tf.Tensor3D;
+      },
+      false,
+    );
   }
 
   /** Each token's energies: attention per head [batch, tokens, heads] and Hopfield [batch, tokens]; they sum to the synapse energies. */
   tokenEnergies(tokens: tf.Tensor, options: BlockRunKeys = {}): TokenEnergies {
     this.assertAlive();
     this.checkTokens(tokens, 'tokens');
-    const run = (mask: LogMaskSource): TokenEnergies =>
+    return this.withMask(options.allowed, tokens.shape[0]!, (mask) =>
       tf.tidy(() => {
         const g = this.lagrangian.activation(tokens);
         return { attention: attentionTokenEnergies(g, this.attentionWeights, this.attention, mask), hopfield: hopfieldTokenEnergies(g, this.patterns, this.form) };
-      });
-    if (options.allowed === undefined) return run(this.config.excludeDiagonal ? diagonalLogMask : () => null);
-    const host = readAllowed(options.allowed, this.config.tokens, this.config.excludeDiagonal, 'allowed');
-    this.checkMaskBatch(host.shape[0], tokens.shape[0]!);
-    const mask = logMaskTensor(host);
-    try {
-      return run(() => mask);
-    } finally {
-      mask.dispose();
-    }
+      }),
+    );
   }
 
   /** The block's weights: 'tokens/gamma', 'tokens/delta' (the layer norm), 'attention/keys', 'attention/queries' [heads, headSize, size], 'hopfield/patterns' [memories, size]. */

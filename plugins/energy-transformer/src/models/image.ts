@@ -135,8 +135,8 @@ export class ImageEnergyTransformer extends ModelBase<ImageConfig> implements Hi
   }
 
   /** The image system: the block's descent of the tokens, the image re-composited from them, the hidden mask held. */
-  private imageSystem(energyTree: boolean): DynamicsSystem {
-    const tokens = this.block.system({ energyTree });
+  private imageSystem(energyTree: boolean, withEnergy = true): DynamicsSystem {
+    const tokens = this.block.system({ energyTree, withEnergy });
     return {
       step: (state, ctx) => {
         // Every call here returns only new tensors (each is tidy inside): nothing to collect.
@@ -198,7 +198,7 @@ export class ImageEnergyTransformer extends ModelBase<ImageConfig> implements Hi
     this.assertAlive();
     const state = this.initialState({ [IMAGE]: images, [HIDDEN]: hidden });
     try {
-      const out = integrate(this.imageSystem(false), state, { steps: options.steps ?? this.block.config.maxSteps, dt: this.block.config.dt });
+      const out = integrate(this.imageSystem(false, false), state, { steps: options.steps ?? this.block.config.maxSteps, dt: this.block.config.dt });
       out[HIDDEN]!.dispose();
       out[TOKENS]!.dispose();
       return out[IMAGE] as tf.Tensor2D;
