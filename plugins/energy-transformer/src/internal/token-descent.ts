@@ -13,7 +13,7 @@
  * (the synapses' closed forms); the ET form drops the Legendre part x.
  */
 import * as tf from '@tensorflow/tfjs';
-import { descentSystem, type DynamicsSystem, type EnergyGraph, type EnergyTerms, type State } from '@engram/core';
+import { descentSystem, disposeEnergy, type DynamicsSystem, type EnergyGraph, type EnergyTerms, type State } from '@engram/core';
 
 /** Options of {@link tokenDescentSystem}. */
 export interface TokenDescentOptions {
@@ -21,6 +21,11 @@ export interface TokenDescentOptions {
   leak: boolean;
   /** Report each energy term (default true). */
   energyTree?: boolean;
+  /**
+   * Report the energy with each step (default true); false for unrolled descents
+   * that discard it (a stream would then ask `energy()` for it separately).
+   */
+  report?: boolean;
 }
 
 /** Synapse energies only (the ET form's Lyapunov function): the layer terms are left out of the total. */
@@ -37,7 +42,19 @@ function withoutLayerTerms(graph: EnergyGraph, e: EnergyTerms): EnergyTerms {
  */
 export function tokenDescentSystem(graph: EnergyGraph, options: TokenDescentOptions): DynamicsSystem {
   const energyTree = options.energyTree ?? true;
-  if (options.leak) return descentSystem(graph, { energyTree });
+  const report = options.report ?? true;
+  if (options.leak) {
+    const core = descentSystem(graph, { energyTree });
+    if (report) return core;
+    return {
+      step: (state, ctx) => {
+        const r = core.step(state, ctx);
+        if (r.energy) disposeEnergy(r.energy);
+        return { next: r.next };
+      },
+      energy: (state) => core.energy!(state),
+    };
+  }
   const layer = graph.layers[0]!;
   const name = layer.name;
   const rate = 1 / layer.tau;
@@ -48,6 +65,7 @@ export function tokenDescentSystem(graph: EnergyGraph, options: TokenDescentOpti
         const { dEdg, synapseEnergy } = graph.energyGradient(state, graph.activations(state));
         // dEdg = x + dE_syn/dg (core adds the Legendre part); the ET update uses dE_syn/dg alone.
         const next: State = { [name]: tf.sub(x, tf.mul(tf.sub(dEdg[name]!, x), ctx.dt * rate)) };
+        if (!report) return { next };
         const total = tf.addN(Object.values(synapseEnergy)) as tf.Tensor1D;
         if (!energyTree) return { next, energy: { total } };
         return { next, energy: { total, terms: { [name]: layer.lagrangian.energy(x), ...synapseEnergy } } };

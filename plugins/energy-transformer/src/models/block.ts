@@ -166,17 +166,18 @@ export class EnergyTransformerBlock extends ModelBase<BlockConfig, BlockRunKeys>
    * models that embed a block in their own dynamics. `allowed` pairs are
    * checked here (against `batch`) and kept on the host: each step uploads
    * them inside its own tidy, so nothing outlives a step. With `withEnergy:
-   * false` the steps report no meaningful energy (for unrolled descents whose
-   * energies are discarded; see graphWith).
+   * false` the steps compute no energy (for unrolled descents that discard it;
+   * see graphWith); its `energy()` still gives the exact one.
    */
   system(options: { allowed?: TensorInput; batch?: number; energyTree?: boolean; withEnergy?: boolean } = {}): DynamicsSystem {
     this.assertAlive();
     const energyTree = options.energyTree ?? true;
     const withEnergy = options.withEnergy ?? true;
-    if (options.allowed === undefined) return tokenDescentSystem(withEnergy ? this.graph : this.graphWith(this.defaultMask, false), { leak: this.config.leak, energyTree });
+    const settings = { leak: this.config.leak, energyTree, report: withEnergy };
+    if (options.allowed === undefined) return tokenDescentSystem(withEnergy ? this.graph : this.graphWith(this.defaultMask, false), settings);
     const host = readAllowed(options.allowed, this.config.tokens, this.config.excludeDiagonal, 'allowed');
     if (options.batch !== undefined) this.checkMaskBatch(host.shape[0], options.batch);
-    return tokenDescentSystem(this.graphWith(() => logMaskTensor(host), withEnergy), { leak: this.config.leak, energyTree });
+    return tokenDescentSystem(this.graphWith(() => logMaskTensor(host), withEnergy), settings);
   }
 
   /** The activations g = LN(x) of tokens [batch, tokens, size] (new tensor; differentiable). */
@@ -211,7 +212,7 @@ export class EnergyTransformerBlock extends ModelBase<BlockConfig, BlockRunKeys>
       options.allowed,
       tokens.shape[0]!,
       (graph) => {
-        const system = tokenDescentSystem(graph, { leak: this.config.leak, energyTree: false });
+        const system = tokenDescentSystem(graph, { leak: this.config.leak, energyTree: false, report: false });
         const out = integrate(system, { [TOKENS]: tokens }, { steps: options.steps ?? this.config.maxSteps, dt: options.dt ?? this.config.dt });
         return out[TOKENS] as tf.Tensor3D;
       },
