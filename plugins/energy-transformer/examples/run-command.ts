@@ -8,7 +8,7 @@
  * Exit codes as the CLI's: 2 for bad options, 1 for a failed command.
  */
 import { createEngram, initBackend, isEngramError, parseConfig } from '@engram/core';
-import dataPlugin from '@engram/data';
+import dataPlugin from '@engram/data/node';
 import et from '../src/index.js';
 
 const [name, json] = process.argv.slice(2);

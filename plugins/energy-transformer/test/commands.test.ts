@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
 import { createEngram, ErrorCodes, initBackend, parseConfig, type CommandContribution, type CommandIO, type Engram } from '@engram/core';
-import dataPlugin from '@engram/data';
+import dataPlugin from '@engram/data/node';
 import et from '../src/index.js';
 import { errorOf } from './helpers.js';
 
@@ -56,10 +56,11 @@ describe('et-train and et-graph', () => {
     expect(await run('et-train', { ...small, out: 'run', epochs: 1, transformer: true }, io), io.err.join('')).to.equal(0);
     expect(io.out.join('')).to.match(/energy transformer\s+\d\.\d+/).and.match(/mean training patch\s+\d\.\d+/).and.match(/transformer encoder\s+\d\.\d+/).and.match(/backend wasm/);
     expect(io.err.join('')).to.match(/\[#+\] 2\/2 loss/);
-    for (const f of ['completions.png', 'completion-steps.png', 'results.json', 'checkpoint/et.json', 'checkpoint/et.weights.bin', 'checkpoint/et.optimizer.json', 'checkpoint/et.optimizer.bin']) {
+    const spec = JSON.parse(await readFile(join(dir, 'run', 'checkpoint', 'et.json'), 'utf8')) as { kind: string; weights: { file: string; entries: { name: string; shape: number[] }[] } };
+    const state = JSON.parse(await readFile(join(dir, 'run', 'checkpoint', 'et.optimizer.json'), 'utf8')) as { weights: { file: string } };
+    for (const f of ['completions.png', 'completion-steps.png', 'results.json', 'checkpoint/et.json', `checkpoint/${spec.weights.file}`, 'checkpoint/et.optimizer.json', `checkpoint/${state.weights.file}`]) {
       expect((await stat(join(dir, 'run', f))).size, f).to.be.greaterThan(0);
     }
-    const spec = JSON.parse(await readFile(join(dir, 'run', 'checkpoint', 'et.json'), 'utf8')) as { kind: string; weights: { entries: { name: string; shape: number[] }[] } };
     expect(spec.kind).to.equal('energy-transformer/image');
     expect(spec.weights.entries.find((e) => e.name === 'block/hopfield/patterns')!.shape).to.deep.equal([16, 8]);
     const io2 = captureIO(dir);

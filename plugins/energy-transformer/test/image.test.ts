@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
 import { lastValueFrom, take, toArray } from 'rxjs';
 import { ErrorCodes, initBackend } from '@engram/core';
-import { createRng, loadFashionMnistSubset } from '@engram/data';
+import { createRng } from '@engram/data';
+import { loadFashionMnistSubset } from '@engram/data/node';
 import { HIDDEN, IMAGE, ImageEnergyTransformer, patchGeometry, patchify, randomHiddenPatches, TOKENS, unpatchify } from '../src/index.js';
 import { codeOf, errorOf, maxDiff, streamError, tick } from './helpers.js';
 

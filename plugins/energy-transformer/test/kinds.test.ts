@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
 import { lastValueFrom, toArray } from 'rxjs';
 import { createEngram, deserializeModel, ErrorCodes, initBackend, serializeModel, trainModel, type Engram, type JsonObject, type Model } from '@engram/core';
-import dataPlugin from '@engram/data';
+import dataPlugin from '@engram/data/node';
 import et from '../src/index.js';
 import { rejectionOf, streamError } from './helpers.js';
 

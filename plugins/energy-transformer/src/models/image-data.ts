@@ -1,11 +1,11 @@
 /**
  * The image ET's default data: Fashion-MNIST images (through the registered
- * data set 'data/fashion-mnist' when the data plugin is loaded, else read with
- * @engram/data) in seeded shuffled batches, each with seeded hidden patches.
+ * data set 'data/fashion-mnist') in seeded shuffled batches, each with seeded
+ * hidden patches.
  */
 import * as tf from '@tensorflow/tfjs';
 import { errors, type Engram, type TrainingData } from '@engram/core';
-import { createRng, loadFashionMnist, type FashionMnistSource } from '@engram/data';
+import { createRng, type FashionMnistSource } from '@engram/data';
 import { randomHiddenPatches, type PatchGeometry } from './patches.js';
 
 /** A training batch: images [b, S*S] and their hidden patches [b, N] (1 = hidden). */
@@ -20,14 +20,10 @@ export interface HostImages {
   images: Float32Array;
 }
 
-/** Fashion-MNIST images of a split, from the registry when it has the data set. */
-export async function fashionMnistImages(engram: Engram | undefined, split: 'train' | 'test', limit: number, source: FashionMnistSource): Promise<HostImages> {
-  if (engram?.find('dataset', 'data/fashion-mnist')) {
-    const set = await engram.dataset('data/fashion-mnist', { split, source, limit });
-    return { count: set.count, images: set.data };
-  }
-  const set = loadFashionMnist({ split, source, limit });
-  return { count: set.count, images: set.images };
+/** Fashion-MNIST images of a split, through the registry (load @engram/data's plugin). */
+export async function fashionMnistImages(engram: Engram, split: 'train' | 'test', limit: number, source: FashionMnistSource): Promise<HostImages> {
+  const set = await engram.dataset('data/fashion-mnist', { split, source, limit });
+  return { count: set.count, images: set.data };
 }
 
 /**
