@@ -58,7 +58,8 @@ export { gaussianBlobs, type BlobOptions, type Blobs } from './datasets/blobs.js
 export { parseLabelledTable, type LabelledTable } from './datasets/parse.js';
 export { shippedDatasetOptionsSchema, blobsOptionsSchema } from './datasets/registry.js';
 
-export { searchClam, silhouetteOrMinusOne, PAPER_GRID, type SearchGrid, type SearchTrial, type SearchResult, type SearchBase } from './experiments/search.js';
+export { searchClam, silhouetteOrMinusOne, PAPER_GRID, BANK_MAX_FEATURES, type SearchGrid, type SearchTrial, type SearchResult, type SearchBase, type SearchOptions } from './experiments/search.js';
+export { trainBank, type BankConfig, type BankOutcome, type BankOptions } from './experiments/grid-bank.js';
 export { kmeansBaseline, softKmeansBaseline, agglomerativeBaseline, SOFT_KMEANS_STIFFNESS, LINKAGES, type BaselineOutcome } from './experiments/baseline-suite.js';
 export { benchmarkDataset, type BenchmarkRow, type BenchmarkSettings, type MethodScore } from './experiments/benchmark.js';
 export { landscape2d, type Landscape, type LandscapeOptions } from './experiments/landscape.js';

@@ -5,6 +5,7 @@
  * default training data of the model kind.
  */
 import { seededRandom } from '@engram/core';
+import { normalVariate as normal } from '../internal/seeded-normal.js';
 
 /** Options of {@link gaussianBlobs}. */
 export interface BlobOptions {
@@ -25,12 +26,6 @@ export interface Blobs {
   centers: Float32Array;
 }
 
-/** Standard normal variates from a uniform generator (Box-Muller). */
-function normal(rand: () => number): number {
-  const u = Math.max(rand(), 1e-12);
-  const v = rand();
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
-}
 
 /** Seeded Gaussian blobs; sample i belongs to blob i mod clusters (balanced). */
 export function gaussianBlobs(options: BlobOptions): Blobs {

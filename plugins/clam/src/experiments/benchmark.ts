@@ -21,6 +21,8 @@ export interface BenchmarkSettings {
   /** Run agglomerative clustering (O(n^2) memory). */
   agglomerative: boolean;
   seed: number;
+  /** Train the grid as one batched bank (default: up to 256 features). */
+  batched?: boolean;
   onTrial?: (t: SearchTrial) => void;
 }
 
@@ -48,7 +50,7 @@ export interface BenchmarkRow {
 /** Runs ClAM and the baselines on standardised `x` with classes `truth`. */
 export async function benchmarkDataset(id: string, name: string, x: HostMatrix, truth: Int32Array, k: number, s: BenchmarkSettings): Promise<BenchmarkRow> {
   const start = Date.now();
-  const search = await searchClam(x, k, s.grid, { seed: s.seed, ...s.clam }, s.onTrial);
+  const search = await searchClam(x, k, s.grid, { seed: s.seed, ...s.clam }, { ...(s.batched !== undefined ? { batched: s.batched } : {}), ...(s.onTrial ? { onTrial: s.onTrial } : {}) });
   const clamSeconds = (Date.now() - start) / 1000;
   const km = kmeansBaseline(x, k, s.restarts, s.seed);
   const soft = softKmeansBaseline(x, k, s.softSeeds, s.seed);

@@ -33,7 +33,7 @@ export function clamSystem(synapse: Hypersynapse, beta: number, options: ClamSys
   const tree = options.energyTree ?? true;
   const patterns = synapse.variables['patterns'] as tf.Variable;
   // Computed once, in the caller's scope (inside a training tape it is part of the graph).
-  let halfNorms: tf.Tensor1D | undefined = withEnergy ? undefined : (tf.mul(tf.sum(tf.square(patterns), 1), 0.5) as tf.Tensor1D);
+  let halfNorms: tf.Tensor1D | undefined = withEnergy ? undefined : tf.tidy(() => tf.mul(tf.sum(tf.square(patterns), 1), 0.5) as tf.Tensor1D);
   const energyOf = (state: State): EnergyTerms =>
     tf.tidy(() => {
       const total = synapse.energy([state[CLAM_LAYER]!]);

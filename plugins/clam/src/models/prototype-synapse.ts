@@ -17,6 +17,7 @@
  * so training through unrolled steps of this gradient works.
  */
 import * as tf from '@tensorflow/tfjs';
+import { seededNormal } from '../internal/seeded-normal.js';
 import { defineSynapse, errors, ops, parseConfig, z, type Hypersynapse, type JsonObject, type TensorInput, toTensor } from '@engram/core';
 
 /** The schema of a prototype synapse's config. */
@@ -87,7 +88,7 @@ export function prototypeSynapse(options: PrototypeSynapseOptions): Hypersynapse
   if (patterns !== undefined) {
     initial = toTensor(patterns, 'prototype synapse patterns', { shape: [K, D], finite: true });
   } else {
-    initial = tf.randomNormal([K, D], config.initMean, config.initStd, 'float32', seed);
+    initial = tf.tensor2d(seededNormal(K * D, config.initMean, config.initStd, seed), [K, D]);
   }
   const stored = tf.variable(initial, config.trainable);
   initial.dispose();
