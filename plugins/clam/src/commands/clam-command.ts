@@ -28,6 +28,8 @@ export const clamCommandOptions = z.strictObject({
   lrs: z.string().default('0.001,0.01,0.1').describe('comma-separated learning-rate grid'),
   fills: z.string().default('mean').describe("comma-separated fill rules of masked coordinates (mean, max, min, zero; the authors: mean,max,min)"),
   batchSize: z.number().int().min(1).default(8).describe('ClAM batch size (the authors: 8)'),
+  largeBatchSize: z.number().int().min(1).optional().describe('ClAM batch size on data sets of more than 1,000 samples (default: batchSize)'),
+  init: z.enum(['gaussian', 'kmeans++']).default('gaussian').describe("ClAM's initial prototypes: normal(0.1, 0.1) (the authors' default) or k-means++ seeds (their option)"),
   restarts: z.number().int().min(1).default(100).describe('k-means++ restarts'),
   batched: z.boolean().optional().describe('train the whole ClAM grid at once as one batched bank (same results, faster up to 256 features; the default there); false: one fit after another'),
   softSeeds: z.number().int().min(1).default(3).describe('soft k-means starts per stiffness'),
@@ -37,6 +39,7 @@ export const clamCommandOptions = z.strictObject({
   fmnistBeta: z.number().positive().default(1.5).describe('ClAM beta on Fashion-MNIST'),
   fmnistLr: z.number().positive().default(0.01).describe('ClAM learning rate on Fashion-MNIST'),
   fmnistRestarts: z.number().int().min(1).default(10).describe('k-means++ restarts on Fashion-MNIST'),
+  fmnistBatchSize: z.number().int().min(1).default(32).describe('ClAM batch size on Fashion-MNIST'),
   plots: z.boolean().default(true).describe('write the SVG plots (and run the 2-D blobs fit)'),
   out: z.string().default('engram-out/clam').describe('output directory'),
 });
@@ -81,7 +84,11 @@ export interface ClamRunResult {
 }
 
 /** Runs the experiment for parsed options (the command's body without the files); the full 2-D landscape comes along for the plots. */
-export async function runClamExperiment(o: ClamCommandOptions, log: (line: string) => void): Promise<{ result: ClamRunResult; landscape: Landscape | null }> {
+export async function runClamExperiment(
+  o: ClamCommandOptions,
+  log: (line: string) => void,
+  onRow?: (rows: readonly BenchmarkRow[]) => void,
+): Promise<{ result: ClamRunResult; landscape: Landscape | null }> {
   const start = Date.now();
   const ids = o.quick ? ['zoo'] : datasetList(o.datasets);
   const grid = o.quick ? { betas: [1.5], lrs: [0.01], fills: ['mean' as FillRule] } : { betas: numberList(o.betas, 'betas'), lrs: numberList(o.lrs, 'lrs'), fills: fillList(o.fills) };
@@ -98,7 +105,7 @@ export async function runClamExperiment(o: ClamCommandOptions, log: (line: strin
     log(`${table.info.name}: ${x.n} x ${x.d}, k = ${table.info.k}; ClAM grid ${grid.betas.length * grid.lrs.length * grid.fills.length} fits of at most ${epochs} epochs`);
     const row = await benchmarkDataset(id, table.info.name, x, table.labels, table.info.k, {
       grid,
-      clam: { epochs, batchSize: o.batchSize },
+      clam: { epochs, batchSize: x.n > 1000 ? (o.largeBatchSize ?? o.batchSize) : o.batchSize, init: o.init },
       restarts,
       softSeeds,
       agglomerative: true,
@@ -108,11 +115,12 @@ export async function runClamExperiment(o: ClamCommandOptions, log: (line: strin
     });
     log(`  k-means ${row.kmeans.silhouette.toFixed(4)}, soft k-means ${row.softKmeans.silhouette.toFixed(4)}, agglomerative ${row.agglomerative?.silhouette.toFixed(4)}; ClAM best ${row.clam.silhouette.toFixed(4)} (${row.clam.seconds.toFixed(0)} s)`);
     rows.push(row);
+    onRow?.(rows);
   }
   let fashionMnist: FashionMnistResult | null = null;
   if (o.fashionMnist && !o.quick) {
     fashionMnist = await fashionMnistExperiment({
-      clam: { epochs: o.fmnistEpochs, beta: o.fmnistBeta, lr: o.fmnistLr, batchSize: o.batchSize },
+      clam: { epochs: o.fmnistEpochs, beta: o.fmnistBeta, lr: o.fmnistLr, batchSize: o.fmnistBatchSize, init: o.init },
       restarts: o.fmnistRestarts,
       seed: o.seed,
       log,
@@ -120,7 +128,7 @@ export async function runClamExperiment(o: ClamCommandOptions, log: (line: strin
   }
   let landscape: Landscape | null = null;
   if (o.plots) {
-    landscape = await landscape2d({ seed: o.seed, ...(o.quick ? { count: 60, clusters: 3, resolution: 20, clam: { epochs: 3 } } : {}) });
+    landscape = await landscape2d({ seed: o.seed, ...(o.quick ? { count: 60, clusters: 3, resolution: 20, clam: { epochs: 3, init: o.init } } : { clam: { init: o.init } }) });
     log(`2-D blobs: ClAM silhouette ${landscape.silhouette.toFixed(4)}, ARI ${landscape.ari.toFixed(4)}`);
   }
   let blobs: ClamRunResult['blobs'] = null;
@@ -173,8 +181,13 @@ export const clamCommand: CommandDefinitionEntry<typeof clamCommandOptions> = {
     'Examples:\n  engram clam --quick\n  engram clam --epochs 30 --out engram-out/clam\n  engram clam --datasets zoo,ecoli --fills mean,max,min --epochs 200\n  engram clam --fashion-mnist',
   async run({ options }, io) {
     const log = (line: string) => io.stderr(`${line}\n`);
-    const { result, landscape } = await runClamExperiment(options, log);
     const dir = resolve(io.cwd, options.out);
+    // A partial table after every data set, so that a long run that is stopped still leaves its numbers.
+    const partial = (rows: readonly BenchmarkRow[]) => {
+      mkdirSync(dir, { recursive: true });
+      writeText(join(dir, 'partial.md'), comparisonTable(rows) + `\n${acceptanceSummary(rows).text}\n`);
+    };
+    const { result, landscape } = await runClamExperiment(options, log, partial);
     const written = writeClamOutputs(dir, result, landscape);
     io.stdout(comparisonTable(result.rows));
     io.stdout(`${result.acceptance.text}\n`);
