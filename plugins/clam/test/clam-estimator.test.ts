@@ -7,7 +7,7 @@ import { expectCode, expectRejectCode, tensors, tick } from './helpers.js';
 
 /** The scikit-learn-like estimator: fit / predict / fitPredict and friends, its errors, its stream, its leaks. */
 function blobs(count: number, clusters: number, seed: number): { x: HostMatrix; truth: Int32Array } {
-  const b = gaussianBlobs({ count, size: 2, clusters, seed, spread: 0.5 });
+  const b = gaussianBlobs({ count, size: 2, clusters, seed, spread: 0.3 });
   return { x: standardize({ n: count, d: 2, data: Float64Array.from(b.data) }), truth: b.labels };
 }
 
