@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lastValueFrom, take, toArray } from 'rxjs';
-import { createEngram, ErrorCodes, initBackend, loadModel, saveModel, trainModel, type Engram } from '@engram/core';
+import { createEngram, ErrorCodes, initBackend, trainModel, type Engram } from '@engram/core';
+import { loadModel, saveModel } from '@engram/core/node';
 import { clamPlugin, ClamModel } from '../src/index.js';
 import { expectCode, expectRejectCode, tensors, tick } from './helpers.js';
 

@@ -8,7 +8,8 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { EngramError, ErrorCodes, z, type CommandDefinitionEntry } from '@engram/core';
-import { hasFashionMnist, FASHION_MNIST_INSTALL_HINT } from '@engram/data';
+import { FASHION_MNIST_INSTALL_HINT } from '@engram/data';
+import { hasFashionMnist } from '@engram/data/node';
 import { writeText } from '@engram/viz';
 import { SHIPPED_DATASETS, loadShippedDataset } from '../datasets/catalogue.js';
 import { standardize } from '../datasets/standardize.js';

@@ -5,7 +5,7 @@
  * labels. The paper clusters the 60,000 training images; 10,000 keep the run
  * (and the O(n^2) Silhouette) within reach of two shared cores.
  */
-import { loadFashionMnist } from '@engram/data';
+import { loadFashionMnist } from '@engram/data/node';
 import { kMeans } from '../baselines/kmeans.js';
 import { Clam } from '../clusterer/clam.js';
 import type { ClamOptions } from '../clusterer/clam-options.js';
