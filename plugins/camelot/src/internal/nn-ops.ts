@@ -75,7 +75,7 @@ const MASKED = -1e9;
  * Scaled dot-product attention of local queries over local keys (under
  * `localMask`, [T, T] or broadcastable to [B, H, T, T]) and, optionally, over
  * extra memory entries: memory keys/values [B, H, R, d] visible to query t
- * where `memoryVisible` [B, T, R] is 1. Memory scores may use their own
+ * where `memory.visible` [B, H or 1, T, R] is 1. Memory scores may use their own
  * queries (`memoryQueries`, e.g. without positional rotation); both sets of
  * scores share one softmax, so memory entries compete with the local window
  * exactly as extra keys would.
@@ -93,8 +93,7 @@ export function attention(
     const masked = (scores: tf.Tensor, mask: tf.Tensor): tf.Tensor => tf.add(tf.mul(scores, scale), tf.mul(tf.sub(1, mask), MASKED));
     const local = masked(tf.matMul(queries, keys, false, true), localMask);
     if (!memory) return tf.matMul(tf.softmax(local), values);
-    const vis = tf.expandDims(memory.visible, 1); // [B, 1, T, R]
-    const mem = masked(tf.matMul(memory.queries, memory.keys, false, true), vis);
+    const mem = masked(tf.matMul(memory.queries, memory.keys, false, true), memory.visible);
     const r = memory.keys.shape[2]!;
     const p = tf.softmax(tf.concat([mem, local], -1));
     const [pMem, pLocal] = tf.split(p, [r, p.shape[p.rank - 1]! - r], -1) as [tf.Tensor, tf.Tensor];

@@ -30,13 +30,13 @@ export interface AttentionLayerView {
 /**
  * Entries the hook adds to a layer's attention: keys and values
  * [batch, heads, entries, headSize] and which query may see which entry,
- * `visible` [batch, tokens, entries] (1 = visible). The model owns these
- * tensors once returned (it disposes them with its own intermediates).
+ * `visible` [batch, heads or 1, tokens, entries] (1 = visible). Create them
+ * inside the model's forward pass (they are then freed with its intermediates).
  */
 export interface MemoryEntries {
   readonly keys: tf.Tensor4D;
   readonly values: tf.Tensor4D;
-  readonly visible: tf.Tensor3D;
+  readonly visible: tf.Tensor4D;
 }
 
 /**
