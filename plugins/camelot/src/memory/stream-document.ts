@@ -23,6 +23,8 @@ export interface StreamOptions {
   window?: number;
   /** Include every slot's count and age after each window (default false: only the statistics). */
   snapshot?: boolean;
+  /** Include the greedy prediction (argmax) of every token (default false). */
+  predictions?: boolean;
 }
 
 /** One window of the stream. */
@@ -35,6 +37,8 @@ export interface StreamStep {
   length: number;
   /** Next-token losses in nats, [documents * length] row-major. */
   losses: Float32Array;
+  /** Greedy predictions, like `losses` (with `predictions: true`). */
+  predictions?: Int32Array;
   /** This window's writes per layer (summed over documents); null without memory. */
   writes: StoreStats[] | null;
   /** Cumulative statistics per layer, summed over documents; null without memory. */
@@ -70,16 +74,19 @@ export function streamDocuments(model: AttentionModel, documents: readonly Int32
         const ids = new Int32Array(b * (length + 1));
         documents.forEach((d, i) => ids.set(d.subarray(start, start + length + 1), i * (length + 1)));
         const hook = memory?.windowHook();
+        let predictions: Int32Array | undefined;
         const losses = tf.tidy(() => {
           const all = tf.tensor2d(ids, [b, length + 1], 'int32');
           const inputs = tf.slice(all, [0, 0], [b, length]) as tf.Tensor2D;
           const targets = tf.slice(all, [0, 1], [b, length]).reshape([-1]) as tf.Tensor1D;
           const logits = model.logitsWithHook(inputs, hook).reshape([b * length, model.vocabularySize]) as tf.Tensor2D;
+          if (options.predictions) predictions = tf.argMax(logits, 1).dataSync() as Int32Array;
           return tokenLosses(logits, targets).dataSync() as Float32Array;
         });
         for (const l of losses) if (!Number.isFinite(l)) throw new EngramError(ErrorCodes.NON_FINITE, `window ${w}: a loss is not finite (check the memory's inputs and the model's weights)`, { window: w });
         const writes = hook ? hook.commit() : null;
         const step: StreamStep = { window: w, start: start + 1, length, losses, writes, totals: null, filled: null };
+        if (predictions) step.predictions = predictions;
         if (memory) {
           const snap = memory.snapshot();
           step.totals = memory.layers.map((_, l) => {

@@ -1,0 +1,29 @@
+/** `engram camelot-train`: retrains the small GPT from scratch on the Brown training documents (what made data/gpt-brown.*). */
+import { resolve } from 'node:path';
+import { z, type CommandArgs, type CommandIO, type Engram } from '@engram/core';
+import { BROWN_GPT_CONFIG, trainBrownGpt } from '../experiments/train-brown-gpt.js';
+
+/** Options of `engram camelot-train`. */
+export const trainCommandOptions = z.strictObject({
+  out: z.string().default('engram-out/camelot-train/gpt-brown').describe('checkpoint path (writes <out>.json, <out>.weights.bin, <out>.training.json)'),
+  epochs: z.number().int().min(1).default(5).describe('epochs at the first learning rate'),
+  lr: z.number().positive().default(2e-3).describe('first learning rate (Adam)'),
+  finalEpochs: z.number().int().min(0).default(1).describe('epochs at the final learning rate'),
+  finalLr: z.number().positive().default(5e-4).describe('final learning rate'),
+  limit: z.number().int().min(1).default(4096).describe('training windows (129 characters) drawn per epoch'),
+  batchSize: z.number().int().min(1).default(16).describe('windows per batch'),
+  repeatFraction: z.number().min(0).max(1).default(0.05).describe('fraction of windows with a planted random string repeated later in the window'),
+  seed: z.number().int().default(0).describe('seed of the window draws'),
+});
+
+/** The command's body. */
+export async function runTrainCommand(args: CommandArgs<z.output<typeof trainCommandOptions>>, io: CommandIO, engram: Engram): Promise<number> {
+  const o = args.options;
+  const phases = [{ epochs: o.epochs, lr: o.lr }, ...(o.finalEpochs > 0 ? [{ epochs: o.finalEpochs, lr: o.finalLr }] : [])];
+  const out = resolve(io.cwd, o.out);
+  const { model, report } = await trainBrownGpt(engram, { config: BROWN_GPT_CONFIG, phases, limit: o.limit, batchSize: o.batchSize, seed: o.seed, repeatFraction: o.repeatFraction, out, log: (l) => io.stderr(`${l}\n`) });
+  model.dispose();
+  const last = report.epochs[report.epochs.length - 1];
+  io.stdout(`trained on ${report.tokensSeen} characters in ${report.seconds.toFixed(0)} s; held-out ${last ? last.heldOutBitsPerChar.toFixed(3) : '?'} bits/char; saved ${out}.json\n`);
+  return 0;
+}
