@@ -6,13 +6,13 @@ import { BROWN_GPT_CONFIG, trainBrownGpt } from '../experiments/train-brown-gpt.
 /** Options of `engram camelot-train`. */
 export const trainCommandOptions = z.strictObject({
   out: z.string().default('engram-out/camelot-train/gpt-brown').describe('checkpoint path (writes <out>.json, <out>.weights.bin, <out>.training.json)'),
-  epochs: z.number().int().min(1).default(5).describe('epochs at the first learning rate'),
+  epochs: z.number().int().min(1).default(4).describe('epochs at the first learning rate'),
   lr: z.number().positive().default(2e-3).describe('first learning rate (Adam)'),
   finalEpochs: z.number().int().min(0).default(1).describe('epochs at the final learning rate'),
   finalLr: z.number().positive().default(5e-4).describe('final learning rate'),
   limit: z.number().int().min(1).default(4096).describe('training windows (129 characters) drawn per epoch'),
   batchSize: z.number().int().min(1).default(16).describe('windows per batch'),
-  repeatFraction: z.number().min(0).max(1).default(0.05).describe('fraction of windows with a planted random string repeated later in the window'),
+  repeatFraction: z.number().min(0).max(1).default(0.3).describe('fraction of windows with a span (random letters or the window\'s own text) repeated later in the window'),
   seed: z.number().int().default(0).describe('seed of the window draws'),
 });
 

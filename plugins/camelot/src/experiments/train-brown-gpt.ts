@@ -21,7 +21,7 @@ export interface TrainingPhase {
 export interface TrainBrownGptOptions {
   /** The GPT's config (defaults: the committed checkpoint's). */
   config?: GptConfigInput;
-  /** Phases in order (default: 5 epochs at 2e-3, then 1 at 5e-4). */
+  /** Phases in order (default: 4 epochs at 2e-3, then 1 at 5e-4). */
   phases?: readonly TrainingPhase[];
   /** Windows drawn per epoch (default 4096). */
   limit?: number;
@@ -53,11 +53,11 @@ export interface TrainingReport {
 /** Trains a GPT on Brown and saves it; resolves to the trained model and the report. */
 export async function trainBrownGpt(engram: Engram, options: TrainBrownGptOptions): Promise<{ model: Gpt; report: TrainingReport }> {
   const config = options.config ?? BROWN_GPT_CONFIG;
-  const phases = [...(options.phases ?? [{ epochs: 5, lr: 2e-3 }, { epochs: 1, lr: 5e-4 }])];
+  const phases = [...(options.phases ?? [{ epochs: 4, lr: 2e-3 }, { epochs: 1, lr: 5e-4 }])];
   const limit = options.limit ?? 4096;
   const batchSize = options.batchSize ?? 16;
   const seed = options.seed ?? 0;
-  const repeatFraction = options.repeatFraction ?? 0.05;
+  const repeatFraction = options.repeatFraction ?? 0.3;
   const log = options.log ?? (() => {});
   const model = new Gpt(config);
   const report: TrainingReport = { config, phases, limit, batchSize, seed, repeatFraction, epochs: [], tokensSeen: 0, seconds: 0 };

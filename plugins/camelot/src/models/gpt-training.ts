@@ -2,8 +2,9 @@
  * The GPT's training face: next-character prediction on windows of
  * contextLength + 1 characters drawn (seeded) from the Brown training
  * documents; the held-out documents are never drawn. A small fraction of
- * windows (`repeatFraction`) carry a planted random string and its repeat
- * later in the same window, so that the small model learns to copy within
+ * windows (`repeatFraction`) carry a span repeated later in the same window
+ * (half of them a random lowercase string, half a copy of the window's own
+ * text), so that the small model learns to copy within
  * its window as large language models do from their far larger corpora
  * (without it, a 1-M-parameter model trained for an hour barely copies
  * arbitrary strings, and nothing could show whether memory brings far
@@ -21,7 +22,7 @@ export const gptTrainingSchema = trainingSettingsSchema.extend({
   limit: z.number().int().min(1).default(2048).describe('training windows drawn per epoch'),
   lr: z.number().positive().default(2e-3).describe('Adam learning rate'),
   clipNorm: z.number().positive().default(1).describe('clip the global gradient norm to this'),
-  repeatFraction: z.number().min(0).max(1).default(0.05).describe('fraction of windows with a planted random string repeated later in the window'),
+  repeatFraction: z.number().min(0).max(1).default(0.3).describe('fraction of windows with a span (random letters or the window\'s own text) repeated later in the window'),
 });
 
 /** The GPT's parsed training settings. */
@@ -72,8 +73,10 @@ export function sampleWindows(docs: readonly Int32Array[], count: number, width:
       if (2 * len + 2 <= width) {
         const first = Math.floor(rand() * (width - 2 * len - 1));
         const second = first + len + 1 + Math.floor(rand() * (width - first - 2 * len));
+        // Half of the repeats are random lowercase strings, half copy the window's own text forward.
+        const random = rand() < 0.5;
         for (let j = 0; j < len; j++) {
-          const c = letters[Math.floor(rand() * letters.length)]!;
+          const c = random ? letters[Math.floor(rand() * letters.length)]! : row[first + j]!;
           row[first + j] = c;
           row[second + j] = c;
         }
