@@ -21,7 +21,7 @@ export const camelotPlugin = definePlugin({
     ctx.command('camelot', {
       description: 'CAMELoT on the frozen Brown GPT: held-out perplexity per memory method, planted repeat, in-context learning',
       options: camelotCommandOptions,
-      details: 'Example: engram camelot --documents 10 --length 8192 --memories 256 --threshold 0.8 --out engram-out/camelot\nQuick check: engram camelot --quick',
+      details: 'Example: engram camelot --documents 8 --length 6144 --memories 256 --threshold 0.8 --out engram-out/camelot\nQuick check: engram camelot --quick',
       run: (args, io, engram) => runCamelotCommand(args, io, engram),
     });
     ctx.command('camelot-train', {

@@ -23,8 +23,8 @@ const numberList = (what: string) =>
 export const camelotCommandOptions = z.strictObject({
   out: z.string().default('engram-out/camelot').describe('directory for results.json, table.md, loss-by-position.svg'),
   checkpoint: z.string().default('').describe('GPT checkpoint spec (.json); empty for the committed data/gpt-brown.json'),
-  documents: z.number().int().min(1).max(50).default(10).describe('held-out Brown documents streamed (every held-out document has at least 10,035 characters)'),
-  length: z.number().int().min(130).max(10035).default(8192).describe('characters of each document streamed (all cut to this length)'),
+  documents: z.number().int().min(1).max(50).default(8).describe('held-out Brown documents streamed (every held-out document has at least 10,035 characters)'),
+  length: z.number().int().min(130).max(10035).default(6144).describe('characters of each document streamed (all cut to this length)'),
   memories: z.number().int().min(1).default(256).describe('memory budget M (slots per layer) of every bounded method'),
   threshold: z.number().min(-1).max(1).default(0.8).describe("CAMELoT's novelty threshold (cosine similarity)"),
   otherMemories: numberList('otherMemories').default('64,512').describe('other M for the ablation, comma-separated'),

@@ -123,8 +123,9 @@ export class CamelotMemory {
         return entries;
       },
       commit(): StoreStats[] {
-        if (captured.length !== memory.layers.length || captured.some((c) => !c)) {
-          throw new EngramError(ErrorCodes.INVALID_ARGUMENT, `commit() needs every attention layer's keys: the forward pass showed ${captured.filter(Boolean).length} of ${memory.layers.length} layers to this hook (pass it to logitsWithHook first)`, {});
+        const seen = memory.layers.filter((_, l) => captured[l] !== undefined).length;
+        if (seen !== memory.layers.length) {
+          throw new EngramError(ErrorCodes.INVALID_ARGUMENT, `commit() needs every attention layer's keys: the forward pass showed ${seen} of ${memory.layers.length} layers to this hook (pass it to logitsWithHook first)`, {});
         }
         const out = memory.layers.map(() => ({ written: 0, merges: 0, inserts: 0, evictions: 0 }));
         memory.layers.forEach((l, layer) => {

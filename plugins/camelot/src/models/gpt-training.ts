@@ -23,6 +23,7 @@ export const gptTrainingSchema = trainingSettingsSchema.extend({
   lr: z.number().positive().default(2e-3).describe('Adam learning rate'),
   clipNorm: z.number().positive().default(1).describe('clip the global gradient norm to this'),
   repeatFraction: z.number().min(0).max(1).default(0.3).describe('fraction of windows with a span (random letters or the window\'s own text) repeated later in the window'),
+  repeatLength: z.number().int().min(6).max(63).default(24).describe('longest repeated span (spans are 6 to this many characters)'),
 });
 
 /** The GPT's parsed training settings. */
@@ -54,7 +55,7 @@ export function encodedBrown(tokenizer: CharTokenizer): { train: Int32Array[]; h
  * positions (longer documents are drawn more often), seeded; a
  * `repeatFraction` of them get a planted random string and its repeat.
  */
-export function sampleWindows(docs: readonly Int32Array[], count: number, width: number, seed: number, repeatFraction: number, tokenizer: CharTokenizer): Float32Array {
+export function sampleWindows(docs: readonly Int32Array[], count: number, width: number, seed: number, repeatFraction: number, tokenizer: CharTokenizer, repeatLength = 24): Float32Array {
   const rand = seededRandom(seed);
   const total = docs.reduce((a, d) => a + Math.max(0, d.length - width), 0);
   const out = new Float32Array(count * width);
@@ -69,7 +70,7 @@ export function sampleWindows(docs: readonly Int32Array[], count: number, width:
     const row = out.subarray(i * width, (i + 1) * width);
     row.set(docs[doc]!.subarray(at, at + width));
     if (rand() < repeatFraction) {
-      const len = 6 + Math.floor(rand() * 19);
+      const len = 6 + Math.floor(rand() * (repeatLength - 5));
       if (2 * len + 2 <= width) {
         const first = Math.floor(rand() * (width - 2 * len - 1));
         const second = first + len + 1 + Math.floor(rand() * (width - first - 2 * len));
@@ -98,7 +99,7 @@ export function gptTrainingFace(model: TrainableGpt): TrainingFace<tf.Tensor2D, 
       return {
         batchesPerEpoch,
         *batches(epoch: number) {
-          const windows = sampleWindows(train, settings.limit, width, settings.seed * 7919 + epoch + 1, settings.repeatFraction, model.tokenizer);
+          const windows = sampleWindows(train, settings.limit, width, settings.seed * 7919 + epoch + 1, settings.repeatFraction, model.tokenizer, settings.repeatLength);
           for (let b = 0; b < batchesPerEpoch; b++) {
             const rows = Math.min(batchSize, settings.limit - b * batchSize);
             yield tf.tensor2d(windows.subarray(b * batchSize * width, (b * batchSize + rows) * width), [rows, width]);
