@@ -6,7 +6,8 @@
  * float32 nearest to some integer k over N (what the Hebbian rule stores), the
  * fields are computed on the integers k and compared with N b_i: integer sums in
  * float64 are exact, and so is N times a float32 threshold. Other weights (the
- * pseudo-inverse rule, weights set by hand) are summed in float64.
+ * pseudo-inverse rule, weights set by hand) are summed in float64. Thresholds
+ * that are float32 m/N likewise become the integers m.
  */
 
 /** A network's weights as the sweeps read them. */
@@ -36,8 +37,12 @@ export function hostNetwork(w: Float32Array, b: Float32Array, n: number): HostNe
     }
   }
   if (!exact) for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) columns[j * n + i] = w[i * n + j]!;
-  const scale = exact ? n : 1;
-  const thresholds = Float64Array.from(b, (v) => v * scale);
+  // Thresholds on the same scale; those that are float32 m/N too become the integers m.
+  const thresholds = Float64Array.from(b, (v) => {
+    if (!exact) return v;
+    const m = Math.round(v * n);
+    return Math.fround(m / n) === v ? m : v * n;
+  });
   return { n, columns, thresholds, exact };
 }
 

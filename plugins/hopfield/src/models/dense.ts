@@ -98,6 +98,11 @@ export class DenseAssociativeMemory extends ModelBase<Config, ClassicalRunKeys> 
     return this.host.k;
   }
 
+  /** Core's memory synapse holding the patterns (the model's energy), or undefined while empty. */
+  get memorySynapse(): Hypersynapse | undefined {
+    return this.synapse;
+  }
+
   /** The stored patterns [K, N] (live variable), or undefined while empty. */
   get patterns(): tf.Variable | undefined {
     return this.synapse?.variables['patterns'];
