@@ -40,9 +40,14 @@ export type Trig = (h: tf.Tensor) => [tf.Tensor, tf.Tensor];
 /** tf.cos / tf.sin (differentiable). */
 export const tfTrig: Trig = (h) => [tf.cos(h), tf.sin(h)];
 
-/** Pre-activations h = sqrt(beta) x S^T (+ b for 'cos'), [B, Y]. */
+/**
+ * Pre-activations h = sqrt(beta) x S^T (+ b for 'cos'), [B, Y], computed as
+ * (S x^T)^T: the operand the product transposes is the small batch x, not the
+ * [Y, D] projections (measured: 0.45 s against 1.27 s for x S^T with a
+ * transposed S, and 0.61 s for the old pre-transposed copy; README).
+ */
 function preact(p: FeatureParams, x: tf.Tensor2D): tf.Tensor2D {
-  const h = tf.mul(tf.matMul(x, p.projections, false, true), Math.sqrt(p.beta));
+  const h = tf.mul(tf.transpose(tf.matMul(p.projections, x, false, true)), Math.sqrt(p.beta));
   return (p.kind === 'cos' ? tf.add(h, p.phases) : h) as tf.Tensor2D;
 }
 
