@@ -90,7 +90,7 @@ describe('DenseAssociativeMemory', () => {
     const stored = tf.tensor2d(xi, [k, N]);
     for (const sep of [{ kind: 'power', n: 3 }, { kind: 'rectified-power', n: 4 }, { kind: 'exp', beta: 0.5 }] as const) {
       const dam = new DenseAssociativeMemory({ size: N, separation: sep }).store(stored);
-      const F = oldSeparation(sep.kind, 'n' in sep ? sep.n : 3, 'beta' in sep ? sep.beta : 1, N);
+      const F = oldSeparation(sep.kind, ('n' in sep ? sep.n : undefined) ?? 3, ('beta' in sep ? sep.beta : undefined) ?? 1, N);
       const states = tf.tensor2d(flipBits(xi.subarray(0, 20 * N), N, 0.25, 4), [20, N]);
       const e = dam.energy(states);
       const ref = denseEnergyRef(states, stored, F);
