@@ -169,6 +169,7 @@ describe('ModernHopfield', () => {
     expect(await notificationCode(() => net.run({ initial: [[1, 2, 3]], update: 'newton' as never }))).to.equal(ErrorCodes.INVALID_CONFIG);
     expect(await notificationCode(() => net.run({ initial: [[1, 2]] }))).to.equal(ErrorCodes.SHAPE_MISMATCH);
     expect(await notificationCode(() => net.run({ initial: [[1, 2, 3]], update: 'descent', dt: 0 }))).to.equal(ErrorCodes.INVALID_CONFIG);
+    expect(await notificationCode(() => net.run({ initial: [[1, 2, 3]], dt: -1 }))).to.equal(ErrorCodes.INVALID_CONFIG);
     expect(await notificationCode(() => net.run({ initial: [[1, 2, 3]], clamp: [[0.5, 1, 0]] }))).to.equal(ErrorCodes.INVALID_ARGUMENT);
     expect(codeOf(() => net.retrieve([[1, Infinity, 3]]))).to.equal(ErrorCodes.NON_FINITE);
     expect(codeOf(() => net.retrieve([[1, 2, 3]], -1))).to.equal(ErrorCodes.INVALID_ARGUMENT);

@@ -195,11 +195,17 @@ export class ModernHopfield extends ModelBase<Config, ModernRunKeys> {
     return x;
   }
 
-  /** Runs the dynamics; with 'cccp' (default) every step is the CCCP update (dt = 1). */
+  /**
+   * Runs the dynamics; with 'cccp' (default) every step is the CCCP update and
+   * the engine's time advances by dt = 1 per step (a valid `dt` given with it
+   * is ignored; an invalid one is still rejected).
+   */
   override run(options: ModernRunOptions): Observable<DynamicsStep> {
     return defer(() => {
-      const cccp = options !== null && typeof options === 'object' && (options.update === undefined || options.update === 'cccp');
-      return super.run(cccp ? { ...options, dt: 1 } : options);
+      const o = options as Partial<ModernRunOptions> | null;
+      const cccp = o !== null && typeof o === 'object' && (o.update === undefined || o.update === 'cccp');
+      const validDt = o?.dt === undefined || (typeof o.dt === 'number' && Number.isFinite(o.dt) && o.dt > 0);
+      return super.run(cccp && validDt ? { ...options, dt: 1 } : options);
     });
   }
 
