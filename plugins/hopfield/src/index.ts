@@ -14,17 +14,9 @@ import type { HopfieldPooling, HopfieldPoolingConfig } from './models/pooling.js
 import type { HopfieldLayer, HopfieldLayerConfig } from './models/layer.js';
 
 export { hopfieldPlugin, hopfieldPlugin as default } from './plugin.js';
-export {
-  ClassicalHopfield,
-  classicalSchema,
-  binaryRunSchema,
-  STATE_LAYER,
-  type ClassicalHopfieldConfig,
-  type ClassicalRunOptions,
-  type ClassicalRunKeys,
-  type ClassicalUpdateMode,
-  type ClassicalRule,
-} from './models/classical.js';
+export { ClassicalHopfield, classicalSchema, type ClassicalHopfieldConfig, type ClassicalRunOptions, type ClassicalRule } from './models/classical.js';
+export { BinaryModel, binaryRunSchema, type BinaryRunKeys, type BinaryRunOptions, type BinaryUpdateMode, type Sweep } from './models/binary-model.js';
+export { STATE_LAYER } from './internal/single-layer.js';
 export { DenseAssociativeMemory, denseSchema, denseSeparationSchema, type DenseAMConfig, type DenseRunOptions } from './models/dense.js';
 export { ModernHopfield, modernSchema, modernRunSchema, type ModernHopfieldConfig, type ModernRunOptions, type ModernRunKeys } from './models/modern.js';
 export { DrDAM, drdamSchema, type DrDAMConfig, type DrDAMRunOptions } from './models/drdam.js';
@@ -34,10 +26,10 @@ export { DenseRetriever, denseRetrieval, denseRetrievalFlops, denseRetrieverSche
 export { Hopfield, associationSchema, type HopfieldConfig, type HopfieldInput } from './models/association.js';
 export { HopfieldPooling, poolingSchema, type HopfieldPoolingConfig, type PoolingResult } from './models/pooling.js';
 export { HopfieldLayer, layerSchema, type HopfieldLayerConfig } from './models/layer.js';
-export { HopfieldModuleBase, STATE_PATTERNS, STORED_PATTERNS } from './internal/layers/module-base.js';
-export type { ModuleSettings } from './internal/layers/module-config.js';
+export { HopfieldModuleBase, STATE_PATTERNS, STORED_PATTERNS } from './models/module-base.js';
+export type { ModuleSettings } from './models/module-config.js';
 export type { Association } from './internal/layers/associate.js';
-export { moduleTrainingSchema, type ModuleTraining } from './internal/layers/tasks.js';
+export type { ModuleTraining } from './internal/layers/tasks.js';
 export {
   imageCompletion,
   imageCompletionSchema,

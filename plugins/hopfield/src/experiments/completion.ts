@@ -17,7 +17,7 @@ import { errors, parseConfig, z, type DynamicsStep, type State } from '@engram/c
 import { occlusionMask } from '@engram/data';
 import { ModernHopfield } from '../models/modern.js';
 import { DrDAM } from '../models/drdam.js';
-import { STATE_LAYER } from '../models/classical.js';
+import { STATE_LAYER } from '../internal/single-layer.js';
 import { FEATURE_MAP_KINDS } from '../synapses/feature-maps.js';
 
 /** Models compared by {@link imageCompletion}. */

@@ -5,30 +5,11 @@
  * tie decisions (a zero field keeps the current value, for every N).
  */
 import * as tf from '@tensorflow/tfjs';
-import {
-  biasSynapse,
-  denseSynapse,
-  explicitRule,
-  ModelBase,
-  parseConfig,
-  readState,
-  runOptionsSchema,
-  z,
-  type DynamicsSystem,
-  type EnergyTerms,
-  type GenerateOptions,
-  type Hypersynapse,
-  type RunOptions,
-  type State,
-  type StateInput,
-  type StateLayer,
-  type TensorInput,
-} from '@engram/core';
+import { biasSynapse, denseSynapse, parseConfig, z, type EnergyTerms, type Hypersynapse, type TensorInput } from '@engram/core';
 import { learnWeights } from '../internal/learning-rules.js';
 import { classicalSweep, hostNetwork, type HostNetwork } from '../internal/classical-sweep.js';
-import { sweepOrder } from '../internal/seeded-order.js';
-import { binarize, binaryNoise, hostBinaryPatterns, hostClamp, hostState, hostVector } from '../internal/binary.js';
-import { finalState } from '../internal/final-state.js';
+import { hostBinaryPatterns, hostVector } from '../internal/binary.js';
+import { BinaryModel, type BinaryRunOptions, type Sweep } from './binary-model.js';
 
 export type { ClassicalRule } from '../internal/learning-rules.js';
 
@@ -43,28 +24,8 @@ export const classicalSchema = z.strictObject({
 export type ClassicalHopfieldConfig = z.input<typeof classicalSchema>;
 type Config = z.output<typeof classicalSchema>;
 
-/** How neurons update: one at a time in a seeded random order, or all at once. */
-export type ClassicalUpdateMode = 'async' | 'sync';
-
-/** The model's own run keys. */
-export interface ClassicalRunKeys {
-  /** 'async' (default): one step is one sweep over all neurons in a seeded random order; 'sync': all at once. */
-  mode?: ClassicalUpdateMode;
-  /** Seed of the visiting order (default 0); the order of sweep k depends only on (seed, k). */
-  seed?: number;
-}
-
-/** Options of {@link ClassicalHopfield.run}. */
-export type ClassicalRunOptions = RunOptions & ClassicalRunKeys;
-
-/** Run options of the binary models: core's, plus the update mode and the seed of the visiting order. */
-export const binaryRunSchema = runOptionsSchema.extend({
-  mode: z.enum(['async', 'sync']).optional().describe("'async' (default): seeded sweeps, one neuron at a time; 'sync': every neuron at once"),
-  seed: z.number().int().optional().describe('seed of the asynchronous visiting order (default 0)'),
-});
-
-/** Name of the state layer of the single-layer Hopfield models. */
-export const STATE_LAYER = 'x';
+/** Options of {@link ClassicalHopfield.run}: core's run options plus `mode` and `seed`. */
+export type ClassicalRunOptions = BinaryRunOptions;
 
 /**
  * Classical Hopfield network. Its energy comes from core's synapses: a
@@ -79,12 +40,8 @@ export const STATE_LAYER = 'x';
  * net.store(patterns);                       // [P, 100] of ±1
  * const out = await net.recall(cues);        // [B, 100], asynchronous sweeps until stable
  */
-export class ClassicalHopfield extends ModelBase<Config, ClassicalRunKeys> {
+export class ClassicalHopfield extends BinaryModel<Config> {
   readonly kind = 'hopfield/classical';
-  override readonly runSchema = binaryRunSchema;
-  readonly layers: readonly StateLayer[];
-  /** Number of neurons N. */
-  readonly size: number;
   /** Storage rule of `store`. */
   readonly rule: Config['rule'];
   private stored: number;
@@ -93,12 +50,10 @@ export class ClassicalHopfield extends ModelBase<Config, ClassicalRunKeys> {
   private host: HostNetwork;
 
   constructor(config: ClassicalHopfieldConfig) {
-    super();
     const c = parseConfig(classicalSchema, config, 'hopfield/classical');
-    this.size = c.size;
+    super(c.size);
     this.rule = c.rule;
     this.stored = c.memories;
-    this.layers = [{ name: STATE_LAYER, shape: [c.size] }];
     const n = c.size;
     this.weightSynapse = denseSynapse({ inSize: n, outSize: n, weights: new Float32Array(n * n) });
     this.thresholdSynapse = biasSynapse({ size: n });
@@ -138,25 +93,6 @@ export class ClassicalHopfield extends ModelBase<Config, ClassicalRunKeys> {
     return this;
   }
 
-  /** E = -1/2 s^T W s + b^T s per sample, with the terms 'weights' and 'bias' (caller owns the tensors). */
-  energy(state: StateInput): EnergyTerms {
-    this.assertAlive();
-    const s = readState(state, this.layers, 'state');
-    try {
-      return this.energyOf(s[STATE_LAYER]!);
-    } finally {
-      s[STATE_LAYER]!.dispose();
-    }
-  }
-
-  /**
-   * Iterates until no neuron changes (or `maxSteps` sweeps, default 100) and
-   * resolves with the final states [B, N] (caller owns them).
-   */
-  async recall(cues: TensorInput, options: Omit<ClassicalRunOptions, 'initial' | 'onFinal'> = {}): Promise<tf.Tensor2D> {
-    return (await finalState((onFinal) => this.run({ tolerance: 0.5, ...options, initial: cues, onFinal }), STATE_LAYER)) as tf.Tensor2D;
-  }
-
   /** W [N, N] and b [N]: everything the model persists. */
   variables(): Record<string, tf.Variable> {
     return { weights: this.weights, bias: this.bias };
@@ -170,33 +106,9 @@ export class ClassicalHopfield extends ModelBase<Config, ClassicalRunKeys> {
     this.host = hostNetwork(this.weights.dataSync() as Float32Array, this.bias.dataSync() as Float32Array, this.size);
   }
 
-  /** Input states are binarised: entries >= 0 become +1, the others -1. */
-  protected override prepareState(state: State): State {
-    const x = state[STATE_LAYER]!;
-    const out = { [STATE_LAYER]: binarize(x) };
-    x.dispose();
-    return out;
-  }
-
-  /** A generated state: seeded ±1 noise (each entry +1 with probability 1/2; `std` is ignored). */
-  protected override generateState(batch: number, options: GenerateOptions): State {
-    return { [STATE_LAYER]: binaryNoise(batch, this.size, options.seed ?? 0) };
-  }
-
-  protected dynamics(options: ClassicalRunOptions, initial: State): DynamicsSystem {
-    const mode = options.mode ?? 'async';
-    const seed = options.seed ?? 0;
-    const clamp = hostClamp(options.clamp, initial, this.layers);
+  protected sweeper(): Sweep {
     const net = this.host;
-    return explicitRule({
-      update: (st, ctx) => {
-        const x = st[STATE_LAYER]!;
-        const s = hostState(x);
-        classicalSweep(s, x.shape[0]!, net, mode === 'async' ? sweepOrder(this.size, seed, ctx.step) : null, clamp);
-        return { [STATE_LAYER]: tf.tensor2d(s, x.shape as [number, number]) };
-      },
-      energy: (st) => this.energyOf(st[STATE_LAYER]!),
-    });
+    return (s, batch, order, clamp) => classicalSweep(s, batch, net, order, clamp);
   }
 
   protected override release(): void {
@@ -204,7 +116,8 @@ export class ClassicalHopfield extends ModelBase<Config, ClassicalRunKeys> {
     this.thresholdSynapse.dispose();
   }
 
-  private energyOf(s: tf.Tensor): EnergyTerms {
+  /** E = -1/2 s^T W s + b^T s per sample, with the terms 'weights' and 'bias'. */
+  protected energyOf(s: tf.Tensor): EnergyTerms {
     return tf.tidy(() => {
       const weights = tf.mul(this.weightSynapse.energy([s, s]), 0.5) as tf.Tensor1D;
       const bias = tf.neg(this.thresholdSynapse.energy([s])) as tf.Tensor1D;

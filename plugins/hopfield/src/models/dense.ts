@@ -7,32 +7,13 @@
  * synchronously, keeping its value on an exact tie.
  */
 import * as tf from '@tensorflow/tfjs';
-import {
-  explicitRule,
-  memorySynapse,
-  ModelBase,
-  parseConfig,
-  readState,
-  separation,
-  separationSchema,
-  z,
-  type DynamicsSystem,
-  type EnergyTerms,
-  type GenerateOptions,
-  type Hypersynapse,
-  type Separation,
-  type State,
-  type StateInput,
-  type StateLayer,
-  type TensorInput,
-} from '@engram/core';
+import { memorySynapse, parseConfig, separation, separationSchema, z, type EnergyTerms, type Hypersynapse, type Separation, type TensorInput } from '@engram/core';
 import { binaryPatterns } from '@engram/data';
-import { sweepOrder } from '../internal/seeded-order.js';
 import { denseSweep, hostMemory, type HostMemory } from '../internal/dense-sweep.js';
-import { binarize, binaryNoise, checkBinary, hostBinaryPatterns, hostClamp, hostState } from '../internal/binary.js';
-import { finalState } from '../internal/final-state.js';
+import { checkBinary, hostBinaryPatterns, hostState } from '../internal/binary.js';
+import { BinaryModel, type BinaryRunOptions, type Sweep } from './binary-model.js';
 import { noPatterns } from '../internal/errors.js';
-import { binaryRunSchema, STATE_LAYER, type ClassicalRunKeys, type ClassicalRunOptions } from './classical.js';
+import { STATE_LAYER } from '../internal/single-layer.js';
 
 /** Separation functions of the dense memory: core's, without 'lse' (that is the modern network), n = 3 by default. */
 export const denseSeparationSchema = separationSchema.extend({
@@ -53,7 +34,7 @@ export type DenseAMConfig = z.input<typeof denseSchema>;
 type Config = z.output<typeof denseSchema>;
 
 /** Options of {@link DenseAssociativeMemory.run} (the same keys as the classical network's). */
-export type DenseRunOptions = ClassicalRunOptions;
+export type DenseRunOptions = BinaryRunOptions;
 
 /**
  * Dense associative memory. Its energy is core's `memorySynapse` with the
@@ -66,12 +47,8 @@ export type DenseRunOptions = ClassicalRunOptions;
  * dam.store(patterns);                      // [K, 100] of ±1
  * const fixed = dam.isFixedPoint(patterns); // boolean per pattern
  */
-export class DenseAssociativeMemory extends ModelBase<Config, ClassicalRunKeys> {
+export class DenseAssociativeMemory extends BinaryModel<Config> {
   readonly kind = 'hopfield/dense';
-  override readonly runSchema = binaryRunSchema;
-  readonly layers: readonly StateLayer[];
-  /** Number of neurons N. */
-  readonly size: number;
   /** The separation function F. */
   readonly separation: Separation;
   private readonly seed: number;
@@ -81,13 +58,11 @@ export class DenseAssociativeMemory extends ModelBase<Config, ClassicalRunKeys> 
   private host: HostMemory;
 
   constructor(config: DenseAMConfig) {
-    super();
     const c = parseConfig(denseSchema, config, 'hopfield/dense');
-    this.size = c.size;
+    super(c.size);
     this.seed = c.seed;
     this.separation = separation(c.separation, 'hopfield/dense');
     this.shift = c.separation.kind === 'exp' ? c.size : 0;
-    this.layers = [{ name: STATE_LAYER, shape: [c.size] }];
     // Initial patterns from @engram/data's generator, a stream apart from the tf seeds of generated states.
     const initial = c.memories > 0 ? (binaryPatterns({ count: c.memories, size: c.size, seed: c.seed }).data as Float32Array) : new Float32Array(0);
     this.host = this.install(initial, c.memories);
@@ -116,25 +91,13 @@ export class DenseAssociativeMemory extends ModelBase<Config, ClassicalRunKeys> 
     return this;
   }
 
-  /** E(s) = -sum_mu F(xi_mu . s) per sample, as the term 'memory' (caller owns the tensors). */
-  energy(state: StateInput): EnergyTerms {
-    this.assertAlive();
-    this.assertStored();
-    const s = readState(state, this.layers, 'state');
-    try {
-      return this.energyOf(s[STATE_LAYER]!);
-    } finally {
-      s[STATE_LAYER]!.dispose();
-    }
-  }
-
   /**
    * For each state [B, N] (binarised), whether no single neuron would change
    * under the update rule (a fixed point of both update modes).
    */
   isFixedPoint(states: TensorInput): boolean[] {
     this.assertAlive();
-    this.assertStored();
+    this.assertReady();
     const x = this.initialState(states);
     const signs = hostState(x[STATE_LAYER]!);
     const rows = x[STATE_LAYER]!.shape[0]!;
@@ -148,11 +111,6 @@ export class DenseAssociativeMemory extends ModelBase<Config, ClassicalRunKeys> 
       out.push(same);
     }
     return out;
-  }
-
-  /** Iterates until no neuron changes (or `maxSteps`, default 100) and resolves with the final states (caller owns them). */
-  async recall(cues: TensorInput, options: Omit<DenseRunOptions, 'initial' | 'onFinal'> = {}): Promise<tf.Tensor2D> {
-    return (await finalState((onFinal) => this.run({ tolerance: 0.5, ...options, initial: cues, onFinal }), STATE_LAYER)) as tf.Tensor2D;
   }
 
   /** The stored patterns [K, N] as 'patterns' (nothing while empty). */
@@ -178,33 +136,9 @@ export class DenseAssociativeMemory extends ModelBase<Config, ClassicalRunKeys> 
     if (p) this.host = hostMemory(Float32Array.from(p.dataSync() as Float32Array), this.host.k, this.size, this.separation, this.shift);
   }
 
-  protected override prepareState(state: State): State {
-    const x = state[STATE_LAYER]!;
-    const out = { [STATE_LAYER]: binarize(x) };
-    x.dispose();
-    return out;
-  }
-
-  /** A generated state: seeded ±1 noise (`std` is ignored). */
-  protected override generateState(batch: number, options: GenerateOptions): State {
-    return { [STATE_LAYER]: binaryNoise(batch, this.size, options.seed ?? 0) };
-  }
-
-  protected dynamics(options: DenseRunOptions, initial: State): DynamicsSystem {
-    this.assertStored();
-    const mode = options.mode ?? 'async';
-    const seed = options.seed ?? 0;
-    const clamp = hostClamp(options.clamp, initial, this.layers);
+  protected sweeper(): Sweep {
     const mem = this.host;
-    return explicitRule({
-      update: (st, ctx) => {
-        const x = st[STATE_LAYER]!;
-        const s = hostState(x);
-        denseSweep(s, x.shape[0]!, mem, mode === 'async' ? sweepOrder(this.size, seed, ctx.step) : null, clamp);
-        return { [STATE_LAYER]: tf.tensor2d(s, x.shape as [number, number]) };
-      },
-      energy: (st) => this.energyOf(st[STATE_LAYER]!),
-    });
+    return (s, batch, order, clamp) => denseSweep(s, batch, mem, order, clamp);
   }
 
   protected override release(): void {
@@ -231,11 +165,12 @@ export class DenseAssociativeMemory extends ModelBase<Config, ClassicalRunKeys> 
     return hostMemory(patterns, k, this.size, this.separation, this.shift);
   }
 
-  private assertStored(): void {
+  protected override assertReady(): void {
     if (!this.synapse) throw noPatterns(this.kind);
   }
 
-  private energyOf(s: tf.Tensor): EnergyTerms {
+  /** E(s) = -sum_mu F(xi_mu . s) per sample, as the term 'memory'. */
+  protected energyOf(s: tf.Tensor): EnergyTerms {
     const memory = this.synapse!.energy([s]);
     return { total: memory.clone(), terms: { memory } };
   }

@@ -7,8 +7,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { parseConfig, z, type ArrayBatch, type State, type StateLayer, type TensorInput, type TrainingFace } from '@engram/core';
 import { associate, type Association } from '../internal/layers/associate.js';
-import { HopfieldModuleBase, STATE_PATTERNS } from '../internal/layers/module-base.js';
-import { moduleShape, resolveModule, type ModuleSettings } from '../internal/layers/module-config.js';
+import { HopfieldModuleBase, STATE_PATTERNS } from './module-base.js';
+import { moduleShape, resolveModule, type ModuleSettings } from './module-config.js';
 import { accuracy, HELD_OUT, moduleTrainingSchema, prototypeTask, taskBatches, type ModuleTraining } from '../internal/layers/tasks.js';
 
 /** The config of 'hopfield/layer': the shared keys and `memories`, the number of learned stored patterns (hopfield-layers' `quantity`). */
@@ -98,7 +98,7 @@ export class HopfieldLayer extends HopfieldModuleBase<Config> {
   };
 
   protected keysOf(): tf.Tensor3D {
-    return this.params.get('lookupKeys') as unknown as tf.Tensor3D;
+    return this.params.get('lookupKeys') as tf.Tensor as tf.Tensor3D;
   }
 
   private get classes(): number {
@@ -118,8 +118,8 @@ export class HopfieldLayer extends HopfieldModuleBase<Config> {
     this.assertAlive();
     return tf.tidy(() => {
       const r = this.input3d('input', x, this.config.inputSize);
-      const k = this.params.get('lookupKeys') as unknown as tf.Tensor3D;
-      const v = this.params.get('lookupValues') as unknown as tf.Tensor3D;
+      const k = this.params.get('lookupKeys') as tf.Tensor as tf.Tensor3D;
+      const v = this.params.get('lookupValues') as tf.Tensor as tf.Tensor3D;
       return this.finish(associate(this.queries(r), k, v, this.assocOptions(withEnergy)));
     });
   }

@@ -6,8 +6,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { parseConfig, z, type ArrayBatch, type State, type StateLayer, type TensorInput, type TrainingFace } from '@engram/core';
 import { associate, type Association } from '../internal/layers/associate.js';
-import { HopfieldModuleBase, STATE_PATTERNS, STORED_PATTERNS } from '../internal/layers/module-base.js';
-import { moduleShape, resolveModule, type ModuleSettings } from '../internal/layers/module-config.js';
+import { HopfieldModuleBase, STATE_PATTERNS, STORED_PATTERNS } from './module-base.js';
+import { moduleShape, resolveModule, type ModuleSettings } from './module-config.js';
 import { accuracy, bagTask, HELD_OUT, moduleTrainingSchema, taskBatches, type ModuleTraining } from '../internal/layers/tasks.js';
 
 /** The config of 'hopfield/pooling': the shared keys and `quantity`, the number of learned queries (hopfield-layers' name). */

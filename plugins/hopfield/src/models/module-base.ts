@@ -19,8 +19,8 @@ import {
   type StateInput,
   type TensorInput,
 } from '@engram/core';
-import { ParamStore, affineLayerNorm, linear } from './params.js';
-import { associationEnergy, associationUpdate, splitHeads, mergeHeads, type AssociateOptions, type Association } from './associate.js';
+import { ParamStore, affineLayerNorm, linear } from '../internal/layers/params.js';
+import { associationEnergy, associationUpdate, splitHeads, mergeHeads, type AssociateOptions, type Association } from '../internal/layers/associate.js';
 import type { ModuleSettings } from './module-config.js';
 
 /** Name of the state-pattern layer of a module's run. */

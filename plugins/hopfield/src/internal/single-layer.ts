@@ -1,7 +1,10 @@
-/** Runs a model's stream to its end and hands back the final state of its one layer. */
+/** The single-layer models' state layer, and running their stream to its end for the final state. */
 import type * as tf from '@tensorflow/tfjs';
 import { lastValueFrom, type Observable } from 'rxjs';
 import { EngramError, ErrorCodes, disposeState, type DynamicsStep, type State } from '@engram/core';
+
+/** Name of the state layer of the single-layer Hopfield models. */
+export const STATE_LAYER = 'x';
 
 /**
  * Subscribes to `start(onFinal)` until it completes and resolves with the final
