@@ -27,8 +27,7 @@ import {
 import { drdamSynapse, drdamSynapseSchema, type DrdamSynapse } from '../synapses/drdam.js';
 import { tfTrig, type Trig } from '../synapses/feature-maps.js';
 import { hostSinCos } from '../internal/sincos.js';
-import { finalState } from '../internal/single-layer.js';
-import { STATE_LAYER } from '../internal/single-layer.js';
+import { finalState, STATE_LAYER } from '../internal/single-layer.js';
 
 /** The config of 'hopfield/drdam': the synapse's, plus the number of memories folded in. */
 export const drdamSchema = drdamSynapseSchema.omit({ trainable: true }).extend({

@@ -35,9 +35,8 @@ import {
   type TensorInput,
 } from '@engram/core';
 import { gaussianPatterns } from '@engram/data';
-import { finalState } from '../internal/single-layer.js';
 import { noPatterns } from '../internal/errors.js';
-import { STATE_LAYER } from '../internal/single-layer.js';
+import { finalState, STATE_LAYER } from '../internal/single-layer.js';
 
 /** The config of 'hopfield/modern'. */
 export const modernSchema = z.strictObject({
