@@ -13,7 +13,7 @@
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { initBackend } from '@engram/core';
-import { loadFashionMnist } from '@engram/data';
+import { loadFashionMnist } from '@engram/data/node';
 import { imageGridPng, linePlotSvg, writePng, writeText } from '@engram/viz';
 import { imageCompletion, type CompletionRow } from '../src/index.js';
 

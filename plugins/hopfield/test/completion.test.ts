@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
 import { ErrorCodes, initBackend, isEngramError } from '@engram/core';
-import { loadFashionMnistSubset } from '@engram/data';
+import { loadFashionMnistSubset } from '@engram/data/node';
 import { imageCompletion } from '../src/index.js';
 import { main } from '../examples/fashion-completion.js';
 

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
 import { lastValueFrom, toArray } from 'rxjs';
-import { createEngram, disposeState, ErrorCodes, initBackend, isEngramError, isModel, loadModel, saveModel, trainModel, type Engram, type Model } from '@engram/core';
+import { createEngram, disposeState, ErrorCodes, initBackend, isEngramError, isModel, trainModel, type Engram, type Model } from '@engram/core';
+import { loadModel, saveModel } from '@engram/core/node';
 import hopfield, { ModernHopfield } from '../src/index.js';
 import { asyncCodeOf, codeOf, notificationCode } from './helpers.js';
 
