@@ -14,10 +14,16 @@ export interface KindInfo {
   schema: Record<string, unknown>;
   /** A small valid config (the form's starting values). */
   example: Record<string, unknown>;
+  /** JSON Schema of the kind's own run keys (core's common keys left out). */
+  runSchema: Record<string, unknown>;
+  /** Whether the kind has a memory face (store) and a training face. */
+  memory: boolean;
+  trainable: boolean;
 }
 
 /** Where a run's data come from. */
 export type DataChoice =
+  | { source: 'none' }
   | { source: 'fashion-mnist'; count: number }
   | { source: 'random'; kind: 'binary' | 'gaussian'; count: number; seed: number }
   | { source: 'upload'; pixels: number[]; width: number; height: number };
@@ -46,6 +52,8 @@ export interface RunRequest {
   tolerance?: number;
   /** The model's own run keys (validated by its run schema). */
   extra: Record<string, unknown>;
+  /** A saved model to run instead of a new one from kind and config: its spec and its weights (base64). */
+  model?: { spec: Record<string, unknown>; weights: string };
 }
 
 /** A state as an image for the page: values in [0, 1], row-major, `count` images of width x height. */

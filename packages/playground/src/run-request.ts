@@ -7,7 +7,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Subscription } from 'rxjs';
-import { disposeState, PausableScheduler, type DynamicsStep, type Engram, type Model, type State } from '@engram/core';
+import { deserializeModel, disposeState, PausableScheduler, type DynamicsStep, type Engram, type Model, type ModelSpec, type State } from '@engram/core';
+import { fromBase64 } from './model-files.js';
 import type { RunEvent, RunHandle, RunRequest, StateImages } from './protocol.js';
 import { loadSamples } from './samples.js';
 
@@ -42,8 +43,7 @@ export function stateImages(states: NonNullable<DynamicsStep['states']>, model: 
 /** The run's start: initial state and clamp (tensors the run owns), from the request's data and cue. */
 async function makeStart(engram: Engram, model: Model, r: RunRequest): Promise<{ initial: State; clamp?: Record<string, tf.Tensor> }> {
   const first = model.layers[0]!;
-  const wantsData = r.data.source === 'upload' || r.cue.store || first.shape.every((d) => d !== null);
-  if (!wantsData) return { initial: model.initialState(r.batch, { seed: r.seed, std: 1 }) };
+  if (r.data.source === 'none') return { initial: model.initialState(r.batch, { seed: r.seed, std: 1 }) };
   const samples = await loadSamples(engram, r.data, first);
   const shape = first.shape as number[];
   if (r.cue.store && typeof model.store === 'function') {
@@ -93,7 +93,7 @@ export async function startRun(engram: Engram, r: RunRequest, listener: (e: RunE
     listener({ type: 'status', status: 'error', message: err instanceof Error ? err.message : String(err) });
   };
   try {
-    model = await engram.createModel(r.kind, r.config);
+    model = r.model ? await deserializeModel(engram, { spec: r.model.spec as unknown as ModelSpec, weights: fromBase64(r.model.weights) }, { source: 'the loaded model' }) : await engram.createModel(r.kind, r.config);
     start = await makeStart(engram, model, r);
   } catch (err) {
     fail(err);

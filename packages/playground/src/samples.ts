@@ -30,7 +30,7 @@ function resize(pixels: ArrayLike<number>, width: number, height: number, side: 
 }
 
 /** The chosen data, sized to `layer` (or a coded error saying what to change). */
-export async function loadSamples(engram: Engram, choice: DataChoice, layer: StateLayer): Promise<Samples> {
+export async function loadSamples(engram: Engram, choice: Exclude<DataChoice, { source: 'none' }>, layer: StateLayer): Promise<Samples> {
   const size = sizeOf(layer);
   if (choice.source === 'upload') {
     const side = Math.round(Math.sqrt(size));
