@@ -1,12 +1,11 @@
 /**
  * Writing outputs to disk, creating the folder first (outputs usually go to a
- * fresh ./engram-out/).
+ * fresh ./engram-out/). Node only: the main entry builds the bytes and strings.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { errors } from '@engram/core';
-
-const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+import { isPng } from '../internal/png.js';
 
 /**
  * Writes PNG bytes (from {@link imageGridPng} and friends) to `path`, creating
@@ -16,8 +15,8 @@ const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
  *   writing an SVG string or an empty buffer under a .png name).
  */
 export function writePng(path: string, png: Uint8Array): void {
-  if (!(png instanceof Uint8Array) || png.length < 8 || PNG_SIGNATURE.some((b, i) => png[i] !== b)) {
-    throw errors.invalidArgument('png', 'PNG file bytes (a Buffer from imageGridPng, stepStripPng or heatmapPng)', typeof png);
+  if (!(png instanceof Uint8Array) || !isPng(png)) {
+    throw errors.invalidArgument('png', 'PNG file bytes (from imageGridPng, stepStripPng or heatmapPng)', typeof png);
   }
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, png);
@@ -28,9 +27,4 @@ export function writeText(path: string, text: string): void {
   if (typeof text !== 'string') throw errors.invalidArgument('text', 'a string', typeof text);
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, text, 'utf8');
-}
-
-/** A `data:image/png;base64,...` URI, to embed a PNG in HTML or SVG so the file stands alone. */
-export function pngDataUri(png: Uint8Array): string {
-  return `data:image/png;base64,${Buffer.from(png).toString('base64')}`;
 }
