@@ -111,7 +111,7 @@ function scanlines(pixels: Uint8Array, width: number, height: number, bpp: numbe
   const stride = width * bpp;
   const out = new Uint8Array(height * (stride + 1));
   const lines = Array.from({ length: 5 }, () => new Uint8Array(stride));
-  let up = new Uint8Array(stride);
+  let up: Uint8Array = new Uint8Array(stride);
   for (let y = 0; y < height; y++) {
     const cur = pixels.subarray(y * stride, (y + 1) * stride);
     let best = 0;
