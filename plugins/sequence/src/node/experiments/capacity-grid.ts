@@ -5,10 +5,11 @@
  * during one recall.
  */
 import { resolve } from 'node:path';
-import { heatmapSvg, linePlotSvg, writeText } from '@engram/viz';
-import { DenseNet } from '../models/dense.js';
-import { measureSequenceCapacity, theorySequenceCapacity } from './capacity.js';
-import { recallSequence } from './recall.js';
+import { heatmapSvg, linePlotSvg } from '@engram/viz';
+import { writeText } from '@engram/viz/node';
+import { DenseNet } from '../../models/dense.js';
+import { measureSequenceCapacity, theorySequenceCapacity } from '../../experiments/capacity.js';
+import { recallSequence } from '../../experiments/recall.js';
 
 /** Options of {@link runCapacityExperiment}. */
 export interface CapacityExperimentOptions {
