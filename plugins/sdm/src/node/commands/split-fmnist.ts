@@ -6,33 +6,15 @@
 import * as tf from '@tensorflow/tfjs';
 import { join, resolve } from 'node:path';
 import { z, type CommandDefinitionEntry } from '@engram/core';
-import { linePlotSvg, writeText } from '@engram/viz';
-import { runSplitFashionMnist, splitSchema, type SplitFashionMnistResult } from '../experiments/split-fmnist.js';
-import { formatTable } from '../internal/table.js';
+import { writeText } from '@engram/viz/node';
+import type { SplitFashionMnistResult } from '../../experiments/split-fmnist.js';
+import { formatSplitTable, splitAccuracyPlot } from '../../experiments/split-report.js';
+import { runSplitFashionMnist, splitSchema } from '../experiments/split-fmnist.js';
 
 /** Options of `engram split-fmnist`: the protocol's, and the output folder. */
 export const splitCommandOptions = splitSchema.extend({
   out: z.string().min(1).default('engram-out/split-fmnist').describe('output folder (results.json, table.txt, accuracy.svg)'),
 });
-
-/** A plain-text table of a result: final accuracy, accuracy after each task, dead-neuron fraction, seconds per run. */
-export function formatSplitTable(result: SplitFashionMnistResult): string {
-  return formatTable(
-    ['model', 'final acc', ...result.tasks.map((_, t) => `after T${t + 1}`), 'dead frac', 's/run'],
-    result.models.map((m) => [m.label, m.finalAccuracy.toFixed(3), ...m.accuracyAfterTask.map((a) => a.toFixed(3)), m.deadNeuronFraction.toFixed(3), m.secondsPerRun.toFixed(0)]),
-  );
-}
-
-/** The accuracy-after-each-task plot of a result (SVG). */
-export function splitAccuracyPlot(result: SplitFashionMnistResult): string {
-  return linePlotSvg({
-    series: result.models.map((m) => ({ name: m.label, y: m.accuracyAfterTask })),
-    xCategories: result.tasks.map((c, t) => `after T${t + 1} {${c.join(',')}}`),
-    yLabel: '10-class test accuracy',
-    yDomain: [0, 1],
-    title: `Class-incremental Split Fashion-MNIST (N=${result.settings.hiddenSize}, k=${result.settings.k}, ${result.settings.epochsPerTask} epochs/task)`,
-  });
-}
 
 /** Writes results.json, table.txt and accuracy.svg into `out`; returns the table. */
 export function writeSplitOutputs(result: SplitFashionMnistResult, out: string): string {
