@@ -6,9 +6,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { join, resolve } from 'node:path';
 import { z, type CommandDefinitionEntry } from '@engram/core';
-import { linePlotSvg, writeText } from '@engram/viz';
-import { manifoldSchema, manifoldSweep, type ManifoldPoint } from '../experiments/manifold.js';
-import { formatTable } from '../internal/table.js';
+import { linePlotSvg } from '@engram/viz';
+import { writeText } from '@engram/viz/node';
+import { manifoldSchema, manifoldSweep, type ManifoldPoint } from '../../experiments/manifold.js';
+import { formatTable } from '../../internal/table.js';
 
 /** Options of `engram diffusion-manifold`: the sweep's, and the output folder. */
 export const manifoldCommandOptions = manifoldSchema.extend({

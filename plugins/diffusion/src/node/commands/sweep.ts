@@ -6,9 +6,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { join, resolve } from 'node:path';
 import { z, type CommandDefinitionEntry } from '@engram/core';
-import { imageGridPng, linePlotSvg, writePng, writeText } from '@engram/viz';
-import { memorizationSweep, sweepSchema, type SweepResult } from '../experiments/sweep.js';
-import { formatTable } from '../internal/table.js';
+import { imageGridPng, linePlotSvg } from '@engram/viz';
+import { writePng, writeText } from '@engram/viz/node';
+import type { SweepResult } from '../../experiments/sweep.js';
+import { memorizationSweep, sweepSchema } from '../experiments/sweep.js';
+import { formatTable } from '../../internal/table.js';
 
 /** Options of `engram diffusion-sweep`: the sweep's, and the output folder. */
 export const sweepCommandOptions = sweepSchema.extend({
