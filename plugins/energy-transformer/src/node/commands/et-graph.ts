@@ -6,7 +6,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { z, type CommandDefinitionEntry } from '@engram/core';
-import { runGraphExperiment } from '../experiments/graph-anomaly.js';
+import { runGraphExperiment } from '../../experiments/graph-anomaly.js';
 import { progressLine } from './progress.js';
 
 /** The options of `engram et-graph` (one flag per key). */

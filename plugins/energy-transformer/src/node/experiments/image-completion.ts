@@ -14,12 +14,13 @@ import { lastValueFrom, tap, toArray } from 'rxjs';
 import { parseConfig, trainStream, type Engram, type TrainEvent } from '@engram/core';
 import { loadModel, loadOptimizerState, saveModel, saveOptimizerState } from '@engram/core/node';
 import { createRng, type FashionMnistSource } from '@engram/data';
-import { imageGridPng, stepStripPng, writePng } from '@engram/viz';
-import { fashionMnistImages, hiddenPatchBatches, type HiddenPatchBatch } from '../models/image-data.js';
-import { HIDDEN, IMAGE, ImageEnergyTransformer, type HiddenPatchModel } from '../models/image.js';
-import { imageTrainingSchema, type ImageOptions } from '../models/image-schema.js';
-import { hiddenPatchMse, patchify, randomHiddenPatches } from '../models/patches.js';
-import { matchedMlpHidden, meanTrainingPatch, TransformerEncoderBaseline } from './transformer-baseline.js';
+import { imageGridPng, stepStripPng } from '@engram/viz';
+import { writePng } from '@engram/viz/node';
+import { fashionMnistImages, hiddenPatchBatches, type HiddenPatchBatch } from '../../models/image-data.js';
+import { HIDDEN, IMAGE, ImageEnergyTransformer, type HiddenPatchModel } from '../../models/image.js';
+import { imageTrainingSchema, type ImageOptions } from '../../models/image-schema.js';
+import { hiddenPatchMse, patchify, randomHiddenPatches } from '../../models/patches.js';
+import { matchedMlpHidden, meanTrainingPatch, TransformerEncoderBaseline } from '../../experiments/transformer-baseline.js';
 
 /** Options of {@link runImageExperiment}. */
 export interface ImageExperimentOptions {
