@@ -10,15 +10,17 @@ import { join, resolve } from 'node:path';
 import { EngramError, ErrorCodes, z, type CommandDefinitionEntry } from '@engram/core';
 import { FASHION_MNIST_INSTALL_HINT } from '@engram/data';
 import { hasFashionMnist } from '@engram/data/node';
-import { writeText } from '@engram/viz';
-import { SHIPPED_DATASETS, loadShippedDataset } from '../datasets/catalogue.js';
-import { standardize } from '../datasets/standardize.js';
-import { benchmarkDataset, type BenchmarkRow } from '../experiments/benchmark.js';
-import { fashionMnistExperiment, type FashionMnistResult } from '../experiments/fashion-mnist.js';
-import { landscape2d, type Landscape } from '../experiments/landscape.js';
-import { fillSchema, type FillRule } from '../models/clam-schema.js';
-import { landscapeSvg, silhouetteBarsSvg, trajectoriesSvg } from './plots.js';
-import { acceptanceSummary, comparisonTable } from './table.js';
+import { writeText } from '@engram/viz/node';
+import { SHIPPED_DATASETS } from '../../datasets/catalogue.js';
+import { standardize } from '../../datasets/standardize.js';
+import { benchmarkDataset, type BenchmarkRow } from '../../experiments/benchmark.js';
+import type { FashionMnistResult } from '../../experiments/fashion-mnist.js';
+import { landscape2d, type Landscape } from '../../experiments/landscape.js';
+import { landscapeSvg, silhouetteBarsSvg, trajectoriesSvg } from '../../experiments/plots.js';
+import { acceptanceSummary, comparisonTable } from '../../experiments/table.js';
+import { fillSchema, type FillRule } from '../../models/clam-schema.js';
+import { loadShippedDataset } from '../datasets/files.js';
+import { fashionMnistExperiment } from '../experiments/fashion-mnist.js';
 
 /** Options of `engram clam`. */
 export const clamCommandOptions = z.strictObject({

@@ -4,8 +4,8 @@
  * landscape with the data and the prototypes on it.
  */
 import { barChartSvg, colormap, heatmapPng, linePlotSvg, pngDataUri, rgbHex } from '@engram/viz';
-import type { BenchmarkRow } from '../experiments/benchmark.js';
-import type { Landscape } from '../experiments/landscape.js';
+import type { BenchmarkRow } from './benchmark.js';
+import type { Landscape } from './landscape.js';
 
 /** Silhouette of every method on every data set, grouped bars. */
 export function silhouetteBarsSvg(rows: readonly BenchmarkRow[]): string {

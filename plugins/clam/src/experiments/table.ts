@@ -1,5 +1,5 @@
 /** The comparison table of `engram clam` as Markdown. */
-import type { BenchmarkRow } from '../experiments/benchmark.js';
+import type { BenchmarkRow } from './benchmark.js';
 
 const f3 = (v: number) => v.toFixed(3);
 
