@@ -9,8 +9,8 @@ import { lastValueFrom, tap } from 'rxjs';
 import { trainModel, type Engram } from '@engram/core';
 import { saveModel } from '@engram/core/node';
 import { writeFile } from 'node:fs/promises';
-import type { GptConfigInput } from '../models/gpt-config.js';
-import { Gpt } from '../models/gpt.js';
+import type { GptConfigInput } from '../../models/gpt-config.js';
+import { Gpt } from '../../models/gpt.js';
 
 /** One phase: epochs at a learning rate, with its share of windows carrying a repeated span. */
 export interface TrainingPhase {

@@ -5,14 +5,15 @@
  */
 import { join, resolve } from 'node:path';
 import { EngramError, ErrorCodes, z, type CommandArgs, type CommandIO, type Engram } from '@engram/core';
-import { linePlotSvg, writeText } from '@engram/viz';
-import { longContextExperiment, type LongContextResult } from '../experiments/long-context.js';
-import { methodList } from '../experiments/methods.js';
-import { plantedRepeat, type PlantedRepeatResult } from '../experiments/planted-repeat.js';
-import { iclProbe, type IclScore } from '../experiments/icl-probe.js';
-import { encodedBrown } from '../models/gpt-training.js';
-import { defaultCheckpoint, loadGpt } from '../internal/checkpoint.js';
-import { formatIclTable, formatMethodTable } from './tables.js';
+import { linePlotSvg } from '@engram/viz';
+import { writeText } from '@engram/viz/node';
+import { longContextExperiment, type LongContextResult } from '../../experiments/long-context.js';
+import { methodList } from '../../experiments/methods.js';
+import { plantedRepeat, type PlantedRepeatResult } from '../../experiments/planted-repeat.js';
+import { iclProbe, type IclScore } from '../../experiments/icl-probe.js';
+import { formatIclTable, formatMethodTable } from '../../experiments/tables.js';
+import { encodedBrown } from '../brown-files.js';
+import { defaultCheckpoint, loadGpt } from '../checkpoint-files.js';
 
 const numberList = (what: string) =>
   z

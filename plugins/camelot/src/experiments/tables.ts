@@ -1,6 +1,6 @@
 /** Markdown tables of the experiments' results. */
-import type { LongContextResult } from '../experiments/long-context.js';
-import type { IclScore } from '../experiments/icl-probe.js';
+import type { LongContextResult } from './long-context.js';
+import type { IclScore } from './icl-probe.js';
 
 const pct = (x: number): string => (Number.isFinite(x) ? `${(100 * x).toFixed(1)} %` : '-');
 
