@@ -39,7 +39,8 @@ describe('built-in plugins (cross-package)', () => {
   });
 
   it('load together by package name, each contributing namespaced ids without clashes', async () => {
-    const engram = await createEngram({ plugins: ['@engram/data', ...plugins.map((p) => `@engram/${p}`)] });
+    // As the CLI loads them: the ./node entries (their plugins add the commands and file-based data sets).
+    const engram = await createEngram({ plugins: ['@engram/data/node', ...plugins.map((p) => (p === 'hopfield' ? '@engram/hopfield' : `@engram/${p}/node`))] });
     const names = engram.plugins().map((p) => p.name);
     expect(names).to.include.members(['core', 'data', 'hopfield', 'sequence', 'sdm', 'et', 'diffusion']);
     expect(engram.ids('dataset')).to.include.members(['data/fashion-mnist', 'data/binary-patterns', 'data/gaussian-patterns']);
