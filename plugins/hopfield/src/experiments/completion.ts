@@ -13,48 +13,54 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { lastValueFrom, toArray } from 'rxjs';
-import { errors, type DynamicsStep } from '@engram/core';
-import { occlusionMask, type OcclusionKind } from '@engram/data';
-import { ModernHopfield } from './modern.js';
-import { DrDAM } from './drdam.js';
-import type { FeatureMapKind } from './feature-maps.js';
-import { checkPositive, checkPositiveInt } from './internal/validate.js';
-import { STATE_LAYER } from './run-options.js';
+import { errors, parseConfig, z, type DynamicsStep, type State } from '@engram/core';
+import { occlusionMask } from '@engram/data';
+import { ModernHopfield } from '../models/modern.js';
+import { DrDAM } from '../models/drdam.js';
+import { STATE_LAYER } from '../internal/single-layer.js';
+import { FEATURE_MAP_KINDS } from '../synapses/feature-maps.js';
 
 /** Models compared by {@link imageCompletion}. */
 export type CompletionModel = 'modern' | 'drdam';
 
-/** Options of {@link imageCompletion}. */
-export interface ImageCompletionOptions {
-  /** Images in [0, 1], row-major [n, height * width]. */
-  images: Float32Array;
-  /** Image height and width (default [28, 28]). */
-  imageShape?: readonly [number, number];
-  /** Memory sizes K to test; the first K images are stored. */
-  counts: readonly number[];
-  /** Queries per K: the first min(K, queries) stored images, occluded (default 50). */
-  queries?: number;
-  /** Hidden part of each query (default 'bottom-half'). */
-  occlusion?: OcclusionKind;
-  /** Models to run (default both). */
-  models?: readonly CompletionModel[];
-  /** Modern network: beta (default 2) and update cap (default 20; stops earlier at max|dx| < 1e-4). */
-  modern?: { beta?: number; maxSteps?: number };
-  /** DrDAM: beta (default 0.0125, i.e. 0.05 in [0, 1] pixel units), random projections Y (default 20000), step size, steps, map, seed. */
-  drdam?: { beta?: number; features?: number; dt?: number; maxSteps?: number; kernel?: FeatureMapKind; seed?: number };
-  /** Completions whose frames are kept for pictures (default 4). */
-  frames?: number;
-  /** Frames kept per completion, evenly spaced, first and last included (default 6). */
-  framesPerRun?: number;
-  /** Called after each (model, K) with its row, e.g. to print progress. */
-  onRow?: (row: CompletionRow) => void;
-}
+const positiveInt = z.number().int().positive();
+
+/** The options of {@link imageCompletion} (checked: ENGRAM_ERR_INVALID_CONFIG naming the key). */
+export const imageCompletionSchema = z.strictObject({
+  images: z.custom<Float32Array>((v) => v instanceof Float32Array && v.length > 0, { message: 'expected a non-empty Float32Array' }).describe('images in [0, 1], row-major [n, height * width]'),
+  imageShape: z.tuple([positiveInt, positiveInt]).default([28, 28]).describe('image height and width'),
+  memories: z.array(positiveInt).min(1).describe('memory sizes K to test; the first K images are stored'),
+  queries: positiveInt.default(50).describe('queries per K: the first min(K, queries) stored images, occluded'),
+  occlusion: z.enum(['bottom-half', 'top-half', 'left-half', 'right-half', 'random']).default('bottom-half').describe('hidden part of each query'),
+  models: z.array(z.enum(['modern', 'drdam'])).min(1).default(['modern', 'drdam']).describe('models to run'),
+  modern: z
+    .strictObject({ beta: z.number().positive().default(2), maxSteps: positiveInt.default(20) })
+    .default({ beta: 2, maxSteps: 20 })
+    .describe('modern network: beta and update cap (stops earlier at max|dx| < 1e-4)'),
+  drdam: z
+    .strictObject({
+      beta: z.number().positive().default(0.0125),
+      features: positiveInt.default(20000),
+      dt: z.number().positive().default(0.5),
+      maxSteps: positiveInt.default(30),
+      kernel: z.enum(FEATURE_MAP_KINDS).default('sincos'),
+      seed: z.number().int().default(0),
+    })
+    .default({ beta: 0.0125, features: 20000, dt: 0.5, maxSteps: 30, kernel: 'sincos', seed: 0 })
+    .describe('DrDAM: beta (0.0125 is 0.05 in [0, 1] pixel units), random projections Y, step size, steps, map, seed'),
+  frames: z.number().int().min(0).default(4).describe('completions whose frames are kept for pictures'),
+  framesPerRun: z.number().int().min(2).default(6).describe('frames kept per completion, evenly spaced, first and last included'),
+  onRow: z.custom<(row: CompletionRow) => void>((v) => typeof v === 'function', { message: 'expected a function' }).optional().describe('called after each (model, K) with its row'),
+});
+
+/** Options of {@link imageCompletion} (as written). */
+export type ImageCompletionOptions = z.input<typeof imageCompletionSchema>;
 
 /** One measured (model, K) cell. */
 export interface CompletionRow {
   model: CompletionModel;
   /** Stored images K. */
-  count: number;
+  memories: number;
   /** Queries completed. */
   queries: number;
   /** Fraction of completions whose nearest stored image (Euclidean, all pixels) is their own. */
@@ -72,8 +78,8 @@ export interface CompletionRow {
 /** Frames of a few completions: per completion, [original, query (step 0), ...steps, result] in [0, 1]. */
 export interface CompletionFrames {
   model: CompletionModel;
-  count: number;
-  /** frames[i] is the strip of completion i. */
+  memories: number;
+  /** strips[i] is the strip of completion i. */
   strips: Float32Array[][];
 }
 
@@ -91,67 +97,57 @@ function pick(total: number, k: number): number[] {
 
 /** Runs the comparison; see {@link ImageCompletionOptions}. */
 export async function imageCompletion(options: ImageCompletionOptions): Promise<ImageCompletionResult> {
-  const [h, w] = options.imageShape ?? [28, 28];
-  const dim = checkPositiveInt('imageShape[0]', h) * checkPositiveInt('imageShape[1]', w);
-  if (!(options.images instanceof Float32Array) || options.images.length % dim !== 0 || options.images.length === 0) {
-    throw errors.shapeMismatch('images', ['n', dim], [options.images?.length ?? 0]);
-  }
-  const available = options.images.length / dim;
-  if (!Array.isArray(options.counts) || options.counts.length === 0) throw errors.invalidArgument('counts', 'a non-empty list of memory sizes', options.counts);
-  for (const k of options.counts) {
-    checkPositiveInt('counts[i]', k);
-    if (k > available) throw errors.invalidArgument('counts[i]', `at most ${available} (the images given)`, k);
-  }
-  const nq = checkPositiveInt('queries', options.queries ?? 50);
-  const models = options.models ?? ['modern', 'drdam'];
-  const mb = checkPositive('modern.beta', options.modern?.beta ?? 2);
-  const mSteps = checkPositiveInt('modern.maxSteps', options.modern?.maxSteps ?? 20);
-  const d = options.drdam ?? {};
-  const dBeta = checkPositive('drdam.beta', d.beta ?? 0.0125);
-  const dFeatures = checkPositiveInt('drdam.features', d.features ?? 20000);
-  const dDt = checkPositive('drdam.dt', d.dt ?? 0.5);
-  const dSteps = checkPositiveInt('drdam.maxSteps', d.maxSteps ?? 30);
-  const nFrames = options.frames ?? 4;
-  const perRun = options.framesPerRun ?? 6;
-  const visible = occlusionMask([h, w], options.occlusion ?? 'bottom-half').data as Float32Array;
+  const o = parseConfig(imageCompletionSchema, options, 'imageCompletion', 'options');
+  const [h, w] = o.imageShape;
+  const dim = h * w;
+  if (o.images.length % dim !== 0) throw errors.shapeMismatch('images', ['n', dim], [o.images.length]);
+  const available = o.images.length / dim;
+  for (const k of o.memories) if (k > available) throw errors.invalidArgument('memories[i]', `at most ${available} (the images given)`, k);
+  const nq = o.queries;
+  const mb = o.modern.beta;
+  const mSteps = o.modern.maxSteps;
+  const d = o.drdam;
+  const nFrames = o.frames;
+  const perRun = o.framesPerRun;
+  const visible = occlusionMask([h, w], o.occlusion).data as Float32Array;
   const hiddenCount = visible.reduce((a, v) => a + (v === 0 ? 1 : 0), 0);
 
   const rows: CompletionRow[] = [];
   const frames: CompletionFrames[] = [];
   const mask = tf.tensor2d(visible, [1, dim]);
   try {
-    for (const k of options.counts) {
+    for (const k of o.memories) {
       const q = Math.min(k, nq);
-      const pix = tf.tensor2d(options.images.subarray(0, k * dim), [k, dim]);
+      const pix = tf.tensor2d(o.images.subarray(0, k * dim), [k, dim]);
       const mem = tf.tidy(() => tf.sub(tf.mul(pix, 2), 1)) as tf.Tensor2D;
       const cues = tf.tidy(() => tf.mul(mem.slice([0, 0], [q, dim]), mask)) as tf.Tensor2D;
       const toPixels = (x: tf.Tensor) => tf.tidy(() => tf.clipByValue(tf.div(tf.add(x, 1), 2), 0, 1));
       const score = (out: tf.Tensor2D) =>
         tf.tidy(() => {
-          const o = toPixels(out) as tf.Tensor2D;
-          const nearest = tf.argMin(tf.sub(tf.sum(tf.square(pix), 1).reshape([1, -1]), tf.mul(tf.matMul(o, tf.transpose(pix)), 2)), 1).dataSync();
+          const px = toPixels(out) as tf.Tensor2D;
+          const nearest = tf.argMin(tf.sub(tf.sum(tf.square(pix), 1).reshape([1, -1]), tf.mul(tf.matMul(px, pix, false, true), 2)), 1).dataSync();
           let right = 0;
           nearest.forEach((v, i) => (right += v === i ? 1 : 0));
           const hidden = tf.sub(1, mask);
           const target = pix.slice([0, 0], [q, dim]);
           const err = (x: tf.Tensor) => tf.sum(tf.mul(tf.square(tf.sub(x, target)), hidden)).dataSync()[0]! / (q * hiddenCount);
-          return { accuracy: right / q, mse: err(o), mseBefore: err(toPixels(cues)) };
+          return { accuracy: right / q, mse: err(px), mseBefore: err(toPixels(cues)) };
         });
       try {
-        for (const model of models) {
+        for (const model of o.models) {
           const t0 = performance.now();
           let stream;
           let dispose: () => void;
           if (model === 'modern') {
-            const net = new ModernHopfield({ dim, beta: mb }).store(mem);
+            const net = new ModernHopfield({ size: dim, beta: mb }).store(mem);
             dispose = () => net.dispose();
-            stream = (onFinal: (s: Record<string, tf.Tensor>) => void) =>
+            stream = (onFinal: (s: State) => void) =>
               net.run({ initial: cues, clamp: mask, maxSteps: mSteps, tolerance: 1e-4, snapshot: nFrames > 0, onFinal });
           } else {
-            const dam = new DrDAM({ dim, features: dFeatures, beta: dBeta, kernel: d.kernel, seed: d.seed ?? 0 }).addMemories(mem);
+            const dam = new DrDAM({ size: dim, features: d.features, beta: d.beta, kernel: d.kernel, seed: d.seed }).store(mem);
             dispose = () => dam.dispose();
-            stream = (onFinal: (s: Record<string, tf.Tensor>) => void) =>
-              dam.run({ initial: cues, clamp: mask, maxSteps: dSteps, dt: dDt, snapshot: nFrames > 0, onFinal });
+            stream = (onFinal: (s: State) => void) =>
+              dam.run({ initial: cues, clamp: mask, maxSteps: d.maxSteps, dt: d.dt, snapshot: nFrames > 0, onFinal });
           }
           try {
             let final: tf.Tensor2D | undefined;
@@ -159,10 +155,10 @@ export async function imageCompletion(options: ImageCompletionOptions): Promise<
             const out = final!;
             const s = score(out);
             out.dispose();
-            const row: CompletionRow = { model, count: k, queries: q, ...s, steps: steps.at(-1)!.step, seconds: (performance.now() - t0) / 1000 };
+            const row: CompletionRow = { model, memories: k, queries: q, ...s, steps: steps.at(-1)!.step, seconds: (performance.now() - t0) / 1000 };
             rows.push(row);
-            options.onRow?.(row);
-            if (nFrames > 0) frames.push({ model, count: k, strips: strips(steps, pix, Math.min(nFrames, q), dim, perRun) });
+            o.onRow?.(row);
+            if (nFrames > 0) frames.push({ model, memories: k, strips: strips(steps, pix, Math.min(nFrames, q), dim, perRun) });
           } finally {
             dispose();
           }
