@@ -9,10 +9,12 @@ import { createEngram, type Engram, type EngramPlugin } from '@engram/core';
 export const BUILTIN_PLUGIN_PACKAGES: readonly string[] = [
   '@engram/data/node',
   '@engram/hopfield',
-  '@engram/sequence',
-  '@engram/sdm',
-  '@engram/energy-transformer',
-  '@engram/diffusion',
+  '@engram/sequence/node',
+  '@engram/sdm/node',
+  '@engram/energy-transformer/node',
+  '@engram/diffusion/node',
+  '@engram/clam/node',
+  '@engram/camelot/node',
 ];
 
 /**

@@ -4,8 +4,8 @@
  * The argument is the command's options as JSON (keys as in `engram camelot --help`).
  */
 import { createEngram, initBackend, parseConfig } from '@engram/core';
-import { camelotPlugin } from '../src/plugin.ts';
-import { camelotCommandOptions, runCamelotCommand } from '../src/commands/camelot-command.ts';
+import { camelotPlugin } from '../src/node/plugin.ts';
+import { camelotCommandOptions, runCamelotCommand } from '../src/node/commands/camelot-command.ts';
 
 await initBackend();
 const engram = await createEngram({ plugins: [camelotPlugin] });

@@ -8,9 +8,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import { createEngram, initBackend } from '@engram/core';
-import { camelotPlugin } from '../src/plugin.ts';
-import { trainBrownGpt, type TrainingReport } from '../src/experiments/train-brown-gpt.ts';
-import { loadGpt } from '../src/internal/checkpoint.ts';
+import { camelotPlugin } from '../src/node/plugin.ts';
+import { trainBrownGpt, type TrainingReport } from '../src/node/experiments/train-brown-gpt.ts';
+import { loadGpt } from '../src/node/checkpoint-files.ts';
 
 const out = process.argv[2] ?? 'data/gpt-brown';
 const resumeAt = process.argv[3] === '--resume' ? Number(process.argv[4]) : undefined;

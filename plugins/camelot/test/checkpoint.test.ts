@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createEngram, initBackend, type Engram } from '@engram/core';
-import { camelotPlugin, defaultCheckpoint, encodedBrown, loadGpt, plantedRepeat, weightsFingerprint, type Gpt } from '../src/index.js';
+import { camelotPlugin, defaultCheckpoint, encodedBrown, loadGpt, plantedRepeat, weightsFingerprint, type Gpt } from '../src/node/index.js';
 
 describe('the committed Brown GPT checkpoint', () => {
   let engram: Engram;

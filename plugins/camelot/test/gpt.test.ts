@@ -6,7 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createEngram, initBackend, trainModel, type Engram } from '@engram/core';
 import { loadModel, saveModel } from '@engram/core/node';
-import { camelotPlugin, Gpt, BROWN_VOCABULARY } from '../src/index.js';
+import { camelotPlugin, Gpt, BROWN_VOCABULARY } from '../src/node/index.js';
+import { camelotPlugin as browserPlugin, textDataset } from '../src/index.js';
+import { definePlugin, z } from '@engram/core';
 
 describe('camelot/gpt on the model protocol', () => {
   let engram: Engram;
@@ -51,6 +53,21 @@ describe('camelot/gpt on the model protocol', () => {
     const epoch = events.find((e) => e.type === 'epoch')!;
     expect(Number.isFinite(epoch.loss)).to.equal(true);
     expect(epoch.metrics!['heldOutBitsPerChar']).to.be.a('number');
+    model.dispose();
+  });
+
+  it('reads its corpus from the registry: without one a coded error says what to load; any text data set under the id works', async () => {
+    const bare = await createEngram({ plugins: [browserPlugin] });
+    const model = await bare.createModel('camelot/gpt', { vocabulary: 'ab ', contextLength: 8, size: 8, heads: 2, blocks: 1, hiddenSize: 8 });
+    const err = await lastValueFrom(trainModel(model, { engram: bare, settings: { limit: 4, batchSize: 4 } })).then(() => undefined, (e: unknown) => e);
+    expect(err).to.have.property('code', 'ENGRAM_ERR_UNKNOWN_KIND');
+    expect(String((err as Error).message)).to.contain('@engram/camelot/node');
+    // A browser app registers its own documents (10 here: the 10th is held out).
+    const docs = Array.from({ length: 10 }, (_, i) => 'ab '.repeat(10 + i));
+    const corpus = definePlugin({ name: 'corpus', version: '0.1.0', engram: '^0.1.0', register: (ctx) => ctx.dataset('text', { schema: z.strictObject({}), load: async () => textDataset(docs) }) });
+    const withCorpus = await createEngram({ plugins: [browserPlugin, corpus] });
+    const events = await lastValueFrom(trainModel(model, { engram: withCorpus, settings: { limit: 4, batchSize: 4, data: 'corpus/text' } }).pipe(toArray()));
+    expect(events.find((e) => e.type === 'epoch')!.metrics!['heldOutBitsPerChar']).to.be.a('number');
     model.dispose();
   });
 

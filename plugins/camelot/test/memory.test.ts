@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
 import { lastValueFrom, take, toArray } from 'rxjs';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initBackend, seededRandom } from '@engram/core';
-import { CamelotMemory, collectLosses, deserializeMemory, Gpt, loadMemory, saveMemory, serializeMemory, streamDocuments, weightsFingerprint, type AttentionModel, type MemoryConfigInput } from '../src/index.js';
+import { CamelotMemory, collectLosses, deserializeMemory, Gpt, loadMemory, memoryFromBytes, memoryToBytes, saveMemory, serializeMemory, streamDocuments, weightsFingerprint, type AttentionModel, type MemoryConfigInput } from '../src/node/index.js';
 import { TinyAttentionLm } from './helpers/tiny-attention-lm.js';
 
 const randomDocs = (count: number, length: number, vocab: number, seed: number): Int32Array[] => {
@@ -82,10 +82,15 @@ describe('CamelotMemory attached to attention models', () => {
         const file = join(mkdtempSync(join(tmpdir(), 'camelot-')), 'memory.json');
         await saveMemory(memory, file);
         const fromFile = await loadMemory(file);
+        // Bytes in, bytes out (the browser-safe entry): the same bytes as the file.
+        const bytes = memoryToBytes(memory);
+        expect(Buffer.from(bytes).equals(readFileSync(file))).to.equal(true);
+        const fromBytes = memoryFromBytes(bytes);
         const next = randomDocs(2, m.contextLength + 1, m.vocabularySize, 9);
-        const [a, b, c] = await Promise.all([memory, copy, fromFile].map((mem) => lastValueFrom(streamDocuments(m, next, { memory: mem }).pipe(toArray()))));
+        const [a, b, c, d] = await Promise.all([memory, copy, fromFile, fromBytes].map((mem) => lastValueFrom(streamDocuments(m, next, { memory: mem }).pipe(toArray()))));
         expect(Array.from(b![0]!.losses)).to.deep.equal(Array.from(a![0]!.losses));
         expect(Array.from(c![0]!.losses)).to.deep.equal(Array.from(a![0]!.losses));
+        expect(Array.from(d![0]!.losses)).to.deep.equal(Array.from(a![0]!.losses));
         expect(copy.snapshot()).to.deep.equal(memory.snapshot());
       });
 
@@ -166,6 +171,12 @@ describe('CamelotMemory attached to attention models', () => {
     expect(() => new CamelotMemory({}, [])).to.throw().with.property('code', 'ENGRAM_ERR_INVALID_ARGUMENT');
     expect(() => new CamelotMemory({}, gpt.attentionLayers, 0)).to.throw().with.property('code', 'ENGRAM_ERR_INVALID_ARGUMENT');
     expect(() => deserializeMemory({ format: 'nope' })).to.throw().with.property('code', 'ENGRAM_ERR_INVALID_SPEC');
+    expect(() => memoryFromBytes(new TextEncoder().encode('{"format": '))).to.throw().with.property('code', 'ENGRAM_ERR_INVALID_SPEC');
+    expect(() => memoryFromBytes(Uint8Array.of(0xff, 0xfe))).to.throw().with.property('code', 'ENGRAM_ERR_INVALID_SPEC');
+    // A damaged base64 array is corrupt data, never silently decoded.
+    const json = serializeMemory(CamelotMemory.for(gpt, { memories: 2 }, 1));
+    const damaged = { ...json, stores: [[{ ...json.stores[0]![0]!, keys: 'AAA*' }, ...json.stores[0]!.slice(1)]] };
+    expect(() => deserializeMemory(damaged)).to.throw().with.property('code', 'ENGRAM_ERR_CORRUPT_DATA');
   });
 
   it('retrieval by query . key finds the slot a query attends to most', () => {

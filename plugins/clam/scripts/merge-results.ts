@@ -8,7 +8,7 @@
  */
 import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { acceptanceSummary, SHIPPED_DATASETS, writeClamOutputs, type ClamRunResult } from '../src/index.js';
+import { acceptanceSummary, SHIPPED_DATASETS, writeClamOutputs, type ClamRunResult } from '../src/node/index.js';
 
 const [out, ...dirs] = process.argv.slice(2);
 if (!out || dirs.length === 0) throw new Error('usage: merge-results.ts OUT DIR...');

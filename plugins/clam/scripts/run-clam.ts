@@ -7,7 +7,7 @@
  * Backend: wasm, as the CLI does.
  */
 import { createEngram, parseConfig } from '@engram/core';
-import { clamCommandOptions, clamPlugin } from '../src/index.js';
+import { clamCommandOptions, clamPlugin } from '../src/node/index.js';
 
 const engram = await createEngram({ plugins: [clamPlugin], backend: 'wasm' });
 const command = engram.commands().find((c) => c.id === 'clam/clam')!;

@@ -5,7 +5,11 @@
  * mask-and-complete training through the unrolled dynamics, a scikit-learn
  * style estimator, the paper's hyper-parameter search, baselines (k-means++,
  * soft k-means, agglomerative), metrics (Silhouette, ARI), the paper's data
- * sets and the `engram clam` command.
+ * sets (parsed from text or fetched from a URL) and the plots and tables of
+ * the comparison. This entry imports no Node built-in, so it bundles for
+ * browsers; reading the data sets and Fashion-MNIST from disk, the `engram
+ * clam` command and a plugin of the same name that registers them are in
+ * `@engram/clam/node`.
  *
  * @packageDocumentation
  */
@@ -53,21 +57,28 @@ export { agglomerative, type Linkage } from './baselines/agglomerative.js';
 
 export { readMatrix, type HostMatrix, type DataInput, type FlatData } from './internal/host-matrix.js';
 export { standardize, fitStandardization, applyStandardization, type Standardization } from './datasets/standardize.js';
-export { SHIPPED_DATASETS, loadShippedDataset, shippedDataset, dataDirectory, type ShippedDataset } from './datasets/catalogue.js';
+export {
+  SHIPPED_DATASETS,
+  shippedDataset,
+  shippedDatasetFromText,
+  loadShippedDatasetFromUrl,
+  type ShippedDataset,
+  type ShippedTable,
+  type ShippedDatasetUrlOptions,
+} from './datasets/catalogue.js';
 export { gaussianBlobs, type BlobOptions, type Blobs } from './datasets/blobs.js';
 export { parseLabelledTable, type LabelledTable } from './datasets/parse.js';
-export { shippedDatasetOptionsSchema, blobsOptionsSchema } from './datasets/registry.js';
+export { shippedDatasetOptionsSchema, blobsOptionsSchema, shippedArrayDataset } from './datasets/registry.js';
 
 export { searchClam, silhouetteOrMinusOne, PAPER_GRID, BANK_MAX_FEATURES, type SearchGrid, type SearchTrial, type SearchResult, type SearchBase, type SearchOptions } from './experiments/search.js';
 export { trainBank, type BankConfig, type BankOutcome, type BankOptions } from './experiments/grid-bank.js';
 export { kmeansBaseline, softKmeansBaseline, agglomerativeBaseline, SOFT_KMEANS_STIFFNESS, LINKAGES, type BaselineOutcome } from './experiments/baseline-suite.js';
 export { benchmarkDataset, type BenchmarkRow, type BenchmarkSettings, type MethodScore } from './experiments/benchmark.js';
 export { landscape2d, type Landscape, type LandscapeOptions } from './experiments/landscape.js';
-export { fashionMnistExperiment, type FashionMnistOptions, type FashionMnistResult, type FashionMnistScore } from './experiments/fashion-mnist.js';
+export { fashionMnistExperimentOn, type FashionMnistOptions, type FashionMnistResult, type FashionMnistScore } from './experiments/fashion-mnist.js';
 
-export { clamCommand, clamCommandOptions, runClamExperiment, writeClamOutputs, type ClamCommandOptions, type ClamRunResult } from './commands/clam-command.js';
-export { comparisonTable, acceptanceSummary } from './commands/table.js';
-export { silhouetteBarsSvg, trajectoriesSvg, landscapeSvg } from './commands/plots.js';
+export { comparisonTable, acceptanceSummary } from './experiments/table.js';
+export { silhouetteBarsSvg, trajectoriesSvg, landscapeSvg } from './experiments/plots.js';
 
 declare module '@engram/core' {
   interface ModelKinds {

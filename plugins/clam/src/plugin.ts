@@ -1,12 +1,16 @@
-/** The 'clam' plugin: the 'clam/clam' model kind, its synapse, its data sets and the `engram clam` command. */
+/**
+ * The 'clam' plugin for any platform: the 'clam/clam' model kind, its synapse
+ * and the generated data set 'clam/blobs'. `@engram/clam/node` exports the
+ * same-named plugin that also registers the shipped data sets (read from the
+ * package's data/ folder) and the `engram clam` command.
+ */
 import { definePlugin } from '@engram/core';
-import { clamCommand } from './commands/clam-command.js';
-import { registerDatasets } from './datasets/registry.js';
+import { registerGeneratedDatasets } from './datasets/registry.js';
 import { ClamModel } from './models/clam-model.js';
 import { clamConfigSchema } from './models/clam-schema.js';
 import { prototypeSynapse, prototypeSynapseSchema } from './models/prototype-synapse.js';
 
-/** The plugin object (default export of @engram/clam). */
+/** The plugin object for browsers and Node (default export of @engram/clam). */
 export const clamPlugin = definePlugin({
   name: 'clam',
   version: '0.1.0',
@@ -24,8 +28,7 @@ export const clamPlugin = definePlugin({
       create: (config) => new ClamModel(config),
       description: 'ClAM: prototypes, assignment dynamics x <- x + dt sum_mu softmax(...)(rho_mu - x), mask-and-complete training',
     });
-    registerDatasets(ctx);
-    ctx.command('clam', clamCommand);
+    registerGeneratedDatasets(ctx);
   },
 });
 

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { ErrorCodes } from '@engram/core';
-import { adjustedRandIndex, agglomerative, gaussianBlobs, kMeans, loadShippedDataset, silhouetteScore, softKMeans, standardize, type HostMatrix } from '../src/index.js';
+import { adjustedRandIndex, agglomerative, gaussianBlobs, kMeans, loadShippedDataset, silhouetteScore, softKMeans, standardize, type HostMatrix } from '../src/node/index.js';
 import { expectCode } from './helpers.js';
 
 /**

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createEngram, ErrorCodes, parseConfig, type Engram } from '@engram/core';
-import { clamCommandOptions, clamPlugin } from '../src/index.js';
+import { clamCommandOptions, clamPlugin } from '../src/node/index.js';
 import { expectCode, expectRejectCode } from './helpers.js';
 
 /** `engram clam --quick`: the table, the JSON and the plots, through the registered command. */

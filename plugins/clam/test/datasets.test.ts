@@ -1,6 +1,19 @@
 import { expect } from 'chai';
 import { createEngram, ErrorCodes, type Engram } from '@engram/core';
-import { clamPlugin, fitStandardization, gaussianBlobs, loadShippedDataset, parseLabelledTable, SHIPPED_DATASETS, standardize } from '../src/index.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  clamPlugin,
+  dataDirectory,
+  fitStandardization,
+  gaussianBlobs,
+  loadShippedDataset,
+  loadShippedDatasetFromUrl,
+  parseLabelledTable,
+  shippedDatasetFromText,
+  SHIPPED_DATASETS,
+  standardize,
+} from '../src/node/index.js';
 import { expectCode, expectRejectCode } from './helpers.js';
 
 /** The shipped data sets load with the sizes and class counts of the paper, through the registry too. */
@@ -44,5 +57,24 @@ describe('data sets', () => {
     expectCode(() => parseLabelledTable('1,2,a\n1,x,b\n', 'bad.csv'), ErrorCodes.CORRUPT_DATA);
     expectCode(() => parseLabelledTable('1,2,a\n1,b\n', 'bad.csv'), ErrorCodes.CORRUPT_DATA);
     expectCode(() => parseLabelledTable('\n', 'empty.csv'), ErrorCodes.CORRUPT_DATA);
+  });
+
+  it('parse from text and fetch from a URL (the browser-safe entry) to the same table as the file', async () => {
+    const fromFile = loadShippedDataset('ecoli');
+    const text = readFileSync(join(dataDirectory(), 'ecoli.data'), 'utf8');
+    expect(shippedDatasetFromText('ecoli', text)).to.deep.equal({ ...fromFile, info: fromFile.info });
+    const asked: string[] = [];
+    const fetch = async (url: string) => {
+      asked.push(url);
+      const ok = url.endsWith('/ecoli.data');
+      return { ok, status: ok ? 200 : 404, text: async () => (ok ? text : 'not found') };
+    };
+    const fetched = await loadShippedDatasetFromUrl('ecoli', { url: 'https://example.org/clam', fetch });
+    expect(asked).to.deep.equal(['https://example.org/clam/ecoli.data']);
+    expect(Array.from(fetched.labels)).to.deep.equal(Array.from(fromFile.labels));
+    await expectRejectCode(loadShippedDatasetFromUrl('zoo', { url: 'https://example.org/clam/', fetch }), ErrorCodes.DATA_NOT_FOUND);
+    await expectRejectCode(loadShippedDatasetFromUrl('iris', { url: 'x/', fetch }), ErrorCodes.UNKNOWN_KIND);
+    await expectRejectCode(loadShippedDatasetFromUrl('zoo', { url: '', fetch }), ErrorCodes.INVALID_ARGUMENT);
+    expectCode(() => shippedDatasetFromText('zoo', text), ErrorCodes.CORRUPT_DATA);
   });
 });

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { ErrorCodes, initBackend } from '@engram/core';
-import { adjustedRandIndex, inertiaOf, loadShippedDataset, silhouetteSamples, silhouetteScore, standardize } from '../src/index.js';
+import { adjustedRandIndex, inertiaOf, loadShippedDataset, silhouetteSamples, silhouetteScore, standardize } from '../src/node/index.js';
 import { expectCode, randomRows } from './helpers.js';
 
 /**

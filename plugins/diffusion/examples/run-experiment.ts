@@ -10,7 +10,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { createEngram, initBackend, parseConfig, type CommandIO } from '@engram/core';
-import diffusion from '../src/index.js';
+import diffusion from '../src/node/index.js';
 
 /** Runs `command` with `options`; resolves to the exit code. */
 export async function main(command: string, options: Record<string, unknown> = {}, io?: CommandIO): Promise<number> {

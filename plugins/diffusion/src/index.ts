@@ -4,6 +4,11 @@
  * exact denoiser of a finite set (core's memory synapse with beta = 1/sigma^2),
  * reverse sampling as the models' `run`, and the memorization experiments.
  *
+ * This entry imports no Node built-in, so it bundles for browsers (training
+ * with checkpoint hooks, the experiments on images in memory).
+ * `@engram/diffusion/node` adds checkpoints on disk, Fashion-MNIST from disk,
+ * the commands, and a plugin of the same name that registers them.
+ *
  * @packageDocumentation
  */
 import type { ExactDenoiser, ExactDenoiserConfig } from './models/exact.js';
@@ -42,13 +47,14 @@ export {
   scoreTrainingSchema,
   trainDenoiserSchema,
   trainDenoiser,
-  loadCheckpoint,
+  type DenoiserCheckpoint,
+  type DenoiserResume,
   type DsmBatch,
   type ScoreTrainingSettings,
   type TrainDenoiserOptions,
   type TrainDenoiserSettings,
 } from './models/score-training.js';
-export { fashionPatterns, fashionPatternsSchema, type FashionPatternOptions } from './experiments/images.js';
+export { fashionPatternsOf, fashionPatternsOfSchema, type FashionPatternsOfOptions, type FashionPatterns } from './experiments/images.js';
 export {
   classifySamples,
   attractorRestarts,
@@ -62,10 +68,8 @@ export {
   type RestartOptions,
 } from './experiments/classify.js';
 export { scoreSpectrum, keptPerBlock, scoreSpectrumSchema, type ScoreSpectrum, type ScoreSpectrumOptions } from './experiments/manifold-dim.js';
-export { memorizationSweep, sweepSchema, type SweepOptions, type SweepPoint, type SweepResult } from './experiments/sweep.js';
+export { memorizationSweepOn, sweepSettingsSchema, type SweepSettings, type SweepPoint, type SweepResult } from './experiments/sweep.js';
 export { manifoldSweep, manifoldSchema, type ManifoldSweepOptions, type ManifoldPoint } from './experiments/manifold.js';
-export { sweepCommand, sweepCommandOptions, sweepTable } from './commands/sweep.js';
-export { manifoldCommand, manifoldCommandOptions, manifoldTable } from './commands/manifold.js';
 
 declare module '@engram/core' {
   interface ModelKinds {

@@ -1,11 +1,13 @@
-/** The 'diffusion' plugin: models 'diffusion/score' and 'diffusion/exact', commands diffusion-sweep and diffusion-manifold. */
+/**
+ * The 'diffusion' plugin for any platform: models 'diffusion/score' and
+ * 'diffusion/exact'. `@engram/diffusion/node` exports the same-named plugin
+ * that also registers the commands diffusion-sweep and diffusion-manifold.
+ */
 import { definePlugin } from '@engram/core';
-import { manifoldCommand } from './commands/manifold.js';
-import { sweepCommand } from './commands/sweep.js';
 import { ExactDenoiser, exactDenoiserSchema } from './models/exact.js';
 import { ScoreModel, scoreModelSchema } from './models/score.js';
 
-/** The plugin object (also the default export of @engram/diffusion). */
+/** The plugin object for browsers and Node (also the default export of @engram/diffusion). */
 export const diffusionPlugin = definePlugin({
   name: 'diffusion',
   version: '0.1.0',
@@ -24,8 +26,6 @@ export const diffusionPlugin = definePlugin({
       create: (config) => new ExactDenoiser(config),
       description: 'optimal denoiser of a finite set: core memory synapse (lse) at beta = 1/sigma^2; run = reverse sampling',
     });
-    ctx.command('diffusion-sweep', sweepCommand);
-    ctx.command('diffusion-manifold', manifoldCommand);
   },
 });
 

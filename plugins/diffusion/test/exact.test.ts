@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { lastValueFrom, toArray } from 'rxjs';
 import { createEngram, initBackend } from '@engram/core';
 import { loadModel, saveModel } from '@engram/core/node';
-import diffusion, { ExactDenoiser, fashionPatterns } from '../src/index.js';
+import diffusion, { ExactDenoiser, fashionPatterns } from '../src/node/index.js';
 import { twoNearest } from '../src/internal/distances.js';
 import { HandWrittenExact } from './reference/hand-written-exact.js';
 import { relativeError } from './helpers.js';

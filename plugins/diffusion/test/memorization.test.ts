@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ErrorCodes, createEngram, initBackend, parseConfig, type CommandIO } from '@engram/core';
 import { main } from '../examples/run-experiment.js';
-import diffusion, { ExactDenoiser, attractorRestarts, classifySamples, keptPerBlock, scoreSpectrum, sweepSchema, sweepTable, type Denoiser } from '../src/index.js';
+import diffusion, { ExactDenoiser, attractorRestarts, classifySamples, keptPerBlock, memorizationSweepOn, scoreSpectrum, sweepSchema, sweepTable, type Denoiser } from '../src/node/index.js';
 import { codeOf, rejectionOf } from './helpers.js';
 
 describe('memorization measures', () => {
@@ -89,6 +89,13 @@ describe('memorization measures', () => {
       ],
     });
     expect(table).to.match(/2 \(diverged\)/).and.to.match(/\n8 +0\.500/);
+  });
+
+  it('the sweep on images in memory (the browser-safe entry) refuses too few images before training', async () => {
+    const images = { data: new Float32Array(3 * 4), count: 3, side: 2, size: 4 };
+    const err = await memorizationSweepOn(images, { ks: [2, 8] }).then(() => undefined, (e: unknown) => e);
+    expect(codeOf(() => { throw err; })).to.equal(ErrorCodes.INVALID_ARGUMENT);
+    expect((err as Error).message).to.match(/max\(ks\) = 8/);
   });
 
   it('the commands run end to end in a reduced configuration, print their table and write their plots and JSON', async function () {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { lastValueFrom, take, toArray } from 'rxjs';
 import { ErrorCodes, createEngram, deserializeModel, gradCheckVariables, initBackend, serializeModel, trainModel } from '@engram/core';
 import { dataPlugin } from '@engram/data/node';
-import diffusion, { ExactDenoiser, ScoreModel, edmPreconditioning, loadCheckpoint, trainDenoiser } from '../src/index.js';
+import diffusion, { ExactDenoiser, ScoreModel, edmPreconditioning, loadCheckpoint, trainDenoiser } from '../src/node/index.js';
 import { codeOf, errorOf } from './helpers.js';
 
 const tinyData = (count: number, size: number) => ({ data: new Float32Array(count * size).map((_, i) => Math.sin(i * 1.7)), count });

@@ -9,7 +9,7 @@
  */
 import { createEngram, initBackend, isEngramError, parseConfig } from '@engram/core';
 import dataPlugin from '@engram/data/node';
-import et from '../src/index.js';
+import et from '../src/node/index.js';
 
 const [name, json] = process.argv.slice(2);
 try {

@@ -3,7 +3,11 @@
  * 2023) on engram: its energy attention and Hopfield module as synapse kinds of
  * the core energy graph, one ET block composed of them on core's layer norm,
  * and the image-completion and graph anomaly-detection models and experiments.
- * (Bench workloads: '@engram/energy-transformer/bench'.)
+ * This entry imports no Node built-in, so it bundles for browsers; the image
+ * experiment (checkpoints and PNGs on disk), the `et-train` and `et-graph`
+ * commands and a plugin of the same name that registers them are in
+ * `@engram/energy-transformer/node`. (Bench workloads:
+ * '@engram/energy-transformer/bench'.)
  *
  * @packageDocumentation
  */
@@ -38,14 +42,11 @@ export { type AnomalyGraphOptions, type AnomalyGraph, anomalyGraph, defaultAnoma
 export { type GraphInputArrays, anomalyGraphInputs, standardize, standardizeColumns } from './data/graph-inputs.js';
 export { normalizedLaplacian, laplacianPositionalEncoding } from './data/laplacian.js';
 
-// Experiments and commands.
-export { type ImageExperimentOptions, type ImageExperimentResult, runImageExperiment } from './experiments/image-completion.js';
+// Experiments.
 export { type TransformerBaselineOptions, TransformerEncoderBaseline, matchedMlpHidden, meanTrainingPatch } from './experiments/transformer-baseline.js';
 export { type GraphExperimentOptions, type GraphExperimentResult, runGraphExperiment } from './experiments/graph-anomaly.js';
 export { degreeFeatureHeuristic, neighbourhoodHeuristic } from './experiments/heuristics.js';
 export { rocAuc } from './experiments/roc.js';
-export { etTrainCommand, etTrainOptions, type EtTrainOptions } from './commands/et-train.js';
-export { etGraphCommand, etGraphOptions, type EtGraphOptions } from './commands/et-graph.js';
 
 declare module '@engram/core' {
   interface ModelKinds {

@@ -1,12 +1,11 @@
 /**
- * The plugin object: synapse kinds 'energy-transformer/attention' and
- * 'energy-transformer/hopfield' (for any core energy graph), model kinds
- * 'energy-transformer/block', '/image' and '/graph', and the commands
- * `et-train` and `et-graph`.
+ * The plugin object for any platform: synapse kinds 'energy-transformer/attention'
+ * and 'energy-transformer/hopfield' (for any core energy graph) and model kinds
+ * 'energy-transformer/block', '/image' and '/graph'. `@engram/energy-transformer/node`
+ * exports the same-named plugin that also registers the commands `et-train`
+ * and `et-graph`.
  */
 import { definePlugin, type EngramPlugin } from '@engram/core';
-import { etGraphCommand } from './commands/et-graph.js';
-import { etTrainCommand } from './commands/et-train.js';
 import { EnergyTransformerBlock } from './models/block.js';
 import { blockSchema } from './models/block-schema.js';
 import { GraphEnergyTransformer } from './models/graph.js';
@@ -52,8 +51,6 @@ export const energyTransformerPlugin: EngramPlugin = definePlugin({
       create: (c) => new GraphEnergyTransformer(c),
       description: 'graph ET: node tokens from features and Laplacian encodings, attention on the edges, a node anomaly readout',
     });
-    ctx.command('et-train', etTrainCommand);
-    ctx.command('et-graph', etGraphCommand);
   },
 });
 

@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { expect } from 'chai';
 import { createEngram, ErrorCodes, initBackend, parseConfig, type CommandContribution, type CommandIO, type Engram } from '@engram/core';
 import dataPlugin from '@engram/data/node';
-import et from '../src/index.js';
+import et from '../src/node/index.js';
 import { errorOf } from './helpers.js';
 
 const exec = promisify(execFile);

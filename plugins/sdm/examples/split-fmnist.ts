@@ -12,7 +12,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { type CommandIO, createEngram, initBackend, parseConfig } from '@engram/core';
-import sdm, { splitCommandOptions } from '../src/index.js';
+import sdm, { splitCommandOptions } from '../src/node/index.js';
 
 /** Runs the experiment with the given options (output to the terminal unless `io` is given); resolves to the exit code. */
 export async function main(options: Record<string, unknown> = {}, io?: CommandIO): Promise<number> {

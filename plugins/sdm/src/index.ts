@@ -2,7 +2,11 @@
  * @engram/sdm — Sparse Distributed Memory as a continual learner: the SDMLP
  * of Bricken, Davies, Singh, Krotov & Kreiman (ICLR 2023) with GABA-switch
  * Top-K, its MLP baselines, and the class-incremental Split Fashion-MNIST
- * protocol. The bench workload lives at '@engram/sdm/bench'.
+ * protocol on data in memory. This entry imports no Node built-in, so it
+ * bundles for browsers; reading Fashion-MNIST from disk, writing results and
+ * the `split-fmnist` command are in `@engram/sdm/node` (with a plugin of the
+ * same name that adds the command). The bench workload lives at
+ * '@engram/sdm/bench'.
  *
  * @packageDocumentation
  */
@@ -16,16 +20,17 @@ export {
   SPLIT_MODELS,
   DEFAULT_SPLIT_MODELS,
   SPLIT_TASKS,
-  splitSchema,
-  runSplitFashionMnist,
+  splitProtocolSchema,
+  runSplitProtocol,
+  type SplitData,
   type SplitModelName,
-  type SplitFashionMnistOptions,
+  type SplitProtocolOptions,
   type SplitModelResult,
   type SplitFashionMnistResult,
   type SplitProgress,
 } from './experiments/split-fmnist.js';
 export { Ewc, DEFAULT_EWC_LAMBDA } from './experiments/ewc.js';
-export { splitCommand, splitCommandOptions, formatSplitTable, splitAccuracyPlot, writeSplitOutputs } from './commands/split-fmnist.js';
+export { formatSplitTable, splitAccuracyPlot } from './experiments/split-report.js';
 
 declare module '@engram/core' {
   interface ModelKinds {

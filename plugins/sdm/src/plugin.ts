@@ -1,9 +1,12 @@
-/** The 'sdm' plugin: the SDMLP model ('sdm/sdmlp') and the `split-fmnist` experiment command. */
+/**
+ * The 'sdm' plugin for any platform: the SDMLP model ('sdm/sdmlp').
+ * `@engram/sdm/node` exports the same-named plugin that also registers the
+ * `split-fmnist` experiment command.
+ */
 import { definePlugin } from '@engram/core';
-import { splitCommand } from './commands/split-fmnist.js';
 import { Sdmlp, sdmlpSchema } from './models/sdmlp.js';
 
-/** The plugin object (also the default export of @engram/sdm). */
+/** The plugin object for browsers and Node (also the default export of @engram/sdm). */
 export const sdmPlugin = definePlugin({
   name: 'sdm',
   version: '0.1.0',
@@ -16,7 +19,6 @@ export const sdmPlugin = definePlugin({
       create: (config) => new Sdmlp(config),
       description: 'SDMLP: L2-normalised non-negative addresses, GABA-switch Top-K, non-negative readout; run = the forward pass layer by layer',
     });
-    ctx.command('split-fmnist', splitCommand);
   },
 });
 

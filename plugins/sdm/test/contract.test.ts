@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { lastValueFrom, toArray } from 'rxjs';
 import { ErrorCodes, createEngram, initBackend, toJsonSchema, trainModel, type DynamicsStep, type Engram } from '@engram/core';
 import { loadModel, saveModel } from '@engram/core/node';
-import sdm from '../src/index.js';
+import sdm from '../src/node/index.js';
 import { errorOf } from './helpers.js';
 
 /** What the registry-wide test does with every kind, on this plugin's kinds. */
@@ -49,7 +49,9 @@ describe('sdm kinds follow the model protocol', function () {
   }
 
   it('every command has an options schema that JSON Schema describes, each key with a description', () => {
-    for (const c of engram.commands().filter((c) => c.plugin === 'sdm')) {
+    const commands = engram.commands().filter((c) => c.plugin === 'sdm');
+    expect(commands.map((c) => c.name)).to.deep.equal(['split-fmnist']);
+    for (const c of commands) {
       const json = toJsonSchema(c.options) as { properties: Record<string, { description?: string }> };
       for (const [key, p] of Object.entries(json.properties)) expect(p.description, `${c.name} --${key}`).to.be.a('string');
     }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
 import { ErrorCodes, type CommandIO, createEngram, initBackend, parseConfig } from '@engram/core';
-import sdmPlugin, { type SplitFashionMnistResult, runSplitFashionMnist, splitCommandOptions, writeSplitOutputs } from '../src/index.js';
+import sdmPlugin, { type SplitFashionMnistResult, runSplitFashionMnist, splitCommandOptions, writeSplitOutputs } from '../src/node/index.js';
 import { sdmlpTrainingThroughput } from '@engram/sdm/bench';
 import { main } from '../examples/split-fmnist.js';
 import { codeOf, rejectionOf } from './helpers.js';

@@ -7,7 +7,7 @@
  *   npx tsx --conditions=engram-source plugins/sequence/examples/capacity.ts '{"sizes":[10,20,30],"degrees":[1,2],"out":"/tmp/cap"}'
  */
 import { EngramError, initBackend, parseConfig } from '@engram/core';
-import { capacityCommand, capacityOptionsSchema } from '@engram/sequence';
+import { capacityCommand, capacityOptionsSchema } from '@engram/sequence/node';
 
 await initBackend({ backend: 'wasm' });
 const io = { stdout: (t: string) => process.stdout.write(t), stderr: (t: string) => process.stderr.write(t), isTTY: Boolean(process.stdout.isTTY), cwd: process.cwd() };

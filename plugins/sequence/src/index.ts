@@ -6,7 +6,10 @@
  * Every model implements core's model protocol (ModelBase): one `run`, whose
  * steps stream the neurons `v` and their overlaps with every stored pattern.
  *
- * The bench workload lives behind a separate entry point: `@engram/sequence/bench`.
+ * This entry imports no Node built-in, so it bundles for browsers. The
+ * capacity grid that writes files and the `capacity` command are in
+ * `@engram/sequence/node` (with a plugin of the same name that adds the
+ * command); the bench workload is behind `@engram/sequence/bench`.
  *
  * @packageDocumentation
  */
@@ -57,8 +60,6 @@ export {
   type CapacityOptions,
   type CapacityResult,
 } from './experiments/capacity.js';
-export { runCapacityExperiment, type CapacityExperimentOptions, type CapacityPoint } from './experiments/capacity-grid.js';
-export { capacityOptionsSchema, capacityCommand, type CapacityCommandOptions } from './commands/capacity.js';
 
 declare module '@engram/core' {
   /** The sequence plugin's kinds, so `engram.createModel('sequence/dense', { size: 100, length: 50 })` is typed. */

@@ -1,16 +1,16 @@
 /**
- * The 'sequence' plugin: registers the five sequence memories by id (configs
- * checked by their schemas) and the `capacity` experiment command.
+ * The 'sequence' plugin for any platform: registers the five sequence memories
+ * by id (configs checked by their schemas). `@engram/sequence/node` exports the
+ * same-named plugin that also registers the `capacity` command.
  */
 import { definePlugin } from '@engram/core';
-import { capacityCommand, capacityDetails, capacityOptionsSchema } from './commands/capacity.js';
 import { BipartiteNet, bipartiteNetSchema } from './models/bipartite.js';
 import { DenseNet, denseNetSchema } from './models/dense.js';
 import { GpiNet, gpiNetSchema } from './models/gpi.js';
 import { MixedNet, mixedNetSchema } from './models/mixed.js';
 import { SeqNet, seqNetSchema } from './models/seqnet.js';
 
-/** The plugin object (named and default export of @engram/sequence). */
+/** The plugin object for browsers and Node (named and default export of @engram/sequence). */
 export const sequencePlugin = definePlugin({
   name: 'sequence',
   version: '0.1.0',
@@ -46,12 +46,6 @@ export const sequencePlugin = definePlugin({
       example: { size: 16, length: 4, separation: { kind: 'power', n: 3 }, seed: 1 },
       create: (config) => new BipartiteNet(config),
       description: 'Two-layer DenseNet for sequences: one hidden unit per transition',
-    });
-    ctx.command('capacity', {
-      description: 'Measure DenseNet sequence capacity against N (paper protocol) and plot it with the theory',
-      options: capacityOptionsSchema,
-      details: capacityDetails,
-      run: (args, io) => capacityCommand(args, io),
     });
   },
 });

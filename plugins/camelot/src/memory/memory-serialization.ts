@@ -1,13 +1,13 @@
 /**
- * Saving and loading a memory's state (config, layer shapes and every slot's
- * key, value, count and last write) as one JSON document, arrays in base64.
- * Loading checks everything before building: format, config schema, layer
- * shapes against each store's key size (ENGRAM_ERR_SHAPE_MISMATCH), array
- * lengths (ENGRAM_ERR_CORRUPT_DATA).
+ * A memory's state (config, layer shapes and every slot's key, value, count
+ * and last write) as one JSON document, arrays in base64, and as bytes (that
+ * JSON in UTF-8). Loading checks everything before building: format, config
+ * schema, layer shapes against each store's key size
+ * (ENGRAM_ERR_SHAPE_MISMATCH), array lengths (ENGRAM_ERR_CORRUPT_DATA). Files:
+ * `@engram/camelot/node`'s `saveMemory` / `loadMemory`.
  */
-import { readFile, writeFile, mkdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { EngramError, ErrorCodes, errors } from '@engram/core';
+import { fromBase64 as decodeBase64, toBase64 as encodeBase64 } from '../internal/base64.js';
 import { CamelotMemory } from './camelot-memory.js';
 import type { AttentionLayerShape } from './attention-hook.js';
 import type { MemoryConfig } from './memory-config.js';
@@ -43,11 +43,13 @@ export interface MemoryJson {
   stores: StoreJson[][];
 }
 
-const toBase64 = (a: Float32Array | Float64Array): string => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
+// Typed arrays are written in the platform's byte order, little-endian on every platform tfjs runs on.
+const toBase64 = (a: Float32Array | Float64Array): string => encodeBase64(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
 
 function fromBase64<T extends Float32Array | Float64Array>(s: unknown, make: (b: ArrayBuffer) => T, bytes: number, what: string): T {
   if (typeof s !== 'string') throw new EngramError(ErrorCodes.CORRUPT_DATA, `${what} must be a base64 string`, { what });
-  const buf = Buffer.from(s, 'base64');
+  const buf = decodeBase64(s);
+  if (!buf) throw new EngramError(ErrorCodes.CORRUPT_DATA, `${what} is not padded base64 text`, { what });
   if (buf.byteLength % bytes !== 0) throw new EngramError(ErrorCodes.CORRUPT_DATA, `${what} has ${buf.byteLength} bytes, not a whole number of ${bytes}-byte numbers`, { what });
   const copy = new ArrayBuffer(buf.byteLength);
   new Uint8Array(copy).set(buf);
@@ -104,25 +106,19 @@ export function deserializeMemory(json: unknown, source = 'memory state'): Camel
   return memory;
 }
 
-/** Writes the memory's state to a JSON file. */
-export async function saveMemory(memory: CamelotMemory, path: string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  await writeFile(path, `${JSON.stringify(serializeMemory(memory))}\n`);
+/** The memory's state as bytes: {@link serializeMemory}'s JSON in UTF-8 (what `saveMemory` writes to a file). */
+export function memoryToBytes(memory: CamelotMemory): Uint8Array {
+  return new TextEncoder().encode(`${JSON.stringify(serializeMemory(memory))}\n`);
 }
 
-/** Reads a memory saved by {@link saveMemory}. */
-export async function loadMemory(path: string): Promise<CamelotMemory> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    throw new EngramError(ErrorCodes.DATA_NOT_FOUND, `${path}: cannot read the memory state (${(err as NodeJS.ErrnoException).code ?? 'error'}): check the path`, { source: path }, { cause: err });
-  }
+/** Rebuilds a memory from {@link memoryToBytes}' bytes (`source` names them in errors). */
+export function memoryFromBytes(bytes: Uint8Array, source = 'memory state'): CamelotMemory {
+  if (!(bytes instanceof Uint8Array)) throw errors.invalidArgument('bytes', 'a Uint8Array (from memoryToBytes)', typeof bytes);
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
   } catch (err) {
-    throw new EngramError(ErrorCodes.INVALID_SPEC, `${path}: not valid JSON (${(err as Error).message})`, { source: path }, { cause: err });
+    throw new EngramError(ErrorCodes.INVALID_SPEC, `${source}: not valid JSON (${(err as Error).message})`, { source }, { cause: err });
   }
-  return deserializeMemory(json, path);
+  return deserializeMemory(json, source);
 }

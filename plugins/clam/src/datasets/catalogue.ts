@@ -3,10 +3,13 @@
  * exactly as the authors' repository (bsaha205/clam, data/) has them, except
  * Yale, converted from Yale.mat to CSV (data/SOURCES.md says how). k is the
  * number of classes, as in the paper.
+ *
+ * This file reads no file: a data set's text is parsed and checked here
+ * ({@link shippedDatasetFromText}) or fetched over HTTP
+ * ({@link loadShippedDatasetFromUrl}, e.g. in a browser); `@engram/clam/node`'s
+ * `loadShippedDataset` reads it from the package's data/ folder.
  */
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { EngramError, ErrorCodes } from '@engram/core';
+import { EngramError, ErrorCodes, errors } from '@engram/core';
 import { parseLabelledTable, type LabelledTable } from './parse.js';
 
 /** One shipped data set. */
@@ -36,11 +39,6 @@ export const SHIPPED_DATASETS: readonly ShippedDataset[] = [
   { id: 'segment', name: 'Segment', file: 'segment.dat', samples: 2310, features: 19, k: 7, source: 'UCI Statlog Image Segmentation, via bsaha205/clam' },
 ];
 
-/** The data/ folder of the package (src/ and dist/ are both one level below the package root). */
-export function dataDirectory(): string {
-  return fileURLToPath(new URL('../../data/', import.meta.url));
-}
-
 /** The catalogue entry of a shipped data set; ENGRAM_ERR_UNKNOWN_KIND listing the ids otherwise. */
 export function shippedDataset(id: string): ShippedDataset {
   const entry = SHIPPED_DATASETS.find((s) => s.id === id);
@@ -54,23 +52,56 @@ export function shippedDataset(id: string): ShippedDataset {
   return entry;
 }
 
-/** Reads a shipped data set (raw features, labels 0..k-1) and checks it against the catalogue. */
-export function loadShippedDataset(id: string): LabelledTable & { info: ShippedDataset } {
+/** A shipped data set with its catalogue entry (raw features, labels 0..k-1). */
+export type ShippedTable = LabelledTable & { info: ShippedDataset };
+
+/**
+ * Parses the text of a shipped data set's file and checks it against the
+ * catalogue (`where` names the file or URL in errors).
+ *
+ * @throws EngramError UNKNOWN_KIND for an unknown id; CORRUPT_DATA when the text
+ *   is not the data set the catalogue describes.
+ */
+export function shippedDatasetFromText(id: string, text: string, where: string = shippedDataset(id).file): ShippedTable {
   const info = shippedDataset(id);
-  const path = `${dataDirectory()}${info.file}`;
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    throw new EngramError(ErrorCodes.DATA_NOT_FOUND, `data file ${path} of '${id}' is missing: reinstall @engram/clam (its data/ folder ships it)`, { id, path });
-  }
-  const table = parseLabelledTable(text, path);
+  const table = parseLabelledTable(text, where);
   if (table.n !== info.samples || table.d !== info.features || table.classNames.length !== info.k) {
     throw new EngramError(
       ErrorCodes.CORRUPT_DATA,
-      `${path} has ${table.n} x ${table.d} samples in ${table.classNames.length} classes, expected ${info.samples} x ${info.features} in ${info.k}: restore the file`,
-      { id, path },
+      `${where} has ${table.n} x ${table.d} samples in ${table.classNames.length} classes, expected ${info.samples} x ${info.features} in ${info.k}: restore the file`,
+      { id, path: where },
     );
   }
   return { ...table, info };
+}
+
+/** Options of {@link loadShippedDatasetFromUrl}. */
+export interface ShippedDatasetUrlOptions {
+  /** Base URL of the served data/ folder (the file name is appended), e.g. 'data/clam/' or an absolute URL. */
+  url: string;
+  /** The fetch to use (default the global one). */
+  fetch?: (url: string) => Promise<{ ok: boolean; status: number; text(): Promise<string> }>;
+}
+
+/**
+ * Fetches a shipped data set from `url` + its file name (serve the package's
+ * data/ folder there) and checks it against the catalogue.
+ *
+ * @throws EngramError UNKNOWN_KIND for an unknown id; DATA_NOT_FOUND when the
+ *   request fails; CORRUPT_DATA when the text is not the data set.
+ */
+export async function loadShippedDatasetFromUrl(id: string, options: ShippedDatasetUrlOptions): Promise<ShippedTable> {
+  const info = shippedDataset(id);
+  if (typeof options?.url !== 'string' || options.url.length === 0) throw errors.invalidArgument('url', "the base URL of the served data/ folder, e.g. 'data/clam/'", options?.url);
+  const where = `${options.url.endsWith('/') ? options.url : `${options.url}/`}${info.file}`;
+  const get = options.fetch ?? ((u: string) => globalThis.fetch(u));
+  let text: string;
+  try {
+    const res = await get(where);
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    text = await res.text();
+  } catch (err) {
+    throw new EngramError(ErrorCodes.DATA_NOT_FOUND, `could not fetch ${where} for '${id}' (${(err as Error).message}): serve the package's data/ folder at ${options.url}`, { id, path: where });
+  }
+  return shippedDatasetFromText(id, text, where);
 }

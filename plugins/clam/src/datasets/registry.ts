@@ -1,10 +1,12 @@
 /**
- * The data sets as registry contributions ('clam/zoo', ..., 'clam/blobs'),
- * each resolving to core's ArrayDataset { count, shape, data, labels, classes }.
+ * The data sets as registry contributions, each resolving to core's
+ * ArrayDataset { count, shape, data, labels, classes }: here 'clam/blobs'
+ * (generated, any platform); `@engram/clam/node` adds the shipped files
+ * ('clam/zoo', ...), read from disk.
  */
 import { z, type ArrayDataset, type PluginContext } from '@engram/core';
 import { gaussianBlobs } from './blobs.js';
-import { SHIPPED_DATASETS, loadShippedDataset } from './catalogue.js';
+import type { ShippedTable } from './catalogue.js';
 import { standardize } from './standardize.js';
 
 /** Options of a shipped data set. */
@@ -22,19 +24,14 @@ export const blobsOptionsSchema = z.strictObject({
   seed: z.number().int().default(0).describe('seed of the generator'),
 });
 
-/** Registers every data set of the plugin. */
-export function registerDatasets(ctx: PluginContext): void {
-  for (const info of SHIPPED_DATASETS) {
-    ctx.dataset(info.id, {
-      schema: shippedDatasetOptionsSchema,
-      description: `${info.name} (${info.samples} x ${info.features}, ${info.k} classes): ${info.source}`,
-      load: async (o): Promise<ArrayDataset> => {
-        const table = loadShippedDataset(info.id);
-        const x = o.standardize ? standardize(table) : table;
-        return { count: table.n, shape: [table.d], data: Float32Array.from(x.data), labels: table.labels, classes: info.k };
-      },
-    });
-  }
+/** A shipped table as the registry's ArrayDataset (standardised when asked). */
+export function shippedArrayDataset(table: ShippedTable, options: z.output<typeof shippedDatasetOptionsSchema>): ArrayDataset {
+  const x = options.standardize ? standardize(table) : table;
+  return { count: table.n, shape: [table.d], data: Float32Array.from(x.data), labels: table.labels, classes: table.info.k };
+}
+
+/** Registers the data sets that need no file: 'clam/blobs'. */
+export function registerGeneratedDatasets(ctx: PluginContext): void {
   ctx.dataset('blobs', {
     schema: blobsOptionsSchema,
     description: 'seeded Gaussian blobs (the 2-D data of the trajectory and energy plots)',

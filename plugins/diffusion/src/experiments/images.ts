@@ -1,26 +1,33 @@
 /** Image preparation for the experiments: Fashion-MNIST pooled to 14 x 14 (by default) in [-1, 1]. */
 import { errors, parseConfig, z } from '@engram/core';
-import { loadFashionMnist } from '@engram/data/node';
+import type { FashionMnistSet } from '@engram/data';
 import { pickImages } from '../internal/images.js';
 
-/** Options of {@link fashionPatterns}. */
-export const fashionPatternsSchema = z.strictObject({
+/** Options of {@link fashionPatternsOf}: which images of a loaded set, at what size. */
+export const fashionPatternsOfSchema = z.strictObject({
   count: z.number().int().positive().describe('number of images K'),
-  source: z.enum(['auto', 'full', 'subset']).default('auto').describe('installed full set, committed subset, or full when present'),
   size: z.number().int().positive().default(196).describe('pixels per image after average pooling from 28 x 28 (784, 196, 49 or 16)'),
   seed: z.number().int().default(0).describe('seed of the image choice: the first K of one seeded permutation, so sets are nested in K'),
 });
-/** Options of {@link fashionPatterns}. */
-export type FashionPatternOptions = z.input<typeof fashionPatternsSchema>;
+/** Options of {@link fashionPatternsOf}. */
+export type FashionPatternsOfOptions = z.input<typeof fashionPatternsOfSchema>;
+
+/** K pooled images in [-1, 1], [K, size] flat, with the image side. */
+export interface FashionPatterns {
+  data: Float32Array;
+  count: number;
+  side: number;
+  size: number;
+}
 
 /**
- * K Fashion-MNIST training images, pooled, mapped from [0, 1] to [-1, 1];
- * [K, size] flat — the images the training face of 'diffusion/score' picks for
- * `limit: K` with the same seed.
+ * K images of a loaded Fashion-MNIST training split (e.g. from @engram/data's
+ * `loadFashionMnistFromUrl` in a browser), pooled, mapped from [0, 1] to
+ * [-1, 1]; [K, size] flat — the images the training face of 'diffusion/score'
+ * picks for `limit: K` with the same seed.
  */
-export function fashionPatterns(options: FashionPatternOptions): { data: Float32Array; count: number; side: number; size: number } {
-  const o = parseConfig(fashionPatternsSchema, options, 'fashionPatterns', 'options');
-  const set = loadFashionMnist({ split: 'train', source: o.source });
+export function fashionPatternsOf(set: FashionMnistSet, options: FashionPatternsOfOptions): FashionPatterns {
+  const o = parseConfig(fashionPatternsOfSchema, options, 'fashionPatternsOf', 'options');
   if (o.count > set.count) throw errors.invalidArgument('count', `at most ${set.count} images (source '${set.source}')`, o.count);
   const { data, count } = pickImages(
     { count: set.count, shape: [28, 28], data: set.images },

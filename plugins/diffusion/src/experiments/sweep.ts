@@ -1,22 +1,23 @@
 /**
  * The memorization-to-generalization sweep (Pham et al.): for each training-set
  * size K, train a denoiser on K Fashion-MNIST images (14 x 14, [-1, 1]), sample,
- * and classify the samples as memorized / spurious / generalized.
+ * and classify the samples as memorized / spurious / generalized. On images in
+ * memory (any platform); `@engram/diffusion/node`'s `memorizationSweep` reads
+ * them from disk first.
  */
 import { lastValueFrom, tap } from 'rxjs';
-import { ErrorCodes, isEngramError, parseConfig, z } from '@engram/core';
+import { ErrorCodes, errors, isEngramError, parseConfig, z } from '@engram/core';
 import { numberList } from '../internal/lists.js';
 import { ScoreModel } from '../models/score.js';
 import { trainDenoiser } from '../models/score-training.js';
 import { attractorRestarts, classifySamples, classifyThresholdsSchema } from './classify.js';
-import { fashionPatterns } from './images.js';
+import type { FashionPatterns } from './images.js';
 
 const count = z.number().int().positive();
 
-/** Options of {@link memorizationSweep}. */
-export const sweepSchema = z.strictObject({
+/** Options of {@link memorizationSweepOn} (`@engram/diffusion/node`'s `sweepSchema` adds where the images come from). */
+export const sweepSettingsSchema = z.strictObject({
   ks: numberList(count).default([2, 8, 32, 128, 512, 2048]).describe('training-set sizes K (comma-separated)'),
-  source: z.enum(['auto', 'full', 'subset']).default('auto').describe('Fashion-MNIST: full (installed), subset (committed) or auto'),
   hiddenSize: numberList(count).default([512, 512]).describe('hidden layer sizes of the denoiser MLP (comma-separated)'),
   parametrization: z.enum(['edm', 'x0']).default('x0').describe('denoiser parametrization (see diffusion/score)'),
   steps: count.default(1200).describe('optimiser steps per K'),
@@ -32,8 +33,8 @@ export const sweepSchema = z.strictObject({
   attractorRms: classifyThresholdsSchema.shape.attractorRms,
   seed: z.number().int().default(0).describe('seed of the image choice, training and sampling'),
 });
-/** Options of {@link memorizationSweep}, as given. */
-export type SweepOptions = z.input<typeof sweepSchema>;
+/** Options of {@link memorizationSweepOn}, as given. */
+export type SweepSettings = z.input<typeof sweepSettingsSchema>;
 
 /** One K of the sweep. */
 export interface SweepPoint {
@@ -63,7 +64,8 @@ export interface SweepPoint {
 export interface SweepResult {
   points: SweepPoint[];
   side: number;
-  settings: z.output<typeof sweepSchema>;
+  /** The settings in force (and, from `@engram/diffusion/node`, the image `source`). */
+  settings: z.output<typeof sweepSettingsSchema> & { source?: 'auto' | 'full' | 'subset' };
 }
 
 function median(a: ArrayLike<number>): number {
@@ -73,10 +75,17 @@ function median(a: ArrayLike<number>): number {
   return s.length ? s[Math.floor(s.length / 2)]! : NaN;
 }
 
-/** Runs the sweep; returns one point per K (in order). `log` receives a progress line per K. */
-export async function memorizationSweep(options: SweepOptions = {}, log: (line: string) => void = () => undefined): Promise<SweepResult> {
-  const o = parseConfig(sweepSchema, options, 'memorizationSweep', 'options');
-  const all = fashionPatterns({ count: Math.max(...o.ks), source: o.source, seed: o.seed });
+/**
+ * Runs the sweep on `images` (at least max(ks) of them, e.g. from
+ * {@link fashionPatternsOf}; the first K are the training set of K); returns one
+ * point per K (in order). `log` receives a progress line per K.
+ */
+export async function memorizationSweepOn(images: FashionPatterns, options: SweepSettings = {}, log: (line: string) => void = () => undefined): Promise<SweepResult> {
+  const o = parseConfig(sweepSettingsSchema, options, 'memorizationSweep', 'options');
+  const all = images;
+  if (!Number.isInteger(all.count) || all.count < Math.max(...o.ks) || all.data.length !== all.count * all.size) {
+    throw errors.invalidArgument('images', `at least max(ks) = ${Math.max(...o.ks)} images of ${all.size} values each`, `${all.count} images, ${all.data.length} values`);
+  }
   const perEpoch = Math.min(100, o.steps);
   const points: SweepPoint[] = [];
   for (const k of o.ks) {
@@ -133,7 +142,7 @@ export async function memorizationSweep(options: SweepOptions = {}, log: (line: 
     } finally {
       model.dispose();
     }
-    await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setTimeout(r, 0)); // let the event loop (and a page) breathe between Ks
   }
   return { points, side: all.side, settings: o };
 }

@@ -1,10 +1,12 @@
 /**
  * Denoising score matching (the EDM loss) for a {@link ScoreModel}: its training
  * face (default data: Fashion-MNIST, pooled to the model's size, in [-1, 1]), and
- * `trainDenoiser`, the same training on given data with checkpoints and resume
- * (the model's config carries `trainedEpochs`; batches are seeded per epoch, and
- * the Adam state is saved next to each checkpoint and restored on resume, so a
- * resumed run takes the same steps as an uninterrupted one).
+ * `trainDenoiser`, the same training on given data with checkpoint and resume
+ * hooks (the model's config carries `trainedEpochs`; batches are seeded per
+ * epoch, and the hooks save the Adam state with each checkpoint and restore it
+ * on resume, so a resumed run takes the same steps as an uninterrupted one).
+ * This file touches no file system: `@engram/diffusion/node`'s `trainDenoiser`
+ * gives the hooks that save to and resume from files.
  *
  * Each optimiser step draws `batchSize` training samples uniformly WITH
  * replacement, a noise level per sample with log sigma ~ N(pMean, pStd^2) and
@@ -14,7 +16,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { concatMap, defer, EMPTY, finalize, from, map, type Observable } from 'rxjs';
 import { errors, isArrayDataset, optimizerFor, parseConfig, trainingSettingsSchema, trainStream, z, type ArrayDataset, type Engram, type TrainEvent, type TrainingData, type TrainingFace } from '@engram/core';
-import { loadModel, loadOptimizerState, saveModel, saveOptimizerState } from '@engram/core/node';
 import { createRng } from '@engram/data';
 import { pickImages } from '../internal/images.js';
 import { normalSeed } from '../internal/seeds.js';
@@ -120,31 +121,39 @@ export function scoreTrainingFace(model: ScoreModel): TrainingFace<DsmBatch, Sco
   };
 }
 
+/** Where {@link trainDenoiser} saves checkpoints (any storage: files on Node, IndexedDB or a download in a browser). */
+export interface DenoiserCheckpoint {
+  /** Save every this many epochs (default 1), and always at the end. */
+  every?: number;
+  /** Saves the model and the optimizer's state (both are needed to resume exactly). */
+  save(model: ScoreModel, optimizer: tf.Optimizer): Promise<void>;
+}
+
+/** How {@link trainDenoiser} restores the optimizer state of the checkpoint a model was loaded from. */
+export interface DenoiserResume {
+  /** Names the checkpoint in the log line. */
+  from: string;
+  /** Restores the optimizer's state; resolves to false when the checkpoint has none (the moments then start from zero). */
+  restore(optimizer: tf.Optimizer, variables: tf.Variable[]): Promise<boolean>;
+}
+
 /** Options of {@link trainDenoiser}. */
 export interface TrainDenoiserOptions {
   /** Training set [count, size] on the host (e.g. an ArrayDataset). */
   data: { data: Float32Array; count: number };
   /** Settings (see {@link trainDenoiserSchema}); `epochs` is the total: a resumed model trains only the remaining ones (default 1). */
   settings?: TrainDenoiserSettings;
-  /**
-   * Save the model to `path` (core saveModel: path.json + path.weights.bin) and the
-   * optimizer state next to it (path.optimizer.json + .bin) every `every` epochs
-   * (default 1) and at the end.
-   */
-  checkpoint?: { path: string; every?: number; engram?: Engram };
-  /**
-   * The checkpoint the model was loaded from (the path given to {@link loadCheckpoint}):
-   * its optimizer state is restored before the first step. A checkpoint saved without
-   * one still resumes, with the moments starting from zero (logged).
-   */
-  resume?: string;
+  /** Save a checkpoint every `every` epochs and at the end. */
+  checkpoint?: DenoiserCheckpoint;
+  /** Restore the optimizer state of the checkpoint the model came from, before the first step. */
+  resume?: DenoiserResume;
   /** Receives the resume log line (default console.warn). */
   log?: (line: string) => void;
 }
 
 /**
- * Trains `model` by denoising score matching on given data, with checkpoints and
- * resume: the core's training stream with the model's loss (events carry the
+ * Trains `model` by denoising score matching on given data, with checkpoint and
+ * resume hooks: the core's training stream with the model's loss (events carry the
  * global epoch index, so a resumed run continues the count). Bad settings or data
  * are an error notification (ENGRAM_ERR_INVALID_CONFIG / INVALID_ARGUMENT).
  */
@@ -177,21 +186,19 @@ export function trainDenoiser(model: ScoreModel, options: TrainDenoiserOptions):
       evaluate: async (localEpoch) => {
         model.trainedEpochs = offset + localEpoch + 1;
         const cp = options.checkpoint;
-        if (cp && (model.trainedEpochs % every === 0 || localEpoch === remaining - 1)) {
-          await saveModel(model, cp.path, cp.engram ? { engram: cp.engram } : {});
-          await saveOptimizerState(optimizer, cp.path);
-        }
+        if (cp && (model.trainedEpochs % every === 0 || localEpoch === remaining - 1)) await cp.save(model, optimizer);
         return {};
       },
     });
     const restore = async (): Promise<void> => {
-      if (options.resume === undefined) return;
+      const resume = options.resume;
+      if (resume === undefined) return;
       const log = options.log ?? ((line: string) => console.warn(line));
-      const restored = await loadOptimizerState(optimizer, options.resume, { variables: Object.values(vars), optional: true });
+      const restored = await resume.restore(optimizer, Object.values(vars));
       log(
         restored
-          ? `diffusion: resumed the optimizer state of ${options.resume} (step ${optimizer.iterations})`
-          : `diffusion: ${options.resume} has no optimizer state (saved by an older version): the optimizer moments start from zero`,
+          ? `diffusion: resumed the optimizer state of ${resume.from} (step ${optimizer.iterations})`
+          : `diffusion: ${resume.from} has no optimizer state (saved by an older version): the optimizer moments start from zero`,
       );
     };
     return from(restore()).pipe(
@@ -203,18 +210,4 @@ export function trainDenoiser(model: ScoreModel, options: TrainDenoiserOptions):
       }),
     );
   });
-}
-
-/**
- * Loads a checkpoint written by {@link trainDenoiser} (through the core's loadModel)
- * to resume training; pass the same path as `resume` so the optimizer state saved
- * with it continues too.
- */
-export async function loadCheckpoint(engram: Engram, path: string): Promise<ScoreModel> {
-  const m = await loadModel(engram, path);
-  if (m.kind !== 'diffusion/score') {
-    m.dispose();
-    throw errors.invalidArgument('checkpoint', "a 'diffusion/score' model", m.kind);
-  }
-  return m as ScoreModel;
 }

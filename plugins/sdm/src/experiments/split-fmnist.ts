@@ -6,12 +6,15 @@
  * its training face's loss and projection, core's shuffled batches and ONE
  * optimiser for the whole sequence (momentum and Adam moments carry over
  * between tasks, as in the paper).
+ *
+ * This is the protocol on data in memory (any platform: in a browser, load
+ * the sets with @engram/data's `loadFashionMnistFromUrl`);
+ * `@engram/sdm/node`'s `runSplitFashionMnist` reads them from disk first.
  */
 import * as tf from '@tensorflow/tfjs';
 import { lastValueFrom, tap } from 'rxjs';
 import { datasetBatches, optimizerFor, parseConfig, trainableVariables, trainStream, z, type ArrayDataset, type TrainEvent } from '@engram/core';
 import { type FashionMnistSet } from '@engram/data';
-import { loadFashionMnist } from '@engram/data/node';
 import { numberList } from '../internal/lists.js';
 import { Sdmlp, type SdmlpConfigInput } from '../models/sdmlp.js';
 import { BASELINE_SGD_LR, SDMLP_SGD_LR, sdmlpLoss } from '../models/sdmlp-training.js';
@@ -45,16 +48,14 @@ const learningRates = z.preprocess(
   z.partialRecord(z.enum(MODEL_NAMES), z.number().positive()),
 );
 
-/** Options of {@link runSplitFashionMnist}. */
-export const splitSchema = z.strictObject({
+/** Options of {@link runSplitProtocol} (the protocol; `@engram/sdm/node`'s `splitSchema` adds where the data comes from). */
+export const splitProtocolSchema = z.strictObject({
   models: z
     .preprocess((v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()) : v), z.array(z.enum(MODEL_NAMES)).min(1))
     .default([...DEFAULT_SPLIT_MODELS])
     .describe(`models to run, comma-separated: ${MODEL_NAMES.join(', ')}`),
   seeds: numberList(z.number().int().min(0)).default([0, 1]).describe('seeds to average over (comma-separated)'),
   epochsPerTask: z.number().int().positive().default(2).describe('epochs on each task'),
-  source: z.enum(['auto', 'full', 'subset']).default('auto').describe('Fashion-MNIST: full (installed), subset (committed) or auto'),
-  dataDir: z.string().min(1).optional().describe('directory of the Fashion-MNIST IDX files (default: the Debian package)'),
   trainPerClass: z.number().int().positive().optional().describe('at most this many training images per class (default all)'),
   testLimit: z.number().int().positive().optional().describe('at most this many test images (default all)'),
   hiddenSize: z.number().int().positive().default(1000).describe('hidden neurons N'),
@@ -64,8 +65,8 @@ export const splitSchema = z.strictObject({
   lr: learningRates.optional().describe(`learning rates per model, e.g. sdmlp=1.5,topk=0.1 (defaults: sdmlp ${SDMLP_SGD_LR}, SGD baselines ${BASELINE_SGD_LR}, Adam 0.001)`),
   ewcLambda: z.number().min(0).default(DEFAULT_EWC_LAMBDA).describe('EWC strength of relu-ewc and sdmlp-ewc'),
 });
-/** Options of {@link runSplitFashionMnist}, as given. */
-export type SplitFashionMnistOptions = z.input<typeof splitSchema>;
+/** Options of {@link runSplitProtocol}, as given. */
+export type SplitProtocolOptions = z.input<typeof splitProtocolSchema>;
 
 /** Results of one model, averaged over seeds. */
 export interface SplitModelResult {
@@ -118,9 +119,15 @@ function taskData(set: FashionMnistSet, classes: readonly number[], perClass: nu
   return { count: idx.length, shape: [d], data, labels: Int32Array.from(idx, (i) => set.labels[i]!), classes: 10 };
 }
 
+/** The first `n` images of a set (what loading with `limit: n` gives). */
+function firstImages(set: FashionMnistSet, n: number): FashionMnistSet {
+  const d = set.shape[1];
+  return { ...set, count: n, shape: [n, d], images: set.images.subarray(0, n * d), labels: set.labels.subarray(0, n) };
+}
+
 const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
 
-/** Progress of {@link runSplitFashionMnist}: one training event of one model, seed and task. */
+/** Progress of {@link runSplitProtocol}: one training event of one model, seed and task. */
 export interface SplitProgress {
   model: SplitModelName;
   seed: number;
@@ -128,18 +135,23 @@ export interface SplitProgress {
   event: TrainEvent;
 }
 
+/** The two halves of Fashion-MNIST the protocol trains and tests on (as @engram/data loads them). */
+export interface SplitData {
+  train: FashionMnistSet;
+  test: FashionMnistSet;
+}
+
 /**
- * Runs the class-incremental protocol for every model and seed and returns
- * the accuracy after each task, the final accuracy and the dead-neuron
+ * Runs the class-incremental protocol for every model and seed on `data` and
+ * returns the accuracy after each task, the final accuracy and the dead-neuron
  * fraction per model. Frees every tensor it makes. Bad options reject with
  * ENGRAM_ERR_INVALID_CONFIG.
  */
-export async function runSplitFashionMnist(options: SplitFashionMnistOptions = {}, onProgress?: (p: SplitProgress) => void): Promise<SplitFashionMnistResult> {
-  const o = parseConfig(splitSchema, options, 'split-fmnist', 'options');
+export async function runSplitProtocol(data: SplitData, options: SplitProtocolOptions = {}, onProgress?: (p: SplitProgress) => void): Promise<SplitFashionMnistResult> {
+  const o = parseConfig(splitProtocolSchema, options, 'split-fmnist', 'options');
   const perClass = o.trainPerClass ?? Infinity;
-  const dir = o.dataDir ? { dir: o.dataDir } : {};
-  const train = loadFashionMnist({ split: 'train', source: o.source, ...dir });
-  const test = loadFashionMnist({ split: 'test', source: o.source, ...dir, ...(o.testLimit ? { limit: o.testLimit } : {}) });
+  const train = data.train;
+  const test = o.testLimit !== undefined && o.testLimit < data.test.count ? firstImages(data.test, o.testLimit) : data.test;
   const tasks = SPLIT_TASKS.map((cls) => taskData(train, cls, perClass));
   const firstTask = tasks[0]!.count;
   const gabaHorizon = o.gabaHorizon ?? Math.max(1, Math.round(0.8 * firstTask * o.epochsPerTask));
