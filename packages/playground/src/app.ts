@@ -54,7 +54,7 @@ export async function startApp(root: HTMLElement, options: AppOptions): Promise<
       <p id="loaded" class="muted"></p>
       <h2>data</h2>
       <div class="field"><label for="data">source</label><select id="data">
-        <option value="fashion-mnist">Fashion-MNIST (subset)</option><option value="binary">random ±1 patterns</option>
+        <option value="auto">Fashion-MNIST for image-sized layers, else random</option><option value="fashion-mnist">Fashion-MNIST (subset)</option><option value="binary">random ±1 patterns</option>
         <option value="gaussian">random normal patterns</option><option value="upload">an uploaded image</option><option value="none">none (a generated state)</option></select></div>
       <div class="field"><label for="count">samples</label><input id="count" type="number" value="16" min="1"></div>
       <div class="field"><label for="upload">image</label><input id="upload" type="file" accept="image/*"></div>
@@ -102,7 +102,7 @@ export async function startApp(root: HTMLElement, options: AppOptions): Promise<
   const redraw = (): void => {
     const plot = $('plot');
     plot.innerHTML = energyPlot(runs, live);
-    plot.setAttribute('data-points', String(live?.energies.length ?? 0));
+    plot.setAttribute('data-points', String(live?.steps.length ?? 0));
     const table = runsTable(runs, (r) => {
       r.compare = !r.compare;
       redraw();
@@ -155,6 +155,7 @@ export async function startApp(root: HTMLElement, options: AppOptions): Promise<
       data = { source: 'upload', ...upload };
     } else if (source === 'binary' || source === 'gaussian') data = { source: 'random', kind: source, count, seed };
     else if (source === 'none') data = { source: 'none' };
+    else if (source === 'auto') data = { source: 'auto', count, seed };
     else data = { source: 'fashion-mnist', count };
     const r: RunRequest = {
       kind: kindSel.value,
@@ -182,6 +183,7 @@ export async function startApp(root: HTMLElement, options: AppOptions): Promise<
     if (e.type === 'step') {
       rec.steps.push(e.step);
       rec.energies.push(e.energy ?? NaN);
+      rec.deltas.push(e.delta);
       rec.lastTree = e.energyTree;
       $('readout').textContent = `step ${e.step}  t=${e.t.toFixed(3)}  energy ${e.energy === null ? '-' : e.energy.toPrecision(6)}  max|dx| ${e.delta.toExponential(2)}${e.converged ? '  converged' : ''}`;
       $('tree').replaceChildren(energyTree(e.energyTree));
@@ -194,7 +196,7 @@ export async function startApp(root: HTMLElement, options: AppOptions): Promise<
     if (e.status === 'error') message(e.message ?? 'the run failed', true);
     if (e.status === 'done' || e.status === 'cancelled' || e.status === 'error') {
       rec.endedAt = Date.now();
-      rec.compare = rec.energies.length > 1;
+      rec.compare = rec.steps.length > 1;
       handle = undefined;
       redraw();
       void refreshTensors();
@@ -211,7 +213,7 @@ export async function startApp(root: HTMLElement, options: AppOptions): Promise<
       message((err as Error).message, true);
       return;
     }
-    const rec: RunRecord = { id: nextId++, label: r.kind, kind: r.kind, runner: runner.where, steps: [], energies: [], status: 'starting', startedAt: Date.now(), compare: false, lastTree: {} };
+    const rec: RunRecord = { id: nextId++, label: r.kind, kind: r.kind, runner: runner.where, steps: [], energies: [], deltas: [], status: 'starting', startedAt: Date.now(), compare: false, lastTree: {} };
     runs.push(rec);
     live = rec;
     setStatus('starting');

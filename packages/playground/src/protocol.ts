@@ -24,6 +24,8 @@ export interface KindInfo {
 /** Where a run's data come from. */
 export type DataChoice =
   | { source: 'none' }
+  /** Fashion-MNIST when the first layer is an image (a square of 16 or more values), random patterns otherwise. */
+  | { source: 'auto'; count: number; seed: number }
   | { source: 'fashion-mnist'; count: number }
   | { source: 'random'; kind: 'binary' | 'gaussian'; count: number; seed: number }
   | { source: 'upload'; pixels: number[]; width: number; height: number };

@@ -47,7 +47,13 @@ async function makeStart(engram: Engram, model: Model, r: RunRequest): Promise<{
   const samples = await loadSamples(engram, r.data, first);
   const shape = first.shape as number[];
   if (r.cue.store && typeof model.store === 'function') {
-    model.store(tf.tensor(samples.data, [samples.count, ...shape]));
+    // store copies what it keeps (its input stays the caller's).
+    const patterns = tf.tensor(samples.data, [samples.count, ...shape]);
+    try {
+      model.store(patterns);
+    } finally {
+      patterns.dispose();
+    }
   }
   const batch = Math.min(r.batch, samples.count);
   const rows = samples.data.slice(0, batch * samples.size);
@@ -58,11 +64,15 @@ async function makeStart(engram: Engram, model: Model, r: RunRequest): Promise<{
     if (r.cue.cue === 'noisy') x = tf.add(x, tf.randomNormal(x.shape, 0, r.cue.noise, 'float32', r.seed + 1));
     if (r.cue.cue === 'bottom-half') {
       const visible = tf.concat([tf.ones([keep]), tf.zeros([samples.size - keep])]);
-      const mean = tf.mean(x);
-      x = tf.add(tf.mul(x, visible), tf.mul(tf.sub(1, visible), mean));
+      // The hidden half: the data's mean for real values, random ±1 for binary ones.
+      const fill = first.values === 'binary' ? tf.sign(tf.randomUniform(x.shape, -1, 1, 'float32', r.seed + 2)) : tf.mean(x);
+      x = tf.add(tf.mul(x, visible), tf.mul(tf.sub(1, visible), fill));
       clamp = tf.keep(visible.reshape([1, ...shape]));
     }
-    const initial = model.initialState({ [first.name]: tf.keep(x.reshape([batch, ...shape])) });
+    if (first.values === 'binary') x = tf.where(tf.greaterEqual(x, 0), tf.onesLike(x), tf.onesLike(x).neg());
+    // initialState reads (copies) its input: the tidy frees x either way.
+    const initial = model.initialState({ [first.name]: x.reshape([batch, ...shape]) });
+    for (const t of Object.values(initial)) tf.keep(t);
     return clamp ? { initial, clamp: { [first.name]: clamp } } : { initial };
   });
 }

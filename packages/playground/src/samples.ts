@@ -29,9 +29,38 @@ function resize(pixels: ArrayLike<number>, width: number, height: number, side: 
   return out;
 }
 
-/** The chosen data, sized to `layer` (or a coded error saying what to change). */
+/** ±1 by each row's mean: data for a layer whose states are binary. */
+function binarize(samples: Samples): Samples {
+  const data = new Float32Array(samples.data.length);
+  for (let i = 0; i < samples.count; i++) {
+    const row = samples.data.subarray(i * samples.size, (i + 1) * samples.size);
+    let mean = 0;
+    for (const x of row) mean += x / samples.size;
+    for (let j = 0; j < samples.size; j++) data[i * samples.size + j] = row[j]! > mean ? 1 : -1;
+  }
+  return { ...samples, data };
+}
+
+/** True when a layer of `size` values shows as a square image (16 values or more). */
+export const isImageSized = (size: number): boolean => size >= 16 && Number.isInteger(Math.sqrt(size));
+
+/**
+ * The chosen data, sized to `layer` (or a coded error saying what to change);
+ * ±1 patterns for a layer whose values are binary.
+ */
 export async function loadSamples(engram: Engram, choice: Exclude<DataChoice, { source: 'none' }>, layer: StateLayer): Promise<Samples> {
+  const samples = await loadRaw(engram, choice, layer);
+  return layer.values === 'binary' ? binarize(samples) : samples;
+}
+
+async function loadRaw(engram: Engram, chosen: Exclude<DataChoice, { source: 'none' }>, layer: StateLayer): Promise<Samples> {
   const size = sizeOf(layer);
+  const choice: Exclude<DataChoice, { source: 'none' } | { source: 'auto' }> =
+    chosen.source !== 'auto'
+      ? chosen
+      : isImageSized(size)
+        ? { source: 'fashion-mnist', count: chosen.count }
+        : { source: 'random', kind: layer.values === 'binary' ? 'binary' : 'gaussian', count: chosen.count, seed: chosen.seed };
   if (choice.source === 'upload') {
     const side = Math.round(Math.sqrt(size));
     if (side * side !== size) {

@@ -142,15 +142,18 @@ export async function startLiveServer(options: LiveServerOptions): Promise<LiveS
     if (streams.size >= maxClients) return refuse(res, 503, 'ENGRAM_ERR_BUSY', `at most ${maxClients} event streams: close another tab`);
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
     streams.add(res);
+    let replaying = true;
     const stop = runs.follow(id, (e) => {
       // A client that does not read: its buffer grows; drop it rather than the server's memory.
-      if (res.writableLength > maxBuffer) {
+      // The replay of a run's past events is written at once, so only live events count.
+      if (!replaying && res.writableLength > maxBuffer) {
         streams.delete(res);
         res.destroy();
         return;
       }
       res.write(`data: ${JSON.stringify(e)}\n\n`);
     });
+    replaying = false;
     if (!stop) {
       res.write(`data: ${JSON.stringify({ type: 'status', status: 'error', message: `no run '${id}'` })}\n\n`);
       res.end();

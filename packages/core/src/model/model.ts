@@ -17,6 +17,13 @@ import type { TrainingFace } from './training.js';
 export interface StateLayer {
   readonly name: string;
   readonly shape: readonly (number | null)[];
+  /**
+   * The values the layer's state takes: 'binary' for ±1 states (classical
+   * Hopfield, the sequence models), which `run` refuses otherwise; absent means
+   * real values. Tools that make cues (the playground, the CLI) binarise data
+   * for a binary layer.
+   */
+  readonly values?: 'real' | 'binary';
 }
 
 /** How {@link Model.initialState} generates a state for a batch size. */

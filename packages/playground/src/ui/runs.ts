@@ -14,6 +14,8 @@ export interface RunRecord {
   runner: string;
   steps: number[];
   energies: number[];
+  /** max |dx| per step: what the plot shows for kinds without an energy. */
+  deltas: number[];
   status: string;
   startedAt: number;
   endedAt?: number;
@@ -21,17 +23,24 @@ export interface RunRecord {
   lastTree: Record<string, number>;
 }
 
-/** The energy curves of the compared runs (and the live one) as an SVG string. */
+const hasEnergy = (r: RunRecord): boolean => r.energies.length > 0 && r.energies.every(Number.isFinite);
+
+/**
+ * The energy curves of the compared runs (and the live one) as an SVG string;
+ * when the live run's kind has no energy (asymmetric sequence models), the
+ * curves of max |dx| per step of the runs without an energy instead.
+ */
 export function energyPlot(runs: readonly RunRecord[], live: RunRecord | undefined): string {
-  const shown = runs.filter((r) => (r.compare || r === live) && r.energies.length > 1);
+  const byEnergy = live === undefined || hasEnergy(live);
+  const shown = runs.filter((r) => (r.compare || r === live) && r.steps.length > 1 && hasEnergy(r) === byEnergy);
   if (shown.length === 0) return '<svg viewBox="0 0 640 300" width="100%"><text x="320" y="150" text-anchor="middle" fill="#777">no energy yet: start a run</text></svg>';
   return linePlotSvg({
-    series: shown.map((r) => ({ name: `#${r.id} ${r.label}`, x: r.steps, y: r.energies, dashed: r !== live })),
+    series: shown.map((r) => ({ name: `#${r.id} ${r.label}`, x: r.steps, y: byEnergy ? r.energies : r.deltas, dashed: r !== live })),
     xLabel: 'step',
-    yLabel: 'energy',
+    yLabel: byEnergy ? 'energy' : 'max |dx| (this kind has no energy)',
     width: 720,
     height: 320,
-    legend: "right",
+    legend: 'right',
   });
 }
 

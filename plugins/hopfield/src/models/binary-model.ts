@@ -57,7 +57,7 @@ export abstract class BinaryModel<Config extends object> extends ModelBase<Confi
   protected constructor(size: number) {
     super();
     this.size = size;
-    this.layers = [{ name: STATE_LAYER, shape: [size] }];
+    this.layers = [{ name: STATE_LAYER, shape: [size], values: 'binary' }];
   }
 
   /** The energy per sample with its terms, of a state read as given (not binarised; caller owns the tensors). */

@@ -38,7 +38,7 @@ export abstract class AsymmetricNetwork<Kind extends string, Config extends obje
     this.excludeSelf = settings.excludeSelf;
     this.separationFn = settings.separation;
     this.layers = [
-      { name: 'v', shape: [this.size] },
+      { name: 'v', shape: [this.size], values: 'binary' },
       { name: 'overlaps', shape: [this.length] },
     ];
   }

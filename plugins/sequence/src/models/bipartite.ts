@@ -63,7 +63,7 @@ export class BipartiteNet extends SequenceModel<BipartiteNetConfig> {
     this.config = { ...c, separation: fn.json };
     this.gain = tf.tidy(() => tf.variable(tf.ones([this.sequences, this.length]), false)) as tf.Variable<tf.Rank.R2>;
     this.layers = [
-      { name: 'v', shape: [this.size] },
+      { name: 'v', shape: [this.size], values: 'binary' },
       { name: 'h', shape: [this.length] },
       { name: 'overlaps', shape: [this.length] },
     ];

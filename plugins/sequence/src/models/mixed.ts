@@ -73,7 +73,7 @@ export class MixedNet extends SequenceModel<MixedNetConfig> {
     this.fns = { symmetric, asymmetric };
     this.config = { ...c, symmetric: symmetric.json, asymmetric: asymmetric.json };
     this.layers = [
-      { name: 'v', shape: [this.size] },
+      { name: 'v', shape: [this.size], values: 'binary' },
       { name: 'history', shape: [c.delay, this.size] },
       { name: 'overlaps', shape: [this.length] },
     ];
