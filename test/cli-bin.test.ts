@@ -61,7 +61,7 @@ describe('the built engram binary', function () {
         const timer = setTimeout(() => reject(new Error(`no URL printed: ${out}`)), 60000);
         child.stdout.on('data', (d: Buffer) => {
           out += d.toString();
-          const m = /live view on (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
+          const m = /engram playground on (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
           if (m) {
             clearTimeout(timer);
             resolve(m[1]!);
@@ -70,7 +70,8 @@ describe('the built engram binary', function () {
         child.on('exit', () => reject(new Error(`serve exited early: ${out}`)));
       });
       const html = await (await fetch(url)).text();
-      expect(html).to.contain('engram live view');
+      expect(html).to.contain('<title>engram playground</title>');
+      expect(html).to.match(/window\.ENGRAM_SERVER = \{"token":"[0-9a-f]{32}"\}/);
       const code = await new Promise<number | null>((resolve) => {
         child.removeAllListeners('exit');
         child.on('exit', (c) => resolve(c));
