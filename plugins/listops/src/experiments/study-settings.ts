@@ -56,9 +56,9 @@ export const QUICK_STUDY: StudySettings = {
   widths: [4, 8],
   seeds: [0],
   generator: generatorPreset('small', { maxDepth: 1 }),
-  sizes: { train: 256, share: 'per-operator', val: 32, test: 64 },
-  phase: { batchSize: 64, lr: 1e-2, maxEpochs: 2, target: 0.98, patience: 2, minDelta: 0.002 },
-  analysisSize: 48,
+  sizes: { train: 128, share: 'per-operator', val: 32, test: 48 },
+  phase: { batchSize: 32, lr: 1e-2, maxEpochs: 2, target: 0.98, patience: 2, minDelta: 0.002 },
+  analysisSize: 32,
 };
 
 /** The command's options: every key optional (the preset fills it), described for --help. */
