@@ -45,7 +45,7 @@ export const FULL_STUDY: StudySettings = {
   seeds: [0, 1, 2],
   generator: generatorPreset('small'),
   sizes: { train: 4000, share: 'per-operator', val: 200, test: 1000 },
-  phase: { batchSize: 128, lr: 3e-3, maxEpochs: 15, target: 0.98, patience: 4, minDelta: 0.002 },
+  phase: { batchSize: 128, lr: 3e-3, maxEpochs: 20, minEpochs: 10, target: 0.98, patience: 5, minDelta: 0.002 },
   analysisSize: 300,
 };
 
@@ -57,7 +57,7 @@ export const QUICK_STUDY: StudySettings = {
   seeds: [0],
   generator: generatorPreset('small', { maxDepth: 1 }),
   sizes: { train: 128, share: 'per-operator', val: 32, test: 48 },
-  phase: { batchSize: 32, lr: 1e-2, maxEpochs: 2, target: 0.98, patience: 2, minDelta: 0.002 },
+  phase: { batchSize: 32, lr: 1e-2, maxEpochs: 2, minEpochs: 0, target: 0.98, patience: 2, minDelta: 0.002 },
   analysisSize: 32,
 };
 
@@ -83,8 +83,9 @@ export const studyOptionsSchema = z.strictObject({
   test: z.number().int().min(8).optional().describe('test expressions per operator (default full 1000)'),
   batchSize: z.number().int().min(1).optional().describe('batch size (default full 128)'),
   lr: z.number().positive().optional().describe('Adam learning rate (default full 3e-3)'),
-  maxEpochs: z.number().int().min(1).optional().describe('most epochs per phase (default full 15)'),
-  patience: z.number().int().min(1).optional().describe('epochs without validation improvement before stopping (default full 4)'),
+  maxEpochs: z.number().int().min(1).optional().describe('most epochs per phase (default full 20)'),
+  minEpochs: z.number().int().min(0).optional().describe('epochs before a plateau may stop a phase (default full 10)'),
+  patience: z.number().int().min(1).optional().describe('epochs without validation improvement before stopping (default full 5)'),
   criterion: z.number().min(0).max(1).optional().describe('"learned" = test accuracy at least this (default 0.9)'),
 });
 
@@ -117,6 +118,7 @@ export function resolveStudySettings(o: Partial<StudyOptions>): StudySettings {
       ...(o.lr !== undefined ? { lr: o.lr } : {}),
       ...(o.maxEpochs !== undefined ? { maxEpochs: o.maxEpochs } : {}),
       ...(o.patience !== undefined ? { patience: o.patience } : {}),
+      ...(o.minEpochs !== undefined ? { minEpochs: o.minEpochs } : {}),
     },
     criterion: o.criterion ?? base.criterion,
     analysisSize: base.analysisSize,

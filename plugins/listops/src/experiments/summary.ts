@@ -102,44 +102,49 @@ export function summarize(records: readonly RunRecord[], s: StudySettings): Stud
   if (has('SUM') && has('MED')) {
     const sum = thr('SUM');
     const med = thr('MED');
-    findings.push({ claim: 'SUM needs more parameters than MED', reproduced: sum === null && med === null ? null : inf(sum) > inf(med), detail: `median thresholds: SUM ${fmt(sum ?? null)}, MED ${fmt(med ?? null)}` });
+    findings.push({ claim: 'SUM needs more parameters than MED', reproduced: (sum ?? null) === null && (med ?? null) === null ? null : inf(sum) > inf(med), detail: `median thresholds: SUM ${fmt(sum ?? null)}, MED ${fmt(med ?? null)}` });
   }
   for (const easy of ['MAX', 'MIN']) {
     if (has('MED') && has(easy)) {
       const med = thr('MED');
       const e = thr(easy);
-      findings.push({ claim: `MED needs at least as many parameters as ${easy}`, reproduced: med === null && e === null ? null : inf(med) >= inf(e), detail: `median thresholds: MED ${fmt(med ?? null)}, ${easy} ${fmt(e ?? null)}` });
+      findings.push({ claim: `MED needs at least as many parameters as ${easy}`, reproduced: (med ?? null) === null && (e ?? null) === null ? null : inf(med) >= inf(e), detail: `median thresholds: MED ${fmt(med ?? null)}, ${easy} ${fmt(e ?? null)}` });
     }
   }
+  const maxParams = Math.max(...tasks.flatMap((t) => t.rows.map((r) => r.params)).filter(Number.isFinite));
   if (has('SUM') && has('SUM+MAX+MED')) {
-    const sum = thr('SUM');
-    const joint = thr('SUM+MAX+MED');
-    const ratio = sum !== null && sum !== undefined && joint ? sum / joint : null;
+    const sum = thr('SUM') ?? null;
+    const joint = thr('SUM+MAX+MED') ?? null;
+    const ratio = sum !== null && joint !== null ? sum / joint : null;
     findings.push({
       claim: 'joint SUM+MAX+MED training learns SUM with at most half the parameters of SUM alone',
-      reproduced: joint === null || joint === undefined ? false : sum === null || sum === undefined ? true : sum / joint >= 2,
-      detail: `median thresholds: SUM ${fmt(sum ?? null)}, SUM+MAX+MED ${fmt(joint ?? null)}${ratio !== null ? ` (ratio ${ratio.toFixed(2)})` : sum === null ? ' (SUM alone never learned in the sweep: the ratio is at least the largest size over the joint threshold)' : ''}`,
+      reproduced: joint === null ? (sum === null ? null : false) : sum === null ? true : sum / joint >= 2,
+      detail: `median thresholds: SUM ${fmt(sum)}, SUM+MAX+MED ${fmt(joint)}${ratio !== null ? ` (ratio ${ratio.toFixed(2)})` : sum === null && joint !== null ? ` (SUM alone never learned up to ${maxParams} parameters: the ratio is above ${(maxParams / joint).toFixed(2)})` : ''}`,
     });
   }
   if (has('SUM') && has('MAX+MED->SUM')) {
-    const sum = thr('SUM');
+    const sum = thr('SUM') ?? null;
     const pre = tasks.find((t) => t.task === 'MAX+MED->SUM')!;
-    const limit = sum === null || sum === undefined ? Infinity : sum / 2;
+    // A SUM threshold above the sweep is at least the largest size: "2x below" then means at most half of that.
+    const limit = (sum ?? maxParams) / 2;
     const small = pre.rows.filter((r) => r.params <= limit);
     const learned = small.filter((r) => r.accuracies.filter((a) => a !== null && a >= s.criterion).length * 2 > r.accuracies.filter((a) => a !== null).length);
     findings.push({
       claim: 'after MAX+MED pretraining, a model at least 2x below the SUM-only threshold learns SUM',
       reproduced: small.length === 0 ? null : learned.length > 0,
-      detail: small.length === 0 ? `no width of the sweep is 2x below the SUM-only threshold (${fmt(sum ?? null)})` : `widths with params <= ${Number.isFinite(limit) ? Math.round(limit) : 'any'}: ${small.map((r) => `d=${r.width} (${r.params}): ${r.accuracies.map((a) => (a === null ? '-' : a.toFixed(2))).join('/')}`).join('; ')}`,
+      detail:
+        small.length === 0
+          ? `no width of the sweep is 2x below the SUM-only threshold (${fmt(sum)})`
+          : `SUM-only threshold ${fmt(sum)}; MAX+MED->SUM accuracy per seed at widths with <= ${Math.round(limit)} parameters: ${small.map((r) => `d=${r.width} (${r.params}): ${r.accuracies.map((a) => (a === null ? '-' : a.toFixed(2))).join('/')}`).join('; ')}`,
     });
   }
   if (has('SUM') && has('SUM+NADD')) {
-    const sum = thr('SUM');
-    const pair = thr('SUM+NADD');
+    const sum = thr('SUM') ?? null;
+    const pair = thr('SUM+NADD') ?? null;
     findings.push({
-      claim: 'pairing SUM with the similar hard NADD brings no gain (threshold not lower than SUM alone by 2x)',
-      reproduced: pair === null || pair === undefined ? true : sum === null || sum === undefined ? false : sum / pair < 2,
-      detail: `median thresholds: SUM ${fmt(sum ?? null)}, SUM+NADD ${fmt(pair ?? null)}`,
+      claim: 'pairing SUM with the similar hard NADD brings no gain (threshold not 2x lower than SUM alone)',
+      reproduced: pair === null ? (sum === null ? null : true) : sum === null ? false : sum / pair < 2,
+      detail: `median thresholds: SUM ${fmt(sum)}, SUM+NADD ${fmt(pair)}`,
     });
   }
   const analysis: AnalysisSummary[] = s.tasks.map((task) => {

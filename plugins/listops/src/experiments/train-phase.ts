@@ -3,8 +3,8 @@
  * stopping, as an RxJS stream of core's TrainEvents (trainStream underneath):
  * one 'epoch' is one pass over the training expressions, scored on the
  * validation set; training stops when validation accuracy reaches `target`,
- * when it has not improved by `minDelta` for `patience` epochs, or after
- * `maxEpochs`. The weights of the best validation epoch are restored at the end.
+ * when (after `minEpochs`) it has not improved by `minDelta` for `patience`
+ * epochs, or after `maxEpochs`. The weights of the best validation epoch are restored at the end.
  */
 import * as tf from '@tensorflow/tfjs';
 import { errors, trainStream, type TrainEvent } from '@engram/core';
@@ -22,6 +22,12 @@ export interface PhaseSettings {
   target: number;
   /** Epochs without an improvement of at least `minDelta` before stopping. */
   patience: number;
+  /**
+   * No plateau stop before this many epochs: small models often sit at chance
+   * for a while and then learn abruptly (the learning transition), and a
+   * plateau test during that wait would cut them off.
+   */
+  minEpochs: number;
   minDelta: number;
   /** Seed of the batch order. */
   seed: number;
@@ -55,6 +61,7 @@ export function checkPhaseSettings(s: PhaseSettings): void {
   if (!Number.isInteger(s.maxEpochs) || s.maxEpochs < 1) throw errors.invalidArgument('maxEpochs', 'a positive integer', s.maxEpochs);
   if (!(s.target > 0 && s.target <= 1)) throw errors.invalidArgument('target', 'a number in (0, 1]', s.target);
   if (!Number.isInteger(s.patience) || s.patience < 1) throw errors.invalidArgument('patience', 'a positive integer', s.patience);
+  if (!Number.isInteger(s.minEpochs) || s.minEpochs < 0) throw errors.invalidArgument('minEpochs', 'a non-negative integer', s.minEpochs);
 }
 
 /**
@@ -108,7 +115,7 @@ export function trainPhase(model: ListOpsTransformer, train: readonly ListOpsExa
         }
         const acc = ev.metrics?.valAccuracy ?? 0;
         if (acc >= settings.target) stop = 'target';
-        else if (sinceBest >= settings.patience) stop = 'plateau';
+        else if (sinceBest >= settings.patience && ev.epoch + 1 >= settings.minEpochs) stop = 'plateau';
         else if (ev.epoch + 1 >= settings.maxEpochs) stop = 'budget';
       }),
       takeWhile(() => stop === undefined, true),
