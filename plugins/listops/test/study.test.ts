@@ -17,6 +17,7 @@ import {
   runStudy,
   seedThreshold,
   StudyData,
+  summarize,
   taskDefinition,
   trainPhase,
   type RunRecord,
@@ -37,6 +38,47 @@ describe('the ListOps study', () => {
     expect(medianThreshold([800, null, 400])).to.equal(800);
     expect(medianThreshold([null, null, 400])).to.equal(null);
     expect(medianThreshold([200, 400])).to.equal(300);
+  });
+
+  it('checks the paper\'s claims on the records: thresholds, joint ratio, pretraining, the similar-hard pair, embeddings', () => {
+    const s = resolveStudySettings({ widths: [4, 8, 16], seeds: [0, 1, 2], tasks: ['MAX', 'MED', 'SUM', 'SUM+MAX+MED', 'MAX+MED->SUM', 'SUM+NADD'] });
+    const params: Record<number, number> = { 4: 500, 8: 1500, 16: 4500 };
+    // Accuracy by task at widths 4, 8, 16 (the same for every seed).
+    const acc: Record<string, number[]> = { MAX: [0.95, 0.99, 1], MED: [0.5, 0.95, 0.99], SUM: [0.1, 0.1, 0.97], 'SUM+MAX+MED': [0.1, 0.93, 0.99], 'MAX+MED->SUM': [0.92, 0.96, 1], 'SUM+NADD': [0.1, 0.1, 0.95] };
+    const records = Object.entries(acc).flatMap(([task, a]) =>
+      s.widths.flatMap((width, i) =>
+        s.seeds.map(
+          (seed) =>
+            ({
+              task,
+              width,
+              seed,
+              params: params[width]!,
+              accuracy: a[i]!,
+              target: task === 'MAX' || task === 'MED' ? task : 'SUM',
+              embedding: { numberLine: task === 'SUM' ? 0.4 : 0.9, parity: task === 'SUM' ? 0.3 : 0.8, neighbours: 0.5 },
+              ablation: { attentionReliance: task === 'SUM' ? 0.2 : 0.9, ffnReliance: task === 'SUM' ? 0.9 : 0.5, attentionNorm: 1, ffnNorm: 1 },
+              elapsedMs: 1000,
+            }) as unknown as RunRecord,
+        ),
+      ),
+    );
+    const summary = summarize(records, s);
+    const thr = (task: string) => summary.tasks.find((t) => t.task === task)!.thresholds[0]!;
+    expect(thr('SUM').perSeed).to.deep.equal([4500, 4500, 4500]);
+    expect(thr('MED').median).to.equal(1500);
+    expect(thr('MAX').median).to.equal(500);
+    const found = Object.fromEntries(summary.findings.map((f) => [f.claim.split(' ').slice(0, 4).join(' '), f.reproduced]));
+    expect(found).to.deep.equal({
+      'SUM needs more parameters': true,
+      'MED needs at least': true,
+      'joint SUM+MAX+MED training learns': true,
+      'after MAX+MED pretraining, a': true,
+      'pairing SUM with the': true,
+      'jointly trained models have': true,
+      'jointly trained models separate': true,
+      'SUM-only models rely more': true,
+    });
   });
 
   it('scores a number line and parity in digit embeddings, and random embeddings near chance', () => {
@@ -143,7 +185,7 @@ describe('the ListOps study', () => {
       expect(stdout).to.match(/Learning thresholds/);
       expect(stdout).to.match(/\| MAX\+MED->SUM \|/);
       const files = readdirSync(join(dir, 'q'));
-      expect(files).to.include.members(['results.jsonl', 'results.json', 'summary.md', 'accuracy-vs-params.svg', 'pca']);
+      expect(files).to.include.members(['results.jsonl', 'results.json', 'summary.md', 'report.html', 'accuracy-vs-params.svg', 'pca']);
       expect(readdirSync(join(dir, 'q', 'pca'))).to.have.length(14);
       const json = JSON.parse(readFileSync(join(dir, 'q', 'results.json'), 'utf8')) as { records: RunRecord[] };
       expect(json.records).to.have.length(14);

@@ -5,7 +5,7 @@
  * embedding scores and the ablation reliance per task.
  */
 import { join } from 'node:path';
-import { barChartSvg, linePlotSvg, writeText } from '@engram/viz';
+import { barChartSvg, htmlReport, linePlotSvg, writeText, type ReportSection } from '@engram/viz';
 import { labelledScatterSvg } from '../internal/scatter-svg.js';
 import type { RunRecord } from './run-one.js';
 import type { StudySettings } from './study-settings.js';
@@ -107,5 +107,25 @@ export function writeStudyReport(out: string, s: StudySettings, summary: StudySu
       }),
     );
   }
+  put('report.html', htmlReport({ title: 'ListOps: task difficulty and the minimum size of small transformers', subtitle: `${records.length} runs; criterion ${s.criterion}`, sections: reportSections(s, summary, records) }));
   return written;
+}
+
+/** The HTML report's sections: accuracy plot, PCA plots of SUM-only next to jointly trained models, scores, ablation. */
+function reportSections(s: StudySettings, summary: StudySummary, records: readonly RunRecord[]): ReportSection[] {
+  const sections: ReportSection[] = [];
+  const series = summary.tasks
+    .map((t) => {
+      const rows = t.rows.filter((r) => r.mean !== null && Number.isFinite(r.params));
+      return { name: t.task, x: rows.map((r) => r.params), y: rows.map((r) => r.mean!), dashed: t.task.includes('->') };
+    })
+    .filter((x) => x.y.length > 0);
+  if (series.length > 0) sections.push({ heading: 'Accuracy against parameters', svg: linePlotSvg({ series, logX: true, yDomain: [0, 1], xLabel: 'parameters', yLabel: 'test accuracy', markers: true, width: 720, height: 440 }) });
+  const compare = ['SUM', 'SUM+MAX+MED', 'MAX+MED->SUM'];
+  for (const width of s.widths) {
+    const models = compare.flatMap((task) => records.filter((r) => r.task === task && r.width === width).sort((a, b) => a.seed - b.seed).slice(0, 1));
+    if (models.length > 1) sections.push({ heading: `Digit embeddings at d=${width}: ${models.map((m) => m.task).join(' vs ')}`, text: 'PCA of the ten digit embeddings (even digits blue, odd red).', svg: models.map(pcaPlotSvg) });
+  }
+  sections.push({ heading: 'Tables', code: summaryMarkdown(summary, s) });
+  return sections;
 }
