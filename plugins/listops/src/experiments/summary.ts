@@ -161,14 +161,31 @@ export function summarize(records: readonly RunRecord[], s: StudySettings): Stud
       attentionShare: pick((r) => (r.ablation.ffnNorm === null ? null : r.ablation.attentionNorm / (r.ablation.attentionNorm + r.ablation.ffnNorm))),
     };
   });
+  // Compare SUM-only and joint models on the same (width, seed) pairs where both learned, so width does not confound.
+  const learnedPairs = records.filter((r) => r.task === 'SUM' && r.accuracy >= s.criterion && records.some((j) => j.task === 'SUM+MAX+MED' && j.width === r.width && j.seed === r.seed && j.accuracy >= s.criterion));
+  const paired = (task: string): AnalysisSummary => {
+    const rs = learnedPairs.map((p) => records.find((r) => r.task === task && r.width === p.width && r.seed === p.seed)!);
+    const pick = (f: (r: RunRecord) => number | null): number | null => mean(rs.map(f).filter((v): v is number => v !== null && Number.isFinite(v)));
+    return {
+      task: `${task} (paired)`,
+      models: rs.length,
+      numberLine: pick((r) => r.embedding.numberLine),
+      parity: pick((r) => r.embedding.parity),
+      neighbours: pick((r) => r.embedding.neighbours),
+      attentionReliance: pick((r) => r.ablation.attentionReliance),
+      ffnReliance: pick((r) => r.ablation.ffnReliance),
+      attentionShare: pick((r) => (r.ablation.ffnNorm === null ? null : r.ablation.attentionNorm / (r.ablation.attentionNorm + r.ablation.ffnNorm))),
+    };
+  };
+  if (learnedPairs.length > 0) analysis.push(paired('SUM'), paired('SUM+MAX+MED'));
   const a = (task: string): AnalysisSummary | undefined => analysis.find((x) => x.task === task && x.models > 0);
-  const sumA = a('SUM');
-  const jointA = a('SUM+MAX+MED');
+  const sumA = learnedPairs.length > 0 ? a('SUM (paired)') : a('SUM');
+  const jointA = learnedPairs.length > 0 ? a('SUM+MAX+MED (paired)') : a('SUM+MAX+MED');
   if (sumA && jointA) {
     findings.push({
       claim: 'jointly trained models have more number-like digit embeddings (number line) than SUM-only models',
       reproduced: (jointA.numberLine ?? 0) > (sumA.numberLine ?? 0),
-      detail: `mean number-line score of models that learned: SUM ${sumA.numberLine?.toFixed(2)}, SUM+MAX+MED ${jointA.numberLine?.toFixed(2)}`,
+      detail: `mean number-line score of models that learned${learnedPairs.length > 0 ? ` (${learnedPairs.length} width/seed pairs where both learned)` : ''}: SUM ${sumA.numberLine?.toFixed(2)}, SUM+MAX+MED ${jointA.numberLine?.toFixed(2)}`,
     });
     findings.push({
       claim: 'jointly trained models separate parity more than SUM-only models',
