@@ -61,6 +61,8 @@ export function runKey(run: RunConfig, s: StudySettings): string {
     generator: s.generator,
     sizes: s.sizes,
     phase: s.phase,
+    // Phases that train the target operator stop on its own validation set.
+    stopping: 'target-operator',
   });
 }
 
@@ -87,7 +89,11 @@ export function runOne(run: RunConfig, s: StudySettings, data: StudyData): Obser
     const start = Date.now();
     const phases = task.phases.map((phase, i) =>
       defer(() => {
-        const { train, val } = data.phase(phase.ops);
+        const { train, val: mixVal } = data.phase(phase.ops);
+        // A phase that trains the target operator stops on that operator's validation accuracy (joint training is
+        // about learning SUM; the other operators' accuracy must not hold it back or stop it); other phases
+        // (MAX+MED pretraining) on the whole mix.
+        const val = phase.ops.includes(task.target) ? data.val(task.target) : mixVal;
         return trainPhase(model, train, val, { ...s.phase, seed: run.seed * 31 + i }).pipe(
           map((e): RunProgress => {
             if (e.outcome) outcomes.push(e.outcome);

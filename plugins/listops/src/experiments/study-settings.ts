@@ -45,7 +45,7 @@ export const FULL_STUDY: StudySettings = {
   seeds: [0, 1, 2],
   generator: generatorPreset('small'),
   sizes: { train: 4000, share: 'per-operator', val: 200, test: 1000 },
-  phase: { batchSize: 128, lr: 3e-3, maxEpochs: 20, minEpochs: 10, target: 0.98, patience: 5, minDelta: 0.002 },
+  phase: { batchSize: 128, lr: 3e-3, maxEpochs: 20, minEpochs: 8, target: 0.95, patience: 4, minDelta: 0.002 },
   analysisSize: 300,
 };
 
@@ -84,8 +84,9 @@ export const studyOptionsSchema = z.strictObject({
   batchSize: z.number().int().min(1).optional().describe('batch size (default full 128)'),
   lr: z.number().positive().optional().describe('Adam learning rate (default full 3e-3)'),
   maxEpochs: z.number().int().min(1).optional().describe('most epochs per phase (default full 20)'),
-  minEpochs: z.number().int().min(0).optional().describe('epochs before a plateau may stop a phase (default full 10)'),
-  patience: z.number().int().min(1).optional().describe('epochs without validation improvement before stopping (default full 5)'),
+  minEpochs: z.number().int().min(0).optional().describe('epochs before a plateau may stop a phase (default full 8)'),
+  patience: z.number().int().min(1).optional().describe('epochs without validation improvement before stopping (default full 4)'),
+  target: z.number().min(0).max(1).optional().describe('stop a phase once validation accuracy reaches this (default full 0.95)'),
   criterion: z.number().min(0).max(1).optional().describe('"learned" = test accuracy at least this (default 0.9)'),
 });
 
@@ -119,6 +120,7 @@ export function resolveStudySettings(o: Partial<StudyOptions>): StudySettings {
       ...(o.maxEpochs !== undefined ? { maxEpochs: o.maxEpochs } : {}),
       ...(o.patience !== undefined ? { patience: o.patience } : {}),
       ...(o.minEpochs !== undefined ? { minEpochs: o.minEpochs } : {}),
+      ...(o.target !== undefined ? { target: o.target } : {}),
     },
     criterion: o.criterion ?? base.criterion,
     analysisSize: base.analysisSize,

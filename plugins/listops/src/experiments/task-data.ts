@@ -53,6 +53,11 @@ export class StudyData {
     return p;
   }
 
+  /** The validation set of an operator. */
+  val(op: ListOpsOperator): readonly ListOpsExample[] {
+    return this.pool(op).val;
+  }
+
   /** The test set of an operator. */
   test(op: ListOpsOperator): readonly ListOpsExample[] {
     return this.pool(op).test;
