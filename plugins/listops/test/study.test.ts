@@ -55,6 +55,7 @@ describe('the ListOps study', () => {
               seed,
               params: params[width]!,
               accuracy: a[i]!,
+              accuracies: { [task === 'MAX' || task === 'MED' ? task : 'SUM']: a[i]!, ...(task === 'SUM+MAX+MED' ? { MAX: 1, MED: 0.5 } : {}) },
               target: task === 'MAX' || task === 'MED' ? task : 'SUM',
               embedding: { numberLine: task === 'SUM' ? 0.4 : 0.9, parity: task === 'SUM' ? 0.3 : 0.8, neighbours: 0.5 },
               ablation: { attentionReliance: task === 'SUM' ? 0.2 : 0.9, ffnReliance: task === 'SUM' ? 0.9 : 0.5, attentionNorm: 1, ffnNorm: 1 },
@@ -68,6 +69,7 @@ describe('the ListOps study', () => {
     expect(thr('SUM').perSeed).to.deep.equal([4500, 4500, 4500]);
     expect(thr('MED').median).to.equal(1500);
     expect(thr('MAX').median).to.equal(500);
+    expect(summary.operators.find((o) => o.task === 'SUM+MAX+MED' && o.op === 'MED')!.means).to.deep.equal([0.5, 0.5, 0.5]);
     const found = Object.fromEntries(summary.findings.map((f) => [f.claim.split(' ').slice(0, 4).join(' '), f.reproduced]));
     expect(found).to.deep.equal({
       'SUM needs more parameters': true,

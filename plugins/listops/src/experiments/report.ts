@@ -22,6 +22,11 @@ export function summaryMarkdown(summary: StudySummary, s: StudySettings): string
   lines.push(`| task | ${s.widths.map((w, i) => `d=${w} (${summary.tasks[0]?.rows[i]?.params ?? '?'})`).join(' | ')} |`);
   lines.push(`|---|${s.widths.map(() => '---').join('|')}|`);
   for (const t of summary.tasks) lines.push(`| ${t.task} | ${t.rows.map((r) => r.accuracies.map((a) => f2(a)).join(' / ')).join(' | ')} |`);
+  if (summary.operators.length > 0) {
+    lines.push('', '### Every operator of the multi-operator tasks (test accuracy, mean over seeds)', '');
+    lines.push(`| task | operator | ${s.widths.map((w) => `d=${w}`).join(' | ')} |`, `|---|---|${s.widths.map(() => '---').join('|')}|`);
+    for (const o of summary.operators) lines.push(`| ${o.task} | ${o.op} | ${o.means.map((m) => f2(m)).join(' | ')} |`);
+  }
   lines.push('', '### Learning thresholds (parameters; per seed, median)', '');
   const crits = summary.tasks[0]?.thresholds.map((x) => x.criterion) ?? [];
   lines.push(`| task | ${crits.map((c) => `acc >= ${c}: per seed | median`).join(' | ')} |`);

@@ -47,10 +47,19 @@ export interface AnalysisSummary {
   attentionShare: number | null;
 }
 
+/** Mean test accuracy (over seeds) of one operator of a multi-operator task, per width. */
+export interface OperatorRow {
+  task: string;
+  op: string;
+  means: (number | null)[];
+}
+
 /** The whole summary. */
 export interface StudySummary {
   criterion: number;
   tasks: TaskSummary[];
+  /** Every operator a multi-operator task is scored on (e.g. MAX and MED of SUM+MAX+MED). */
+  operators: OperatorRow[];
   findings: Finding[];
   analysis: AnalysisSummary[];
   chance: { numberLine: number; parity: number; neighbours: number };
@@ -202,9 +211,21 @@ export function summarize(records: readonly RunRecord[], s: StudySettings): Stud
     });
   }
   const widthForChance = s.widths[Math.floor(s.widths.length / 2)]!;
+  const operators: OperatorRow[] = [];
+  for (const task of s.tasks) {
+    const ops = new Set(records.filter((r) => r.task === task).flatMap((r) => Object.keys(r.accuracies)));
+    if (ops.size < 2) continue;
+    for (const op of ops)
+      operators.push({
+        task,
+        op,
+        means: s.widths.map((width) => mean(records.filter((r) => r.task === task && r.width === width && r.accuracies[op] !== undefined).map((r) => r.accuracies[op]!))),
+      });
+  }
   return {
     criterion: s.criterion,
     tasks,
+    operators,
     findings,
     analysis,
     chance: chanceScores(widthForChance),
