@@ -47,6 +47,14 @@ export function targets(results: CaseResult[], paired: PairedResult[] = []): Tar
     const over = stream.ratio - 1;
     out.push({ target: 'stream-subscribed <= 5% over stream-bare', measured: `${(100 * over).toFixed(1)}% (${stream.how}${stream.iqr ? `, IQR ${(100 * (stream.iqr[0] - 1)).toFixed(1)}..${(100 * (stream.iqr[1] - 1)).toFixed(1)}%` : ''})`, ok: over <= 0.05 });
   } else na('stream-subscribed <= 5% over stream-bare', 'needs both cases');
+  const graph = pairRatio(results, paired, 'descent-closed-form', 'descent-graph');
+  if (graph) {
+    out.push({
+      target: 'descent-graph (EnergyModel, closed-form synapse) within 10% of descent-closed-form',
+      measured: `${graph.ratio.toFixed(3)} (${graph.how}${graph.iqr ? `, IQR ${graph.iqr[0].toFixed(2)}..${graph.iqr[1].toFixed(2)}` : ''})`,
+      ok: graph.ratio <= 1.1,
+    });
+  } else na('descent-graph (EnergyModel, closed-form synapse) within 10% of descent-closed-form', 'needs both cases');
   const descent = pairRatio(results, paired, 'descent-closed-form', 'descent-autodiff');
   if (descent) out.push({ target: 'descent-autodiff / descent-closed-form (report only)', measured: `${descent.ratio.toFixed(2)} (${descent.how}${descent.iqr ? `, IQR ${descent.iqr[0].toFixed(2)}..${descent.iqr[1].toFixed(2)}` : ''})`, ok: null });
   const growing = results.filter((r) => !r.skipped && (r.tensor_growth > 0 || r.tensors_left > 0));

@@ -1,11 +1,13 @@
 /**
- * descent-autodiff vs descent-closed-form: the same modern Hopfield energy model,
- * T explicit Euler steps, once through core autodiff (EnergyModel with a memory
- * synapse: model.descentStep computes dE/dg with tf.grads and the energy tree)
- * and once through the closed-form update with pre-transposed memories.
+ * descent-closed-form vs descent-graph vs descent-autodiff: the same modern
+ * Hopfield energy model, T explicit Euler steps, (1) as a hand-written
+ * closed-form loop with pre-transposed memories, (2) through core's
+ * EnergyModel whose memory synapse gives its closed-form dE/dg (the energy
+ * tree too), and (3) through the same EnergyModel with the synapse's closed
+ * form removed, so dE/dg comes from tf.grads.
  */
 import * as tf from '@tensorflow/tfjs';
-import { EnergyModel, lagrangians, memorySynapse, type State } from '@engram/core';
+import { autodiffOnly, EnergyModel, lagrangians, memorySynapse, type Hypersynapse, type State } from '@engram/core';
 import type { BenchCase } from '../harness.js';
 import { closedFormStep, hopfieldData, type HopfieldSizes } from './modern-hopfield.js';
 
@@ -16,38 +18,45 @@ const DT = 0.1;
 const FLOPS = STEPS * 2 * 2 * SIZES.batch * SIZES.memories * SIZES.features;
 const WHAT = `K=${SIZES.memories}, D=${SIZES.features}, batch ${SIZES.batch}, ${STEPS} Euler steps dt=${DT}, energy every step`;
 
-/** Autodiff: EnergyModel (identity layer + lse memory synapse), model.descentStep. */
-export const descentAutodiff: BenchCase = {
-  name: 'descent-autodiff',
-  description: `core EnergyModel + memorySynapse, dE/dg by tf.grads: ${WHAT}`,
-  flops: FLOPS,
-  reps: 7,
-  torch: 'descent-autodiff',
-  setup() {
-    const { patterns, queries } = hopfieldData(SIZES);
-    const model = new EnergyModel()
-      .addLayer('v', { shape: [SIZES.features], lagrangian: lagrangians.identity() })
-      .addSynapse('mem', memorySynapse({ memories: SIZES.memories, features: SIZES.features, beta: SIZES.beta, patterns }), ['v']);
-    patterns.dispose();
-    return {
-      run() {
-        let state: State = { v: queries };
-        for (let i = 0; i < STEPS; i++) {
-          const { next, energy } = model.descentStep(state, DT);
-          tf.dispose(energy ? [energy.total, ...Object.values(energy.terms ?? {})] : []);
-          if (state['v'] !== queries) tf.dispose(Object.values(state));
-          state = next;
-        }
-        state['v']!.dataSync();
-        tf.dispose(Object.values(state));
-      },
-      dispose() {
-        model.dispose();
-        queries.dispose();
-      },
-    };
-  },
-};
+function graphCase(name: string, description: string, wrap: (s: Hypersynapse) => Hypersynapse): BenchCase {
+  return {
+    name,
+    description: `${description}: ${WHAT}`,
+    flops: FLOPS,
+    reps: 7,
+    torch: 'descent-autodiff',
+    setup() {
+      const { patterns, queries } = hopfieldData(SIZES);
+      const model = new EnergyModel()
+        .addLayer('v', { shape: [SIZES.features], lagrangian: lagrangians.identity() })
+        .addSynapse('mem', wrap(memorySynapse({ memories: SIZES.memories, size: SIZES.features, beta: SIZES.beta, patterns })), ['v']);
+      patterns.dispose();
+      return {
+        run() {
+          let state: State = { v: queries };
+          for (let i = 0; i < STEPS; i++) {
+            const { next, energy } = model.descentStep(state, DT);
+            tf.dispose(energy ? [energy.total, ...Object.values(energy.terms ?? {})] : []);
+            if (state['v'] !== queries) tf.dispose(Object.values(state));
+            state = next;
+          }
+          state['v']!.dataSync();
+          tf.dispose(Object.values(state));
+        },
+        dispose() {
+          model.dispose();
+          queries.dispose();
+        },
+      };
+    },
+  };
+}
+
+/** Core EnergyModel, the memory synapse's closed-form dE/dg. */
+export const descentGraph = graphCase('descent-graph', "core EnergyModel + memorySynapse, the synapse's closed-form dE/dg", (s) => s);
+
+/** Core EnergyModel, dE/dg by autodiff (the closed form removed). */
+export const descentAutodiff = graphCase('descent-autodiff', 'core EnergyModel + memorySynapse, dE/dg by tf.grads', autodiffOnly);
 
 /** Closed form: x <- x - dt (x - Xi^T softmax(beta Xi x)), memories in both layouts. */
 export const descentClosedForm: BenchCase = {

@@ -3,7 +3,7 @@
  * D=128, 4 heads of 32, M=512 ReLU memories, T=12 steps, closed-form dE/dg)
  * through @engram/energy-transformer's public bench workloads.
  */
-import { etInferenceWorkload, etTrainStepWorkload } from '@engram/energy-transformer';
+import { etInferenceWorkload, etTrainStepWorkload } from '@engram/energy-transformer/bench';
 import type { BenchCase } from '../harness.js';
 
 const SIZES = 'B=32, N=49, D=128, 4 heads x 32, M=512, T=12';

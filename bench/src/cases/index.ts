@@ -3,7 +3,7 @@ import type { BenchCase } from '../harness.js';
 import { matmulPeak } from './matmul.js';
 import { denseAmRetrieval } from './dense-am.js';
 import { etInference, etTrainStep } from './et.js';
-import { descentAutodiff, descentClosedForm } from './descent.js';
+import { descentAutodiff, descentClosedForm, descentGraph } from './descent.js';
 import { streamBare, streamSubscribed, streamSubscribedSnapshots } from './stream.js';
 import { sequenceTransition } from './sequence.js';
 import { sdmlpTrain } from './sdmlp.js';
@@ -14,6 +14,7 @@ export const CASES: ReadonlyArray<[string, () => BenchCase]> = [
   ['dense-am-retrieval', () => denseAmRetrieval],
   ['et-inference', etInference],
   ['et-train-step', etTrainStep],
+  ['descent-graph', () => descentGraph],
   ['descent-autodiff', () => descentAutodiff],
   ['descent-closed-form', () => descentClosedForm],
   ['stream-bare', () => streamBare],
@@ -28,6 +29,6 @@ export const CASES: ReadonlyArray<[string, () => BenchCase]> = [
  * of a group are selected; the first is the baseline of the group's ratios.
  */
 export const PAIRED_GROUPS: ReadonlyArray<readonly string[]> = [
-  ['descent-closed-form', 'descent-autodiff'],
+  ['descent-closed-form', 'descent-graph', 'descent-autodiff'],
   ['stream-bare', 'stream-subscribed', 'stream-subscribed-snapshots'],
 ];

@@ -1,5 +1,5 @@
 /** sdmlp-train: SDMLP training throughput through @engram/sdm's own bench hook (fresh model per run, SGD, batch 128). */
-import { sdmlpTrainingThroughput } from '@engram/sdm';
+import { sdmlpTrainingThroughput } from '@engram/sdm/bench';
 import type { BenchCase } from '../harness.js';
 
 const IMAGES = 2048;

@@ -1,5 +1,5 @@
 /** sequence-transition: DenseNet transitions at N = 1,000 through @engram/sequence's own bench hook (core engine, no snapshots). */
-import { benchSequenceTransition } from '@engram/sequence';
+import { benchSequenceTransition } from '@engram/sequence/bench';
 import type { BenchCase } from '../harness.js';
 
 const N = 1000;
@@ -17,7 +17,7 @@ export const sequenceTransition: BenchCase = {
     let recalled = true;
     return {
       async run() {
-        const r = await benchSequenceTransition({ neurons: N, length: N, steps: STEPS, warmup: 2 });
+        const r = await benchSequenceTransition({ size: N, length: N, steps: STEPS, warmup: 2 });
         recalled &&= r.recalled;
         return r.msPerStep;
       },

@@ -1,12 +1,16 @@
 /**
- * The `engram` command line: dispatches to the built-in subcommands and to the
- * commands plugins contribute; turns every error into one line on stderr and
- * an exit code.
+ * The `engram` command line: one parser, one help style and one set of exit
+ * codes for the built-in commands and the commands plugins contribute (0 ok,
+ * 1 failed command, 2 wrong command line); the backend is initialised before
+ * any command runs and reported on stderr.
  */
-import type { Engram, EngramPlugin } from '@engram/core';
+import { initBackend, wasmFastPathInstalled, type BackendName, type CommandContribution, type Engram, type EngramPlugin } from '@engram/core';
+import { flagsOf, helpText, parseCommandLine } from './command-line/index.js';
+import { createCommand } from './commands/create.js';
 import { demoCommand } from './commands/demo.js';
 import { pluginsCommand } from './commands/plugins.js';
 import { runCommand } from './commands/run.js';
+import { schemaCommand } from './commands/schema.js';
 import { serveCommand } from './commands/serve.js';
 import { trainCommand } from './commands/train.js';
 import type { CliCommand, CliContext } from './commands/types.js';
@@ -16,30 +20,32 @@ import { BUILTIN_PLUGIN_PACKAGES, loadEngram, pluginPackagesFromEnv } from './pl
 import { cliVersion } from './version.js';
 
 /** The built-in subcommands, in help order. */
-export const builtinCommands: readonly CliCommand[] = [demoCommand, runCommand, trainCommand, pluginsCommand, serveCommand];
+export const builtinCommands: readonly CliCommand[] = [demoCommand, runCommand, trainCommand, serveCommand, createCommand, schemaCommand, pluginsCommand] as readonly CliCommand[];
 
-function helpText(engram: Engram | undefined, warnings: readonly string[]): string {
+const BACKENDS: readonly BackendName[] = ['wasm', 'cpu', 'tensorflow'];
+
+function helpOverview(engram: Engram | undefined): string {
   const lines = [
     `engram ${cliVersion}: energy-based associative memories on TensorFlow.js`,
     '',
-    'Usage: engram [--verbose] [--plugin NAME] <command> [options]',
+    'Usage: engram [global options] <command> [options]',
     '',
     'Commands:',
-    ...builtinCommands.map((c) => `  ${c.name.padEnd(16)} ${c.description}`),
+    ...builtinCommands.map((c) => `  ${c.name.padEnd(20)} ${c.description}`),
   ];
   const plugin = engram?.commands() ?? [];
   if (plugin.length > 0) {
     lines.push('', 'Commands from plugins:');
-    for (const c of plugin) lines.push(`  ${c.name.padEnd(16)} ${c.description ?? ''} [${c.plugin}]`);
+    for (const c of plugin) lines.push(`  ${c.name.padEnd(20)} ${c.description} [${c.plugin}]`);
   }
-  for (const w of warnings) lines.push(`(warning: ${w})`);
   lines.push(
     '',
-    'Global options:',
-    '  -h, --help       help (also after any command: engram <command> --help)',
-    '  -v, --verbose    print stack traces with errors',
-    '  --plugin NAME    also load this plugin package (repeatable; or $ENGRAM_PLUGINS=a,b)',
-    '  --version        print the version',
+    'Global options (anywhere on the line):',
+    '  --backend NAME       wasm | cpu | tensorflow (default $ENGRAM_BACKEND, else wasm)',
+    '  -v, --verbose        print stack traces with errors',
+    '  --plugin NAME        also load this plugin package (repeatable; or $ENGRAM_PLUGINS=a,b)',
+    '  -h, --help           help (also after any command: engram <command> --help)',
+    '  --version            print the version',
     '',
   );
   return lines.join('\n');
@@ -53,26 +59,51 @@ export interface MainOptions {
   packages?: readonly string[];
 }
 
-/** Splits the global flags (--verbose, --plugin NAME) off the arguments, before the command. */
-function globalFlags(argv: readonly string[]): { verbose: boolean; plugins: string[]; args: string[] } {
-  const args: string[] = [];
-  const plugins: string[] = [];
-  let verbose = false;
-  let seenCommand = false;
+interface GlobalFlags {
+  verbose: boolean;
+  backend?: string;
+  plugins: string[];
+  args: string[];
+}
+
+/** Takes the global flags (--verbose, --backend NAME, --plugin NAME) out of the arguments, wherever they are. */
+function globalFlags(argv: readonly string[]): GlobalFlags {
+  const out: GlobalFlags = { verbose: false, plugins: [], args: [] };
+  const value = (i: number, flag: string): string => {
+    const v = argv[i];
+    if (v === undefined || v.startsWith('-')) throw new UsageError(`option '${flag}' needs a value`);
+    return v;
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
-    if (a === '--verbose' || a === '-v') verbose = true;
-    else if (!seenCommand && a === '--plugin') {
-      const v = argv[++i];
-      if (v === undefined || v.startsWith('-')) throw new UsageError("option '--plugin' needs a package name");
-      plugins.push(v);
-    } else if (!seenCommand && a.startsWith('--plugin=')) plugins.push(a.slice('--plugin='.length));
-    else {
-      if (!a.startsWith('-')) seenCommand = true;
-      args.push(a);
+    if (a === '--') {
+      out.args.push(...argv.slice(i));
+      break;
     }
+    if (a === '--verbose' || a === '-v') out.verbose = true;
+    else if (a === '--backend') out.backend = value(++i, '--backend');
+    else if (a.startsWith('--backend=')) out.backend = a.slice('--backend='.length);
+    else if (a === '--plugin') out.plugins.push(value(++i, '--plugin'));
+    else if (a.startsWith('--plugin=')) out.plugins.push(a.slice('--plugin='.length));
+    else out.args.push(a);
   }
-  return { verbose, plugins, args };
+  if (out.backend !== undefined && !BACKENDS.includes(out.backend as BackendName)) {
+    throw new UsageError(`option --backend must be one of ${BACKENDS.join(', ')}, got '${out.backend}'`);
+  }
+  return out;
+}
+
+/** A plugin's command as a CLI command. */
+function fromPlugin(c: CommandContribution): CliCommand {
+  return {
+    name: c.name,
+    description: c.description,
+    options: c.options,
+    positionals: c.positionals,
+    origin: `plugin ${c.plugin}`,
+    ...(c.details !== undefined ? { details: c.details } : {}),
+    run: async (args, io, ctx) => c.run(args as never, io, await ctx.engram()),
+  };
 }
 
 /**
@@ -80,31 +111,27 @@ function globalFlags(argv: readonly string[]): { verbose: boolean; plugins: stri
  * the exit code. Never throws and never calls process.exit: the bin does that.
  */
 export async function main(argv: readonly string[], io: CliIO = nodeIo(), options: MainOptions = {}): Promise<number> {
-  let parsed: ReturnType<typeof globalFlags>;
+  let g: GlobalFlags;
   try {
-    parsed = globalFlags(argv);
+    g = globalFlags(argv);
   } catch (err) {
     io.stderr(formatError(err, false));
     return ExitCode.usage;
   }
-  const { verbose, args } = parsed;
-  const packages = [...(options.packages ?? [...BUILTIN_PLUGIN_PACKAGES, ...pluginPackagesFromEnv()]), ...parsed.plugins];
-  let loaded: Promise<{ engram: Engram; warnings: string[] }> | undefined;
-  const load = (): Promise<{ engram: Engram; warnings: string[] }> => {
+  const packages = [...(options.packages ?? [...BUILTIN_PLUGIN_PACKAGES, ...pluginPackagesFromEnv()]), ...g.plugins];
+  let loaded: Promise<Engram> | undefined;
+  const engram = (): Promise<Engram> => {
     loaded ??= loadEngram(packages, options.plugins ?? []).then((l) => {
       for (const w of l.warnings) io.stderr(`engram: warning: ${w}\n`);
-      return l;
+      return l.engram;
     });
     return loaded;
   };
-  const ctx: CliContext = { verbose, engram: async () => (await load()).engram };
-  const name = args[0];
-  // Set once `name` is a real command, so that errors name it (and its --help).
+  const name = g.args[0];
   let resolved: string | undefined;
   try {
     if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-      const l = await load();
-      io.stdout(helpText(l.engram, []));
+      io.stdout(helpOverview(await engram()));
       return name === undefined ? ExitCode.usage : ExitCode.ok;
     }
     if (name === '--version') {
@@ -112,30 +139,57 @@ export async function main(argv: readonly string[], io: CliIO = nodeIo(), option
       return ExitCode.ok;
     }
     if (name.startsWith('-')) throw new UsageError(`unknown option '${name}' before the command`);
-    const builtin = builtinCommands.find((c) => c.name === name);
-    if (builtin) {
-      resolved = name;
-      return await builtin.run(args.slice(1), io, ctx);
+    let command = builtinCommands.find((c) => c.name === name);
+    if (!command) {
+      const all = (await engram()).commands();
+      const matches = all.filter((c) => c.name === name || c.id === name);
+      if (matches.length === 0) {
+        const known = [...builtinCommands.map((c) => c.name), ...all.map((c) => c.name)];
+        throw new UsageError(`unknown command '${name}' (commands: ${known.join(', ')})`);
+      }
+      if (matches.length > 1) throw new UsageError(`command '${name}' is contributed by several plugins: use one of ${matches.map((c) => c.id).join(', ')}`);
+      command = fromPlugin(matches[0]!);
     }
-    const engram = await ctx.engram();
-    const matches = engram.commands().filter((c) => c.name === name || c.id === name);
-    if (matches.length === 0) {
-      const known = [...builtinCommands.map((c) => c.name), ...engram.commands().map((c) => c.name)];
-      throw new UsageError(`unknown command '${name}' (commands: ${known.join(', ')})`);
-    }
-    if (matches.length > 1) {
-      throw new UsageError(`command '${name}' is contributed by several plugins: use one of ${matches.map((c) => c.id).join(', ')}`);
-    }
-    const cmd = matches[0]!;
     resolved = name;
-    const rest = args.slice(1);
-    if ((rest.includes('--help') || rest.includes('-h')) && cmd.usage) {
-      io.stdout(cmd.usage.endsWith('\n') ? cmd.usage : `${cmd.usage}\n`);
+    const flags = flagsOf(command.options);
+    const maxPositionals = command.positionals.length;
+    const parsed = parseCommandLine(name, g.args.slice(1), flags, command.options, maxPositionals);
+    const backend = await initBackend(g.backend ? { backend: g.backend as BackendName } : {});
+    const ctx: CliContext = { verbose: g.verbose, backend, engram };
+    if (parsed.help) {
+      let text = helpText({ ...command, flags });
+      const more = await command.moreHelp?.(parsed.positionals, io, ctx);
+      if (more) text += `\n${more.trimEnd()}\n`;
+      io.stdout(text);
       return ExitCode.ok;
     }
-    return await cmd.run(rest, io, engram);
+    const required = command.positionals.filter((p) => p.required !== false);
+    if (parsed.positionals.length < required.length) {
+      throw new UsageError(`missing <${required[parsed.positionals.length]!.name}>`, name);
+    }
+    // The backend is reported once, on stderr, when the command first writes: a command that fails
+    // before writing anything leaves only its one error line.
+    let announced = false;
+    const announce = (): void => {
+      if (announced) return;
+      announced = true;
+      io.stderr(`engram ${name}: backend ${backend}${backend === 'wasm' && wasmFastPathInstalled() ? ' (wasm fast path)' : ''}\n`);
+    };
+    const commandIo: CliIO = {
+      ...io,
+      stdout: (t) => {
+        announce();
+        io.stdout(t);
+      },
+      stderr: (t) => {
+        announce();
+        io.stderr(t);
+      },
+    };
+    return await command.run({ options: parsed.options, positionals: parsed.positionals }, commandIo, ctx);
   } catch (err) {
-    io.stderr(formatError(err, verbose, resolved));
-    return err instanceof UsageError ? ExitCode.usage : ExitCode.failure;
+    io.stderr(formatError(err, g.verbose, resolved));
+    if (err instanceof UsageError) return ExitCode.usage;
+    return ExitCode.failure;
   }
 }

@@ -1,37 +1,30 @@
 import { expect } from 'chai';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { createEngram, definePlugin, initBackend, loadModel, saveModel, trainStream, type EngramModel, type JsonObject } from '@engram/core';
+import { createEngram, definePlugin, explicitRule, initBackend, ModelBase, trainingSettingsSchema, z, type DynamicsSystem, type JsonObject, type TrainingFace } from '@engram/core';
+import { loadModel, saveModel } from '@engram/core/node';
 import { captureIo, main } from '../src/index.js';
 import { tempDir } from './helpers.js';
 
-/** A toy trainable model: one weight pulled towards 3 by its own train(). */
-class Toy implements EngramModel {
+/** A toy trainable model: one weight pulled towards 3 by its training face. */
+class Toy extends ModelBase {
   readonly kind = 'toy/trainer';
+  readonly layers = [{ name: 'x', shape: [1] }];
   readonly w = tf.variable(tf.scalar(0));
+  protected dynamics(): DynamicsSystem {
+    return explicitRule({ update: (s) => ({ x: tf.mul(s['x']!, this.w) }) });
+  }
+  variables() {
+    return { w: this.w };
+  }
   getConfig(): JsonObject {
     return {};
   }
-  getWeights() {
-    return { w: this.w };
-  }
-  setWeights(ws: Record<string, tf.Tensor>) {
-    this.w.assign(ws['w'] as tf.Scalar);
-  }
-  train(options: JsonObject) {
-    const optimizer = tf.train.sgd(Number(options['lr']));
-    return trainStream<number>({
-      variables: { w: this.w },
-      optimizer,
-      epochs: Number(options['epochs']),
-      batches: () => [1, 2, 3, 4],
-      loss: () => tf.square(tf.sub(this.w, 3)) as tf.Scalar,
-      disposeBatch: () => undefined,
-    });
-  }
-  dispose() {
-    this.w.dispose();
-  }
+  override readonly training: TrainingFace<number> = {
+    schema: trainingSettingsSchema.extend({ lr: z.number().positive().default(0.1) }),
+    data: () => ({ batches: () => [1, 2, 3, 4], batchesPerEpoch: 4 }),
+    loss: () => tf.square(tf.sub(this.w, 3)) as tf.Scalar,
+  };
 }
 
 const toy = definePlugin({
@@ -40,15 +33,16 @@ const toy = definePlugin({
   engram: '^0.1.0',
   description: 'a toy plugin for the CLI tests',
   register(ctx) {
-    ctx.model('trainer', () => new Toy(), 'a trainable toy');
-    ctx.command(
-      'hello',
-      async (args, io) => {
-        io.stdout(`hello ${args.join(' ')}\n`);
+    ctx.model('trainer', { schema: z.strictObject({}), example: {}, create: () => new Toy(), description: 'a trainable toy' });
+    ctx.command('hello', {
+      description: 'says hello',
+      options: z.strictObject({ times: z.number().int().min(1).default(1).describe('how many times') }),
+      positionals: [{ name: 'names', description: 'whom to greet', required: false }],
+      run: async ({ options, positionals }, io) => {
+        for (let i = 0; i < options.times; i++) io.stdout(`hello ${positionals.join(' ')}\n`);
         return 3;
       },
-      { description: 'says hello', usage: 'Usage: engram hello [names...]' },
-    );
+    });
   },
 });
 
@@ -63,19 +57,26 @@ describe('plugin contributions through the CLI', function () {
     expect(await main(['--help'], help, opts)).to.equal(0);
     expect(help.out).to.match(/^  hello +says hello \[toy\]$/m);
     const io = captureIo();
-    expect(await main(['hello', 'a', 'b'], io, opts)).to.equal(3);
-    expect(io.out).to.equal('hello a b\n');
+    expect(await main(['hello', 'a', '--times', '2'], io, opts)).to.equal(3);
+    expect(io.out).to.equal('hello a\nhello a\n');
+    expect(io.err).to.equal('engram hello: backend wasm (wasm fast path)\n');
     const byId = captureIo();
     expect(await main(['toy/hello', 'c'], byId, opts)).to.equal(3);
     const usage = captureIo();
     expect(await main(['hello', '--help'], usage, opts)).to.equal(0);
-    expect(usage.out).to.equal('Usage: engram hello [names...]\n');
+    expect(usage.out).to.match(/^Usage: engram hello \[names\] \[options\]\n/).and.to.contain('--times N').and.to.contain('(from plugin toy)');
+    const bad = captureIo();
+    expect(await main(['hello', '--tims', '2'], bad, opts)).to.equal(2);
+    expect(bad.err).to.equal("engram hello: error: Unknown option '--tims'; did you mean --times? (see 'engram hello --help')\n");
+    const range = captureIo();
+    expect(await main(['hello', '--times', '0'], range, opts)).to.equal(2);
+    expect(range.err).to.contain('option --times must be a number >= 1, got 0');
     const plugins = captureIo();
     await main(['plugins'], plugins, opts);
     expect(plugins.out).to.contain('toy@1.2.3').and.to.contain('commands     engram hello').and.to.contain('models       toy/trainer');
   });
 
-  it("train uses a model's own train() (TrainableModel) and saves the result", async () => {
+  it("train uses a model's training face and saves the result", async () => {
     const tmp = tempDir();
     try {
       const engram = await createEngram({ plugins: [toy] });
@@ -83,7 +84,7 @@ describe('plugin contributions through the CLI', function () {
       const spec = (await saveModel(m, join(tmp.dir, 'toy'), { engram })).spec;
       m.dispose();
       const io = captureIo();
-      const code = await main(['train', spec, '--epochs', '3', '--lr', '0.1', '--save', join(tmp.dir, 'out.json')], io, opts);
+      const code = await main(['train', spec, '--epochs', '3', '--optimizer', 'sgd', '--save', join(tmp.dir, 'out.json')], io, opts);
       expect(code, io.err).to.equal(0);
       expect(io.out).to.match(/^epoch 3\/3  mean loss/m);
       const trained = (await loadModel(engram, join(tmp.dir, 'out.json'))) as Toy;
@@ -102,6 +103,6 @@ describe('plugin contributions through the CLI', function () {
     expect(io.out).to.match(/^core@/m);
     const missing = captureIo();
     expect(await main(['--plugin'], missing, { packages: [] })).to.equal(2);
-    expect(missing.err).to.contain("'--plugin' needs a package name");
+    expect(missing.err).to.contain("option '--plugin' needs a value");
   });
 });

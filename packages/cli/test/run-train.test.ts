@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { EnergyModel, biasSynapse, createEngram, initBackend, lagrangians, memorySynapse, saveModel } from '@engram/core';
+import { EnergyModel, biasSynapse, createEngram, initBackend, lagrangians, memorySynapse } from '@engram/core';
+import { saveModel } from '@engram/core/node';
 import { loadEngram } from '../src/index.js';
 import { cli, tempDir } from './helpers.js';
 
@@ -10,8 +11,8 @@ import { cli, tempDir } from './helpers.js';
 function smallGraph(dim: number, memories = 6): EnergyModel {
   return new EnergyModel()
     .addLayer('v', { shape: [dim], lagrangian: lagrangians.identity() })
-    .addSynapse('mem', memorySynapse({ memories, features: dim, beta: 2, seed: 3 }), ['v'])
-    .addSynapse('b', biasSynapse({ features: dim }), ['v']);
+    .addSynapse('mem', memorySynapse({ memories, size: dim, beta: 2, seed: 3 }), ['v'])
+    .addSynapse('b', biasSynapse({ size: dim }), ['v']);
 }
 
 describe('engram run / train', function () {
@@ -81,7 +82,7 @@ describe('engram run / train', function () {
     expect(u.io.err).to.contain("model kind 'nosuch/model'").and.to.contain('not loaded');
 
     const mism = JSON.parse(readFileSync(imageSpec, 'utf8')) as { weights: { file: string } };
-    mism.weights.file = 'small.weights.bin';
+    mism.weights.file = (JSON.parse(readFileSync(spec, 'utf8')) as { weights: { file: string } }).weights.file;
     const mismPath = join(tmp.dir, 'mismatch.json');
     writeFileSync(mismPath, JSON.stringify(mism));
     const w = await cli(['run', mismPath]);
@@ -110,8 +111,8 @@ describe('engram run / train', function () {
 
   it('run streams a single-state plugin model (hopfield/modern) from a JSON array or generated noise', async () => {
     const { engram } = await loadEngram(['@engram/hopfield']);
-    const net = await engram.createModel('hopfield/modern', { dim: 6, beta: 4 });
-    (net as unknown as { store(p: number[][]): void }).store([
+    const net = await engram.createModel('hopfield/modern', { size: 6, beta: 4 });
+    net.store([
       [1, -1, 1, -1, 1, -1],
       [1, 1, 1, -1, -1, -1],
     ]);
@@ -139,7 +140,7 @@ describe('engram run / train', function () {
   it('train: completion training of a core graph lowers the loss, prints plain progress lines and saves the model', async () => {
     const save = join(tmp.dir, 'trained', 'm.json');
     const before = tf.memory().numTensors;
-    const { code, io } = await cli(['train', imageSpec, '--epochs', '2', '--limit', '48', '--batch-size', '16', '--steps', '2', '--lr', '0.05', '--save', save]);
+    const { code, io } = await cli(['train', imageSpec, '--epochs', '2', '--limit', '48', '--batch-size', '16', '--set', 'steps=2', '--lr', '0.05', '--save', save]);
     expect(code, io.err).to.equal(0);
     expect(io.out).not.to.contain('\r');
     const epochs = [...io.out.matchAll(/^epoch (\d)\/2  mean loss ([\d.]+)/gm)].map((m) => Number(m[2]));
@@ -147,7 +148,8 @@ describe('engram run / train', function () {
     expect(epochs[1]!).to.be.below(epochs[0]!);
     expect(io.out).to.match(/^epoch 1\/2 batch 1\/3  loss [\d.]+  ETA /m);
     expect(existsSync(save)).to.equal(true);
-    expect(existsSync(join(tmp.dir, 'trained', 'm.weights.bin'))).to.equal(true);
+    const trainedSpec = JSON.parse(readFileSync(save, 'utf8')) as { weights: { file: string } };
+    expect(existsSync(join(tmp.dir, 'trained', trainedSpec.weights.file))).to.equal(true);
     expect(tf.memory().numTensors).to.equal(before);
     // The trained model loads and runs.
     const r = await cli(['run', save, '--steps', '2']);
@@ -155,17 +157,35 @@ describe('engram run / train', function () {
   });
 
   it('train draws a bar in place on a terminal', async () => {
-    const { code, io } = await cli(['train', imageSpec, '--limit', '32', '--batch-size', '16', '--steps', '1', '--save', join(tmp.dir, 't2.json')], { isTTY: true });
+    const { code, io } = await cli(['train', imageSpec, '--limit', '32', '--batch-size', '16', '--set', 'steps=1', '--save', join(tmp.dir, 't2.json')], { isTTY: true });
     expect(code, io.err).to.equal(0);
     expect(io.out).to.contain('\r\x1b[2K');
     expect(io.out).to.match(/batch 2\/2 \[#+\] loss/);
   });
 
-  it('train refuses a model it cannot train, in one line', async () => {
-    const { code, io } = await cli(['train', spec, '--save', join(tmp.dir, 'never.json')]);
-    expect(code).to.equal(1);
-    expect(io.err.trim().split('\n')).to.have.length(1);
-    expect(io.err).to.contain("first layer 'v' has 10 units");
+  it('train: a core graph of any size trains on generated data (its default for a non-image first layer)', async () => {
+    const { code, io } = await cli(['train', spec, '--limit', '16', '--batch-size', '8', '--save', join(tmp.dir, 'small-trained.json')]);
+    expect(code, io.err).to.equal(0);
+    expect(io.out).to.match(/final loss \d/);
+  });
+
+  it('train: a bad setting is one line naming it, and a kind that does not train says so', async () => {
+    const bad = await cli(['train', spec, '--set', 'stpes=3', '--save', join(tmp.dir, 'never.json')]);
+    expect(bad.code).to.equal(1);
+    expect(bad.io.err.trim().split('\n')).to.have.length(1);
+    expect(bad.io.err).to.contain("unknown key 'stpes'").and.to.contain("did you mean 'steps'?");
     expect(existsSync(join(tmp.dir, 'never.json'))).to.equal(false);
+    const help = await cli(['train', spec, '--help']);
+    expect(help.code).to.equal(0);
+    expect(help.io.out).to.contain('Training settings of core/graph').and.to.contain('steps=integer');
+  });
+
+  it('run: the model\'s own run options go through --set and are validated by its run schema', async () => {
+    const bad = await cli(['run', spec, '--set', 'maxStep=3']);
+    expect(bad.code).to.equal(1);
+    expect(bad.io.err).to.contain("unknown key 'maxStep' in the run options of core/graph; did you mean 'maxSteps'?");
+    const malformed = await cli(['run', spec, '--set', 'oops']);
+    expect(malformed.code).to.equal(2);
+    expect(malformed.io.err).to.contain('--set needs key=value');
   });
 });

@@ -4,7 +4,6 @@ import { lagrangians } from '../src/lagrangians/index.js';
 import { denseSynapse } from '../src/synapses/dense.js';
 import { memorySynapse } from '../src/synapses/memory.js';
 import { biasSynapse } from '../src/synapses/bias.js';
-import type { Hypersynapse } from '../src/synapses/hypersynapse.js';
 
 /** A deterministic PRNG for test structure choices (mulberry32). */
 export function rng(seed: number): () => number {
@@ -56,18 +55,4 @@ export function randomGraph(seed: number): EnergyModel {
 /** Waits for the next macrotask (lets a stream's loop notice cancellation). */
 export const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
 
-/**
- * The same synapse without its closed-form gradient (shares its variables; do not
- * dispose both): the graph then differentiates its energy by autodiff.
- */
-export function autodiffOnly(syn: Hypersynapse): Hypersynapse {
-  return {
-    kind: syn.kind,
-    config: syn.config,
-    arity: syn.arity,
-    variables: syn.variables,
-    energy: (acts) => syn.energy(acts),
-    ...(syn.validate ? { validate: (shapes: readonly (readonly number[])[]) => syn.validate!(shapes) } : {}),
-    dispose: () => syn.dispose(),
-  };
-}
+export { autodiffOnly } from '../src/synapses/hypersynapse.js';

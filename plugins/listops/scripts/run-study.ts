@@ -6,7 +6,7 @@
  *   nice -n 10 npx tsx --conditions=engram-source scripts/run-study.ts '{}'
  */
 import { createEngram, initBackend, parseConfig } from '@engram/core';
-import { listOpsCommand, listOpsPlugin } from '../src/index.js';
+import { listOpsCommand, listOpsPlugin } from '../src/node/index.js';
 
 await initBackend({ backend: 'wasm' });
 const engram = await createEngram({ plugins: [listOpsPlugin] });

@@ -6,7 +6,8 @@
  * seeded generator with de-duplicated splits and a tokenizer, a small
  * transformer on core's model protocol ('listops/transformer') with parameter
  * counting, training as an RxJS stream with early stopping, and the study as
- * the command `engram listops`.
+ * the command `engram listops` (from `@engram/listops/node`, which also runs
+ * the study with its results on disk).
  *
  * @packageDocumentation
  */
@@ -32,13 +33,10 @@ export { trainPhase, checkPhaseSettings, type PhaseSettings, type PhaseOutcome, 
 export { analyseDigitEmbeddings, principalComponents, chanceScores, type EmbeddingAnalysis } from './experiments/embedding-analysis.js';
 export { ablate, sublayerMeans, type AblationResult } from './experiments/ablation.js';
 export { seedThreshold, medianThreshold, type AccuracyPoint } from './experiments/thresholds.js';
-export { readResults, appendResult } from './experiments/results-store.js';
 export { runOne, runKey, type RunConfig, type RunRecord, type RunProgress, type RunDone } from './experiments/run-one.js';
-export { runStudy, studyRuns, type StudyEvent, type StudyStart, type RunSkipped, type RunStudyOptions } from './experiments/study.js';
 export { FULL_STUDY, QUICK_STUDY, studyOptionsSchema, resolveStudySettings, type StudySettings, type StudyOptions } from './experiments/study-settings.js';
 export { summarize, type StudySummary, type TaskSummary, type TaskThreshold, type WidthRow, type Finding, type AnalysisSummary } from './experiments/summary.js';
-export { summaryMarkdown, writeStudyReport, pcaPlotSvg } from './experiments/report.js';
-export { listOpsCommand } from './commands/listops-command.js';
+export { summaryMarkdown, studyReportFiles, pcaPlotSvg } from './experiments/report.js';
 export { listOpsPlugin, listOpsPlugin as default } from './plugin.js';
 
 declare module '@engram/core' {

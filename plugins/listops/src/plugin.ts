@@ -1,9 +1,9 @@
 /**
- * @engram/listops as an engram plugin: the model kind 'listops/transformer'
- * and the command `engram listops`.
+ * @engram/listops as an engram plugin for any platform: the model kind
+ * 'listops/transformer'. `@engram/listops/node` exports the same-named plugin
+ * that also registers the `listops` study command.
  */
 import { definePlugin } from '@engram/core';
-import { listOpsCommand } from './commands/listops-command.js';
 import { ListOpsTransformer } from './models/transformer.js';
 import { transformerConfigSchema } from './models/transformer-config.js';
 
@@ -20,7 +20,6 @@ export const listOpsPlugin = definePlugin({
       create: (config) => new ListOpsTransformer(config),
       description: 'small GPT-style transformer over ListOps expressions (chain of thought or answer classification)',
     });
-    ctx.command('listops', listOpsCommand);
   },
 });
 

@@ -22,7 +22,7 @@ import {
   trainPhase,
   type RunRecord,
   type StudyEvent,
-} from '../src/index.js';
+} from '../src/node/index.js';
 import { expectCode, expectRejects } from './helpers.js';
 
 describe('the ListOps study', () => {

@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lastValueFrom, toArray, take } from 'rxjs';
-import { createEngram, ErrorCodes, gradCheckVariables, initBackend, loadModel, saveModel, trainModel } from '@engram/core';
+import { createEngram, ErrorCodes, gradCheckVariables, initBackend, trainModel } from '@engram/core';
+import { loadModel, saveModel } from '@engram/core/node';
 import {
   countParameters,
   decodeChainOfThought,
@@ -15,7 +16,7 @@ import {
   listOpsPlugin,
   parameterSpecs,
   valueTokenId,
-} from '../src/index.js';
+} from '../src/node/index.js';
 import { block, classify, embed, readoutSelector } from '../src/models/forward.js';
 import { expectCode, expectRejects } from './helpers.js';
 

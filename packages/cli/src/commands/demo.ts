@@ -6,38 +6,17 @@
  */
 import { resolve } from 'node:path';
 import { lastValueFrom, tap } from 'rxjs';
-import { initBackend, type BackendName, type DynamicsStep } from '@engram/core';
-import { choiceOpt, numberOpt, parseCommandArgs, stringOpt } from '../args.js';
+import { z, type BackendName, type DynamicsStep, type Engram } from '@engram/core';
 import { buildCompletionTask, DEMO_MEMORIES, type CompletionScores, type DemoMemory } from '../demo/completion-task.js';
 import { writeCompletionReport, type CompletionReportFiles } from '../demo/report.js';
 import type { CliIO } from '../io.js';
-import type { CliCommand } from './types.js';
-import type { Engram } from '@engram/core';
+import { formatNumber as fmt, formatStep } from './format-step.js';
+import { defineCliCommand } from './types.js';
+
+export { formatStep } from './format-step.js';
 
 /** Models the demo can run. */
 export const DEMO_MODELS = DEMO_MEMORIES;
-
-const USAGE = `Usage: engram demo [options]
-
-Stores K Fashion-MNIST images in an associative memory, hides the bottom half of
-each, and completes them by energy descent with the visible half clamped. Streams
-the energy of each step, prints accuracy and pixel error, and writes an HTML
-report with pictures (report.html, completion.png, steps.png, energy.svg).
-
-Options:
-  --model ID       memory to use: ${DEMO_MODELS.join(' | ')} (default core: a modern
-                   Hopfield network built from core parts; the others come from @engram/hopfield)
-  --images K       images stored and queried (default 64)
-  --steps N        maximum number of descent steps (default 100; stops earlier on convergence)
-  --beta B         inverse temperature of the memory (default 0.2; drdam 0.05)
-  --features Y     hopfield/drdam: random projections (default 4096)
-  --out DIR        output folder (default ./engram-out)
-  --backend NAME   wasm | cpu (default wasm, or $ENGRAM_BACKEND)
-  --source S       auto | full | subset: Fashion-MNIST source (default auto: the full set
-                   when installed, else the committed subset)
-  --quiet          print only the summary, not every step
-  -h, --help       this text
-`;
 
 /** Options of {@link runDemo}. */
 export interface DemoOptions {
@@ -48,7 +27,8 @@ export interface DemoOptions {
   steps?: number;
   beta?: number;
   outDir: string;
-  backend?: BackendName;
+  /** The backend in use (reported). */
+  backend: BackendName;
   source?: 'auto' | 'full' | 'subset';
   /** Print every step (default true). */
   stream?: boolean;
@@ -67,18 +47,9 @@ export interface DemoResult extends CompletionScores {
   files: CompletionReportFiles;
 }
 
-const fmt = (x: number): string => (Math.abs(x) >= 1e5 || (Math.abs(x) < 1e-3 && x !== 0) ? x.toExponential(4) : x.toFixed(4));
-
-/** Formats one dynamics step as a terminal line. */
-export function formatStep(s: DynamicsStep): string {
-  const e = s.energy === null ? '-' : fmt(s.energy);
-  const d = s.step === 0 ? '-' : s.delta.toExponential(2);
-  return `step ${String(s.step).padStart(4)}  t=${s.t.toFixed(2).padStart(6)}  energy ${e.padStart(12)}  max|dx| ${d}${s.converged ? '  converged' : ''}\n`;
-}
-
-/** Runs the demo, writing lines to `io` and files to `outDir`. */
+/** Runs the demo, writing lines to `io` and files to `outDir` (the backend must be initialised). */
 export async function runDemo(options: DemoOptions, io: CliIO, engram?: Engram): Promise<DemoResult> {
-  const backend = await initBackend(options.backend ? { backend: options.backend } : {});
+  const backend = options.backend;
   const t0 = Date.now();
   const task = await buildCompletionTask(
     {
@@ -95,9 +66,7 @@ export async function runDemo(options: DemoOptions, io: CliIO, engram?: Engram):
     const shown = Math.min(8, K);
     io.stdout(`engram demo: image completion with an associative memory (${task.memory})\n`);
     io.stdout(`backend: ${backend}\n`);
-    io.stdout(
-      `data: Fashion-MNIST (${task.source === 'full' ? 'full set' : 'committed subset'}), ${K} images stored; each query hides its bottom half\n`,
-    );
+    io.stdout(`data: Fashion-MNIST (${task.source === 'full' ? 'full set' : 'committed subset'}), ${K} images stored; each query hides its bottom half\n`);
     io.stdout(`model: ${task.description}\n`);
     const maxSteps = options.steps ?? 100;
     const energies: number[] = [];
@@ -105,13 +74,11 @@ export async function runDemo(options: DemoOptions, io: CliIO, engram?: Engram):
     const frameSteps: number[] = [];
     let final: Float32Array | undefined;
     let last: DynamicsStep | undefined;
-    const snapshotEvery = Math.max(1, Math.ceil(maxSteps / 10));
     await lastValueFrom(
       task
         .run({
           maxSteps,
-          snapshot: [task.layer],
-          snapshotEvery,
+          snapshot: { layers: [task.layer], every: Math.max(1, Math.ceil(maxSteps / 10)) },
           onFinal: (state) => {
             final = state[task.layer]!.dataSync() as Float32Array;
             for (const t of Object.values(state)) t.dispose();
@@ -174,43 +141,39 @@ export async function runDemo(options: DemoOptions, io: CliIO, engram?: Engram):
 }
 
 /** The `demo` subcommand. */
-export const demoCommand: CliCommand = {
+export const demoCommand = defineCliCommand({
   name: 'demo',
   description: 'the main job: store Fashion-MNIST images, complete occluded ones, write a report',
-  usage: USAGE,
-  async run(args, io, ctx) {
-    const p = parseCommandArgs('demo', args, {
-      model: { type: 'string' },
-      images: { type: 'string' },
-      steps: { type: 'string' },
-      beta: { type: 'string' },
-      features: { type: 'string' },
-      out: { type: 'string' },
-      backend: { type: 'string' },
-      source: { type: 'string' },
-      quiet: { type: 'boolean' },
-    }, false);
-    if (p.values['help']) {
-      io.stdout(USAGE);
-      return 0;
-    }
-    const model = choiceOpt('demo', p, 'model', DEMO_MODELS, 'core');
-    const engram = model === 'core' ? undefined : await ctx.engram();
+  options: z.strictObject({
+    model: z.enum(DEMO_MEMORIES as unknown as [DemoMemory, ...DemoMemory[]]).default('core').describe('memory: core (a modern Hopfield network built from core parts) or a @engram/hopfield model'),
+    images: z.number().int().min(1).max(2000).default(64).describe('images stored and queried'),
+    steps: z.number().int().min(1).max(100000).default(100).describe('maximum descent steps (stops earlier on convergence)'),
+    beta: z.number().positive().optional().describe('inverse temperature of the memory (default 0.2; drdam 0.05)'),
+    features: z.number().int().positive().optional().describe('hopfield/drdam: random projections (default 4096)'),
+    out: z.string().default('engram-out').describe('output folder'),
+    source: z.enum(['auto', 'full', 'subset']).default('auto').describe('Fashion-MNIST: the full set when installed (auto), or the committed subset'),
+    quiet: z.boolean().default(false).describe('print only the summary, not every step'),
+  }),
+  positionals: [],
+  details:
+    'Stores K Fashion-MNIST images in an associative memory, hides the bottom half of each, and completes them by energy descent with the visible half clamped. Writes report.html, completion.png, steps.png and energy.svg.',
+  async run({ options: o }, io, ctx) {
+    const engram = o.model === 'core' ? undefined : await ctx.engram();
     await runDemo(
       {
-        model,
-        images: numberOpt('demo', p, 'images', 64, { min: 1, max: 2000, integer: true }),
-        steps: numberOpt('demo', p, 'steps', 100, { min: 1, max: 100000, integer: true }),
-        ...(p.values['beta'] !== undefined ? { beta: numberOpt('demo', p, 'beta', 0.2, { min: 1e-6 }) } : {}),
-        ...(p.values['features'] !== undefined ? { features: numberOpt('demo', p, 'features', 4096, { min: 1, integer: true }) } : {}),
-        outDir: resolve(io.cwd, stringOpt(p, 'out', 'engram-out')!),
-        ...(p.values['backend'] !== undefined ? { backend: choiceOpt('demo', p, 'backend', ['wasm', 'cpu'] as const, 'wasm') } : {}),
-        source: choiceOpt('demo', p, 'source', ['auto', 'full', 'subset'] as const, 'auto'),
-        stream: p.values['quiet'] !== true,
+        model: o.model,
+        images: o.images,
+        steps: o.steps,
+        ...(o.beta !== undefined ? { beta: o.beta } : {}),
+        ...(o.features !== undefined ? { features: o.features } : {}),
+        outDir: resolve(io.cwd, o.out),
+        backend: ctx.backend,
+        source: o.source,
+        stream: !o.quiet,
       },
       io,
       engram,
     );
     return 0;
   },
-};
+});

@@ -1,35 +1,20 @@
 /** `engram plugins`: the loaded plugins, their versions and contributions. */
-import type { ContributionPoint } from '@engram/core';
-import { parseCommandArgs } from '../args.js';
-import type { CliCommand } from './types.js';
-
-const USAGE = `Usage: engram plugins [--json]
-
-Lists the plugins engram loaded (the core's own parts appear as plugin 'core'),
-their versions, the core range each supports, and what each contributes: models,
-Lagrangians, synapses, data sets and commands, by id.
-
-Options:
-  --json       one JSON document instead of text
-  -h, --help   this text
-`;
+import { z, type ContributionPoint } from '@engram/core';
+import { defineCliCommand } from './types.js';
 
 const POINTS: readonly ContributionPoint[] = ['model', 'lagrangian', 'synapse', 'dataset', 'command'];
 
 /** The `plugins` subcommand. */
-export const pluginsCommand: CliCommand = {
+export const pluginsCommand = defineCliCommand({
   name: 'plugins',
   description: 'list installed plugins, their versions and what each contributes',
-  usage: USAGE,
-  async run(args, io, ctx) {
-    const p = parseCommandArgs('plugins', args, { json: { type: 'boolean' } }, false);
-    if (p.values['help']) {
-      io.stdout(USAGE);
-      return 0;
-    }
+  options: z.strictObject({ json: z.boolean().default(false).describe('one JSON document instead of text') }),
+  positionals: [],
+  details: "The core's own parts appear as plugin 'core'. `engram schema <id>` prints the config schema of a kind.",
+  async run({ options }, io, ctx) {
     const engram = await ctx.engram();
     const infos = engram.plugins();
-    if (p.values['json']) {
+    if (options.json) {
       io.stdout(`${JSON.stringify(infos, null, 2)}\n`);
       return 0;
     }
@@ -47,4 +32,4 @@ export const pluginsCommand: CliCommand = {
     io.stdout(`${infos.length} plugin(s) loaded\n`);
     return 0;
   },
-};
+});

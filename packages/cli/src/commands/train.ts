@@ -1,183 +1,69 @@
 /**
- * `engram train <spec.json>`: train a saved model and save the result, with a
- * progress bar. Models with their own `train(options)` (see TrainableModel) run
- * that; core graphs whose first layer holds 28x28 images are trained for
- * completion: the unrolled descent from images with the bottom half hidden
- * must reproduce the hidden half (core trainStream + integrate).
+ * `engram train <spec.json>`: train any trainable kind through its training
+ * face (default data, loss and optimizer settings from the model; flags
+ * override them), with a progress bar, and save the result.
  */
 import { resolve } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
 import { lastValueFrom, tap } from 'rxjs';
-import {
-  EnergyModel,
-  EngramError,
-  ErrorCodes,
-  initBackend,
-  loadModel,
-  saveModel,
-  trainStream,
-  type EngramModel,
-  type JsonObject,
-  type TrainEvent,
-} from '@engram/core';
-import { loadFashionMnist, occlusionMask } from '@engram/data';
-import { numberOpt, parseCommandArgs, stringOpt } from '../args.js';
-import { UsageError } from '../errors.js';
+import { EngramError, ErrorCodes, parseConfig, trainModel, z, type TrainEvent } from '@engram/core';
+import { loadModel, saveModel } from '@engram/core/node';
 import { ProgressBar } from '../progress.js';
-import { isTrainable } from '../runnable.js';
-import type { CliCommand } from './types.js';
+import { readSetPairs, schemaKeysHelp } from '../set-pairs.js';
+import { defineCliCommand } from './types.js';
 
-const USAGE = `Usage: engram train <spec.json> [options]
+const options = z.strictObject({
+  epochs: z.number().int().min(1).optional().describe("passes over the data (default: the model's)"),
+  batchSize: z.number().int().min(1).optional().describe("samples per batch (default: the model's)"),
+  limit: z.number().int().min(1).optional().describe("training samples from the model's default data (default: the model's)"),
+  lr: z.number().positive().optional().describe("learning rate (default: the model's)"),
+  optimizer: z.enum(['adam', 'sgd', 'momentum']).optional().describe("tf.train optimizer (default: the model's)"),
+  clipNorm: z.number().positive().optional().describe('clip the global gradient norm'),
+  seed: z.number().int().optional().describe('seed of shuffling'),
+  set: z.array(z.string()).default([]).describe("the model's own training setting key=value (repeatable; see --help with a spec)"),
+  save: z.string().default('engram-out/train/model.json').describe('where to save the trained model'),
+});
 
-Trains a saved model and saves it again, showing epoch, batch, loss and ETA (a
-bar on a terminal, plain lines otherwise).
-- A model with its own train(options) method (plugin models) gets the options below
-  as JSON: { epochs, batchSize, lr, limit, seed, steps, dt }.
-- A core graph ('core/graph') whose first layer has 784 units learns to complete
-  Fashion-MNIST images: the first layer is clamped to the visible top half, the
-  descent is unrolled --steps times, and the loss is the squared error on the
-  hidden bottom half (gradients through the unrolled dynamics).
-
-Options:
-  --epochs N       epochs (default 1)
-  --batch-size B   images per batch (default 32)
-  --limit N        training images (default 256)
-  --lr X           Adam learning rate (default 0.01)
-  --steps T        unrolled descent steps (default 5)
-  --dt X           step size of the descent (default 0.5)
-  --seed S         seed of the shuffling (default 0)
-  --save PATH      where to save the trained model (default engram-out/train/model.json)
-  --backend NAME   wasm | cpu
-  -h, --help       this text
-`;
-
-interface TrainSettings {
-  epochs: number;
-  batchSize: number;
-  limit: number;
-  lr: number;
-  steps: number;
-  dt: number;
-  seed: number;
-}
-
-/** Completion training of a core graph on Fashion-MNIST (see the usage text). */
-function completionTraining(model: EnergyModel, s: TrainSettings, source: string): ReturnType<typeof trainStream> {
-  const first = model.layers[0]!;
-  const size = first.shape.reduce((a, b) => a * b, 1);
-  if (size !== 784) {
-    throw new EngramError(
-      ErrorCodes.INVALID_ARGUMENT,
-      `${source}: the first layer '${first.name}' has ${size} units; completion training needs 784 (28x28 images), or a model with its own train() method`,
-      { source },
-    );
-  }
-  const set = loadFashionMnist({ split: 'train', source: 'auto', limit: s.limit });
-  const visible = occlusionMask([28, 28], 'bottom-half').data;
-  const n = set.count;
-  const perEpoch = Math.ceil(n / s.batchSize);
-  const mask = tf.tensor(visible, [1, ...first.shape]);
-  const hidden = tf.tidy(() => tf.sub(1, mask));
-  let rngState = s.seed >>> 0 || 1;
-  const rand = (): number => {
-    // xorshift32: a seeded shuffle without pulling in a dependency.
-    rngState ^= rngState << 13;
-    rngState ^= rngState >>> 17;
-    rngState ^= rngState << 5;
-    return (rngState >>> 0) / 4294967296;
-  };
-  const optimizer = tf.train.adam(s.lr);
-  return trainStream<{ x: tf.Tensor }>({
-    variables: model.variables(),
-    optimizer,
-    epochs: s.epochs,
-    batchesPerEpoch: perEpoch,
-    clipNorm: 10,
-    batches: function* () {
-      const order = Array.from({ length: n }, (_, i) => i);
-      for (let i = n - 1; i > 0; i--) {
-        const j = Math.floor(rand() * (i + 1));
-        [order[i], order[j]] = [order[j]!, order[i]!];
-      }
-      for (let b = 0; b < perEpoch; b++) {
-        const idx = order.slice(b * s.batchSize, (b + 1) * s.batchSize);
-        const data = new Float32Array(idx.length * 784);
-        idx.forEach((k, r) => data.set(set.images.subarray(k * 784, (k + 1) * 784), r * 784));
-        yield { x: tf.tensor(data, [idx.length, ...first.shape]) };
-      }
-    },
-    loss: ({ x }) => {
-      const initial = model.initialState(x.shape[0]!);
-      const start = tf.mul(x, mask);
-      initial[first.name]!.dispose();
-      initial[first.name] = start;
-      const final = model.integrate(initial, { steps: s.steps, dt: s.dt, clamp: { [first.name]: mask } });
-      const loss = tf.div(tf.sum(tf.mul(tf.square(tf.sub(final[first.name]!, x)), hidden)), x.shape[0]! * 392) as tf.Scalar;
-      return loss;
-    },
-  }).pipe(
-    tap({
-      finalize: () => {
-        // Adam's moment estimates are tensors too.
-        optimizer.dispose();
-        mask.dispose();
-        hidden.dispose();
-      },
-    }),
-  );
-}
+const COMMON = new Set(['epochs', 'batchSize', 'limit', 'lr', 'optimizer', 'clipNorm', 'seed']);
 
 /** The `train` subcommand. */
-export const trainCommand: CliCommand = {
+export const trainCommand = defineCliCommand({
   name: 'train',
-  description: 'train a model spec (progress bar: epoch, batch, loss, ETA) and save it',
-  usage: USAGE,
-  async run(args, io, ctx) {
-    const p = parseCommandArgs('train', args, {
-      epochs: { type: 'string' },
-      'batch-size': { type: 'string' },
-      limit: { type: 'string' },
-      lr: { type: 'string' },
-      steps: { type: 'string' },
-      dt: { type: 'string' },
-      seed: { type: 'string' },
-      save: { type: 'string' },
-      backend: { type: 'string' },
-    });
-    if (p.values['help']) {
-      io.stdout(USAGE);
-      return 0;
-    }
-    if (p.positionals.length !== 1) throw new UsageError(p.positionals.length === 0 ? 'missing <spec.json>' : `expected one spec file, got ${p.positionals.length}`, 'train');
-    const settings: TrainSettings = {
-      epochs: numberOpt('train', p, 'epochs', 1, { min: 1, integer: true }),
-      batchSize: numberOpt('train', p, 'batch-size', 32, { min: 1, integer: true }),
-      limit: numberOpt('train', p, 'limit', 256, { min: 1, integer: true }),
-      lr: numberOpt('train', p, 'lr', 0.01, { min: 0 }),
-      steps: numberOpt('train', p, 'steps', 5, { min: 1, integer: true }),
-      dt: numberOpt('train', p, 'dt', 0.5, { min: 1e-12 }),
-      seed: numberOpt('train', p, 'seed', 0, { integer: true }),
-    };
-    const backend = stringOpt(p, 'backend');
-    if (backend !== undefined && backend !== 'wasm' && backend !== 'cpu') throw new UsageError(`option --backend must be wasm or cpu, got '${backend}'`, 'train');
-    await initBackend(backend ? { backend } : {});
-    const specPath = resolve(io.cwd, p.positionals[0]!);
-    const savePath = resolve(io.cwd, stringOpt(p, 'save', 'engram-out/train/model.json')!);
-    const engram = await ctx.engram();
-    const model: EngramModel = await loadModel(engram, specPath);
+  description: 'train a model spec of any trainable kind on its default data (progress bar) and save it',
+  options,
+  positionals: [{ name: 'spec.json', description: 'a saved model whose kind trains (see engram plugins)' }],
+  details: "Settings not given keep the model's defaults; --help with a spec lists them and the model's own keys.",
+  async moreHelp(positionals, io, ctx) {
+    if (!positionals[0]) return undefined;
+    const model = await loadModel(await ctx.engram(), resolve(io.cwd, positionals[0]));
     try {
-      const stream = isTrainable(model)
-        ? model.train(settings as unknown as JsonObject)
-        : model instanceof EnergyModel
-          ? completionTraining(model, settings, specPath)
-          : (() => {
-              throw new EngramError(ErrorCodes.INVALID_ARGUMENT, `${specPath}: model kind '${model.kind}' does not train (no train() method and not a core graph)`, { source: specPath });
-            })();
+      if (!model.training) return `${model.kind} does not train.`;
+      const all = schemaKeysHelp(model.training.schema, new Set());
+      return `Training settings of ${model.kind} (flags for the common ones, --set key=value for the others):\n${all.join('\n')}`;
+    } finally {
+      model.dispose();
+    }
+  },
+  async run({ options: o, positionals }, io, ctx) {
+    const specPath = resolve(io.cwd, positionals[0]!);
+    const savePath = resolve(io.cwd, o.save);
+    const engram = await ctx.engram();
+    const model = await loadModel(engram, specPath);
+    try {
+      if (!model.training) {
+        throw new EngramError(ErrorCodes.INVALID_ARGUMENT, `${specPath}: model kind '${model.kind}' does not train (its parameters are stored, not learned)`, {
+          source: specPath,
+          kind: model.kind,
+        });
+      }
+      const settings: Record<string, unknown> = readSetPairs('train', o.set, model.training.schema);
+      for (const k of COMMON) if (o[k as keyof typeof o] !== undefined) settings[k] = o[k as keyof typeof o];
+      // Check the settings before anything is printed: a typo is the command's one line of output.
+      parseConfig(model.training.schema, settings, model.kind, 'training settings');
       io.stdout(`training ${model.kind} from ${specPath}\n`);
       const bar = new ProgressBar(io);
       let last: TrainEvent | undefined;
       await lastValueFrom(
-        stream.pipe(
+        trainModel(model, { engram, settings }).pipe(
           tap((ev) => {
             bar.update(ev);
             last = ev;
@@ -187,10 +73,11 @@ export const trainCommand: CliCommand = {
       );
       bar.finish();
       const saved = await saveModel(model, savePath, { engram });
-      io.stdout(`final loss ${last ? last.loss.toFixed(5) : '?'}; saved ${saved.spec} and ${saved.weights}\n`);
+      const metrics = last?.metrics ? `; ${Object.entries(last.metrics).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ')}` : '';
+      io.stdout(`final loss ${last ? last.loss.toFixed(5) : '?'}${metrics}; saved ${saved.spec} and ${saved.weights}\n`);
       return 0;
     } finally {
       model.dispose();
     }
   },
-};
+});

@@ -20,8 +20,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Observable } from 'rxjs';
-import { EnergyModel, errors, lagrangians, memorySynapse, type DynamicsStep, type Engram, type EngramModel, type RunOptions, type TensorInput } from '@engram/core';
-import { loadFashionMnist, occlusionMask, type FashionMnistSource, type OcclusionKind } from '@engram/data';
+import { EnergyModel, errors, lagrangians, memorySynapse, type DynamicsStep, type Engram, type Model, type RunSettings } from '@engram/core';
+import type { DrDAM, ModernHopfield } from '@engram/hopfield';
+import { occlusionMask, type FashionMnistSource, type OcclusionKind } from '@engram/data';
+import { loadFashionMnist } from '@engram/data/node';
 
 /** Memories the demo can use: 'core' (built from core parts) or a Hopfield plugin model. */
 export type DemoMemory = 'core' | 'hopfield/modern' | 'hopfield/drdam';
@@ -62,7 +64,7 @@ export interface CompletionTask {
   /** Name of the model's state layer in snapshots ('v' for core, 'x' for the Hopfield plugin). */
   readonly layer: string;
   /** The memory (an EnergyModel for 'core'). */
-  readonly model: EngramModel;
+  readonly model: Model;
   /** Which memory this is. */
   readonly memory: DemoMemory;
   /** One line describing the memory. */
@@ -89,18 +91,13 @@ export interface CompletionTask {
   /** Clamp mask [1, stride]: visible pixels (and the bias unit). Owned by the task. */
   readonly clamp: tf.Tensor2D;
   /** Runs the completion (defaults: dt 0.5, 100 steps, tolerance 1e-4; `extra` overrides, e.g. snapshots). */
-  run(extra?: Omit<RunOptions, 'initial' | 'clamp'>): Observable<DynamicsStep>;
+  run(extra?: RunSettings): Observable<DynamicsStep>;
   /** Pixel images in [0, 1] from states (rows of `stride` entries, centred). */
   toPixels(state: Float32Array, rows?: number): Float32Array;
   /** Scores completed images (from {@link CompletionTask.toPixels}). */
   score(completed: Float32Array): CompletionScores;
   /** Frees the model and the task's tensors. */
   dispose(): void;
-}
-
-/** A single-state plugin model's run (the Hopfield plugin's `run({ initial, clamp, ...rest })`). */
-interface SingleStateRunnable {
-  run(options: Omit<RunOptions, 'initial' | 'clamp'> & { initial: TensorInput; clamp?: TensorInput }): Observable<DynamicsStep>;
 }
 
 /**
@@ -150,40 +147,36 @@ export async function buildCompletionTask(options: CompletionTaskOptions = {}, e
   const clamp = tf.tensor2d(clampMask, [1, stride]);
   const defaults = { dt: 0.5, maxSteps: 100, tolerance: 1e-4 };
 
-  let model: EngramModel;
+  let model: Model;
   let layer: string;
   let description: string;
   let run: CompletionTask['run'];
   if (memory === 'core') {
     const graph = new EnergyModel()
       .addLayer('v', { shape: [stride], lagrangian: lagrangians.identity() })
-      .addSynapse('memory', memorySynapse({ memories: K, features: stride, separation: 'lse', beta, patterns }), ['v']);
+      .addSynapse('memory', memorySynapse({ memories: K, size: stride, separation: 'lse', beta, patterns }), ['v']);
     model = graph;
     layer = 'v';
     description = `core parts: EnergyModel, layer v [${D}+1 bias unit] identity Lagrangian, synapse core/memory lse beta=${beta}`;
     run = (extra = {}) => graph.run({ ...defaults, ...extra, initial: { v: initial }, clamp: { v: clamp } });
   } else {
-    const created = memory === 'hopfield/modern'
-      ? await engram!.createModel(memory, { dim: stride, beta })
-      : await engram!.createModel(memory, { dim: stride, beta, features: options.features ?? 4096, seed: 0 });
-    const store = (created as unknown as { store?: (p: TensorInput) => unknown }).store;
-    if (typeof store !== 'function' || typeof (created as unknown as SingleStateRunnable).run !== 'function') {
-      created.dispose();
-      throw errors.invalidArgument(`model '${memory}'`, 'a memory with store(patterns) and run(options)', 'another API');
-    }
     const xi = tf.tensor2d(patterns, [K, stride]);
+    let created: ModernHopfield | DrDAM;
     try {
-      store.call(created, xi);
+      created =
+        memory === 'hopfield/modern'
+          ? (await engram!.createModel('hopfield/modern', { size: stride, beta })).store(xi)
+          : (await engram!.createModel('hopfield/drdam', { size: stride, beta, features: options.features ?? 4096, seed: 0 })).store(xi);
     } finally {
-      if (!xi.isDisposed) xi.dispose();
+      xi.dispose();
     }
     model = created;
-    layer = 'x';
+    layer = created.layers[0]!.name;
     description =
       memory === 'hopfield/modern'
         ? `hopfield/modern plugin model: ${K} patterns [${D}+1 bias unit], beta=${beta}, CCCP updates`
         : `hopfield/drdam plugin model: ${options.features ?? 4096} random features, Gaussian kernel beta=${beta}, gradient descent`;
-    const runner = created as unknown as SingleStateRunnable;
+    const runner = created;
     run = (extra = {}) => runner.run({ ...defaults, ...extra, initial, clamp });
   }
 

@@ -5,9 +5,9 @@ import { installGradientFixes } from '../numerics/gradient-fixes.js';
 import { installWasmFastPath, uninstallWasmFastPath, wasmFastPathEnabledByEnv } from './wasm-fast-path.js';
 
 /** Backends engram knows how to select. */
-export type BackendName = 'wasm' | 'cpu' | 'tensorflow';
+export type BackendName = 'wasm' | 'cpu' | 'tensorflow' | 'webgl';
 
-const KNOWN: readonly BackendName[] = ['wasm', 'cpu', 'tensorflow'];
+const KNOWN: readonly BackendName[] = ['wasm', 'cpu', 'tensorflow', 'webgl'];
 
 /** Options for {@link initBackend}. */
 export interface BackendOptions {
@@ -21,12 +21,24 @@ export interface BackendOptions {
    * shapes, same results). Default true unless $ENGRAM_WASM_FAST_PATH is '0'/'false'/'off'.
    */
   fastPath?: boolean;
+  /**
+   * Where the wasm backend finds its `.wasm` binaries (a folder URL ending in '/').
+   * Needed in the browser when a bundler does not serve them next to the script;
+   * Node finds them in node_modules.
+   */
+  wasmPaths?: string;
 }
 
-async function registerBackendModule(name: BackendName): Promise<boolean> {
-  if (tf.findBackendFactory(name) !== null && tf.findBackendFactory(name) !== undefined) return true;
+async function registerBackendModule(name: BackendName, wasmPaths?: string): Promise<boolean> {
+  if (tf.findBackendFactory(name) !== null && tf.findBackendFactory(name) !== undefined) {
+    if (name === 'wasm' && wasmPaths !== undefined) (await import('@tensorflow/tfjs-backend-wasm')).setWasmPaths(wasmPaths);
+    return true;
+  }
   try {
-    if (name === 'wasm') await import('@tensorflow/tfjs-backend-wasm');
+    if (name === 'wasm') {
+      const wasm = await import('@tensorflow/tfjs-backend-wasm');
+      if (wasmPaths !== undefined) wasm.setWasmPaths(wasmPaths);
+    }
     // tfjs-node is an optional accelerator: resolved by name at run time so that
     // engram neither depends on it nor fails to build without it.
     else if (name === 'tensorflow') await import(/* webpackIgnore: true */ String('@tensorflow/tfjs-node'));
@@ -41,6 +53,49 @@ function applyFastPath(active: BackendName, options: BackendOptions): void {
   if (active !== 'wasm') return;
   if (options.fastPath ?? wasmFastPathEnabledByEnv()) installWasmFastPath();
   else uninstallWasmFastPath();
+}
+
+type Listener = (...args: unknown[]) => void;
+const PROCESS_EVENTS = ['uncaughtException', 'unhandledRejection'] as const;
+
+const listenersOf = (e: string): Listener[] => (process.listeners as unknown as (event: string) => Listener[])(e);
+
+function listenerSnapshot(): Map<string, Listener[]> {
+  const out = new Map<string, Listener[]>();
+  if (typeof process === 'undefined' || typeof process.listeners !== 'function') return out;
+  for (const e of PROCESS_EVENTS) out.set(e, listenersOf(e));
+  return out;
+}
+
+/**
+ * The wasm backend's Emscripten module installs process handlers that rethrow
+ * (`uncaughtException`: `throw ex`; `unhandledRejection`: `throw reason`): with
+ * them an exception in any subscriber kills the process with exit code 7 and
+ * ~38 KB of minified code, even when the application has its own handler.
+ * Removing the handlers added while the backend started restores Node's
+ * default behaviour (the error's stack, exit code 1) and the application's
+ * own handlers.
+ */
+function removeRethrowingHandlers(before: Map<string, Listener[]>): void {
+  if (typeof process === 'undefined' || typeof process.listeners !== 'function') return;
+  for (const e of PROCESS_EVENTS) {
+    const old = new Set(before.get(e) ?? []);
+    for (const l of listenersOf(e)) {
+      if (!old.has(l) && /\bthrow\b/.test(String(l))) process.removeListener(e, l);
+    }
+  }
+}
+
+/**
+ * tf.setBackend resolves false when a backend's initialisation fails (a missing
+ * .wasm file, no WebGL context) and may also reject: both mean "not available".
+ */
+async function setBackendQuietly(name: BackendName): Promise<boolean> {
+  try {
+    return await tf.setBackend(name);
+  } catch {
+    return false;
+  }
 }
 
 /** True when `name` can be registered on this machine (the module is installed). */
@@ -70,10 +125,19 @@ export async function initBackend(options: BackendOptions = {}): Promise<Backend
     applyFastPath(requested, options);
     return requested;
   }
-  const ok = (await registerBackendModule(requested)) && (await tf.setBackend(requested));
+  const handlers = listenerSnapshot();
+  const ok = (await registerBackendModule(requested, options.wasmPaths)) && (await setBackendQuietly(requested));
+  removeRethrowingHandlers(handlers);
   if (!ok) {
     if (!fallback || requested === 'cpu') {
-      const hint = requested === 'tensorflow' ? 'npm install @tensorflow/tfjs-node' : `install the tfjs backend for '${requested}'`;
+      const hint =
+        requested === 'tensorflow'
+          ? 'npm install @tensorflow/tfjs-node'
+          : requested === 'wasm'
+            ? `the wasm binaries (tfjs-backend-wasm*.wasm) could not be loaded${options.wasmPaths !== undefined ? ` from ${options.wasmPaths}` : ''}; serve them there or pass wasmPaths`
+            : requested === 'webgl'
+              ? 'this environment has no WebGL context (webgl works in browsers only)'
+              : `install the tfjs backend for '${requested}'`;
       throw new EngramError(ErrorCodes.BACKEND_UNAVAILABLE, `backend '${requested}' is not available here: ${hint}, or use 'cpu'`, {
         requested,
       });

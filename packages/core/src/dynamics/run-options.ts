@@ -15,8 +15,12 @@ export interface RunSettings {
   energyTolerance?: number;
   /** Emit every k-th step (and the last; default 1: every step). Skipped steps cost no host read of the state. */
   every?: number;
-  /** Copy states to the emitted events: true for every layer, or a list of layer names (default false). */
-  snapshot?: boolean | readonly string[];
+  /**
+   * Copy states to the emitted events (a device-to-host copy): true for every
+   * layer, a list of layer names, or `{ layers?, every? }` to copy only every
+   * k-th emitted step (and the last). Default false.
+   */
+  snapshot?: boolean | readonly string[] | SnapshotOptions;
   /** Compute the energy tree's terms (default true). */
   energyTree?: boolean;
   /** Yield to the event loop every k steps (default 1) so timers, IO and UIs stay live. */
@@ -29,6 +33,14 @@ export interface RunSettings {
    * when the subscriber cancels or on error.
    */
   onFinal?: (state: State) => void;
+}
+
+/** Which states to copy to the events, and how often. */
+export interface SnapshotOptions {
+  /** Layer names (default every layer). */
+  layers?: readonly string[];
+  /** Copy every k-th step (and the last; default 1). */
+  every?: number;
 }
 
 /** Options of the engine ({@link runDynamics}): the settings, the initial state by layer name, and clamp masks. */

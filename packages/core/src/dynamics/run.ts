@@ -4,7 +4,7 @@ import { errors } from '../errors/index.js';
 import { disposeState, snapshotState, type State } from '../state.js';
 import { toTensor } from '../numerics/tensor-input.js';
 import { applyClamp, disposeClamp, prepareClamp, type PreparedClamp } from './clamp.js';
-import type { DynamicsOptions } from './run-options.js';
+import type { DynamicsOptions, SnapshotOptions } from './run-options.js';
 import type { DynamicsStep } from './step-event.js';
 import type { DynamicsSystem, EnergyTerms } from './system.js';
 
@@ -144,7 +144,10 @@ export function runDynamics(system: DynamicsSystem, options: DynamicsOptions): O
       // the same tick, sees the initial step.
       await Promise.resolve();
       if (subscriber.closed || !state) return;
-      const snapLayers = options.snapshot === true ? null : options.snapshot ? new Set(options.snapshot) : undefined;
+      const snap = options.snapshot;
+      const snapSpec = snap === true ? {} : Array.isArray(snap) ? { layers: snap as readonly string[] } : snap && typeof snap === 'object' ? (snap as SnapshotOptions) : undefined;
+      const snapLayers = snapSpec === undefined ? undefined : snapSpec.layers ? new Set(snapSpec.layers) : null;
+      const snapEvery = Math.max(1, snapSpec?.every ?? 1);
       let t = 0;
       let prevEnergy: number | null = null;
       for (let k = 0; ; k++) {
@@ -184,7 +187,7 @@ export function runDynamics(system: DynamicsSystem, options: DynamicsOptions): O
             converged,
             done,
           };
-          if (snapLayers !== undefined) {
+          if (snapLayers !== undefined && (k % snapEvery === 0 || done)) {
             const picked: State = {};
             for (const [n, x] of Object.entries(state)) if (snapLayers === null || snapLayers.has(n)) picked[n] = x;
             event.states = snapshotState(picked);

@@ -43,7 +43,10 @@ export const runOptionsSchema = z.strictObject({
   tolerance: z.number().min(0).optional().describe('stop when max|dx| falls below this (default 0: never)'),
   energyTolerance: z.number().min(0).optional().describe('stop when the energy changes by less than this (default 0: never)'),
   every: z.number().int().min(1).optional().describe('emit every k-th step (default 1)'),
-  snapshot: z.union([z.boolean(), z.array(z.string())]).optional().describe('copy states to the events: true or layer names'),
+  snapshot: z
+    .union([z.boolean(), z.array(z.string()), z.strictObject({ layers: z.array(z.string()).optional(), every: z.number().int().min(1).optional() })])
+    .optional()
+    .describe('copy states to the events: true, layer names, or { layers, every }'),
   energyTree: z.boolean().optional().describe('compute each energy term (default true)'),
   yieldEvery: z.number().int().min(1).optional().describe('yield to the event loop every k steps (default 1)'),
   scheduler: z.custom<SchedulerLike>().optional(),

@@ -1,6 +1,5 @@
 export { SPEC_FORMAT, SPEC_FORMAT_VERSION, type ModelSpec, type ModelArtifacts, type WeightEntry } from './spec.js';
-export { serializeModel, deserializeModel, validateSpec } from './serialize.js';
-export { saveModel, loadModel } from './files.js';
+export { serializeModel, deserializeModel, validateSpec, type SpecCheckOptions, type DeserializeOptions } from './serialize.js';
 export { crc32 } from './checksum.js';
 export {
   OPTIMIZER_STATE_FORMAT,
@@ -8,9 +7,6 @@ export {
   serializeOptimizerState,
   restoreOptimizerState,
   validateOptimizerStateSpec,
-  saveOptimizerState,
-  loadOptimizerState,
-  optimizerStatePaths,
   type OptimizerStateSpec,
   type OptimizerStateEntry,
   type OptimizerStateArtifacts,

@@ -6,14 +6,11 @@
  * its moments from zero. Same conventions as model weights: a JSON spec plus a
  * little-endian binary file checked by length and CRC-32.
  */
-import { access, mkdir, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { EngramError, ErrorCodes } from '../errors/index.js';
 import type { JsonObject } from '../numerics/tensor-input.js';
 import { crc32 } from './checksum.js';
-import { readSpecJson, readWeightsBytes } from './files.js';
-import { alignedCopy, checkBytes, checkEntries, invalidSpec, packTensors, unpackTensor, type PackedEntry } from './tensor-bytes.js';
+import { alignedCopy, checkBytes, checkChecksumField, checkDepth, checkEntries, invalidSpec, packTensors, unpackTensor, type PackedEntry } from './tensor-bytes.js';
 
 /** Format tag of an engram optimizer-state spec. */
 export const OPTIMIZER_STATE_FORMAT = 'engram-optimizer-state';
@@ -96,9 +93,10 @@ export async function serializeOptimizerState(optimizer: tf.Optimizer, opts: { w
 }
 
 /** Checks that a parsed JSON value is an optimizer-state spec; `source` names the file in messages. */
-export function validateOptimizerStateSpec(value: unknown, source = 'optimizer state'): OptimizerStateSpec {
+export function validateOptimizerStateSpec(value: unknown, source = 'optimizer state', options: { allowMissingChecksum?: boolean } = {}): OptimizerStateSpec {
   const s = value as Partial<OptimizerStateSpec> | null;
   if (!s || typeof s !== 'object') throw invalidSpec(source, 'not a JSON object');
+  checkDepth(s, source);
   if (s.format !== OPTIMIZER_STATE_FORMAT) throw invalidSpec(source, `'format' must be '${OPTIMIZER_STATE_FORMAT}' (is this an engram optimizer state?)`);
   if (s.formatVersion !== OPTIMIZER_STATE_FORMAT_VERSION) {
     throw invalidSpec(source, `unsupported formatVersion ${String(s.formatVersion)}; this engram reads ${OPTIMIZER_STATE_FORMAT_VERSION}`);
@@ -108,6 +106,7 @@ export function validateOptimizerStateSpec(value: unknown, source = 'optimizer s
   const w = s.weights;
   if (!w || typeof w !== 'object') throw invalidSpec(source, "'weights' must describe the state file (file, byteLength, crc32, entries)");
   const entries = checkEntries(w.entries, w.byteLength, source, ['float32', 'int32'] as const);
+  checkChecksumField(w.crc32, source, options);
   const first = entries[0];
   if (!first || first.name !== 'iter' || first.dtype !== 'int32' || first.shape.length !== 0) {
     throw invalidSpec(source, "the first entry must be the iteration count 'iter' (int32 scalar)");
@@ -185,50 +184,5 @@ export async function restoreOptimizerState(optimizer: tf.Optimizer, artifacts: 
   }
   // The replaced slot variables are no longer referenced by the optimizer.
   for (const t of oldSlots) t.dispose();
-}
-
-/** The two files of an optimizer state saved at `path` (`<base>.optimizer.json` and `<base>.optimizer.bin`). */
-export function optimizerStatePaths(path: string): { spec: string; weights: string } {
-  // Accept the checkpoint's base path, its model spec ('x.json') or the state spec itself.
-  const base = path.endsWith('.optimizer.json') ? path.slice(0, -'.optimizer.json'.length) : path.endsWith('.json') ? path.slice(0, -'.json'.length) : path;
-  return { spec: `${base}.optimizer.json`, weights: `${base}.optimizer.bin` };
-}
-
-/** Saves the optimizer state next to a checkpoint: `<path>.optimizer.json` + `<path>.optimizer.bin`. Returns the two paths. */
-export async function saveOptimizerState(optimizer: tf.Optimizer, path: string): Promise<{ spec: string; weights: string }> {
-  const paths = optimizerStatePaths(path);
-  const { spec, weights } = await serializeOptimizerState(optimizer, { weightsFile: basename(paths.weights) });
-  await mkdir(dirname(paths.spec), { recursive: true });
-  await writeFile(paths.weights, weights);
-  await writeFile(paths.spec, `${JSON.stringify(spec, null, 2)}\n`);
-  return paths;
-}
-
-/**
- * Restores an optimizer state saved by {@link saveOptimizerState}. Returns true
- * when restored; with `optional: true` a checkpoint without a state (e.g. written
- * before states were saved) returns false and leaves the optimizer unchanged.
- * Bad files fail with coded errors naming the file.
- */
-export async function loadOptimizerState(
-  optimizer: tf.Optimizer,
-  path: string,
-  options: Omit<RestoreOptimizerStateOptions, 'source'> & { optional?: boolean } = {},
-): Promise<boolean> {
-  const paths = optimizerStatePaths(path);
-  if (options.optional) {
-    try {
-      await access(paths.spec);
-    } catch {
-      return false;
-    }
-  }
-  const spec = validateOptimizerStateSpec(await readSpecJson(paths.spec, 'optimizer state'), paths.spec);
-  const weightsPath = join(dirname(paths.spec), spec.weights.file || basename(paths.weights));
-  const weights = await readWeightsBytes(weightsPath, paths.spec);
-  const restoreOpts: RestoreOptimizerStateOptions = { source: paths.spec };
-  if (options.variables) restoreOpts.variables = options.variables;
-  await restoreOptimizerState(optimizer, { spec, weights }, restoreOpts);
-  return true;
 }
 

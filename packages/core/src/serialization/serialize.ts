@@ -2,8 +2,10 @@ import * as tf from '@tensorflow/tfjs';
 import { EngramError, ErrorCodes, errors } from '../errors/index.js';
 import type { Model } from '../model/model.js';
 import type { Engram } from '../plugins/engram.js';
+import { withAllocationLimit } from '../backend/allocation-limit.js';
+import { whileLoading } from '../numerics/parameters.js';
 import { crc32 } from './checksum.js';
-import { alignedCopy, checkBytes, checkEntries, invalidSpec, packTensors, unpackTensor } from './tensor-bytes.js';
+import { alignedCopy, checkBytes, checkChecksumField, checkDepth, checkEntries, invalidSpec, packTensors, unpackTensor } from './tensor-bytes.js';
 import { SPEC_FORMAT, SPEC_FORMAT_VERSION, type ModelArtifacts, type ModelSpec } from './spec.js';
 
 /** Turns a model into a spec and a weights byte array (float32, little-endian, concatenated). */
@@ -28,10 +30,28 @@ export function serializeModel(model: Model, opts: { engram?: Engram; weightsFil
   return { spec, weights: bytes };
 }
 
+/** Options of {@link validateSpec} and {@link deserializeModel}. */
+export interface SpecCheckOptions {
+  /** Accept a spec without a CRC-32 (hand-written specs); default false: the checksum is mandatory. */
+  allowMissingChecksum?: boolean;
+}
+
+/** Options of {@link deserializeModel}. */
+export interface DeserializeOptions extends SpecCheckOptions {
+  /** Names the model in messages (default 'model'). */
+  source?: string;
+  /**
+   * Most bytes building the model may allocate (default: 4x its weights plus
+   * 256 MiB): a config inconsistent with its weights fails before it allocates.
+   */
+  maxBytes?: number;
+}
+
 /** Checks that a parsed JSON value is a model spec; `source` names the file in messages. */
-export function validateSpec(value: unknown, source = 'model spec'): ModelSpec {
+export function validateSpec(value: unknown, source = 'model spec', options: SpecCheckOptions = {}): ModelSpec {
   const s = value as Partial<ModelSpec> | null;
   if (!s || typeof s !== 'object') throw invalidSpec(source, 'not a JSON object');
+  checkDepth(s, source);
   if (s.format !== SPEC_FORMAT) throw invalidSpec(source, `'format' must be '${SPEC_FORMAT}' (is this an engram model spec?)`);
   if (s.formatVersion !== SPEC_FORMAT_VERSION) throw invalidSpec(source, `unsupported formatVersion ${String(s.formatVersion)}; this engram reads ${SPEC_FORMAT_VERSION}`);
   if (typeof s.kind !== 'string' || !s.kind.includes('/')) throw invalidSpec(source, "'kind' must be a model id such as 'hopfield/modern'");
@@ -39,6 +59,7 @@ export function validateSpec(value: unknown, source = 'model spec'): ModelSpec {
   const w = s.weights;
   if (!w || typeof w !== 'object') throw invalidSpec(source, "'weights' must describe the weights file (file, byteLength, crc32, entries)");
   checkEntries(w.entries, w.byteLength, source, ['float32'] as const);
+  checkChecksumField(w.crc32, source, options);
   return s as ModelSpec;
 }
 
@@ -47,8 +68,10 @@ export function validateSpec(value: unknown, source = 'model spec'): ModelSpec {
  * assigned (kind registered, byte length, checksum, names and shapes); on any
  * failure the half-built model is disposed and nothing else changes.
  */
-export async function deserializeModel<M extends Model = Model>(engram: Engram, artifacts: ModelArtifacts, source = 'model'): Promise<M> {
-  const spec = validateSpec(artifacts.spec, source);
+export async function deserializeModel<M extends Model = Model>(engram: Engram, artifacts: ModelArtifacts, options: DeserializeOptions | string = {}): Promise<M> {
+  const o: DeserializeOptions = typeof options === 'string' ? { source: options } : options;
+  const source = o.source ?? 'model';
+  const spec = validateSpec(artifacts.spec, source, o);
   const bytes = artifacts.weights;
   checkBytes(bytes, spec.weights, source, 'save the model again');
   if (!engram.find('model', spec.kind)) {
@@ -60,7 +83,8 @@ export async function deserializeModel<M extends Model = Model>(engram: Engram, 
       { ...err.details, plugin, source },
     );
   }
-  const model = (await engram.createModel(spec.kind, spec.config)) as M;
+  const budget = o.maxBytes ?? 4 * spec.weights.byteLength + 256 * 2 ** 20;
+  const model = (await withAllocationLimit(budget, source, () => whileLoading(() => engram.createModel(spec.kind, spec.config)))) as M;
   const tensors: Record<string, tf.Tensor> = {};
   try {
     const current = model.variables();

@@ -82,7 +82,7 @@ export function checkBytes(bytes: Uint8Array, expected: { byteLength: number; cr
       { source, expected: expected.byteLength, actual: bytes.byteLength },
     );
   }
-  if (expected.crc32) {
+  if (expected.crc32 !== undefined) {
     const actual = crc32(bytes);
     if (actual !== expected.crc32) {
       throw new EngramError(ErrorCodes.CORRUPT_WEIGHTS, `${source}: the weights file fails its CRC-32 check (corrupt): ${remedy}`, {
@@ -91,6 +91,33 @@ export function checkBytes(bytes: Uint8Array, expected: { byteLength: number; cr
         actual,
       });
     }
+  }
+}
+
+/**
+ * A manifest's `crc32` must be 8 hex digits; only with `allowMissingChecksum`
+ * may it be absent (hand-written specs), never malformed.
+ */
+export function checkChecksumField(crc: unknown, source: string, options: { allowMissingChecksum?: boolean } = {}): void {
+  if (crc === undefined && options.allowMissingChecksum) return;
+  if (typeof crc !== 'string' || !/^[0-9a-f]{8}$/.test(crc)) {
+    throw invalidSpec(
+      source,
+      `'crc32' must be the weights' CRC-32 as 8 lowercase hex digits, got ${JSON.stringify(crc) ?? String(crc)}: save the model again (or load a hand-written spec with { allowMissingChecksum: true })`,
+    );
+  }
+}
+
+/** Deepest nesting a spec may have: real specs are a few levels deep; deeper input would exhaust recursive checks. */
+const MAX_DEPTH = 64;
+
+/** Throws ENGRAM_ERR_INVALID_SPEC when `value` nests deeper than {@link MAX_DEPTH} (checked without recursion). */
+export function checkDepth(value: unknown, source: string): void {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, d] = stack.pop()!;
+    if (d > MAX_DEPTH) throw invalidSpec(source, `nested deeper than ${MAX_DEPTH} levels: not an engram spec`);
+    if (v && typeof v === 'object') for (const c of Object.values(v as object)) if (c && typeof c === 'object') stack.push([c, d + 1]);
   }
 }
 

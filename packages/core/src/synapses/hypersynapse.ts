@@ -78,3 +78,21 @@ export function defineSynapse(def: SynapseDefinition): Hypersynapse {
   if (def.validate) syn.validate = def.validate;
   return syn;
 }
+
+/**
+ * The same synapse without its closed-form gradient: the graph then
+ * differentiates its energy by autodiff. It shares the original's variables
+ * (dispose one of the two, not both). For checks and benchmarks of a closed form.
+ */
+export function autodiffOnly(synapse: Hypersynapse): Hypersynapse {
+  const out: Hypersynapse = {
+    kind: synapse.kind,
+    config: synapse.config,
+    arity: synapse.arity,
+    variables: synapse.variables,
+    energy: (acts) => synapse.energy(acts),
+    dispose: () => synapse.dispose(),
+  };
+  if (synapse.validate) out.validate = (shapes) => synapse.validate!(shapes);
+  return out;
+}

@@ -1,4 +1,4 @@
-export { defineSynapse, type Hypersynapse, type SynapseDefinition } from './hypersynapse.js';
+export { defineSynapse, autodiffOnly, type Hypersynapse, type SynapseDefinition, type EnergyAndGradient } from './hypersynapse.js';
 export { denseSynapse, type DenseSynapseOptions } from './dense.js';
 export { biasSynapse, type BiasSynapseOptions } from './bias.js';
 export { memorySynapse, type MemorySynapseOptions, type MemorySeparation } from './memory.js';

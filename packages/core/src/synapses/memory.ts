@@ -27,7 +27,7 @@ export type MemorySynapseOptions = z.input<typeof memorySynapseSchema> & {
 export function memorySynapse(options: MemorySynapseOptions): Hypersynapse {
   const { patterns, ...rest } = options;
   const config = parseConfig(memorySynapseSchema, rest, 'core/memory');
-  const { memories: K, size: D, beta, n, seed } = config;
+  const { memories: K, size: D, beta, n, seed, shift } = config;
   const F = separation({ kind: config.separation, beta, n }, 'core/memory');
   const stored = initVariable('memory patterns', [K, D], { values: patterns, std: 1 / Math.sqrt(D), seed, trainable: config.trainable });
   return defineSynapse({
@@ -35,13 +35,14 @@ export function memorySynapse(options: MemorySynapseOptions): Hypersynapse {
     arity: 1,
     config: config as JsonObject,
     variables: { patterns: stored },
-    energy: ([g], v) => tf.tidy(() => F.energy(tf.matMul(flattenBatch(g!), v['patterns'] as tf.Tensor2D, false, true) as tf.Tensor2D)),
+    energy: ([g], v) => tf.tidy(() => F.energy(tf.matMul(flattenBatch(g!), v['patterns'] as tf.Tensor2D, false, true) as tf.Tensor2D, shift)),
     // dE/dg = -F'(h) Xi with h = g Xi^T: for 'lse' the modern Hopfield update direction -softmax(beta h) Xi.
     energyAndGradient: ([g], v) =>
       tf.tidy(() => {
         const xi = v['patterns'] as tf.Tensor2D;
         const h = tf.matMul(flattenBatch(g!), xi, false, true) as tf.Tensor2D;
-        return { energy: F.energy(h), gradients: [tf.neg(tf.matMul(F.weights(h), xi)).reshape(g!.shape)] };
+        const { energy, weights } = F.energyAndWeights(h, shift);
+        return { energy, gradients: [tf.neg(tf.matMul(weights, xi)).reshape(g!.shape)] };
       }),
     validate: (shapes) => {
       const s = shapes[0]!.reduce((x, y) => x * y, 1);

@@ -24,13 +24,14 @@ export const biasSynapseSchema = z.strictObject({
 /** Separation functions of a memory synapse (see core's `separation`). */
 export const memorySeparationSchema = z.enum(['lse', 'rectified-power', 'power', 'exp']);
 
-/** core/memory: E = -(1/beta) lse(beta Xi g), or -(1/n) sum F(Xi g). */
+/** core/memory: E = -(1/beta) lse(beta Xi g), or -sum F(Xi g) (see core's separation). */
 export const memorySynapseSchema = z.strictObject({
   memories: z.number().int().positive().describe('number of stored patterns K'),
   size: z.number().int().positive().describe('size of the connected layer (flattened) D'),
   separation: memorySeparationSchema.default('lse').describe("'lse' (modern Hopfield), 'rectified-power', 'power' or 'exp' (dense associative memory)"),
   beta: z.number().positive().default(1).describe("inverse temperature of 'lse' and 'exp'"),
   n: z.number().positive().default(2).describe("power n of 'power' and 'rectified-power'"),
+  shift: z.number().default(0).describe("evaluate F(h - shift): for 'exp' a positive factor exp(-beta shift) that keeps float32 finite for large overlaps (no effect on 'lse')"),
   trainable: z.boolean().default(true).describe('whether the stored patterns are trained'),
   seed,
 });

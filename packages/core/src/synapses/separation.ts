@@ -47,6 +47,8 @@ export interface Separation {
   energy(h: tf.Tensor2D, shift?: number): tf.Tensor1D;
   /** -d energy / dh [batch, K]: how much each memory pulls (softmax(beta h) for 'lse'). */
   weights(h: tf.Tensor2D, shift?: number): tf.Tensor2D;
+  /** Both of the above from one pass (one exp for 'lse' and 'exp'): what a closed-form gradient needs. */
+  energyAndWeights(h: tf.Tensor2D, shift?: number): { energy: tf.Tensor1D; weights: tf.Tensor2D };
 }
 
 function integerPower(x: tf.Tensor, n: number): tf.Tensor {
@@ -92,8 +94,26 @@ export function separation(spec: SeparationSpec, owner = 'separation'): Separati
       if (kind === 'lse') return softmax(tf.mul(h, beta), 1) as tf.Tensor2D;
       if (kind === 'exp') return tf.mul(apply(h, shift), beta) as tf.Tensor2D;
       const x = shift === 0 ? h : tf.sub(h, shift);
+      if (n === 1) return (kind === 'power' ? tf.onesLike(h) : tf.cast(tf.greater(x, 0), 'float32')) as tf.Tensor2D;
       const base = kind === 'power' ? x : tf.relu(x);
-      return (n === 1 ? tf.onesLike(h) : tf.mul(power(base, n - 1), n)) as tf.Tensor2D;
+      return tf.mul(power(base, n - 1), n) as tf.Tensor2D;
     });
-  return { config, apply, host, energy, weights };
+  const energyAndWeights = (h: tf.Tensor2D, shift = 0): { energy: tf.Tensor1D; weights: tf.Tensor2D } =>
+    tf.tidy(() => {
+      if (kind === 'lse') {
+        // lse = m + log sum exp(beta h - m) and softmax = exp(beta h - m) / sum, sharing the exponentials;
+        // the shift m cancels in both (and in their gradients).
+        const b = tf.mul(h, beta);
+        const m = tf.max(b, 1, true);
+        const e = tf.exp(tf.sub(b, m));
+        const total = tf.sum(e, 1, true);
+        return { energy: tf.mul(tf.add(tf.log(total), m).reshape([-1]), -1 / beta) as tf.Tensor1D, weights: tf.div(e, total) as tf.Tensor2D };
+      }
+      if (kind === 'exp') {
+        const f = apply(h, shift);
+        return { energy: tf.neg(tf.sum(f, 1)) as tf.Tensor1D, weights: tf.mul(f, beta) as tf.Tensor2D };
+      }
+      return { energy: energy(h, shift), weights: weights(h, shift) };
+    });
+  return { config, apply, host, energy, weights, energyAndWeights };
 }

@@ -58,12 +58,19 @@ export function trainStream<B>(options: TrainOptions<B>): Observable<TrainEvent>
   return new Observable<TrainEvent>((subscriber) => {
     const vars = Array.isArray(options.variables) ? [...options.variables] : Object.values(options.variables);
     const epochs = options.epochs ?? 1;
-    const yieldEvery = Math.max(1, options.yieldEvery ?? 1);
+    const yieldEvery = options.yieldEvery ?? 1;
     const dispose = options.disposeBatch ?? defaultDispose;
     const start = Date.now();
     const loop = async (): Promise<void> => {
       if (vars.length === 0) throw errors.invalidArgument('variables', 'at least one tf.Variable to train', []);
       if (!Number.isInteger(epochs) || epochs < 1) throw errors.invalidArgument('epochs', 'a positive integer', options.epochs);
+      if (options.clipNorm !== undefined && !(typeof options.clipNorm === 'number' && Number.isFinite(options.clipNorm) && options.clipNorm > 0)) {
+        throw errors.invalidArgument('clipNorm', 'a positive finite number (the largest global gradient norm; leave it out for no clipping)', options.clipNorm);
+      }
+      if (!Number.isInteger(yieldEvery) || yieldEvery < 1) throw errors.invalidArgument('yieldEvery', 'a positive integer', options.yieldEvery);
+      if (typeof options.loss !== 'function' || typeof options.batches !== 'function') {
+        throw errors.invalidArgument('trainStream options', "'loss' and 'batches' functions (batches: (epoch) => Iterable of batches)", Object.keys(options));
+      }
       for (let epoch = 0; epoch < epochs; epoch++) {
         const source = options.batches(epoch);
         const batches = Array.isArray(source) ? source.length : options.batchesPerEpoch ?? null;

@@ -136,6 +136,13 @@ describe('dynamics stream', () => {
     mask.dispose();
   });
 
+  it('emits every step and snapshots every k-th with snapshot: { layers, every }', async () => {
+    const steps = await lastValueFrom(model.run({ initial: init, maxSteps: 7, snapshot: { layers: ['v'], every: 3 } }).pipe(toArray()));
+    expect(steps.map((s) => s.step)).to.deep.equal([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(steps.map((s) => (s.states ? s.step : -1)).filter((k) => k >= 0)).to.deep.equal([0, 3, 6, 7]);
+    expect(Object.keys(steps[3]!.states!)).to.deep.equal(['v']);
+  });
+
   it('runs explicit update rules through the same engine, energy optional', async () => {
     const rule = explicitRule({ update: (s) => ({ x: tf.mul(s['x']!, 0.5) }) });
     const steps = await lastValueFrom(runDynamics(rule, { initial: { x: [[8, -4]] }, maxSteps: 3, dt: 1 }).pipe(toArray()));

@@ -4,8 +4,7 @@
  * parameters per task, one PCA plot of the digit embeddings per model, the
  * embedding scores and the ablation reliance per task.
  */
-import { join } from 'node:path';
-import { barChartSvg, htmlReport, linePlotSvg, writeText, type ReportSection } from '@engram/viz';
+import { barChartSvg, htmlReport, linePlotSvg, type ReportSection } from '@engram/viz';
 import { labelledScatterSvg } from '../internal/scatter-svg.js';
 import type { RunRecord } from './run-one.js';
 import type { StudySettings } from './study-settings.js';
@@ -56,13 +55,11 @@ export function pcaPlotSvg(r: RunRecord): string {
   );
 }
 
-/** Writes results.json, summary.md and the plots under `out`; returns the paths written. */
-export function writeStudyReport(out: string, s: StudySettings, summary: StudySummary, records: readonly RunRecord[]): string[] {
-  const written: string[] = [];
+/** The study's report as files (relative path -> text): results.json, summary.md and the plots. */
+export function studyReportFiles(s: StudySettings, summary: StudySummary, records: readonly RunRecord[]): Record<string, string> {
+  const files: Record<string, string> = {};
   const put = (name: string, text: string): void => {
-    const p = join(out, name);
-    writeText(p, text);
-    written.push(p);
+    files[name] = text;
   };
   put('results.json', JSON.stringify({ settings: s, summary, records }, null, 1));
   put('summary.md', `# ListOps study\n\n${summaryMarkdown(summary, s)}\n`);
@@ -78,7 +75,7 @@ export function writeStudyReport(out: string, s: StudySettings, summary: StudySu
       linePlotSvg({ series, logX: true, yDomain: [0, 1], title: `Test accuracy of the target operator (mean of ${s.seeds.length} seeds)`, xLabel: 'parameters', yLabel: 'test accuracy', markers: true, width: 720, height: 440 }),
     );
   }
-  for (const r of records) put(join('pca', `${r.task.replace('->', '-then-')}_d${r.width}_s${r.seed}.svg`), pcaPlotSvg(r));
+  for (const r of records) put(`pca/${r.task.replace('->', '-then-')}_d${r.width}_s${r.seed}.svg`, pcaPlotSvg(r));
   const analysed = summary.analysis.filter((a) => a.models > 0);
   if (analysed.length > 0) {
     put(
@@ -113,7 +110,7 @@ export function writeStudyReport(out: string, s: StudySettings, summary: StudySu
     );
   }
   put('report.html', htmlReport({ title: 'ListOps: task difficulty and the minimum size of small transformers', subtitle: `${records.length} runs; criterion ${s.criterion}`, sections: reportSections(s, summary, records) }));
-  return written;
+  return files;
 }
 
 /** The HTML report's sections: accuracy plot, PCA plots of SUM-only next to jointly trained models, scores, ablation. */
