@@ -21,7 +21,7 @@ const work = join(root, '.cache', 'browser-bundle');
 const require = createRequire(join(root, 'package.json'));
 
 const packages = ['core', 'data', 'viz'];
-const plugins = ['hopfield', 'sequence', 'sdm', 'energy-transformer', 'diffusion', 'clam', 'camelot'];
+const plugins = ['hopfield', 'sequence', 'sdm', 'energy-transformer', 'diffusion', 'clam', 'camelot', 'listops'];
 /** Plugins still being migrated elsewhere: left out (and said so) while their package does not resolve. */
 const optional = new Set(['hopfield']);
 

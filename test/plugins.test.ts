@@ -5,7 +5,7 @@ import { createEngram, initBackend } from '@engram/core';
 
 /** Cross-package checks: every built-in plugin loads together with the others and keeps to the public API. */
 const root = resolve(import.meta.dirname, '..');
-const plugins = ['hopfield', 'sequence', 'sdm', 'energy-transformer', 'diffusion', 'clam', 'camelot'];
+const plugins = ['hopfield', 'sequence', 'sdm', 'energy-transformer', 'diffusion', 'clam', 'camelot', 'listops'];
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((f) => {
@@ -42,7 +42,7 @@ describe('built-in plugins (cross-package)', () => {
     // As the CLI loads them: the ./node entries (their plugins add the commands and file-based data sets).
     const engram = await createEngram({ plugins: ['@engram/data/node', ...plugins.map((p) => (p === 'hopfield' ? '@engram/hopfield' : `@engram/${p}/node`))] });
     const names = engram.plugins().map((p) => p.name);
-    expect(names).to.include.members(['core', 'data', 'hopfield', 'sequence', 'sdm', 'energy-transformer', 'diffusion', 'clam', 'camelot']);
+    expect(names).to.include.members(['core', 'data', 'hopfield', 'sequence', 'sdm', 'energy-transformer', 'diffusion', 'clam', 'camelot', 'listops']);
     expect(engram.ids('dataset')).to.include.members(['data/fashion-mnist', 'data/binary-patterns', 'data/gaussian-patterns', 'clam/zoo', 'clam/blobs', 'camelot/brown']);
     const models = engram.ids('model');
     expect(models).to.include.members([
@@ -64,13 +64,14 @@ describe('built-in plugins (cross-package)', () => {
       'diffusion/exact',
       'clam/clam',
       'camelot/gpt',
+      'listops/transformer',
     ]);
     expect(new Set(models).size).to.equal(models.length);
     for (const info of engram.plugins()) {
       for (const ids of Object.values(info.contributes)) for (const id of ids) expect(id.startsWith(`${info.name}/`)).to.equal(true);
     }
     const commands = engram.commands().map((c) => c.name);
-    expect(commands).to.include.members(['capacity', 'split-fmnist', 'et-train', 'et-graph', 'diffusion-sweep', 'diffusion-manifold', 'clam', 'camelot', 'camelot-train']);
+    expect(commands).to.include.members(['capacity', 'split-fmnist', 'et-train', 'et-graph', 'diffusion-sweep', 'diffusion-manifold', 'clam', 'camelot', 'camelot-train', 'listops']);
     expect(new Set(commands).size).to.equal(commands.length);
   });
 });

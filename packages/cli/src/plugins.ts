@@ -15,6 +15,7 @@ export const BUILTIN_PLUGIN_PACKAGES: readonly string[] = [
   '@engram/diffusion/node',
   '@engram/clam/node',
   '@engram/camelot/node',
+  '@engram/listops/node',
 ];
 
 /**

@@ -13,6 +13,7 @@ import energyTransformer from '@engram/energy-transformer';
 import diffusion from '@engram/diffusion';
 import clam from '@engram/clam';
 import camelot from '@engram/camelot';
+import listops from '@engram/listops';
 import { startApp } from './app.js';
 import { BrowserRunner } from './runners/browser-runner.js';
 import { ServerRunner } from './runners/server-runner.js';
@@ -26,7 +27,7 @@ declare global {
   }
 }
 
-const BUILTIN: EngramPlugin[] = [dataPlugin, hopfield, sequence, sdm, energyTransformer, diffusion, clam, camelot];
+const BUILTIN: EngramPlugin[] = [dataPlugin, hopfield, sequence, sdm, energyTransformer, diffusion, clam, camelot, listops];
 
 async function boot(): Promise<void> {
   const params = new URLSearchParams(location.search);

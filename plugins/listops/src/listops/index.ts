@@ -1,0 +1,52 @@
+export { LISTOPS_OPERATORS, OPERATOR_TOKENS, applyOperator, listOpsMedian, type ListOpsOperator } from './operators.js';
+export {
+  evaluateTree,
+  treeDepth,
+  treeNodes,
+  treeTokens,
+  treeToString,
+  maxTokenCount,
+  chainOfThoughtTokens,
+  maxChainOfThoughtCount,
+  valueToken,
+  type ListOpsNode,
+  type ListOpsTree,
+} from './tree.js';
+export {
+  MAX_SEQUENCE_TOKENS,
+  generatorSchema,
+  expressionTokenLimit,
+  chainOfThoughtTokenLimit,
+  valueClasses,
+  checkGeneratorOptions,
+  GENERATOR_PRESETS,
+  generatorPreset,
+  type GeneratorOptions,
+  type GeneratorOptionsInput,
+  type GeneratorPreset,
+} from './options.js';
+export {
+  randomTree,
+  resolveGeneratorOptions,
+  distinctExamples,
+  listOpsSplits,
+  type ListOpsExample,
+  type ListOpsSplits,
+  type SplitSizes,
+  type Random,
+} from './generate.js';
+export {
+  PAD_ID,
+  CLS_ID,
+  BASE_VOCAB,
+  MAX_VALUE_CLASSES,
+  listOpsVocab,
+  digitTokenId,
+  valueTokenId,
+  isValueTokenId,
+  encodeExpression,
+  decodeExpression,
+  encodeExamples,
+  type EncodedExamples,
+  type SequenceLayout,
+} from './tokenizer.js';
