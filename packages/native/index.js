@@ -10,20 +10,20 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-/** Where the addon is built (node-gyp's Release output). */
-export const ADDON_PATH = join(here, 'build', 'Release', 'engram_native.node');
+/** Where the addon is built (node-gyp's Release output); $ENGRAM_NATIVE_ADDON overrides it. */
+export const ADDON_PATH = process.env.ENGRAM_NATIVE_ADDON || join(here, 'build', 'Release', 'engram_native.node');
 
 /** The apt command that provides the library this addon loads. */
 export const INSTALL_HINT = 'apt-get install libopenblas0-pthread';
 
 /**
- * Library names tried in order ($ENGRAM_OPENBLAS first when set). Only
- * OpenBLAS: a plain libblas.so.3 may be the reference BLAS (~2 GFLOP/s, slower
- * than the wasm kernels it would replace).
+ * Library names tried in order; $ENGRAM_OPENBLAS (a path or soname), when set,
+ * is the only one. Only OpenBLAS: a plain libblas.so.3 may be the reference
+ * BLAS (~2 GFLOP/s, slower than the wasm kernels it would replace).
  */
 export function libraryCandidates(env = process.env) {
-  const own = env.ENGRAM_OPENBLAS ? [env.ENGRAM_OPENBLAS] : [];
-  return [...own, 'libopenblas.so.0', 'libopenblas.so', '/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblas.so.0', '/usr/lib/aarch64-linux-gnu/openblas-pthread/libopenblas.so.0', 'libopenblas.dylib'];
+  if (env.ENGRAM_OPENBLAS) return [env.ENGRAM_OPENBLAS];
+  return ['libopenblas.so.0', 'libopenblas.so', '/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblas.so.0', '/usr/lib/aarch64-linux-gnu/openblas-pthread/libopenblas.so.0', 'libopenblas.dylib'];
 }
 
 let cached;

@@ -30,13 +30,45 @@ export function sampleAxes(rank: number): number[] {
 }
 
 /**
- * Stable log(sum(exp(x))) along `axis` (default: last): max(x) + log(sum(exp(x - max(x)))).
- * Correct at second order (tf.logSumExp throws there without engram's gradient fixes).
+ * A tensor with x's values that autodiff treats as a constant (no tape node
+ * links it to x): x's data shared by reference count (as Reshape does; the
+ * Identity kernel, a copy on wasm, where the backend has no incRef), wrapped
+ * as a new tensor. Undefined when that is not possible (x on another backend
+ * than the active one): the caller then keeps the plain path.
+ */
+function constantCopy(x: tf.Tensor): tf.Tensor | undefined {
+  const engine = tf.engine() as unknown as {
+    backend: tf.KernelBackend & { incRef?(dataId: tf.DataId): void };
+    backendName: string;
+    state: { tensorInfo: { get(id: tf.DataId): { backend: tf.KernelBackend } | undefined } };
+    makeTensorFromTensorInfo(info: tf.TensorInfo, backend?: tf.KernelBackend): tf.Tensor;
+  };
+  const backend = engine.backend;
+  if (engine.state?.tensorInfo?.get(x.dataId)?.backend !== backend) return undefined;
+  if (typeof backend.incRef === 'function') {
+    backend.incRef(x.dataId);
+    return engine.makeTensorFromTensorInfo({ dataId: x.dataId, shape: [...x.shape], dtype: x.dtype });
+  }
+  const kernel = tf.getKernel('Identity', engine.backendName);
+  if (!kernel) return undefined;
+  const info = kernel.kernelFunc({ inputs: { x } as unknown as tf.NamedTensorInfoMap, backend, attrs: {} }) as tf.TensorInfo;
+  return engine.makeTensorFromTensorInfo(info);
+}
+
+/**
+ * Stable log(sum(exp(x))) along `axis` (default: last): m + log(sum(exp(x - m)))
+ * with m = max(x). Exact at every order of differentiation.
+ *
+ * The shift m is a constant for autodiff: lse does not depend on it (its
+ * derivatives through the two places m appears cancel exactly), so
+ * differentiating through tf.max only cost time: its gradient builds an
+ * Equal mask with broadcasting, measured at 29% of an autodiff descent. The
+ * gradient is softmax(x), read only from x, so second order stays right.
  */
 export function logSumExp(x: tf.Tensor, axis: number | readonly number[] = -1, keepDims = false): tf.Tensor {
   return tf.tidy(() => {
     const axes = normalizeAxes(axis, x.rank);
-    const m = tf.max(x, axes, true);
+    const m = tf.max(constantCopy(x) ?? x, axes, true);
     const lse = tf.add(tf.log(tf.sum(tf.exp(tf.sub(x, m)), axes, true)), m);
     return keepDims ? lse : tf.squeeze(lse, axes);
   });

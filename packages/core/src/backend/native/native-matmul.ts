@@ -66,8 +66,9 @@ export function nativeBatchMatMul(binding: NativeBinding, threads: number): (bel
     const aOff = offsetOf(backend, a);
     const bOff = offsetOf(backend, b);
     const cOff = offsetOf(backend, out);
-    const lda = transposeA ? m : k;
-    const ldb = transposeB ? k : n;
+    // Leading dimensions of at least 1 (cblas requires it; k = 0 products have empty operands).
+    const lda = Math.max(1, transposeA ? m : k);
+    const ldb = Math.max(1, transposeB ? k : n);
     const batchA = sizeOf(aBatch);
     const batchB = sizeOf(bBatch);
     products++;
