@@ -11,6 +11,7 @@
  * x <- x - alpha dE/dg for T steps (closed-form dE/dg).
  */
 import * as tf from '@tensorflow/tfjs';
+import { ops } from '@engram/core';
 
 /** Block sizes (defaults: the bench's B=32, N=49, D=128, H=4, Y=32, M=512, T=12). */
 export interface EtSizes {
@@ -28,13 +29,22 @@ export const ET_DEFAULT: EtSizes = { batch: 32, tokens: 49, dim: 128, heads: 4, 
 
 const EPS = 1e-5;
 
+/** The block's parameters as tensors (variables when trained). */
+export interface EtParams {
+  wk: tf.Tensor; // [D, H*Y]
+  wq: tf.Tensor; // [D, H*Y]
+  xi: tf.Tensor; // [D, M]
+  gamma: tf.Tensor; // scalar
+  delta: tf.Tensor; // [D]
+}
+
 /** Trainable weights, seeded like the twin's shapes (values differ: timing does not depend on them). */
-export interface EtWeights {
-  wk: tf.Variable; // [D, H*Y]
-  wq: tf.Variable; // [D, H*Y]
-  xi: tf.Variable; // [D, M]
-  gamma: tf.Variable; // scalar
-  delta: tf.Variable; // [D]
+export interface EtWeights extends EtParams {
+  wk: tf.Variable;
+  wq: tf.Variable;
+  xi: tf.Variable;
+  gamma: tf.Variable;
+  delta: tf.Variable;
 }
 
 export function etWeights(s: EtSizes, seed = 0): EtWeights {
@@ -50,7 +60,7 @@ export function etWeights(s: EtSizes, seed = 0): EtWeights {
 }
 
 /** LayerNorm over the last axis with a scalar gain and a vector bias (the twin's layernorm). */
-export function layerNorm(x: tf.Tensor, w: Pick<EtWeights, 'gamma' | 'delta'>): tf.Tensor {
+export function layerNorm(x: tf.Tensor, w: Pick<EtParams, 'gamma' | 'delta'>): tf.Tensor {
   return tf.tidy(() => {
     const c = tf.sub(x, tf.mean(x, -1, true));
     const std = tf.sqrt(tf.add(tf.mean(tf.square(c), -1, true), EPS));
@@ -69,7 +79,7 @@ function fromHeads(t: tf.Tensor, s: EtSizes): tf.Tensor {
 }
 
 /** Closed-form dE/dg at activations g [B, N, D]. */
-export function etEnergyGradient(g: tf.Tensor, w: EtWeights, s: EtSizes): tf.Tensor {
+export function etEnergyGradient(g: tf.Tensor, w: EtParams, s: EtSizes): tf.Tensor {
   return tf.tidy(() => {
     const beta = 1 / Math.sqrt(s.headDim);
     const flat = tf.reshape(g, [s.batch * s.tokens, s.dim]);
@@ -85,15 +95,23 @@ export function etEnergyGradient(g: tf.Tensor, w: EtWeights, s: EtSizes): tf.Ten
 }
 
 /** One descent step x - alpha dE/dg(LN(x)). */
-export function etStep(x: tf.Tensor, w: EtWeights, s: EtSizes): tf.Tensor {
+export function etStep(x: tf.Tensor, w: EtParams, s: EtSizes): tf.Tensor {
   return tf.tidy(() => tf.sub(x, tf.mul(etEnergyGradient(layerNorm(x, w), w, s), s.alpha)));
 }
 
-/** T steps (differentiable: train through it). */
-export function etEvolve(x: tf.Tensor, w: EtWeights, s: EtSizes): tf.Tensor {
+/**
+ * T steps (differentiable: train through it). With `checkpoint`, each step is
+ * core's ops.checkpoint: the backward pass keeps the T step inputs and
+ * recomputes one step at a time (memory of one step instead of T, about one
+ * more forward pass of time).
+ */
+export function etEvolve(x: tf.Tensor, w: EtParams, s: EtSizes, options: { checkpoint?: boolean } = {}): tf.Tensor {
+  const step = options.checkpoint
+    ? ops.checkpoint((y: tf.Tensor, wk: tf.Tensor, wq: tf.Tensor, xi: tf.Tensor, gamma: tf.Tensor, delta: tf.Tensor) => etStep(y, { wk, wq, xi, gamma, delta }, s))
+    : undefined;
   return tf.tidy(() => {
     let y = x;
-    for (let t = 0; t < s.steps; t++) y = etStep(y, w, s);
+    for (let t = 0; t < s.steps; t++) y = step ? step(y, w.wk, w.wq, w.xi, w.gamma, w.delta) : etStep(y, w, s);
     return y;
   });
 }

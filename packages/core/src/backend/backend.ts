@@ -7,6 +7,7 @@ import { installMatMulGradient } from './matmul-broadcast.js';
 import { nativeEnabledByEnv } from './native/load-native.js';
 import { applyNativePath } from './native/native-path.js';
 import { installWasmFastPath, uninstallWasmFastPath, wasmFastPathEnabledByEnv } from './wasm-fast-path.js';
+import './wasm-identity.js';
 import './wasm-slice.js';
 
 /** Backends engram knows how to select. */
@@ -52,14 +53,16 @@ async function registerBackendModule(name: BackendName): Promise<boolean> {
 /**
  * engram's kernel layers for the active backend (kernel-stack.ts), bottom to
  * top: the batch-broadcast matMul fix (cpu, wasm; and its gradient everywhere),
- * then on wasm the view-based Slice/SplitV, the wasm fast path (opt-out) and
- * the native path (opt-out, when available).
+ * then on wasm the view-based Slice/SplitV, the buffer-sharing Identity (what
+ * the gradient tape's saves run), the wasm fast path (opt-out) and the native
+ * path (opt-out, when available).
  */
 async function applyKernels(active: BackendName, options: BackendOptions): Promise<void> {
   installMatMulGradient();
   if (active === 'cpu' || active === 'wasm') setLayer('broadcast-fix', true, active);
   if (active !== 'wasm') return;
   setLayer('slice-fix', true, 'wasm');
+  setLayer('identity-share', true, 'wasm');
   if (options.fastPath ?? wasmFastPathEnabledByEnv()) installWasmFastPath();
   else uninstallWasmFastPath();
   await applyNativePath(options.native ?? nativeEnabledByEnv());

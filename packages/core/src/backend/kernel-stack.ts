@@ -22,7 +22,7 @@ export interface KernelLayer {
 }
 
 /** Bottom to top. */
-export const LAYER_ORDER = ['broadcast-fix', 'slice-fix', 'fast-path', 'native-matmul', 'native-elementwise'] as const;
+export const LAYER_ORDER = ['broadcast-fix', 'slice-fix', 'identity-share', 'fast-path', 'native-matmul', 'native-elementwise'] as const;
 export type LayerName = (typeof LAYER_ORDER)[number];
 
 const layers = new Map<LayerName, KernelLayer>();

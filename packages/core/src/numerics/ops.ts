@@ -116,3 +116,58 @@ export function meanPerSample(x: tf.Tensor): tf.Tensor1D {
 export function dotPerSample(a: tf.Tensor, b: tf.Tensor): tf.Tensor1D {
   return tf.tidy(() => sumPerSample(tf.mul(a, b)));
 }
+
+/**
+ * The vector-Jacobian product of f at `inputs` with `dy`, by running f again
+ * under a gradient tape, from inside another gradient's backward pass.
+ *
+ * tfjs 4.22 keeps ONE tape: a gradient started while no other is being
+ * recorded (the outer backward pass of first-order training) replaces the
+ * tape and sets it to null when done, which breaks the outer gradient's
+ * clean-up ("activeTape is null"). The outer tape is put back afterwards. When
+ * the outer backward pass is itself recorded (second order), the inner
+ * gradient records into that same tape, which is what lets it be
+ * differentiated again; putting it back is then a no-op.
+ */
+function recomputeGrads(f: (...xs: tf.Tensor[]) => tf.Tensor, inputs: tf.Tensor[], dy: tf.Tensor): tf.Tensor[] {
+  const state = (tf.engine() as unknown as { state: { activeTape: unknown } }).state;
+  const outer = state.activeTape;
+  try {
+    return tf.grads((...zs: tf.Tensor[]) => f(...zs))(inputs, dy);
+  } finally {
+    state.activeTape = outer;
+  }
+}
+
+/**
+ * Gradient checkpointing: `checkpoint(f)` computes the same values as `f`, but
+ * the backward pass keeps only f's inputs and recomputes f's intermediates
+ * (one more forward of f) instead of holding them from the forward pass.
+ *
+ * Trade-off: through an unrolled descent of T steps, `x => checkpoint(step)(x,
+ * ...weights)` holds T step inputs plus ONE step's intermediates at a time,
+ * instead of T steps' intermediates, for about one extra forward pass of time
+ * (measured on the bench's ET train step: see bench/README.md).
+ *
+ * Gradients flow to the tensors passed as arguments ONLY: pass every tensor f
+ * reads that needs a gradient (weights included), not through a closure.
+ * Second order works (the recomputation is itself recorded when a gradient of
+ * the gradient is taken; finite-difference tests in test/numerics).
+ */
+export function checkpoint<T extends tf.Tensor>(f: (...xs: tf.Tensor[]) => T): (...xs: tf.Tensor[]) => T {
+  return (...xs: tf.Tensor[]): T => {
+    if (xs.length === 0) throw invalidArgument('checkpoint inputs', 'at least one tensor', 0);
+    const run = tf.customGrad((...args: unknown[]) => {
+      const inputs = args.slice(0, xs.length) as tf.Tensor[];
+      const save = args[xs.length] as (tensors: tf.Tensor[]) => void;
+      // Kept for the backward pass (the caller may dispose its own handles, e.g. a tidy around a loop).
+      save(inputs);
+      return {
+        // customGrad's forward runs with the tape off: nothing inside f is kept for the backward pass.
+        value: tf.tidy(() => f(...inputs)),
+        gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => recomputeGrads(f, saved, Array.isArray(dy) ? dy[0]! : dy),
+      };
+    });
+    return run(...xs) as T;
+  };
+}
