@@ -3,7 +3,7 @@
  *
  *   node memory-child.js CASE_JSON
  *
- * CASE_JSON = {"kind": "et-train" | "et-inference" | "dense-am", "params": {...}, "runs": 2}.
+ * CASE_JSON = {"kind": "et-train" | "et-train-checkpointed" | "et-inference" | "dense-am", "params": {...}, "runs": 2}.
  * Prints one line: {ok, ms, max_rss_kb, baseline_rss_kb, wasm_heap_bytes, backend, error?}.
  * The wasm heap never shrinks, so its size after the runs is its peak.
  */
@@ -15,7 +15,7 @@ import { ET_DEFAULT } from './cases/et-block.js';
 import type { BenchCase } from './harness.js';
 
 interface Spec {
-  kind: 'et-train' | 'et-inference' | 'dense-am';
+  kind: 'et-train' | 'et-train-checkpointed' | 'et-inference' | 'dense-am';
   params?: Record<string, number>;
   runs?: number;
 }
@@ -23,6 +23,7 @@ interface Spec {
 function make(spec: Spec): BenchCase {
   const p = spec.params ?? {};
   if (spec.kind === 'et-train') return etTrainCase('memory', { ...ET_DEFAULT, ...p });
+  if (spec.kind === 'et-train-checkpointed') return etTrainCase('memory', { ...ET_DEFAULT, ...p }, 1, 'et-train-step', true);
   if (spec.kind === 'et-inference') return etInferenceCase('memory', { ...ET_DEFAULT, ...p });
   return denseAmCase('memory', { memories: 10_000, features: 784, batch: 256, steps: 5, beta: 0.05, ...p });
 }

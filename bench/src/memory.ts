@@ -13,7 +13,7 @@ import { torchDir, torchEnv, type TorchInfo, type TorchSetting } from './torch.j
 /** A memory case: what both children run. */
 export interface MemoryCase {
   name: string;
-  kind: 'et-train' | 'et-inference' | 'dense-am';
+  kind: 'et-train' | 'et-train-checkpointed' | 'et-inference' | 'dense-am';
   /** Twin name in bench/torch/workloads.py. */
   torch: string;
   params: Record<string, number>;
@@ -23,7 +23,9 @@ export const MEMORY_CASES: MemoryCase[] = [
   { name: 'memory:dense-am-retrieval', kind: 'dense-am', torch: 'dense-am-retrieval', params: {} },
   { name: 'memory:et-inference', kind: 'et-inference', torch: 'et-inference', params: {} },
   { name: 'memory:et-train-step@N=49', kind: 'et-train', torch: 'et-train-step', params: { tokens: 49 } },
+  { name: 'memory:et-train-step-checkpointed@N=49', kind: 'et-train-checkpointed', torch: 'et-train-step', params: { tokens: 49 } },
   { name: 'memory:et-train-step@N=196', kind: 'et-train', torch: 'et-train-step', params: { tokens: 196 } },
+  { name: 'memory:et-train-step-checkpointed@N=196', kind: 'et-train-checkpointed', torch: 'et-train-step', params: { tokens: 196 } },
 ];
 
 /** One side's numbers (MiB). */

@@ -62,10 +62,13 @@ export function targets(results: CaseResult[], paired: PairedResult[] = [], scal
       out.push({ target: 'dense AM linear in K up to 1M (exponent within 0.1 of torch)', measured: `engram ${e.toFixed(2)}, torch ${torchBest.map(([s, p]) => `${s} ${p.toFixed(2)}`).join(', ')} (K >= ${am2.fit_from})`, ok: worst <= 0.1 && am2.points.every((p) => !p.skipped) });
     }
   }
-  const m49 = memory.find((m) => m.name === 'memory:et-train-step@N=49');
-  if (m49) out.push({ target: 'ET train step peak memory <= 1.2x torch max RSS at N = 49', measured: m49.rss_ratio !== undefined ? `${m49.rss_ratio.toFixed(2)} (${m49.engram.max_rss_mib?.toFixed(0)} vs ${m49.torch?.max_rss_mib?.toFixed(0)} MiB)` : `engram ${m49.engram.ok ? 'ran' : 'failed'}, no torch`, ok: m49.rss_ratio === undefined ? null : m49.rss_ratio <= 1.2 });
-  const m196 = memory.find((m) => m.name === 'memory:et-train-step@N=196');
-  if (m196) out.push({ target: 'ET train step at N = 196 trains', measured: m196.engram.ok ? `ran (${m196.engram.max_rss_mib?.toFixed(0)} MiB max RSS, wasm heap ${m196.engram.wasm_heap_mib?.toFixed(0)} MiB)` : `failed: ${m196.engram.error}`, ok: m196.engram.ok });
+  // Memory: the plain and the checkpointed training step, each against torch's (plain) training step.
+  for (const [n, what] of [['et-train-step', 'plain'], ['et-train-step-checkpointed', 'steps checkpointed']] as const) {
+    const m = memory.find((x) => x.name === `memory:${n}@N=49`);
+    if (m) out.push({ target: `ET train step (${what}) peak memory <= 1.2x torch max RSS at N = 49`, measured: m.rss_ratio !== undefined ? `${m.rss_ratio.toFixed(2)} (${m.engram.max_rss_mib?.toFixed(0)} vs ${m.torch?.max_rss_mib?.toFixed(0)} MiB; wasm heap ${m.engram.wasm_heap_mib?.toFixed(0)} MiB)` : `engram ${m.engram.ok ? 'ran' : `failed: ${m.engram.error}`}, no torch`, ok: m.rss_ratio === undefined ? null : m.engram.ok && m.rss_ratio <= 1.2 });
+    const b = memory.find((x) => x.name === `memory:${n}@N=196`);
+    if (b) out.push({ target: `ET train step (${what}) at N = 196 trains`, measured: b.engram.ok ? `ran (${b.engram.max_rss_mib?.toFixed(0)} MiB max RSS, wasm heap ${b.engram.wasm_heap_mib?.toFixed(0)} MiB; torch ${b.torch?.max_rss_mib?.toFixed(0) ?? '-'} MiB)` : `failed: ${b.engram.error}`, ok: b.engram.ok });
+  }
   const stream = pairRatio(results, paired, 'stream-bare', 'stream-subscribed');
   if (stream) {
     const over = stream.ratio - 1;

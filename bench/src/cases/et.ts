@@ -34,11 +34,15 @@ export function etInferenceCase(name: string, s: EtSizes, reps = 5, torch = 'et-
   };
 }
 
-/** One training step: MSE of LN(x_T) to a target, back-propagated through the T steps, Adam update. */
-export function etTrainCase(name: string, s: EtSizes, reps = 3, torch = 'et-train-step'): BenchCase {
+/**
+ * One training step: MSE of LN(x_T) to a target, back-propagated through the T
+ * steps, Adam update. With `checkpoint`, every step is core's ops.checkpoint
+ * (the backward holds one step's intermediates at a time and recomputes them).
+ */
+export function etTrainCase(name: string, s: EtSizes, reps = 3, torch = 'et-train-step', checkpoint = false): BenchCase {
   return {
     name,
-    description: `ET block (tfjs ops): ${what(s)}, one Adam step through the unrolled descent`,
+    description: `ET block (tfjs ops): ${what(s)}, one Adam step through the unrolled descent${checkpoint ? ', steps checkpointed (recomputed in the backward pass)' : ''}`,
     flops: 3 * etFlops(s),
     warmup: 1,
     reps,
@@ -51,7 +55,7 @@ export function etTrainCase(name: string, s: EtSizes, reps = 3, torch = 'et-trai
       const opt = tf.train.adam(1e-3);
       return {
         run() {
-          const loss = opt.minimize(() => tf.tidy(() => tf.mean(tf.square(tf.sub(layerNorm(etEvolve(x, w, s), w), target))) as tf.Scalar), true, Object.values(w))!;
+          const loss = opt.minimize(() => tf.tidy(() => tf.mean(tf.square(tf.sub(layerNorm(etEvolve(x, w, s, { checkpoint }), w), target))) as tf.Scalar), true, Object.values(w))!;
           loss.dataSync();
           loss.dispose();
         },
@@ -66,3 +70,4 @@ export function etTrainCase(name: string, s: EtSizes, reps = 3, torch = 'et-trai
 
 export const etInference = (): BenchCase => etInferenceCase('et-inference', ET_DEFAULT);
 export const etTrainStep = (): BenchCase => etTrainCase('et-train-step', ET_DEFAULT);
+export const etTrainStepCheckpointed = (): BenchCase => etTrainCase('et-train-step-checkpointed', ET_DEFAULT, 3, 'et-train-step', true);

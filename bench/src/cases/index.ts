@@ -3,7 +3,7 @@ import type { BenchCase } from '../harness.js';
 import { matmulPeak } from './matmul.js';
 import { openblasSgemm } from './openblas-sgemm.js';
 import { denseAmRetrieval } from './dense-am.js';
-import { etInference, etTrainStep } from './et.js';
+import { etInference, etTrainStep, etTrainStepCheckpointed } from './et.js';
 import { descentAutodiff, descentClosedForm, descentGraph } from './descent.js';
 import { streamBare, streamSubscribed, streamSubscribedSnapshots } from './stream.js';
 import { sequenceTransition } from './sequence.js';
@@ -16,6 +16,7 @@ export const CASES: ReadonlyArray<[string, () => BenchCase]> = [
   ['dense-am-retrieval', () => denseAmRetrieval],
   ['et-inference', etInference],
   ['et-train-step', etTrainStep],
+  ['et-train-step-checkpointed', etTrainStepCheckpointed],
   ['descent-graph', () => descentGraph],
   ['descent-autodiff', () => descentAutodiff],
   ['descent-closed-form', () => descentClosedForm],
@@ -32,6 +33,7 @@ export const CASES: ReadonlyArray<[string, () => BenchCase]> = [
  * (Every case is also interleaved with its PyTorch twins when torch runs.)
  */
 export const PAIRED_GROUPS: ReadonlyArray<readonly string[]> = [
+  ['et-train-step', 'et-train-step-checkpointed'],
   ['openblas-sgemm', 'matmul-peak'],
   ['descent-closed-form', 'descent-graph', 'descent-autodiff'],
   ['stream-bare', 'stream-subscribed', 'stream-subscribed-snapshots'],
