@@ -38,6 +38,17 @@ export function targets(results: CaseResult[], paired: PairedResult[] = [], scal
     const f = am.gflops / peak.gflops;
     out.push({ target: 'dense-am-retrieval >= 75% of matmul-peak GFLOP/s', measured: `${(100 * f).toFixed(0)}% (${am.gflops.toFixed(1)} / ${peak.gflops.toFixed(1)})`, ok: f >= 0.75 });
   } else na('dense-am-retrieval >= 75% of matmul-peak GFLOP/s', 'needs both cases');
+  // Issue 9's targets, against the pinned torch (1 torch thread, 1 OpenBLAS thread).
+  const pinnedRatio = (name: string, limit: number) => {
+    const r = by(name);
+    const t = `${name} engram/PyTorch <= ${limit} (torch pinned 1x1)`;
+    if (r?.ratio_vs_torch === undefined) na(t, 'no PyTorch result');
+    else out.push({ target: t, measured: r.ratio_vs_torch.toFixed(2), ok: r.ratio_vs_torch <= limit });
+  };
+  pinnedRatio('dense-am-retrieval', 6);
+  pinnedRatio('et-inference', 4);
+  pinnedRatio('et-train-step', 5);
+  // Issue 15's: against torch at its best here.
   for (const name of BEST_RATIO_CASES) {
     const r = by(name);
     const t = `${name} engram / torch at its best (same OpenBLAS kernels) <= 1.0`;
