@@ -38,13 +38,15 @@ export function denseAmCase(name: string, s: DenseAmSizes, reps = 5, torch = 'de
       const queries = tf.randomUniform([s.batch, s.features], 0, 1, 'float32', 4);
       return {
         run() {
-          const out = tf.tidy(() => {
-            let x: tf.Tensor = queries;
-            for (let i = 0; i < s.steps; i++) x = tf.matMul(tf.softmax(tf.mul(tf.matMul(x, memoriesT), s.beta)), memories);
-            return x;
-          });
-          out.dataSync();
-          out.dispose();
+          // One tidy per update: each step's [B, K] scores are freed before the next (at K = 1M they are 256 MB each).
+          let x: tf.Tensor = queries;
+          for (let i = 0; i < s.steps; i++) {
+            const prev = x;
+            x = tf.tidy(() => tf.matMul(tf.softmax(tf.mul(tf.matMul(prev, memoriesT), s.beta)), memories));
+            if (prev !== queries) prev.dispose();
+          }
+          x.dataSync();
+          x.dispose();
         },
         dispose() {
           tf.dispose([memories, memoriesT, queries]);
