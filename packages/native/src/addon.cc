@@ -72,6 +72,7 @@ napi_value init(napi_env env, napi_value exports) {
       {"getBlasThreads", nullptr, getBlasThreads, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"unary", nullptr, unary, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"softmax", nullptr, softmax, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"binary", nullptr, binary, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"setLanes", nullptr, setLanes, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"getLanes", nullptr, getLanes, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
   };

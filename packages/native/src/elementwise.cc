@@ -21,12 +21,10 @@ int lanesFor(std::size_t work) {
   return std::max(1, std::min<int>(lanes, static_cast<int>(work / (PARALLEL_MIN / 2))));
 }
 
-enum Op { EXP = 0, LOG = 1 };
-
-// unary(op, heap, inOffset, outOffset, n)
+// unary(op, heap, inOffset, outOffset, n): op 0 exp, 1 log, 2 neg, 3 relu, 4 square, 5 sqrt
 napi_value unaryImpl(const Args& args) {
   int op = args.int32(0, "op");
-  if (op != EXP && op != LOG) throw ArgError{"op must be 0 (exp) or 1 (log)", true};
+  if (op < 0 || op > 5) throw ArgError{"op must be 0 (exp), 1 (log), 2 (neg), 3 (relu), 4 (square) or 5 (sqrt)", true};
   std::size_t length = 0;
   std::uint8_t* heap = args.buffer(1, "heap", &length);
   std::size_t n = args.index(4, "n");
@@ -36,10 +34,36 @@ napi_value unaryImpl(const Args& args) {
     std::size_t chunk = (n + lanes - 1) / lanes;
     chunk = (chunk + 15) & ~static_cast<std::size_t>(15);
     std::size_t begin = std::min(n, chunk * lane), end = std::min(n, begin + chunk);
-    if (op == EXP)
-      vexp(x + begin, y + begin, end - begin);
-    else
-      vlog(x + begin, y + begin, end - begin);
+    vunary(op, x + begin, y + begin, end - begin);
+  });
+  return undefinedValue(args.env);
+}
+
+// binary(op, heap, aOffset, aCount, bOffset, bCount, outOffset, n): op 0 add, 1 sub, 2 mul, 3 div;
+// aCount, bCount: n, 1, or a period dividing n (the operand repeats along leading dims).
+napi_value binaryImpl(const Args& args) {
+  int op = args.int32(0, "op");
+  if (op < 0 || op > 3) throw ArgError{"op must be 0 (add), 1 (sub), 2 (mul) or 3 (div)", true};
+  std::size_t length = 0;
+  std::uint8_t* heap = args.buffer(1, "heap", &length);
+  std::size_t na = args.index(3, "aCount"), nb = args.index(5, "bCount"), n = args.index(7, "n");
+  auto fits = [n](std::size_t c) { return c == n || c == 1 || (c > 0 && c <= n && n % c == 0); };
+  if (!fits(na) || !fits(nb) || (na != n && nb != n && na != 1 && nb != 1)) throw ArgError{"aCount and bCount must be n, 1 or a period of n (one of them n or 1)", true};
+  if (n == 0) return undefinedValue(args.env);
+  const float* a = floatsAt(heap, length, args.number(2, "aOffset"), na, "a");
+  const float* b = floatsAt(heap, length, args.number(4, "bOffset"), nb, "b");
+  float* y = floatsAt(heap, length, args.number(6, "outOffset"), n, "y");
+  // Split on whole periods so that every lane sees its operand from the period's start.
+  std::size_t period = (na != n && na != 1) ? na : ((nb != n && nb != 1) ? nb : 16);
+  Pool::get().run(lanesFor(n), [&](int lane, int lanes) {
+    std::size_t units = (n + period - 1) / period;
+    std::size_t per = (units + lanes - 1) / lanes;
+    std::size_t begin = std::min(n, per * lane * period), end = std::min(n, begin + per * period);
+    if (begin >= end) return;
+    const float* aa = na == n ? a + begin : a;
+    const float* bb = nb == n ? b + begin : b;
+    std::size_t ca = na == n ? end - begin : na, cb = nb == n ? end - begin : nb;
+    vbinary(op, aa, ca, bb, cb, y + begin, end - begin);
   });
   return undefinedValue(args.env);
 }
@@ -74,6 +98,7 @@ napi_value getLanesImpl(const Args& args) { return makeNumber(args.env, Pool::ge
 
 napi_value unary(napi_env env, napi_callback_info info) { return guarded<unaryImpl>(env, info); }
 napi_value softmax(napi_env env, napi_callback_info info) { return guarded<softmaxImpl>(env, info); }
+napi_value binary(napi_env env, napi_callback_info info) { return guarded<binaryImpl>(env, info); }
 napi_value setLanes(napi_env env, napi_callback_info info) { return guarded<setLanesImpl>(env, info); }
 napi_value getLanes(napi_env env, napi_callback_info info) { return guarded<getLanesImpl>(env, info); }
 

@@ -7,6 +7,7 @@ namespace engram {
 
 napi_value unary(napi_env env, napi_callback_info info);
 napi_value softmax(napi_env env, napi_callback_info info);
+napi_value binary(napi_env env, napi_callback_info info);
 napi_value setLanes(napi_env env, napi_callback_info info);
 napi_value getLanes(napi_env env, napi_callback_info info);
 

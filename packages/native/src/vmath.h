@@ -17,6 +17,10 @@ void vexp(const float* x, float* y, std::size_t n);
 void vlog(const float* x, float* y, std::size_t n);
 /** Softmax over each of `rows` contiguous rows of `cols` floats (max-shifted). */
 void vsoftmax(const float* x, float* y, std::size_t rows, std::size_t cols);
+/** Unary op by code: 0 exp, 1 log, 2 neg, 3 relu, 4 square, 5 sqrt. */
+void vunary(int op, const float* x, float* y, std::size_t n);
+/** y = a OP b, OP by code (0 add, 1 sub, 2 mul, 3 div); na, nb: n, 1, or a period dividing n (suffix broadcast). */
+void vbinary(int op, const float* a, std::size_t na, const float* b, std::size_t nb, float* y, std::size_t n);
 /** Which instruction set the kernels run on ("avx512", "avx2", "baseline"). */
 const char* vmathIsa();
 

@@ -158,7 +158,88 @@ ENGRAM_INLINE float hsum(vf v) {
   return (c[0] + c[2]) + (c[1] + c[3]);
 }
 
+ENGRAM_INLINE vf vnegW(vf x) { return -x; }
+ENGRAM_INLINE vf vreluW(vf x) { return select(x < splat(0.0f), splat(0.0f), x); }  // NaN and -0 pass through, like the stock kernel
+ENGRAM_INLINE vf vsquareW(vf x) { return x * x; }
+ENGRAM_INLINE vf vsqrtW(vf x) {
+  vf y;
+  for (std::size_t l = 0; l < W; l++) y[l] = __builtin_sqrtf(x[l]);  // vectorised to one sqrt instruction per register
+  return y;
+}
+
+template <int OP>
+ENGRAM_INLINE vf apply(vf a, vf b) {
+  if constexpr (OP == 0) return a + b;
+  if constexpr (OP == 1) return a - b;
+  if constexpr (OP == 2) return a * b;
+  return a / b;
+}
+
+template <int OP>
+ENGRAM_INLINE float apply1(float a, float b) {
+  if constexpr (OP == 0) return a + b;
+  if constexpr (OP == 1) return a - b;
+  if constexpr (OP == 2) return a * b;
+  return a / b;
+}
+
+/**
+ * y[i] = a[i % na] OP b[i % nb] for i < n, where na and nb are n, or 1, or a
+ * period (the operand broadcasts along leading dims: its shape is a suffix of
+ * the output's). Plain IEEE arithmetic: the same bits as the stock kernels.
+ */
+template <int OP>
+ENGRAM_INLINE void binaryW(const float* a, std::size_t na, const float* b, std::size_t nb, float* y, std::size_t n) {
+  if (na == n && nb == n) {
+    std::size_t i = 0;
+    for (; i + W <= n; i += W) store(y + i, apply<OP>(load(a + i), load(b + i)));
+    for (; i < n; i++) y[i] = apply1<OP>(a[i], b[i]);
+    return;
+  }
+  if (nb == 1 || na == 1) {
+    const bool sa = na == 1;
+    const float s = sa ? a[0] : b[0];
+    const float* v = sa ? b : a;
+    vf sv = splat(s);
+    std::size_t i = 0;
+    for (; i + W <= n; i += W) store(y + i, sa ? apply<OP>(sv, load(v + i)) : apply<OP>(load(v + i), sv));
+    for (; i < n; i++) y[i] = sa ? apply1<OP>(s, v[i]) : apply1<OP>(v[i], s);
+    return;
+  }
+  // One operand periodic (period p divides n), the other full.
+  const bool pa = na != n;
+  const std::size_t p = pa ? na : nb;
+  for (std::size_t base = 0; base < n; base += p) {
+    const float* full = (pa ? b : a) + base;
+    const float* per = pa ? a : b;
+    float* out = y + base;
+    std::size_t i = 0;
+    for (; i + W <= p; i += W) store(out + i, pa ? apply<OP>(load(per + i), load(full + i)) : apply<OP>(load(full + i), load(per + i)));
+    for (; i < p; i++) out[i] = pa ? apply1<OP>(per[i], full[i]) : apply1<OP>(full[i], per[i]);
+  }
+}
+
 }  // namespace
+
+void vunary(int op, const float* x, float* y, std::size_t n) {
+  switch (op) {
+    case 0: mapW<vexpW>(x, y, n); break;
+    case 1: mapW<vlogW>(x, y, n); break;
+    case 2: mapW<vnegW>(x, y, n); break;
+    case 3: mapW<vreluW>(x, y, n); break;
+    case 4: mapW<vsquareW>(x, y, n); break;
+    default: mapW<vsqrtW>(x, y, n); break;
+  }
+}
+
+void vbinary(int op, const float* a, std::size_t na, const float* b, std::size_t nb, float* y, std::size_t n) {
+  switch (op) {
+    case 0: binaryW<0>(a, na, b, nb, y, n); break;
+    case 1: binaryW<1>(a, na, b, nb, y, n); break;
+    case 2: binaryW<2>(a, na, b, nb, y, n); break;
+    default: binaryW<3>(a, na, b, nb, y, n); break;
+  }
+}
 
 void vexp(const float* x, float* y, std::size_t n) { mapW<vexpW>(x, y, n); }
 

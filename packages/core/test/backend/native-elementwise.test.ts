@@ -16,6 +16,17 @@ function values(seed: number, n: number, scale: number): Float32Array {
   return out;
 }
 
+/**
+ * f's result on the host. (Not through tf.tidy's return value: tidy walks every
+ * element of a returned typed array, seconds for 10^5 floats.)
+ */
+function hostOf(f: () => tf.Tensor): Float32Array {
+  const y = tf.tidy(f);
+  const v = y.dataSync() as Float32Array;
+  y.dispose();
+  return v;
+}
+
 /** Largest difference in units of the stock result (relative, with a floor for values near 0), NaN/inf required to agree. */
 function worstRelative(got: Float32Array, want: Float32Array, floor: number): number {
   let worst = 0;
@@ -50,7 +61,7 @@ describe('native Exp, Log, Softmax (wasm + @engram/native)', function () {
   async function stock(f: () => tf.Tensor): Promise<Float32Array> {
     await initBackend({ backend: 'wasm', native: false });
     try {
-      return tf.tidy(() => f().dataSync() as Float32Array);
+      return hostOf(() => f());
     } finally {
       await initBackend({ backend: 'wasm' });
     }
@@ -63,8 +74,8 @@ describe('native Exp, Log, Softmax (wasm + @engram/native)', function () {
       const pos = values(n + 1, n, 1).map((v, i) => (i < SPECIAL.length ? v : Math.abs(v) * 10 ** ((i % 60) - 30)));
       const x = tf.tensor1d(xs);
       const p = tf.tensor1d(pos);
-      const gotExp = tf.tidy(() => tf.exp(x).dataSync() as Float32Array);
-      const gotLog = tf.tidy(() => tf.log(p).dataSync() as Float32Array);
+      const gotExp = hostOf(() => tf.exp(x));
+      const gotLog = hostOf(() => tf.log(p));
       const wantExp = await stock(() => tf.exp(x));
       const wantLog = await stock(() => tf.log(p));
       // 2 ulp of float32 is ~2.4e-7 relative; subnormal results are compared absolutely (floor).
@@ -80,7 +91,7 @@ describe('native Exp, Log, Softmax (wasm + @engram/native)', function () {
       data[cols + 1] = 1e30; // a dominant entry
       data[2 * cols] = -Infinity;
       const x = tf.tensor2d(data, [rows, cols]);
-      const got = tf.tidy(() => tf.softmax(x).dataSync() as Float32Array);
+      const got = hostOf(() => tf.softmax(x));
       const want = await stock(() => tf.softmax(x));
       // Rows with NaN or +inf are NaN in both; elsewhere a few ulp (sum order, 1/sum).
       expect(worstRelative(got, want, 1e-30)).to.be.lessThan(2e-6);
@@ -88,10 +99,64 @@ describe('native Exp, Log, Softmax (wasm + @engram/native)', function () {
     });
   }
 
+  it('Neg, Relu, Square, Sqrt give the same values as the stock kernels (special values included)', async () => {
+    const x = tf.tensor1d(values(42, 10_007, 50));
+    for (const [name, f] of [
+      ['neg', (t: tf.Tensor) => tf.neg(t)],
+      ['relu', (t: tf.Tensor) => tf.relu(t)],
+      ['square', (t: tf.Tensor) => tf.square(t)],
+      ['sqrt', (t: tf.Tensor) => tf.sqrt(t)],
+    ] as const) {
+      const got = hostOf(() => f(x));
+      const want = await stock(() => f(x));
+      expect(worstRelative(got, want, 1e-30), name).to.equal(0);
+    }
+    x.dispose();
+  });
+
+  it('Add, Sub, Multiply, RealDiv give the same values as the stock kernels: same shapes, scalars, leading-dim broadcasts, and the rest', async () => {
+    const shapes: Array<[number[], number[]]> = [
+      [[8, 49, 128], [8, 49, 128]],
+      [[8, 49, 128], []],
+      [[], [6000]],
+      [[8, 49, 128], [128]],
+      [[49, 128], [8, 49, 128]],
+      [[8, 49, 128], [1, 49, 128]],
+      [[8, 49, 1], [8, 49, 128]], // not a suffix broadcast: stock kernel
+      [[40, 7], [40, 7]], // small: stock kernel
+    ];
+    const ops = [tf.add, tf.sub, tf.mul, tf.div] as Array<(x: tf.Tensor, y: tf.Tensor) => tf.Tensor>;
+    const inputs = shapes.map(([as, bs], i) => [tf.tensor(values(2 * i, as.reduce((p, q) => p * q, 1), 20), as), tf.tensor(values(2 * i + 1, bs.reduce((p, q) => p * q, 1), 20), bs)] as const);
+    // (Not returned through tf.tidy: it walks every element of returned typed arrays.)
+    const run = (): Float32Array[] =>
+      inputs.flatMap(([a, b]) =>
+        ops.map((f) => {
+          const y = f(a, b);
+          const v = y.dataSync() as Float32Array;
+          y.dispose();
+          return v;
+        }),
+      );
+    const got = run();
+    await initBackend({ backend: 'wasm', native: false });
+    let want: Float32Array[];
+    try {
+      want = run();
+    } finally {
+      await initBackend({ backend: 'wasm' });
+    }
+    for (let i = 0; i < got.length; i++) {
+      const what = `${['add', 'sub', 'mul', 'div'][i % 4]} ${JSON.stringify(shapes[Math.floor(i / 4)])}`;
+      expect(got[i]!.length, what).to.equal(want[i]!.length);
+      expect(worstRelative(got[i]!, want[i]!, 1e-30), what).to.equal(0);
+    }
+    tf.dispose(inputs.flat());
+  });
+
   it('keeps the gradients right at first and second order (finite differences; Hessian-vector products against cpu)', async () => {
     const f = (c: tf.Tensor) => (t: tf.Tensor): tf.Scalar =>
       tf.sum(tf.mul(tf.add(tf.mul(tf.softmax(tf.mul(t, 2)), 50), tf.log(tf.add(tf.exp(tf.mul(t, 0.5)), 1))), c));
-    const host = [7, 8, 9].map((seed) => tf.tidy(() => tf.randomNormal([4, 80], 0, 1, 'float32', seed).dataSync() as Float32Array));
+    const host = [7, 8, 9].map((seed) => hostOf(() => tf.randomNormal([4, 80], 0, 1, 'float32', seed)));
     const make = () => host.map((h) => tf.tensor2d(h, [4, 80]));
     {
       const [x, c] = make();
@@ -125,7 +190,7 @@ describe('native Exp, Log, Softmax (wasm + @engram/native)', function () {
   it('leaves no tensor and no backend buffer behind; int32 inputs still go to the stock kernels', () => {
     const backend = tf.backend() as tf.KernelBackend & { numDataIds(): number };
     const x = tf.randomNormal([50, 400], 0, 1, 'float32', 1);
-    const work = (): void => tf.dispose([tf.exp(x), tf.log(x), tf.softmax(x)]);
+    const work = (): void => tf.dispose([tf.exp(x), tf.log(x), tf.softmax(x), tf.add(x, x), tf.mul(x, 2), tf.neg(x), tf.relu(x)]);
     work();
     const tensors = tf.memory().numTensors;
     const ids = backend.numDataIds();

@@ -11,7 +11,10 @@ export interface NativeBinding {
   sgemmBatch(heap: ArrayBuffer, transposeA: boolean, transposeB: boolean, m: number, n: number, k: number, alpha: number, offsets: Float64Array, lda: number, ldb: number, beta: number, ldc: number, lanes: number): void;
   setBlasThreads(threads: number): void;
   getBlasThreads(): number;
-  unary(op: 0 | 1, heap: ArrayBuffer, inOffset: number, outOffset: number, n: number): void;
+  /** op 0 exp, 1 log, 2 neg, 3 relu, 4 square, 5 sqrt. */
+  unary(op: number, heap: ArrayBuffer, inOffset: number, outOffset: number, n: number): void;
+  /** op 0 add, 1 sub, 2 mul, 3 div; counts n, 1, or a period of n (the operand repeats along leading dims). */
+  binary(op: number, heap: ArrayBuffer, aOffset: number, aCount: number, bOffset: number, bCount: number, outOffset: number, n: number): void;
   softmax(heap: ArrayBuffer, inOffset: number, outOffset: number, rows: number, cols: number): void;
   setLanes(lanes: number): void;
   getLanes(): number;
@@ -46,5 +49,5 @@ export function isNativeModule(m: unknown): m is NativeModule {
 /** Runtime check of the binding's functions. */
 export function isNativeBinding(b: unknown): b is NativeBinding {
   const x = b as Record<string, unknown> | null;
-  return !!x && ['sgemm', 'sgemmBatch', 'setBlasThreads', 'getBlasThreads', 'unary', 'softmax', 'setLanes', 'getLanes'].every((k) => typeof x[k] === 'function');
+  return !!x && ['sgemm', 'sgemmBatch', 'setBlasThreads', 'getBlasThreads', 'unary', 'binary', 'softmax', 'setLanes', 'getLanes'].every((k) => typeof x[k] === 'function');
 }
