@@ -13,7 +13,7 @@ import * as tf from '@tensorflow/tfjs';
 import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
 import { ErrorCodes, initBackend, isEngramError, toJsonSchema, type DynamicsStep, type Engram, type JsonSchema, type Model, type State } from '@engram/core';
 import { loadModel, saveModel } from '@engram/core/node';
-import { captureIo, loadEngram, LiveSession, main, modelLiveRun } from '@engram/cli';
+import { captureIo, loadEngram, main, RunManager } from '@engram/cli';
 
 type Json = Record<string, unknown>;
 
@@ -160,13 +160,18 @@ describe('every registered model kind follows the model protocol', function () {
     const lines = io.out.trim().split('\n').map((l) => JSON.parse(l) as { step: number; done: boolean });
     expect(lines.at(-1)!.done, 'engram run ended').to.equal(true);
 
-    // in the live server's session
-    const liveModel = await loadModel(engram, path);
-    const session = new LiveSession(async (scheduler) => modelLiveRun(liveModel, kind, scheduler, { steps: 3, batch: 2 }), { stepDelayMs: 0 });
-    const ended = new Promise<string>((resolve) => session.listen((m) => m.type === 'status' && m.status !== 'running' && resolve(m.status)));
-    await session.start();
-    expect(await ended, 'live session status').to.equal('done');
-    expect(session.stepsSeen, 'live steps').to.be.greaterThan(0);
+    // through the live server's run manager (what engram serve runs for the playground)
+    const manager = new RunManager(engram);
+    const id = await manager.start({ kind, config: contribution.example as Record<string, unknown>, data: { source: 'none' }, cue: { store: false, cue: 'clean', noise: 0 }, batch: 2, seed: 1, maxSteps: 3, extra: {} });
+    const live = await new Promise<{ status: string; steps: number; message?: string }>((resolve) => {
+      let steps = 0;
+      manager.follow(id, (e) => {
+        if (e.type === 'step') steps++;
+        if (e.type === 'status' && e.status !== 'running') resolve({ status: e.status, steps, ...(e.message ? { message: e.message } : {}) });
+      });
+    });
+    expect(live.status, `live run: ${live.message ?? ''}`).to.equal('done');
+    expect(live.steps, 'live steps').to.be.greaterThan(0);
 
     // one training epoch on the default data subset
     if (model.training) {

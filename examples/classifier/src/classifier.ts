@@ -46,10 +46,10 @@ export class AmClassifier {
       .addLayer('x', { shape: [784], lagrangian: lagrangians.identity() })
       .addLayer('h', { shape: [H], lagrangian: lagrangians.relu() })
       .addLayer('y', { shape: [10], lagrangian: lagrangians.softmax({ beta: 1 }) })
-      .addSynapse('xh', denseSynapse({ inFeatures: 784, outFeatures: H, std: 1 / Math.sqrt(784), seed }), ['x', 'h'])
-      .addSynapse('hy', denseSynapse({ inFeatures: H, outFeatures: 10, std: 1 / Math.sqrt(H), seed: seed + 1 }), ['h', 'y'])
-      .addSynapse('bh', biasSynapse({ features: H }), ['h'])
-      .addSynapse('by', biasSynapse({ features: 10 }), ['y']);
+      .addSynapse('xh', denseSynapse({ inSize: 784, outSize: H, std: 1 / Math.sqrt(784), seed }), ['x', 'h'])
+      .addSynapse('hy', denseSynapse({ inSize: H, outSize: 10, std: 1 / Math.sqrt(H), seed: seed + 1 }), ['h', 'y'])
+      .addSynapse('bh', biasSynapse({ size: H }), ['h'])
+      .addSynapse('by', biasSynapse({ size: 10 }), ['y']);
   }
 
   /** Label probabilities [B, 10] after the unrolled descent with the image clamped. */

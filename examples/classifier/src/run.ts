@@ -1,5 +1,6 @@
 import { initBackend } from '@engram/core';
-import { loadFashionMnist, type FashionMnistSource } from '@engram/data';
+import { type FashionMnistSource } from '@engram/data';
+import { loadFashionMnist } from '@engram/data/node';
 import { lastValueFrom, tap } from 'rxjs';
 import { AmClassifier, type ClassifierOptions } from './classifier.js';
 

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs';
-import { hasFashionMnist } from '@engram/data';
+import { hasFashionMnist } from '@engram/data/node';
 import { initBackend } from '@engram/core';
 import { AmClassifier, runClassifierExample } from '../src/index.js';
 

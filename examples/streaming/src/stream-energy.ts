@@ -7,7 +7,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { EnergyModel, initBackend, lagrangians, memorySynapse, type DynamicsStep } from '@engram/core';
-import { loadFashionMnist, occlusionMask } from '@engram/data';
+import { occlusionMask } from '@engram/data';
+import { loadFashionMnist } from '@engram/data/node';
 import { filter, lastValueFrom, take, takeWhile, tap, toArray } from 'rxjs';
 
 /** Options of {@link streamEnergy}. */
@@ -36,7 +37,7 @@ export async function streamEnergy(opts: StreamEnergyOptions = {}): Promise<Dyna
   });
   const model = new EnergyModel()
     .addLayer('image', { shape: [784], lagrangian: lagrangians.tanh({ beta: 1 }) })
-    .addSynapse('memory', memorySynapse({ memories: K, features: 784, beta: 0.05, patterns }), ['image']);
+    .addSynapse('memory', memorySynapse({ memories: K, size: 784, beta: 0.05, patterns }), ['image']);
   patterns.dispose();
   const mask = occlusionMask([28, 28], 'bottom-half');
   const visible = tf.tensor2d(mask.data, [1, 784]);

@@ -1,13 +1,17 @@
 import * as tf from '@tensorflow/tfjs';
-import { defineLagrangian, errors, type JsonObject, type Lagrangian } from '@engram/core';
+import { defineLagrangian, parseConfig, z, type Lagrangian } from '@engram/core';
+
+/** Parameters of {@link softsign}. */
+export const softsignSchema = z.strictObject({
+  scale: z.number().positive().default(1).describe('slope at 0; the activation is x / (1 + scale |x|)'),
+});
 
 /**
- * The softsign Lagrangian: L(x) = sum(|x| - log(1 + |x|)), convex, whose
- * activation g = x / (1 + |x|) is the softsign function (bounded in (-1, 1)).
+ * The softsign Lagrangian: L(x) = sum(|x| - log(1 + |x|)) (scaled), convex,
+ * whose activation g = x / (1 + |x|) is the softsign function (bounded in (-1, 1)).
  */
-export function softsign(params: JsonObject = {}): Lagrangian {
-  const scale = params['scale'] ?? 1;
-  if (typeof scale !== 'number' || !(scale > 0)) throw errors.invalidArgument('softsign scale', 'a positive number', scale);
+export function softsign(params: z.input<typeof softsignSchema> = {}): Lagrangian {
+  const { scale } = parseConfig(softsignSchema, params, 'softsign/softsign', 'params');
   return defineLagrangian({
     kind: 'softsign/softsign',
     params: { scale },

@@ -31,7 +31,7 @@ describe('example (b): a third-party plugin loaded by package name', () => {
     const auto = tf.grad((z: tf.Tensor) => lag.lagrangian(z).sum())(x).dataSync();
     expect(Array.from(auto).map((v) => +v.toFixed(5))).to.deep.equal(Array.from(g).map((v) => +v.toFixed(5)));
     expect(gradGradCheck((z) => lag.lagrangian(z).sum() as tf.Scalar, x).ok).to.equal(true);
-    const syn = engram.synapse('softsign/cosine-memory', { memories: 4, features: 3, beta: 2, seed: 2 });
+    const syn = engram.synapse('softsign/cosine-memory', { memories: 4, size: 3, beta: 2, seed: 2 });
     expect(gradCheck((z) => syn.energy([z]).sum() as tf.Scalar, tf.randomNormal([2, 3], 0, 1, 'float32', 3)).ok).to.equal(true);
     const model = new EnergyModel().addLayer('v', { shape: [3], lagrangian: lag }).addSynapse('m', syn, ['v']);
     const steps = await lastValueFrom(model.run({ initial: { v: x }, maxSteps: 30, dt: 0.05 }).pipe(toArray()));
@@ -42,7 +42,8 @@ describe('example (b): a third-party plugin loaded by package name', () => {
     const err = await deserializeModel(core, serializeModel(model)).catch((e: unknown) => e);
     expect(isEngramError(err, ErrorCodes.UNKNOWN_KIND)).to.equal(true);
     expect(String(err)).to.match(/plugin 'softsign'/);
-    expect(() => engram.synapse('softsign/cosine-memory', { memories: 0, features: 3 })).to.throw(/memories must be a positive integer, got 0/);
+    expect(() => engram.synapse('softsign/cosine-memory', { memories: 0, size: 3 })).to.throw(/config key 'memories' of softsign\/cosine-memory must be a number > 0, got 0/);
+    expect(() => engram.synapse('softsign/cosine-memory', { memories: 2, sise: 3 })).to.throw(/did you mean 'size'\?/);
     tf.dispose(x);
     model.dispose();
     back.dispose();

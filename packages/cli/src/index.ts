@@ -12,8 +12,6 @@ export { readSetPairs } from './set-pairs.js';
 export { BUILTIN_PLUGIN_PACKAGES, type LoadedEngram, loadEngram, pluginPackagesFromEnv } from './plugins.js';
 export { type CliCommand, type CliContext, defineCliCommand } from './commands/types.js';
 export { DEMO_MODELS, type DemoOptions, type DemoResult, runDemo, formatStep } from './commands/demo.js';
-export { type DemoLiveOptions, demoLiveRun } from './commands/serve.js';
-export { modelLiveRun, type ModelLiveRunOptions } from './serve/model-live-run.js';
 export {
   type CompletionTask,
   type CompletionTaskOptions,
@@ -25,7 +23,7 @@ export {
 export { type CompletionReportInput, type CompletionReportFiles, writeCompletionReport } from './demo/report.js';
 export { ProgressBar, formatDuration, eta } from './progress.js';
 export { PausableScheduler } from './serve/pausable-scheduler.js';
-export { type LiveRun, type LiveRunFactory, type SessionStatus, type SessionMessage, LiveSession } from './serve/session.js';
+export { RunManager } from './serve/run-manager.js';
 export { type LiveServerOptions, type LiveServer, startLiveServer } from './serve/server.js';
-export { livePageHtml } from './serve/page.js';
+export { playgroundDir } from './serve/playground-files.js';
 export { cliVersion } from './version.js';

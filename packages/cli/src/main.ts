@@ -167,8 +167,26 @@ export async function main(argv: readonly string[], io: CliIO = nodeIo(), option
     if (parsed.positionals.length < required.length) {
       throw new UsageError(`missing <${required[parsed.positionals.length]!.name}>`, name);
     }
-    io.stderr(`engram ${name}: backend ${backendInfo().description}\n`);
-    return await command.run({ options: parsed.options, positionals: parsed.positionals }, io, ctx);
+    // The backend is reported once, on stderr, when the command first writes: a command that fails
+    // before writing anything leaves only its one error line.
+    let announced = false;
+    const announce = (): void => {
+      if (announced) return;
+      announced = true;
+      io.stderr(`engram ${name}: backend ${backendInfo().description}\n`);
+    };
+    const commandIo: CliIO = {
+      ...io,
+      stdout: (t) => {
+        announce();
+        io.stdout(t);
+      },
+      stderr: (t) => {
+        announce();
+        io.stderr(t);
+      },
+    };
+    return await command.run({ options: parsed.options, positionals: parsed.positionals }, commandIo, ctx);
   } catch (err) {
     io.stderr(formatError(err, g.verbose, resolved));
     if (err instanceof UsageError) return ExitCode.usage;

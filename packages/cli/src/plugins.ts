@@ -7,12 +7,14 @@ import { createEngram, type Engram, type EngramPlugin } from '@engram/core';
 
 /** The plugin packages shipped with engram, loaded by every command that needs an Engram. */
 export const BUILTIN_PLUGIN_PACKAGES: readonly string[] = [
-  '@engram/data',
+  '@engram/data/node',
   '@engram/hopfield',
-  '@engram/sequence',
-  '@engram/sdm',
-  '@engram/energy-transformer',
-  '@engram/diffusion',
+  '@engram/sequence/node',
+  '@engram/sdm/node',
+  '@engram/energy-transformer/node',
+  '@engram/diffusion/node',
+  '@engram/clam/node',
+  '@engram/camelot/node',
 ];
 
 /**

@@ -41,7 +41,7 @@ describe('engram (in-process main)', function () {
     expect(c.io.err).to.contain("option --images must be an integer");
     const d = await cli(['demo', '--model', 'nope/model']);
     expect(d.code).to.equal(2);
-    expect(d.io.err).to.contain('--model must be one of core, hopfield/modern, hopfield/drdam');
+    expect(d.io.err).to.contain("--model must be one of 'core', 'hopfield/modern', 'hopfield/drdam', got 'nope/model'");
   });
 
   it('every built-in command answers --help with its usage and exit 0', async () => {

@@ -82,7 +82,7 @@ describe('engram run / train', function () {
     expect(u.io.err).to.contain("model kind 'nosuch/model'").and.to.contain('not loaded');
 
     const mism = JSON.parse(readFileSync(imageSpec, 'utf8')) as { weights: { file: string } };
-    mism.weights.file = 'small.weights.bin';
+    mism.weights.file = (JSON.parse(readFileSync(spec, 'utf8')) as { weights: { file: string } }).weights.file;
     const mismPath = join(tmp.dir, 'mismatch.json');
     writeFileSync(mismPath, JSON.stringify(mism));
     const w = await cli(['run', mismPath]);
@@ -148,7 +148,8 @@ describe('engram run / train', function () {
     expect(epochs[1]!).to.be.below(epochs[0]!);
     expect(io.out).to.match(/^epoch 1\/2 batch 1\/3  loss [\d.]+  ETA /m);
     expect(existsSync(save)).to.equal(true);
-    expect(existsSync(join(tmp.dir, 'trained', 'm.weights.bin'))).to.equal(true);
+    const trainedSpec = JSON.parse(readFileSync(save, 'utf8')) as { weights: { file: string } };
+    expect(existsSync(join(tmp.dir, 'trained', trainedSpec.weights.file))).to.equal(true);
     expect(tf.memory().numTensors).to.equal(before);
     // The trained model loads and runs.
     const r = await cli(['run', save, '--steps', '2']);

@@ -1,18 +1,19 @@
 import { expect } from 'chai';
-import { existsSync, mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { EnergyModel, createEngram, initBackend, lagrangians, memorySynapse } from '@engram/core';
-import { saveModel } from '@engram/core/node';
-import { chromium, type Browser } from 'playwright-core';
-import { demoLiveRun, modelLiveRun, startLiveServer, type LiveServer } from '../src/index.js';
-import { loadModel } from '@engram/core/node';
 import { request } from 'node:http';
-import { CHROMIUM, CHROMIUM_ARGS, tempDir } from './helpers.js';
+import { createEngram, initBackend, type Engram } from '@engram/core';
+import { startLiveServer, type LiveServer } from '../src/index.js';
+import type { RunEvent, RunRequest } from '@engram/playground';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const getJson = async <T>(url: string): Promise<T> => (await (await fetch(url)).json()) as T;
-let token = '';
-const post = async (url: string): Promise<{ status: string }> => (await (await fetch(url, { method: 'POST', headers: { 'x-engram-token': token } })).json()) as { status: string };
+
+async function waitFor(cond: () => boolean | Promise<boolean>, ms = 20000): Promise<void> {
+  const t0 = Date.now();
+  while (!(await cond())) {
+    if (Date.now() - t0 > ms) throw new Error('timed out waiting');
+    await sleep(25);
+  }
+}
 
 /** A raw request with chosen headers (fetch forbids setting Host). */
 function raw(url: string, method: string, headers: Record<string, string>, body = ''): Promise<{ status: number; body: string }> {
@@ -27,202 +28,157 @@ function raw(url: string, method: string, headers: Record<string, string>, body 
   });
 }
 
-async function waitFor(cond: () => boolean | Promise<boolean>, ms = 20000): Promise<void> {
-  const t0 = Date.now();
-  while (!(await cond())) {
-    if (Date.now() - t0 > ms) throw new Error('timed out waiting');
-    await sleep(25);
-  }
+/** A long run of a small core graph: 64 units, a memory of 8, tiny steps, no data. */
+function longRun(size = 64, steps = 100000): RunRequest {
+  return {
+    kind: 'core/graph',
+    config: {
+      layers: [{ name: 'v', shape: [size], lagrangian: { kind: 'core/identity' } }],
+      synapses: [{ name: 'mem', kind: 'core/memory', layers: ['v'], config: { memories: 8, size, beta: 2 } }],
+    },
+    data: { source: 'none' },
+    cue: { store: false, cue: 'clean', noise: 0 },
+    batch: 2,
+    seed: 0,
+    maxSteps: steps,
+    dt: 1e-4,
+    extra: {},
+  };
 }
 
-describe('engram serve (live view)', function () {
+/** Server-sent events of a run, collected. */
+function follow(url: string): { events: RunEvent[]; close: () => void } {
+  const events: RunEvent[] = [];
+  const ctl = new AbortController();
+  void fetch(url, { signal: ctl.signal })
+    .then(async (res) => {
+      const reader = res.body!.getReader();
+      let buf = '';
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buf += new TextDecoder().decode(value);
+        let i: number;
+        while ((i = buf.indexOf('\n\n')) >= 0) {
+          const chunk = buf.slice(0, i);
+          buf = buf.slice(i + 2);
+          if (chunk.startsWith('data: ')) events.push(JSON.parse(chunk.slice(6)) as RunEvent);
+        }
+      }
+    })
+    .catch(() => undefined);
+  return { events, close: () => ctl.abort() };
+}
+
+describe('engram serve (the playground on the Node side)', function () {
+  let engram: Engram;
   let server: LiveServer;
+  const post = async (path: string, body?: unknown, srv = server): Promise<Response> =>
+    fetch(`${srv.url}${path}`, { method: 'POST', headers: { 'x-engram-token': srv.token, 'content-type': 'application/json' }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+  const start = async (r: RunRequest, srv = server): Promise<string> => ((await (await post('api/runs', r, srv)).json()) as { id: string }).id;
+  const tensors = async (srv = server): Promise<number> => (await getJson<{ numTensors: number }>(`${srv.url}api/tensors`)).numTensors;
 
   before(async () => {
     await initBackend({ backend: 'wasm' });
-    server = await startLiveServer({
-      factory: demoLiveRun({ images: 8, steps: 2000, dt: 0.01, source: 'subset' }),
-      title: 'test run',
-      port: 0,
-      stepDelayMs: 5,
-    });
-    token = server.token;
+    engram = await createEngram();
+    server = await startLiveServer({ engram, port: 0, stepDelayMs: 2 });
   });
   after(async () => server.close());
 
-  it('serves the page and the tensor count on loopback', async () => {
+  it('serves the page with its token on loopback and lists the registered kinds with their schemas', async () => {
     expect(server.url).to.match(/^http:\/\/127\.0\.0\.1:\d+\/$/);
     const html = await (await fetch(server.url)).text();
-    expect(html).to.contain('<svg id="curve"').and.to.contain("new EventSource('/api/events')");
-    const t = await getJson<{ numTensors: number }>(`${server.url}api/tensors`);
-    expect(t.numTensors).to.be.a('number');
-    expect((await fetch(`${server.url}api/nothing`, { method: 'POST', headers: { 'x-engram-token': token } })).status).to.equal(404);
-    expect(html).to.contain(token);
+    expect(html).to.contain(`window.ENGRAM_SERVER = {"token":"${server.token}"}`);
+    const { kinds } = await getJson<{ kinds: { id: string; schema: { properties: object }; example: object }[] }>(`${server.url}api/kinds`);
+    const graph = kinds.find((k) => k.id === 'core/graph')!;
+    expect(graph.schema.properties).to.have.property('layers');
+    expect(graph.example).to.have.property('layers');
+    expect((await post('api/nothing')).status).to.equal(404);
   });
 
-  it('refuses a foreign Host, a foreign Origin and a missing token with 403, and starts nothing', async () => {
+  it('refuses a foreign Host, a foreign Origin, a missing token and a huge body, and starts nothing', async () => {
     const host = new URL(server.url).host;
     const rebinding = await raw(`${server.url}api/status`, 'GET', { host: 'evil.example' });
     expect(rebinding.status).to.equal(403);
     expect(JSON.parse(rebinding.body).code).to.equal('ENGRAM_ERR_FORBIDDEN');
-    const page = await raw(server.url, 'GET', { host: 'evil.example:80' });
-    expect(page.status).to.equal(403);
-    const csrf = await raw(`${server.url}api/start`, 'POST', { host, origin: 'http://attacker.example', 'x-engram-token': token });
-    expect(csrf.status).to.equal(403);
-    const noToken = await raw(`${server.url}api/start`, 'POST', { host });
-    expect(noToken.status).to.equal(403);
-    const wrongToken = await raw(`${server.url}api/start`, 'POST', { host, origin: `http://${host}`, 'x-engram-token': 'nope' });
-    expect(wrongToken.status).to.equal(403);
-    const big = await raw(`${server.url}api/pause`, 'POST', { host, 'x-engram-token': token }, 'x'.repeat(100 * 1024));
-    expect(big.status).to.equal(413);
-    expect(server.session.state).to.be.oneOf(['idle', 'cancelled', 'done']);
-    expect(server.session.stepsSeen).to.equal(0);
+    expect((await raw(server.url, 'GET', { host: 'evil.example:80' })).status).to.equal(403);
+    const body = JSON.stringify(longRun());
+    expect((await raw(`${server.url}api/runs`, 'POST', { host, origin: 'http://attacker.example', 'x-engram-token': server.token }, body)).status).to.equal(403);
+    expect((await raw(`${server.url}api/runs`, 'POST', { host }, body)).status).to.equal(403);
+    expect((await raw(`${server.url}api/runs`, 'POST', { host, origin: `http://${host}`, 'x-engram-token': 'nope' }, body)).status).to.equal(403);
+    expect((await raw(`${server.url}api/runs`, 'POST', { host, 'x-engram-token': server.token }, 'x'.repeat(2 * 1024 * 1024))).status).to.equal(413);
+    expect((await raw(`${server.url}api/runs`, 'POST', { host, 'x-engram-token': server.token }, '{not json')).status).to.equal(400);
+    expect(server.runs.status().running).to.equal(false);
   });
 
-  /** A live server on a small core graph whose runs take many steps (each Start builds and frees its own model). */
-  async function smallServer(extra: { maxClientBuffer?: number; steps?: number; size?: number; imageIntervalMs?: number } = {}): Promise<LiveServer> {
-    const size = extra.size ?? 64;
-    const build = () =>
-      new EnergyModel()
-        .addLayer('v', { shape: [size], lagrangian: lagrangians.identity() })
-        .addSynapse('mem', memorySynapse({ memories: 8, size, beta: 2 }), ['v']);
-    return startLiveServer({
-      factory: async (scheduler) => modelLiveRun(build(), 'small', scheduler, { steps: extra.steps ?? 100000, dt: 1e-4 }),
-      title: 'small',
-      port: 0,
-      stepDelayMs: 0,
-      ...(extra.maxClientBuffer ? { maxClientBuffer: extra.maxClientBuffer } : {}),
-      ...(extra.imageIntervalMs !== undefined ? { imageIntervalMs: extra.imageIntervalMs } : {}),
-    });
-  }
+  it('runs a request on the server: events (start, steps, status), pause holds it, cancel frees every tensor', async () => {
+    const base = await tensors();
+    const id = await start(longRun());
+    const sub = follow(`${server.url}api/runs/${id}/events`);
+    await waitFor(() => sub.events.filter((e) => e.type === 'step').length > 5);
+    expect(sub.events[0]!.type).to.equal('start');
+    await post(`api/runs/${id}/pause`);
+    await sleep(80);
+    const held = sub.events.length;
+    await sleep(300);
+    expect(sub.events.length, 'no steps while paused').to.equal(held);
+    await post(`api/runs/${id}/resume`);
+    await waitFor(() => sub.events.length > held + 3);
+    await post(`api/runs/${id}/cancel`);
+    await waitFor(() => sub.events.some((e) => e.type === 'status' && e.status === 'cancelled'));
+    sub.close();
+    expect(await tensors()).to.equal(base);
+    // A page that connects after the run ended replays it from the start.
+    const late = follow(`${server.url}api/runs/${id}/events`);
+    await waitFor(() => late.events.some((e) => e.type === 'status' && e.status === 'cancelled'));
+    expect(late.events[0]!.type).to.equal('start');
+    expect(late.events.filter((e) => e.type === 'step').length).to.be.greaterThan(5);
+    late.close();
+  });
+
+  it('a bad request is a status error event, not a crash', async () => {
+    const id = await start({ ...longRun(), config: { layers: [] } });
+    const sub = follow(`${server.url}api/runs/${id}/events`);
+    await waitFor(() => sub.events.some((e) => e.type === 'status'));
+    const status = sub.events.find((e) => e.type === 'status') as Extract<RunEvent, { type: 'status' }>;
+    expect(status.status).to.equal('error');
+    expect(status.message).to.match(/ENGRAM_ERR_INVALID_CONFIG.*layers/);
+    sub.close();
+  });
 
   it('100 concurrent starts and 1,000 start/cancel cycles leave no run stepping and the tensor count at its baseline', async () => {
-    const srv = await smallServer();
-    const ctl = (a: string) => fetch(`${srv.url}api/${a}`, { method: 'POST', headers: { 'x-engram-token': srv.token } }).then((r) => r.json() as Promise<{ status: string }>);
-    try {
-      const base = (await getJson<{ numTensors: number }>(`${srv.url}api/tensors`)).numTensors;
-      await Promise.all(Array.from({ length: 100 }, () => ctl('start')));
-      expect(srv.session.state).to.equal('running');
-      await ctl('cancel');
-      for (let i = 0; i < 1000; i++) await Promise.all([ctl('start'), ctl('cancel')]);
-      await ctl('cancel');
-      await sleep(100);
-      const seen = srv.session.stepsSeen;
-      await sleep(300);
-      expect(srv.session.stepsSeen, 'a run is still stepping').to.equal(seen);
-      expect(srv.session.state).to.equal('cancelled');
-      expect((await getJson<{ numTensors: number }>(`${srv.url}api/tensors`)).numTensors).to.equal(base);
-    } finally {
-      await srv.close();
+    const base = await tensors();
+    const ids = await Promise.all(Array.from({ length: 100 }, () => start(longRun())));
+    expect(new Set(ids).size).to.equal(100);
+    expect(server.runs.status().running).to.equal(true);
+    for (let i = 0; i < 1000; i++) {
+      const id = await start(longRun());
+      await post(`api/runs/${id}/cancel`);
     }
+    server.runs.cancelCurrent();
+    await sleep(200);
+    expect(server.runs.status().running).to.equal(false);
+    expect(await tensors()).to.equal(base);
   });
 
   it('drops an event-stream client that never reads, without the server buffering for it', async () => {
-    // Big messages (a 64x64 image on every step) fill the socket buffers quickly.
-    const srv = await smallServer({ maxClientBuffer: 64 * 1024, size: 4096, imageIntervalMs: 0 });
+    const srv = await startLiveServer({ engram, port: 0, imageIntervalMs: 0, maxClientBuffer: 64 * 1024 });
     try {
+      // Big messages (a 64x64 image on every step) fill the socket buffers quickly.
+      const id = await start(longRun(4096), srv);
       const { Socket } = await import('node:net');
       const sock = new Socket();
       await new Promise<void>((r) => sock.connect(srv.port, '127.0.0.1', r));
-      sock.write(`GET /api/events HTTP/1.1\r\nHost: 127.0.0.1:${srv.port}\r\n\r\n`);
+      sock.write(`GET /api/runs/${id}/events HTTP/1.1\r\nHost: 127.0.0.1:${srv.port}\r\n\r\n`);
       sock.pause(); // never reads
       const rss = process.memoryUsage().rss;
-      await fetch(`${srv.url}api/start`, { method: 'POST', headers: { 'x-engram-token': srv.token } });
       await waitFor(() => srv.clients === 1, 10000);
-      // The kernel's socket buffers fill first; then the server's buffer for this client passes 64 KiB and it is dropped.
       await waitFor(() => srv.clients === 0, 90000);
-      expect(srv.session.state, 'the run goes on').to.equal('running');
+      expect(srv.runs.status().running, 'the run goes on').to.equal(true);
       expect(process.memoryUsage().rss - rss, 'server memory growth').to.be.lessThan(100 * 2 ** 20);
       sock.destroy();
     } finally {
       await srv.close();
     }
-  });
-
-  it('pause holds the loop between steps, resume continues, cancel frees every tensor', async () => {
-    const start = (await getJson<{ numTensors: number }>(`${server.url}api/tensors`)).numTensors;
-    expect((await post(`${server.url}api/start`)).status).to.equal('running');
-    await waitFor(() => server.session.stepsSeen > 5);
-    expect((await post(`${server.url}api/pause`)).status).to.equal('paused');
-    await sleep(50);
-    const held = server.session.stepsSeen;
-    await sleep(300);
-    expect(server.session.stepsSeen).to.equal(held);
-    expect((await post(`${server.url}api/resume`)).status).to.equal('running');
-    await waitFor(() => server.session.stepsSeen > held + 3);
-    expect((await post(`${server.url}api/cancel`)).status).to.equal('cancelled');
-    const after = (await getJson<{ numTensors: number }>(`${server.url}api/tensors`)).numTensors;
-    expect(after).to.equal(start);
-    // Cancelling while paused frees everything too.
-    await post(`${server.url}api/start`);
-    await waitFor(() => server.session.stepsSeen > 2);
-    await post(`${server.url}api/pause`);
-    await post(`${server.url}api/cancel`);
-    await sleep(50);
-    expect((await getJson<{ numTensors: number }>(`${server.url}api/tensors`)).numTensors).to.equal(start);
-  });
-
-  it('serves a saved model (any kind, through the protocol) and frees it on cancel', async () => {
-    const tmp = tempDir();
-    const engram = await createEngram();
-    const g = new EnergyModel()
-      .addLayer('v', { shape: [16], lagrangian: lagrangians.identity() })
-      .addSynapse('mem', memorySynapse({ memories: 3, size: 16, beta: 2 }), ['v']);
-    const spec = (await saveModel(g, join(tmp.dir, 'g'), { engram })).spec;
-    g.dispose();
-    const srv = await startLiveServer({ factory: async (scheduler) => modelLiveRun(await loadModel(engram, spec), 'spec', scheduler, { steps: 500 }), title: 'spec', port: 0, stepDelayMs: 5 });
-    try {
-      const start = (await getJson<{ numTensors: number }>(`${srv.url}api/tensors`)).numTensors;
-      const images: string[] = [];
-      srv.session.listen((m) => {
-        if (m.type === 'step' && m.image) images.push(m.image);
-      });
-      const ctl = (a: string) => fetch(`${srv.url}api/${a}`, { method: 'POST', headers: { 'x-engram-token': srv.token } });
-      await ctl('start');
-      await waitFor(() => srv.session.stepsSeen > 3);
-      expect(images[0]).to.match(/^data:image\/png;base64,/);
-      await ctl('cancel');
-      expect((await getJson<{ numTensors: number }>(`${srv.url}api/tensors`)).numTensors).to.equal(start);
-    } finally {
-      await srv.close();
-      tmp.cleanup();
-    }
-  });
-
-  describe('in headless Chromium', function () {
-    let browser: Browser | undefined;
-    before(async function () {
-      if (!existsSync(CHROMIUM)) {
-        console.log(`      (skipped: ${CHROMIUM} is absent; install Debian's chromium package to run the browser tests)`);
-        this.skip();
-      }
-      browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-    });
-    after(async () => browser?.close());
-
-    it('starts a run, draws the energy curve and the states live, cancels without leaking tensors', async () => {
-      const page = await browser!.newPage({ viewport: { width: 1000, height: 760 } });
-      await page.goto(server.url);
-      const start = (await getJson<{ numTensors: number }>(`${server.url}api/tensors`)).numTensors;
-      await page.click('#start');
-      await page.waitForFunction(() => Number(document.getElementById('curve')!.getAttribute('data-points')) > 20, undefined, { timeout: 30000 });
-      await page.waitForFunction(() => (document.getElementById('state') as HTMLImageElement).naturalWidth > 0, undefined, { timeout: 30000 });
-      expect(await page.textContent('#status')).to.equal('running');
-      const polyline = await page.getAttribute('#line', 'points');
-      expect(polyline!.split(' ').length).to.be.greaterThan(20);
-      await page.click('#pause');
-      await page.waitForFunction(() => document.getElementById('status')!.textContent === 'paused');
-      await page.click('#resume');
-      await page.waitForFunction(() => document.getElementById('status')!.textContent === 'running');
-      const outDir = resolve(process.env['ENGRAM_TEST_OUT'] ?? join(process.cwd(), 'engram-out', 'test'));
-      mkdirSync(outDir, { recursive: true });
-      const shot = join(outDir, 'live-view.png');
-      await page.screenshot({ path: shot });
-      await page.click('#cancel');
-      await page.waitForFunction(() => document.getElementById('status')!.textContent === 'cancelled');
-      expect((await getJson<{ numTensors: number }>(`${server.url}api/tensors`)).numTensors).to.equal(start);
-      expect(existsSync(shot)).to.equal(true);
-      await page.close();
-    });
   });
 });

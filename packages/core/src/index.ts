@@ -8,6 +8,7 @@
 export { coreVersion } from './version.js';
 export { ErrorCodes, type ErrorCode, EngramError, isEngramError, type ErrorDetails, errors } from './errors/index.js';
 export { initVariable, isLoading, whileLoading, type InitOptions } from './numerics/parameters.js';
+export { randomNormal, randomUniform, tfSeed } from './numerics/random.js';
 export { withAllocationLimit } from './backend/allocation-limit.js';
 export { toTensor, isTensorInput, type TensorInput, type ToTensorOptions, type JsonObject, type JsonValue } from './numerics/tensor-input.js';
 export * from './schema/index.js';

@@ -13,14 +13,8 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import {
-  FASHION_MNIST_SUBSET_DIR,
-  balancedSubsetIndices,
-  encodeIdx,
-  readIdx,
-  resolveFashionMnistDir,
-  type FashionMnistSplit,
-} from '../src/index.js';
+import { balancedSubsetIndices, type FashionMnistSplit } from '../src/index.js';
+import { FASHION_MNIST_SUBSET_DIR, encodeIdxGzip, readIdx, resolveFashionMnistDir } from '../src/node/index.js';
 
 /** The fixture's definition: changing any of these changes the committed files. */
 const SEED = 20240611;
@@ -61,8 +55,8 @@ for (const split of ['train', 'test'] as const) {
     subImages.set(images.data.subarray(idx * pixels, (idx + 1) * pixels), row * pixels);
     subLabels[row] = labels.data[idx]!;
   });
-  outputs.set(`${src.images}.gz`, encodeIdx({ dtype: 'uint8', shape: [indices.length, 28, 28], data: subImages }, { gzip: true }));
-  outputs.set(`${src.labels}.gz`, encodeIdx({ dtype: 'uint8', shape: [indices.length], data: subLabels }, { gzip: true }));
+  outputs.set(`${src.images}.gz`, encodeIdxGzip({ dtype: 'uint8', shape: [indices.length, 28, 28], data: subImages }));
+  outputs.set(`${src.labels}.gz`, encodeIdxGzip({ dtype: 'uint8', shape: [indices.length], data: subLabels }));
   (manifest.splits as Record<string, unknown>)[split] = {
     count: indices.length,
     perClass: PER_CLASS[split],

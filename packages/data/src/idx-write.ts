@@ -1,25 +1,17 @@
 /**
- * Writer for IDX files, the inverse of {@link decodeIdx}: used to build the
- * committed Fashion-MNIST subset and to make IDX files in tests.
+ * Encoder of IDX bytes, the inverse of {@link parseIdx}: used to build the
+ * committed Fashion-MNIST subset and to make IDX data in tests (gzipped
+ * files: `writeIdx` / `encodeIdxGzip` in @engram/data/node).
  */
-import { writeFileSync } from 'node:fs';
-import { gzipSync } from 'node:zlib';
 import { errors } from '@engram/core';
 import { IDX_ELEMENT_BYTES, IDX_TYPE_CODES, type IdxArray, type IdxDtype } from './idx.js';
 
-/** Options for {@link encodeIdx} and {@link writeIdx}. */
-export interface EncodeIdxOptions {
-  /** Gzip the bytes (default false). */
-  gzip?: boolean;
-  /** zlib compression level 0-9 when gzipping (default 9). */
-  level?: number;
-}
 
 /**
- * Encodes an {@link IdxArray} as IDX bytes (big-endian header and values),
- * gzipped when asked. Deterministic: the same array gives the same bytes.
+ * Encodes an {@link IdxArray} as raw IDX bytes (big-endian header and values).
+ * Deterministic: the same array gives the same bytes.
  */
-export function encodeIdx(array: IdxArray, options: EncodeIdxOptions = {}): Uint8Array {
+export function encodeIdx(array: IdxArray): Uint8Array {
   const { dtype, shape, data } = array;
   const code = IDX_TYPE_CODES[dtype as IdxDtype];
   if (code === undefined) throw errors.invalidArgument('array.dtype', Object.keys(IDX_TYPE_CODES).join(' | '), dtype);
@@ -56,13 +48,5 @@ export function encodeIdx(array: IdxArray, options: EncodeIdxOptions = {}): Uint
       array.data.forEach((v, i) => view.setFloat64(header + 8 * i, v, false));
       break;
   }
-  if (!options.gzip) return out;
-  const level = options.level ?? 9;
-  if (!Number.isInteger(level) || level < 0 || level > 9) throw errors.invalidArgument('level', 'an integer in [0, 9]', level);
-  return new Uint8Array(gzipSync(out, { level }));
-}
-
-/** Writes an {@link IdxArray} to `path` as an IDX file (gzipped when `options.gzip`). */
-export function writeIdx(path: string, array: IdxArray, options: EncodeIdxOptions = {}): void {
-  writeFileSync(path, encodeIdx(array, options));
+  return out;
 }

@@ -3,12 +3,12 @@
  *
  * Layout: two zero bytes, one dtype byte, one byte giving the number of
  * dimensions n, then n big-endian uint32 sizes, then the values in row-major
- * order, big-endian. Files are often gzipped; both forms are accepted.
+ * order, big-endian. Files are often gzipped: {@link decodeIdxAsync} takes
+ * both forms anywhere (browsers and Node, through DecompressionStream);
+ * `@engram/data/node` adds synchronous decoding and reading from files.
  */
-import { gunzipSync } from 'node:zlib';
-import { ErrorCodes, errors } from '@engram/core';
-import { readRegularFileSync } from '@engram/core/node';
-import { corruptData, dataNotFound } from './internal/errors.js';
+import { errors } from '@engram/core';
+import { corruptData } from './internal/errors.js';
 
 /** Element types of IDX files, named after the typed array that holds them. */
 export type IdxDtype = 'uint8' | 'int8' | 'int16' | 'int32' | 'float32' | 'float64';
@@ -79,24 +79,52 @@ export function isGzip(bytes: Uint8Array): boolean {
 }
 
 /**
- * Decodes IDX bytes (raw or gzipped) into an {@link IdxArray}.
- * Truncated, oversized or malformed input throws an EngramError with code
- * CORRUPT_DATA whose message names the source and the problem.
+ * Parses raw (not gzipped) IDX bytes into an {@link IdxArray}. Truncated,
+ * oversized or malformed input throws CORRUPT_DATA naming the source and the
+ * problem; gzipped bytes ask for {@link decodeIdxAsync}.
  */
-export function decodeIdx<D extends IdxDtype = IdxDtype>(bytes: Uint8Array, options: ReadIdxOptions<D> = {}): IdxArray<D> {
+export function parseIdx<D extends IdxDtype = IdxDtype>(raw: Uint8Array, options: ReadIdxOptions<D> = {}): IdxArray<D> {
   const source = options.source ?? 'IDX data';
+  if (!(raw instanceof Uint8Array)) throw errors.invalidArgument('input', 'a Uint8Array of IDX bytes', typeof raw);
+  if (isGzip(raw)) throw corruptData(source, 'the bytes are gzipped: decode them with decodeIdxAsync (or decodeIdx from @engram/data/node)');
   const limit = options.maxBytes ?? IDX_MAX_BYTES;
-  let raw = bytes;
-  if (isGzip(bytes)) {
-    try {
-      raw = gunzipSync(bytes, { maxOutputLength: limit });
-    } catch (err) {
-      const reason = err instanceof Error ? err.message : String(err);
-      const tooBig = (err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || /too large|maxOutputLength/i.test(reason);
-      throw corruptData(source, tooBig ? `decompresses to more than ${limit} bytes (a gzip bomb, or raise maxBytes)` : `gzip stream cannot be decompressed (${reason})`, err);
+  if (raw.length > limit) throw corruptData(source, `${raw.length} bytes, more than the limit of ${limit} (raise maxBytes)`);
+  return parseIdxBytes(raw, source, options.dtype);
+}
+
+/**
+ * Decodes IDX bytes, raw or gzipped (inflated with the platform's
+ * DecompressionStream, stopped as soon as the output passes `maxBytes`: a gzip
+ * bomb fails before it inflates). Works in browsers and in Node.
+ */
+export async function decodeIdxAsync<D extends IdxDtype = IdxDtype>(bytes: Uint8Array, options: ReadIdxOptions<D> = {}): Promise<IdxArray<D>> {
+  const source = options.source ?? 'IDX data';
+  if (!isGzip(bytes)) return parseIdx(bytes, options);
+  const limit = options.maxBytes ?? IDX_MAX_BYTES;
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    const stream = new Blob([bytes as BlobPart]).stream().pipeThrough(new DecompressionStream('gzip'));
+    const reader = stream.getReader();
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      size += value.length;
+      if (size > limit) {
+        await reader.cancel();
+        throw corruptData(source, `decompresses to more than ${limit} bytes (a gzip bomb, or raise maxBytes)`);
+      }
+      chunks.push(value);
     }
-  } else if (bytes.length > limit) {
-    throw corruptData(source, `${bytes.length} bytes, more than the limit of ${limit} (raise maxBytes)`);
+  } catch (err) {
+    if (err instanceof Error && err.name === 'EngramError') throw err;
+    throw corruptData(source, `gzip stream cannot be decompressed (${err instanceof Error ? err.message : String(err)})`, err);
+  }
+  const raw = new Uint8Array(size);
+  let off = 0;
+  for (const c of chunks) {
+    raw.set(c, off);
+    off += c.length;
   }
   return parseIdxBytes(raw, source, options.dtype);
 }
@@ -179,32 +207,3 @@ function readValues(view: DataView, offset: number, count: number, dtype: IdxDty
   }
 }
 
-/**
- * Reads an IDX array from a file path or from bytes, gzipped or raw
- * (detected from the gzip magic number, not the file name).
- *
- * Throws EngramError DATA_NOT_FOUND when the file cannot be read and
- * CORRUPT_DATA when its content is not a complete IDX array.
- *
- * @example
- * const labels = readIdx('/usr/share/datasets/fashion-mnist/t10k-labels-idx1-ubyte.gz', { dtype: 'uint8' });
- * labels.shape; // [10000]
- */
-export function readIdx<D extends IdxDtype = IdxDtype>(input: string | Uint8Array, options: ReadIdxOptions<D> = {}): IdxArray<D> {
-  if (typeof input === 'string') {
-    let bytes: Uint8Array;
-    try {
-      bytes = readRegularFileSync(input, { maxBytes: options.maxBytes ?? IDX_MAX_BYTES, code: ErrorCodes.CORRUPT_DATA, what: 'IDX file' });
-    } catch (err) {
-      const why = err instanceof Error ? err.message : String(err);
-      const code = /\b(ENOENT|EACCES|ENOTDIR|ELOOP|EPERM)\b/.exec(why)?.[1];
-      if (code) throw dataNotFound('IDX file', input, `Reading it failed (${code}): check the path.`, err);
-      throw err;
-    }
-    return decodeIdx(bytes, { ...options, source: options.source ?? input });
-  }
-  if (!(input instanceof Uint8Array)) {
-    throw errors.invalidArgument('input', 'a file path or a Uint8Array of IDX bytes', typeof input);
-  }
-  return decodeIdx(input, options);
-}

@@ -15,10 +15,10 @@ export {
   IDX_ELEMENT_BYTES,
   IDX_MAX_BYTES,
   isGzip,
-  decodeIdx,
-  readIdx,
+  parseIdx,
+  decodeIdxAsync,
 } from './idx.js';
-export { type EncodeIdxOptions, encodeIdx, writeIdx } from './idx-write.js';
+export { encodeIdx } from './idx-write.js';
 export {
   FASHION_MNIST_CLASS_NAMES,
   FASHION_MNIST_DEFAULT_DIR,
@@ -28,13 +28,12 @@ export {
   type FashionMnistSource,
   type LoadFashionMnistOptions,
   type FashionMnistSet,
-  resolveFashionMnistDir,
-  hasFashionMnist,
-  loadFashionMnist,
-  loadFashionMnistSubset,
+  type FashionMnistOrigin,
+  FASHION_MNIST_FILES,
+  fashionMnistFromIdx,
 } from './fashion-mnist.js';
+export { loadFashionMnistFromUrl, type FashionMnistUrlOptions } from './fashion-mnist-url.js';
 export { type FashionMnistTensorOptions, type FashionMnistTensors, fashionMnistToTensors } from './fashion-mnist-tensors.js';
-export { FASHION_MNIST_SUBSET_DIR } from './fixtures.js';
 export { balancedSubsetIndices } from './subset.js';
 export { type Rng, createRng } from './rng.js';
 export {
@@ -62,4 +61,14 @@ export {
   linearManifoldPoints,
 } from './manifold.js';
 export { type OcclusionKind, occlusionMask, invertMask, applyMask } from './masks.js';
-export { dataPlugin, dataPlugin as default } from './plugin.js';
+export {
+  dataPlugin,
+  dataPlugin as default,
+  createDataPlugin,
+  fashionMnistDataset,
+  FASHION_MNIST_DEFAULT_URL,
+  fashionMnistOptionsSchema,
+  binaryPatternsOptionsSchema,
+  gaussianPatternsOptionsSchema,
+  type FashionMnistDatasetOptions,
+} from './plugin.js';

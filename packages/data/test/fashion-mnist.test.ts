@@ -6,21 +6,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { ErrorCodes, initBackend, isEngramError } from '@engram/core';
-import {
-  FASHION_MNIST_CLASS_NAMES,
-  FASHION_MNIST_DEFAULT_DIR,
-  FASHION_MNIST_DIR_ENV,
-  FASHION_MNIST_SUBSET_DIR,
-  balancedSubsetIndices,
-  encodeIdx,
-  fashionMnistToTensors,
-  hasFashionMnist,
-  loadFashionMnist,
-  loadFashionMnistSubset,
-  readIdx,
-  resolveFashionMnistDir,
-  type FashionMnistSet,
-} from '../src/index.js';
+import { FASHION_MNIST_CLASS_NAMES, FASHION_MNIST_DEFAULT_DIR, FASHION_MNIST_DIR_ENV, balancedSubsetIndices, encodeIdx, fashionMnistToTensors, type FashionMnistSet } from '../src/index.js';
+import { FASHION_MNIST_SUBSET_DIR, encodeIdxGzip, hasFashionMnist, loadFashionMnist, loadFashionMnistSubset, readIdx, resolveFashionMnistDir } from '../src/node/index.js';
 import { expectCode } from './helpers.js';
 
 function caught(fn: () => unknown): Error {
@@ -210,14 +197,14 @@ describe('Fashion-MNIST', () => {
       copyFileSync(join(FASHION_MNIST_SUBSET_DIR, 't10k-labels-idx1-ubyte.gz'), labels);
       expectCode(() => loadFashionMnist({ split: 'test', dir: bad }), ErrorCodes.CORRUPT_DATA, images);
       // Valid IDX, wrong image size.
-      writeFileSync(images, encodeIdx({ dtype: 'uint8', shape: [300, 27, 29], data: new Uint8Array(300 * 27 * 29) }, { gzip: true }));
+      writeFileSync(images, encodeIdxGzip({ dtype: 'uint8', shape: [300, 27, 29], data: new Uint8Array(300 * 27 * 29) }));
       expectCode(() => loadFashionMnist({ split: 'test', dir: bad }), ErrorCodes.CORRUPT_DATA, images, '[300, 27, 29]');
       // Label count not matching the images.
-      writeFileSync(images, encodeIdx({ dtype: 'uint8', shape: [301, 28, 28], data: new Uint8Array(301 * 784) }, { gzip: true }));
+      writeFileSync(images, encodeIdxGzip({ dtype: 'uint8', shape: [301, 28, 28], data: new Uint8Array(301 * 784) }));
       expectCode(() => loadFashionMnist({ split: 'test', dir: bad }), ErrorCodes.CORRUPT_DATA, labels, '301 images');
       // A label outside 0..9.
-      writeFileSync(images, encodeIdx({ dtype: 'uint8', shape: [2, 28, 28], data: new Uint8Array(2 * 784) }, { gzip: true }));
-      writeFileSync(labels, encodeIdx({ dtype: 'uint8', shape: [2], data: Uint8Array.from([3, 10]) }, { gzip: true }));
+      writeFileSync(images, encodeIdxGzip({ dtype: 'uint8', shape: [2, 28, 28], data: new Uint8Array(2 * 784) }));
+      writeFileSync(labels, encodeIdxGzip({ dtype: 'uint8', shape: [2], data: Uint8Array.from([3, 10]) }));
       expectCode(() => loadFashionMnist({ split: 'test', dir: bad }), ErrorCodes.CORRUPT_DATA, labels, 'label 10');
     });
 

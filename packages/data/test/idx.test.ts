@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { ErrorCodes } from '@engram/core';
-import { decodeIdx, encodeIdx, readIdx, writeIdx, isGzip, type IdxArray } from '../src/index.js';
+import { encodeIdx, isGzip, parseIdx, decodeIdxAsync, type IdxArray } from '../src/index.js';
+import { decodeIdx, encodeIdxGzip, readIdx, writeIdx } from '../src/node/index.js';
 import { expectCode } from './helpers.js';
 
 /** A hand-built IDX file, independent of encodeIdx: header bytes then big-endian values. */
@@ -33,7 +34,7 @@ describe('IDX reader and writer', () => {
   for (const sample of samples) {
     for (const gzip of [false, true]) {
       it(`round-trips ${sample.dtype} ${gzip ? 'gzipped' : 'raw'} through bytes and files`, () => {
-        const bytes = encodeIdx(sample, { gzip });
+        const bytes = gzip ? encodeIdxGzip(sample) : encodeIdx(sample);
         expect(isGzip(bytes)).to.equal(gzip);
         const back = decodeIdx(bytes);
         expect(back.dtype).to.equal(sample.dtype);
@@ -113,7 +114,7 @@ describe('IDX reader and writer', () => {
   it('rejects bad writer input', () => {
     expectCode(() => encodeIdx({ dtype: 'uint8', shape: [3], data: new Uint8Array(2) }), ErrorCodes.SHAPE_MISMATCH);
     expectCode(() => encodeIdx({ dtype: 'uint8', shape: [1.5], data: new Uint8Array(1) }), ErrorCodes.INVALID_ARGUMENT);
-    expectCode(() => encodeIdx(samples[0]!, { gzip: true, level: 12 }), ErrorCodes.INVALID_ARGUMENT);
+    expectCode(() => encodeIdxGzip(samples[0]!, { level: 12 }), ErrorCodes.INVALID_ARGUMENT);
   });
 });
 
@@ -124,7 +125,7 @@ describe('IDX files from hostile sources', () => {
     const { tmpdir } = await import('node:os');
     const { join } = await import('node:path');
     const { gzipSync } = await import('node:zlib');
-    const { readIdx } = await import('../src/index.js');
+    const { readIdx } = await import('../src/node/index.js');
     const { ErrorCodes, isEngramError } = await import('@engram/core');
     const dir = mkdtempSync(join(tmpdir(), 'engram-idx-'));
     try {
@@ -152,5 +153,21 @@ describe('IDX files from hostile sources', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('IDX anywhere (browser-safe entry)', () => {
+  it('parseIdx reads raw bytes and asks for decodeIdxAsync on gzipped ones; decodeIdxAsync takes both, bounded', async () => {
+    const a: IdxArray = { dtype: 'uint8', shape: [2, 3], data: Uint8Array.from([1, 2, 3, 4, 5, 6]) };
+    expect(Array.from(parseIdx(encodeIdx(a)).data)).to.deep.equal([1, 2, 3, 4, 5, 6]);
+    expect(() => parseIdx(encodeIdxGzip(a))).to.throw(/gzipped: decode them with decodeIdxAsync/);
+    const viaStream = await decodeIdxAsync(encodeIdxGzip(a), { dtype: 'uint8' });
+    expect(viaStream.shape).to.deep.equal([2, 3]);
+    expect(Array.from(viaStream.data)).to.deep.equal([1, 2, 3, 4, 5, 6]);
+    const big: IdxArray = { dtype: 'uint8', shape: [4096], data: new Uint8Array(4096) };
+    const err = await decodeIdxAsync(encodeIdxGzip(big), { maxBytes: 1000 }).catch((e: unknown) => e);
+    expect(String(err)).to.match(/decompresses to more than 1000 bytes/);
+    const bad = await decodeIdxAsync(Uint8Array.from([0x1f, 0x8b, 8, 0, 1, 2, 3])).catch((e: unknown) => e);
+    expect(String(bad)).to.match(/CORRUPT_DATA.*gzip stream cannot be decompressed/);
   });
 });

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs';
 import { ErrorCodes, initBackend } from '@engram/core';
-import { applyMask, invertMask, loadFashionMnistSubset, occlusionMask, type HostArray } from '../src/index.js';
+import { applyMask, invertMask, occlusionMask, type HostArray } from '../src/index.js';
+import { loadFashionMnistSubset } from '../src/node/index.js';
 import { expectCode } from './helpers.js';
 
 /** Mask as rows of a 2-D picture, for readable expectations. */

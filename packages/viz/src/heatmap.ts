@@ -9,7 +9,7 @@ import { blit, createCanvas, encodePng } from './internal/raster.js';
 import { escapeXml, hashId, px, svgDocument, textWidth } from './internal/svg.js';
 import { assertFinite, assertInt } from './internal/validate.js';
 import { formatTick, linearScale, niceTicks } from './scale.js';
-import { pngDataUri } from './write.js';
+import { pngDataUri } from './data-uri.js';
 
 /** A matrix: nested rows, or a flat row-major array with `rows` and `cols`. */
 export type MatrixInput = Float32Array | readonly number[] | readonly (readonly number[])[];
@@ -199,7 +199,7 @@ export interface HeatmapPngOptions extends HeatmapData {
  * The matrix as a bare PNG, one `scale` x `scale` block per cell, row 0 at the top;
  * no axes or text. Returns PNG file bytes.
  */
-export function heatmapPng(opts: HeatmapPngOptions): Buffer {
+export function heatmapPng(opts: HeatmapPngOptions): Uint8Array {
   const scale = opts.scale ?? 4;
   assertInt('scale', scale, 1);
   const cmap = checkColormap(opts.colormap ?? 'viridis');

@@ -95,7 +95,7 @@ function gridShape(n: number, rows?: number, cols?: number): [number, number] {
  * @throws EngramError SHAPE_MISMATCH when an image's length is not width x height x channels;
  *   INVALID_ARGUMENT for empty input, bad sizes or options; NON_FINITE for NaN/Infinity pixels.
  */
-export function imageGridPng(opts: ImageGridOptions): Buffer {
+export function imageGridPng(opts: ImageGridOptions): Uint8Array {
   const w = opts.imageWidth;
   const h = opts.imageHeight;
   assertInt('imageWidth', w, 1);
@@ -175,7 +175,7 @@ export interface StepStripOptions extends ImageStyle {
  * One image across the steps of a dynamics run, left to right in a single row
  * (e.g. a corrupted pattern being completed). Returns PNG file bytes.
  */
-export function stepStripPng(frames: readonly ArrayLike<number>[], width: number, height: number, opts: StepStripOptions = {}): Buffer {
+export function stepStripPng(frames: readonly ArrayLike<number>[], width: number, height: number, opts: StepStripOptions = {}): Uint8Array {
   if (!Array.isArray(frames) || frames.length === 0) {
     throw errors.invalidArgument('frames', 'a non-empty array of images', frames);
   }

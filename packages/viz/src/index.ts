@@ -1,7 +1,11 @@
 /**
  * @engram/viz: plots and images for engram, on plain numbers (no tfjs needed).
  * SVG line plots, bar charts and heatmaps; PNG image grids, step strips and
- * heatmaps (via pngjs); a self-contained HTML report.
+ * heatmaps (PNG bytes, encoded in plain TypeScript); a self-contained HTML
+ * report. This entry imports no Node built-in, so it bundles for browsers;
+ * writing files is in `@engram/viz/node`.
+ *
+ * @packageDocumentation
  */
 export {
   type Scale,
@@ -48,4 +52,4 @@ export {
   htmlReport,
   escapeHtml,
 } from './html-report.js';
-export { writePng, writeText, pngDataUri } from './write.js';
+export { pngDataUri } from './data-uri.js';

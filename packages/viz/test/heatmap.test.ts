@@ -80,11 +80,11 @@ describe('heatmapSvg', () => {
 describe('heatmapPng', () => {
   it('draws scale x scale blocks per cell with the colormap', () => {
     const buf = heatmapPng({ values: [[0, 1], [1, 0]], scale: 2, colormap: 'gray' });
-    const png = PNG.sync.read(buf);
+    const png = PNG.sync.read(Buffer.from(buf));
     expect([png.width, png.height]).to.deep.equal([4, 4]);
     const g = (x: number, y: number) => png.data[(y * 4 + x) * 4]!;
     expect([g(0, 0), g(1, 1), g(2, 0), g(3, 1), g(0, 2), g(2, 2)]).to.deep.equal([0, 0, 255, 255, 255, 0]);
-    const v = PNG.sync.read(heatmapPng({ values: [[0, 1]], scale: 1 }));
+    const v = PNG.sync.read(Buffer.from(heatmapPng({ values: [[0, 1]], scale: 1 })));
     expect([...v.data.subarray(0, 3)]).to.deep.equal([0x44, 0x01, 0x54]);
   });
 });

@@ -4,12 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { EngramError, ErrorCodes } from '@engram/core';
-import { colormap, frameIndices, imageGridPng, stepStripPng, writePng } from '../src/index.js';
+import { colormap, frameIndices, imageGridPng, stepStripPng } from '../src/index.js';
+import { writePng } from '../src/node/index.js';
 import { thrown } from './helpers/xml.js';
 
 /** Decodes a PNG and returns a pixel reader. */
-function decode(buf: Buffer) {
-  const png = PNG.sync.read(buf);
+function decode(buf: Uint8Array) {
+  const png = PNG.sync.read(Buffer.from(buf));
   const at = (x: number, y: number): [number, number, number, number] => {
     const i = (y * png.width + x) * 4;
     return [png.data[i]!, png.data[i + 1]!, png.data[i + 2]!, png.data[i + 3]!];

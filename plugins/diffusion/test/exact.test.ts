@@ -1,149 +1,173 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { lastValueFrom, toArray } from 'rxjs';
-import { initBackend, memorySynapse, EnergyModel, lagrangians } from '@engram/core';
-import { ModernHopfield } from '@engram/hopfield';
-import { ExactDenoiser, edmSigmas, fashionPatterns, sample, sampleStream } from '../src/index.js';
+import { createEngram, initBackend } from '@engram/core';
+import { loadModel, saveModel } from '@engram/core/node';
+import diffusion, { ExactDenoiser, fashionPatterns } from '../src/node/index.js';
 import { twoNearest } from '../src/internal/distances.js';
+import { HandWrittenExact } from './reference/hand-written-exact.js';
+import { relativeError } from './helpers.js';
 
-describe('diffusion/exact: the optimal denoiser is a modern Hopfield network', () => {
+/** The Gaussian-mixture posterior mean on host in float64. */
+function referenceDenoise(x: Float32Array, b: number, xi: Float32Array, k: number, d: number, sigma: number): Float64Array {
+  const out = new Float64Array(b * d);
+  for (let i = 0; i < b; i++) {
+    const logits = new Float64Array(k);
+    for (let m = 0; m < k; m++) {
+      let s = 0;
+      for (let j = 0; j < d; j++) s += (x[i * d + j]! - xi[m * d + j]!) ** 2;
+      logits[m] = -s / (2 * sigma * sigma);
+    }
+    const mx = Math.max(...logits);
+    let z = 0;
+    for (let m = 0; m < k; m++) z += logits[m] = Math.exp(logits[m]! - mx);
+    for (let m = 0; m < k; m++) for (let j = 0; j < d; j++) out[i * d + j] += (logits[m]! / z) * xi[m * d + j]!;
+  }
+  return out;
+}
+
+for (const backend of ['wasm', 'cpu'] as const) {
+  describe(`diffusion/exact is core's memory synapse at beta = 1/sigma^2 (${backend})`, () => {
+    before(async () => {
+      await initBackend({ backend });
+    });
+    after(async () => {
+      await initBackend({ backend: 'wasm' });
+    });
+
+    it('matches the previous hand-written denoiser to 1e-5 relative, update and energy', () => {
+      const xi = tf.randomUniform([12, 20], -1, 1, 'float32', 3) as tf.Tensor2D;
+      const x = tf.randomNormal([5, 20], 0, 1.2, 'float32', 4) as tf.Tensor2D;
+      const model = ExactDenoiser.fromPatterns(xi);
+      const reference = new HandWrittenExact(xi);
+      for (const sigma of [0.3, 1, 4]) {
+        const got = model.denoiseWithEnergy(x, sigma);
+        const want = { denoised: reference.denoise(x, sigma), energy: reference.energy(x, sigma) };
+        expect(relativeError(got.denoised, want.denoised), `update at sigma ${sigma}`).to.be.below(1e-5);
+        expect(relativeError(got.energy, want.energy), `energy at sigma ${sigma}`).to.be.below(1e-5);
+        tf.dispose([got.denoised, got.energy, want.denoised, want.energy]);
+      }
+      reference.dispose();
+      model.dispose();
+      tf.dispose([xi, x]);
+    });
+
+    it('is built from core parts: an identity layer and an lse memory synapse with beta = 1/sigma^2 on [xi, -|xi|^2/2]', () => {
+      const xi = tf.tensor2d([
+        [1, 0],
+        [0, 2],
+      ]);
+      const model = ExactDenoiser.fromPatterns(xi);
+      const graph = model.graphAt(0.5);
+      expect(graph.layers.map((l) => [l.name, l.shape, l.lagrangian.kind])).to.deep.equal([['x', [3], 'core/identity']]);
+      const memory = graph.synapses.get('memory')!;
+      expect(memory.kind).to.equal('core/memory');
+      expect(memory.config).to.include({ separation: 'lse', beta: 4, memories: 2, size: 3 });
+      expect(memory.variables['patterns']!.arraySync()).to.deep.equal([
+        [1, 0, -0.5],
+        [0, 2, -2],
+      ]);
+      graph.dispose();
+      model.dispose();
+      xi.dispose();
+    });
+  });
+}
+
+describe('diffusion/exact', () => {
   before(async () => {
     await initBackend({ backend: 'wasm' });
   });
 
-  /** Reference: the Gaussian-mixture posterior mean computed on host in float64. */
-  function referenceDenoise(x: Float32Array, b: number, xi: Float32Array, k: number, d: number, sigma: number): Float64Array {
-    const out = new Float64Array(b * d);
-    for (let i = 0; i < b; i++) {
-      const logits = new Float64Array(k);
-      for (let m = 0; m < k; m++) {
-        let s = 0;
-        for (let j = 0; j < d; j++) s += (x[i * d + j]! - xi[m * d + j]!) ** 2;
-        logits[m] = -s / (2 * sigma * sigma);
-      }
-      const mx = Math.max(...logits);
-      let z = 0;
-      for (let m = 0; m < k; m++) z += (logits[m] = Math.exp(logits[m]! - mx));
-      for (let m = 0; m < k; m++) for (let j = 0; j < d; j++) out[i * d + j] += (logits[m]! / z) * xi[m * d + j]!;
-    }
-    return out;
-  }
-
-  it('equals the float64 posterior mean and one core lse-memory descent step with beta = 1/sigma^2', () => {
-    const K = 12;
-    const D = 20;
-    const B = 5;
+  it('equals the float64 posterior mean of the Gaussian mixture', () => {
+    const [K, D, B] = [12, 20, 5];
     const xi = tf.randomNormal([K, D], 0, 1, 'float32', 3);
-    const x = tf.randomNormal([B, D], 0, 1.2, 'float32', 4);
-    const model = new ExactDenoiser({ patterns: xi });
-    const xiData = xi.dataSync() as Float32Array;
-    const xData = x.dataSync() as Float32Array;
-    const before = tf.memory().numTensors;
+    const x = tf.randomNormal([B, D], 0, 1.2, 'float32', 4) as tf.Tensor2D;
+    const model = ExactDenoiser.fromPatterns(xi);
     for (const sigma of [0.3, 1, 4]) {
-      const d = model.denoise(x as tf.Tensor2D, sigma);
+      const d = model.denoise(x, sigma);
+      const ref = referenceDenoise(x.dataSync() as Float32Array, B, xi.dataSync() as Float32Array, K, D, sigma);
       const got = d.dataSync();
+      expect(Math.max(...Array.from(got, (v, i) => Math.abs(v - ref[i]!))), `sigma ${sigma}`).to.be.below(1e-4);
       d.dispose();
-      const ref = referenceDenoise(xData, B, xiData, K, D, sigma);
-      let err = 0;
-      for (let i = 0; i < got.length; i++) err = Math.max(err, Math.abs(got[i]! - ref[i]!));
-      expect(err, `vs float64 reference at sigma ${sigma}`).to.be.below(1e-4);
-
-      // Core comparison: x <- x - dt dE/dg with dt = 1 on E = ||x||^2/2 + E_lse(beta) over augmented [x, 1].
-      const em = model.toEnergyModel(sigma);
-      const [diff, gradDiff] = tf.tidy(() => {
-        const state = { x: tf.concat([x, tf.ones([B, 1])], 1) };
-        const step = em.descentStep(state, 1);
-        const hop = tf.slice(step.next['x']!, [0, 0], [B, D]);
-        // And -dE_mem/dg read directly from the core gradient (dE/dg = x + dE_mem/dg).
-        const g = em.energyGradient(state);
-        const negGrad = tf.slice(tf.sub(state.x, g.dEdg['x']!), [0, 0], [B, D]);
-        return [
-          tf.max(tf.abs(tf.sub(hop, tf.tensor(got, [B, D])))).dataSync()[0]!,
-          tf.max(tf.abs(tf.sub(negGrad, hop))).dataSync()[0]!,
-        ];
-      });
-      expect(diff, `vs core memorySynapse step at sigma ${sigma}`).to.be.below(1e-4);
-      expect(gradDiff).to.be.below(1e-5);
-      em.dispose();
     }
     tf.dispose([xi, x]);
-    expect(tf.memory().numTensors).to.equal(before - 2);
-    model.dispose();
-  });
-
-  it('on patterns of equal norm it is exactly the plain modern Hopfield update softmax(beta Xi x) Xi', () => {
-    const K = 8;
-    const D = 16;
-    const raw = tf.randomNormal([K, D], 0, 1, 'float32', 9);
-    const xi = tf.tidy(() => tf.div(raw, tf.norm(raw, 2, 1, true)));
-    const x = tf.randomNormal([3, D], 0, 0.5, 'float32', 10);
-    const model = new ExactDenoiser({ patterns: xi });
-    const sigma = 0.4;
-    const syn = memorySynapse({ memories: K, features: D, separation: 'lse', beta: 1 / sigma ** 2, patterns: xi });
-    const em = new EnergyModel().addLayer('v', { shape: [D], lagrangian: lagrangians.identity() }).addSynapse('m', syn, ['v']);
-    const step = em.descentStep({ v: x }, 1);
-    const d = model.denoise(x as tf.Tensor2D, sigma);
-    expect(tf.max(tf.abs(tf.sub(d, step.next['v']!))).dataSync()[0]!).to.be.below(1e-5);
-    tf.dispose([raw, xi, x, d, step.next['v']!]);
-    model.dispose();
-  });
-
-  it("equals one update of @engram/hopfield's ModernHopfield (beta = 1/sigma^2) on augmented patterns [xi, -||xi||^2/2], query [x, 1]", () => {
-    const K = 9;
-    const D = 14;
-    const B = 4;
-    const sigma = 0.6;
-    const xi = tf.randomUniform([K, D], -1, 1, 'float32', 12);
-    const x = tf.randomNormal([B, D], 0, 1, 'float32', 13);
-    const model = new ExactDenoiser({ patterns: xi });
-    const net = new ModernHopfield({ dim: D + 1, beta: 1 / sigma ** 2 });
-    const aug = tf.tidy(() => tf.concat([xi, tf.mul(tf.sum(tf.square(xi), 1, true), -0.5)], 1));
-    net.store(aug);
-    const q = tf.concat([x, tf.ones([B, 1])], 1);
-    const hop = net.retrieve(q, 1);
-    const d = model.denoise(x as tf.Tensor2D, sigma);
-    const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(tf.slice(hop, [0, 0], [B, D]), d))).dataSync()[0]!);
-    expect(diff).to.be.below(1e-5);
-    tf.dispose([xi, x, aug, q, hop, d]);
-    net.dispose();
     model.dispose();
   });
 
   it('reports -log p_sigma(x) exactly (against a float64 mixture density)', () => {
-    const xi = tf.tensor2d([[0, 0], [3, 1], [-1, 2]]);
-    const x = tf.tensor2d([[0.5, 0.2], [2, 2]]);
-    const model = new ExactDenoiser({ patterns: xi });
+    const pts = [
+      [0, 0],
+      [3, 1],
+      [-1, 2],
+    ];
+    const model = ExactDenoiser.fromPatterns(pts);
     const sigma = 0.7;
-    const e = model.energy(x, sigma).dataSync();
-    const pts = [[0, 0], [3, 1], [-1, 2]];
-    [[0.5, 0.2], [2, 2]].forEach((p, i) => {
+    const queries = [
+      [0.5, 0.2],
+      [2, 2],
+    ];
+    const e = model.energy(queries, sigma).total.dataSync();
+    queries.forEach((p, i) => {
       let dens = 0;
       for (const q of pts) dens += Math.exp(-((p[0]! - q[0]!) ** 2 + (p[1]! - q[1]!) ** 2) / (2 * sigma * sigma)) / (2 * Math.PI * sigma * sigma);
       expect(e[i]!).to.be.closeTo(-Math.log(dens / 3), 1e-4);
     });
-    tf.dispose([xi, x]);
     model.dispose();
   });
 
-  it('K = 50 Fashion-MNIST images: 100% of Heun samples land on training images, energy reported per step', async () => {
+  it('K = 50 Fashion-MNIST images: every Heun sample lands on a training image, -log p reported per step and falling', async () => {
     const K = 50;
     const pats = fashionPatterns({ count: K, source: 'subset', seed: 1 });
-    const model = new ExactDenoiser({ patterns: tf.tensor2d(pats.data, [K, pats.dim]) });
-    const before = tf.memory().numTensors;
-    const steps = await lastValueFrom(sampleStream(model, { count: 64, seed: 5, sigmas: edmSigmas({ steps: 18 }) }).pipe(toArray()));
+    const model = new ExactDenoiser({ memories: K, size: pats.size }, { patterns: tf.tensor2d(pats.data, [K, pats.size]) });
+    const initial = model.initialState(64, { seed: 5 });
+    const steps = await lastValueFrom(model.run({ initial, levels: 18 }).pipe(toArray()));
     expect(steps.length).to.equal(19);
     for (const s of steps) expect(s.energies).to.not.equal(null);
-    // -log p_sigma at the final (smallest) level is far below its value at sigma_max: the AM energy descends.
-    expect(steps[steps.length - 1]!.energy!).to.be.below(steps[0]!.energy!);
-    const out = await sample(model, { count: 64, seed: 5 });
-    const data = out.dataSync() as Float32Array;
+    expect(steps[18]!.energy!).to.be.below(steps[0]!.energy!);
+    const out = await model.sample({ count: 64, seed: 5 });
+    const nn = twoNearest(out.dataSync() as Float32Array, 64, pats.data, K, pats.size);
     out.dispose();
-    expect(tf.memory().numTensors).to.equal(before);
-    const nn = twoNearest(data, 64, pats.data, K, pats.dim);
+    initial['x']!.dispose();
     let memorized = 0;
     for (let i = 0; i < 64; i++) if (nn.d1[i]! / nn.d2[i]! < 1 / 3 && nn.d1[i]! < 1e-2) memorized++;
     expect(memorized).to.equal(64);
     expect(new Set(nn.idx).size, 'samples are spread over many memories').to.be.above(20);
+    model.dispose();
+  });
+
+  it('saves and loads through core (patterns only; the augmented layout is never saved)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'engram-exact-'));
+    try {
+      const engram = await createEngram({ plugins: [diffusion] });
+      const model = await engram.createModel('diffusion/exact', { memories: 3, size: 4 });
+      model.setWeights({ patterns: tf.tensor2d([[1, 2, 3, 4], [0, 1, 0, 1], [-1, 0, 2, 0]]) });
+      expect(Object.keys(model.variables())).to.deep.equal(['patterns']);
+      await saveModel(model, join(dir, 'm'), { engram });
+      const back = await loadModel<ExactDenoiser>(engram, join(dir, 'm.json'));
+      const x = tf.randomNormal([2, 4], 0, 1, 'float32', 1) as tf.Tensor2D;
+      const [a, b] = [model.denoise(x, 0.6), back.denoise(x, 0.6)];
+      expect(tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]).to.equal(0);
+      tf.dispose([a, b, x]);
+      back.dispose();
+      model.dispose();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('setWeights refreshes the cached graphs', () => {
+    const model = ExactDenoiser.fromPatterns([[1, 0]]);
+    const x = tf.tensor2d([[0, 0]]);
+    const before = model.denoise(x, 1);
+    model.setWeights({ patterns: tf.tensor2d([[0, 3]]) });
+    const after = model.denoise(x, 1);
+    expect(Array.from(before.dataSync())).to.deep.equal([1, 0]);
+    expect(Array.from(after.dataSync())).to.deep.equal([0, 3]);
+    tf.dispose([x, before, after]);
     model.dispose();
   });
 });

@@ -1,81 +1,44 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
-import { createEngram, deserializeModel, EngramError, initBackend, serializeModel } from '@engram/core';
+import { lastValueFrom, take, toArray } from 'rxjs';
+import { createEngram, ErrorCodes, initBackend, linalg } from '@engram/core';
 import et, {
   anomalyGraph,
+  anomalyGraphInputs,
+  defaultAnomalies,
+  ENCODINGS,
+  FEATURES,
   GraphEnergyTransformer,
-  jacobiEigen,
   laplacianPositionalEncoding,
   normalizedLaplacian,
   rocAuc,
   runGraphExperiment,
-  symmetricEigen,
+  TOKENS,
 } from '../src/index.js';
+import { codeOf, maxDiff, streamError, tick } from './helpers.js';
 
-function randomSymmetric(n: number, seed: number): Float64Array {
-  let s = seed;
-  const rnd = (): number => ((s = (s * 16807) % 2147483647) / 2147483647) - 0.5;
-  const a = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = i; j < n; j++) a[i * n + j] = a[j * n + i] = rnd();
-  return a;
-}
-
-/** max |A v - lambda v| and max |V^T V - I|. */
-function residuals(a: Float64Array, n: number, e: ReturnType<typeof symmetricEigen>): { eig: number; orth: number } {
-  let eig = 0;
-  let orth = 0;
-  for (let j = 0; j < n; j++) {
-    for (let i = 0; i < n; i++) {
-      let s = 0;
-      for (let k = 0; k < n; k++) s += a[i * n + k]! * e.vectors[k * n + j]!;
-      eig = Math.max(eig, Math.abs(s - e.values[j]! * e.vectors[i * n + j]!));
-    }
-    for (let l = 0; l < n; l++) {
-      let d = 0;
-      for (let k = 0; k < n; k++) d += e.vectors[k * n + j]! * e.vectors[k * n + l]!;
-      orth = Math.max(orth, Math.abs(d - (j === l ? 1 : 0)));
-    }
-  }
-  return { eig, orth };
-}
-
-describe('et/graph', () => {
+describe('energy-transformer/graph', () => {
   before(async () => {
     await initBackend({ backend: 'wasm' });
   });
 
-  it('the symmetric eigensolvers decompose random matrices (A v = lambda v, V orthonormal) and agree', () => {
-    for (const n of [1, 2, 7, 40]) {
-      const a = randomSymmetric(n, 11 + n);
-      const ql = symmetricEigen(a, n);
-      const jac = jacobiEigen(a, n);
-      const r = residuals(a, n, ql);
-      expect(r.eig, `n=${n}`).to.be.lessThan(1e-10);
-      expect(r.orth, `n=${n}`).to.be.lessThan(1e-10);
-      expect(residuals(a, n, jac).eig).to.be.lessThan(1e-10);
-      for (let i = 0; i < n; i++) expect(ql.values[i]).to.be.closeTo(jac.values[i]!, 1e-10);
-      for (let i = 1; i < n; i++) expect(ql.values[i]).to.be.at.least(ql.values[i - 1]!);
-    }
-  });
-
-  it('finds the known spectrum of a cycle graph Laplacian (degenerate eigenvalues)', () => {
+  it('the normalised Laplacian of a cycle has the known spectrum 1 - cos(2 pi k / n)', () => {
     const n = 24;
     const A = new Float64Array(n * n);
     for (let i = 0; i < n; i++) A[i * n + ((i + 1) % n)] = A[((i + 1) % n) * n + i] = 1;
-    const L = normalizedLaplacian(A, n);
-    const e = symmetricEigen(L, n);
+    const e = linalg.symmetricEigen(normalizedLaplacian(A, n), n);
     const expected = Array.from({ length: n }, (_, k) => 1 - Math.cos((2 * Math.PI * k) / n)).sort((p, q) => p - q);
     expected.forEach((v, i) => expect(e.values[i]).to.be.closeTo(v, 1e-12));
-    expect(residuals(L, n, e).eig).to.be.lessThan(1e-12);
+    expect(codeOf(() => normalizedLaplacian([1, 0, 0], 2))).to.equal(ErrorCodes.INVALID_ARGUMENT);
   });
 
-  it('Laplacian PEs are the smallest non-trivial eigenvectors (orthogonal to D^1/2 1) and reject bad input', () => {
+  it('positional encodings are the smallest non-trivial eigenvectors (orthogonal to D^1/2 1)', () => {
     const g = anomalyGraph({ nodes: 60, cliques: 1, cliqueSize: 5, contextual: 5, seed: 2 });
     const k = 4;
     const pe = laplacianPositionalEncoding(g.adjacency, g.n, k);
     const L = normalizedLaplacian(g.adjacency, g.n);
     const deg = Array.from({ length: g.n }, (_, i) => g.adjacency.slice(i * g.n, (i + 1) * g.n).reduce((s, v) => s + v, 0));
-    const e = symmetricEigen(L, g.n);
+    const e = linalg.symmetricEigen(L, g.n);
     for (let j = 0; j < k; j++) {
       let dot = 0;
       let res = 0;
@@ -88,69 +51,93 @@ describe('et/graph', () => {
       expect(Math.abs(dot)).to.be.lessThan(1e-3);
       expect(res).to.be.lessThan(1e-5);
     }
-    expect(() => symmetricEigen([1, 2, 3, 4], 2)).to.throw(EngramError, /symmetric/);
-    expect(() => symmetricEigen([1, 2, 3], 2)).to.throw(EngramError);
-    expect(() => symmetricEigen([1, NaN, NaN, 1], 2)).to.throw(EngramError);
+    expect(codeOf(() => laplacianPositionalEncoding(g.adjacency, g.n, 0))).to.equal(ErrorCodes.INVALID_ARGUMENT);
   });
 
   it('ROC-AUC handles ties and order', () => {
     expect(rocAuc([0.1, 0.4, 0.35, 0.8], [0, 0, 1, 1])).to.equal(0.75);
     expect(rocAuc([1, 1, 1, 1], [0, 1, 0, 1])).to.equal(0.5);
     expect(rocAuc([3, 2, 1], [1, 0, 0])).to.equal(1);
-    expect(() => rocAuc([1, 2], [1, 1])).to.throw(EngramError);
+    expect(codeOf(() => rocAuc([1, 2], [1, 1]))).to.equal(ErrorCodes.INVALID_ARGUMENT);
   });
 
-  it('the benchmark injects the requested anomalies reproducibly', () => {
+  it('the benchmark injects the requested anomalies reproducibly, scaled to the graph by default', () => {
     const a = anomalyGraph({ nodes: 100, cliques: 2, cliqueSize: 6, contextual: 8, seed: 4 });
     const b = anomalyGraph({ nodes: 100, cliques: 2, cliqueSize: 6, contextual: 8, seed: 4 });
     expect(Array.from(a.adjacency)).to.deep.equal(Array.from(b.adjacency));
     expect(Array.from(a.kind).filter((k) => k & 1).length).to.equal(12);
     expect(Array.from(a.kind).filter((k) => k & 2).length).to.equal(8);
     const members = Array.from(a.kind).map((k, i) => (k & 1 ? i : -1)).filter((i) => i >= 0);
-    // each clique member is connected to at least the 5 others of its clique
     for (const i of members) expect(members.filter((j) => j !== i && a.adjacency[i * 100 + j]).length).to.be.at.least(5);
+    expect(defaultAnomalies(600)).to.deep.equal({ cliques: 3, cliqueSize: 10, contextual: 30 });
+    const small = anomalyGraph({ nodes: 40, seed: 1 });
+    expect(small.labels.reduce((s, v) => s + v, 0)).to.be.within(3, 20);
+    expect(codeOf(() => anomalyGraph({ nodes: 20, cliques: 3, cliqueSize: 5 }))).to.equal(ErrorCodes.INVALID_ARGUMENT);
+    const inputs = anomalyGraphInputs(small, 3);
+    expect(inputs.featureSize).to.equal(17);
+    expect(inputs.encodings.length).to.equal(40 * 3);
+  });
+
+  it('attention follows the edges: a step moves node 0 of a path only by what nodes within two hops hold', async () => {
+    const model = new GraphEnergyTransformer({ features: 3, nodes: 5, encodingSize: 2, block: { size: 8, heads: 2, memories: 16, maxSteps: 1 }, seed: 1 });
+    const path = tf.tensor2d([[0, 1, 0, 0, 0], [1, 0, 1, 0, 0], [0, 1, 0, 1, 0], [0, 0, 1, 0, 1], [0, 0, 0, 1, 0]]);
+    const x = tf.randomNormal([1, 5, 8], 0, 1, 'float32', 3);
+    const x2 = tf.tidy(() => tf.concat([x.slice([0, 0, 0], [1, 3, 8]), tf.randomNormal([1, 2, 8], 0, 1, 'float32', 4)], 1));
+    const features = tf.zeros([1, 5, 3]);
+    const encodings = tf.zeros([1, 5, 2]);
+    const last = async (tokens: tf.Tensor, adjacency?: tf.Tensor): Promise<Float32Array> => {
+      const evs = await lastValueFrom(model.run({ initial: { [FEATURES]: features, [ENCODINGS]: encodings, [TOKENS]: tokens }, snapshot: [TOKENS], ...(adjacency ? { adjacency } : {}) }).pipe(toArray()));
+      return evs[1]!.states![TOKENS]!.data;
+    };
+    const y = await last(x, path);
+    const y2 = await last(x2, path);
+    const full = await last(x2);
+    const rowDiff = (a: Float32Array, b: Float32Array, r: number): number => Math.max(...Array.from({ length: 8 }, (_, d) => Math.abs(a[r * 8 + d]! - b[r * 8 + d]!)));
+    expect(rowDiff(y, y2, 0)).to.be.lessThan(1e-6);
+    expect(rowDiff(y, y2, 2)).to.be.greaterThan(1e-4);
+    expect(rowDiff(full, y2, 0)).to.be.greaterThan(1e-4);
+    tf.dispose([path, x, x2, features, encodings]);
+    model.dispose();
+  });
+
+  it('logits score every node; bad input is a coded error (notifications for run); streams leak nothing', async () => {
+    const engram = await createEngram({ plugins: [et] });
+    const model = await engram.createModel('energy-transformer/graph', { features: 3, nodes: 6, encodingSize: 2, block: { size: 8, heads: 2, memories: 16, maxSteps: 2 } });
+    const features = tf.randomNormal([6, 3], 0, 1, 'float32', 1);
+    const encodings = tf.randomNormal([6, 2], 0, 1, 'float32', 2);
+    const ring = tf.tensor2d(Array.from({ length: 36 }, (_, k) => (Math.abs(Math.floor(k / 6) - (k % 6)) % 4 === 1 || Math.abs(Math.floor(k / 6) - (k % 6)) === 5 ? 1 : 0)), [6, 6]);
+    const logits = model.logits({ features, encodings, adjacency: ring });
+    expect(logits.shape).to.deep.equal([6]);
+    expect(Array.from(logits.dataSync()).every(Number.isFinite)).to.equal(true);
+    logits.dispose();
+    expect(codeOf(() => model.logits({ features: tf.zeros([6, 4]), encodings, adjacency: ring }))).to.equal(ErrorCodes.SHAPE_MISMATCH);
+    expect(codeOf(() => model.logits({ features, encodings, adjacency: tf.zeros([6, 6]) }))).to.equal(ErrorCodes.INVALID_ARGUMENT);
+    const initial = { [FEATURES]: features, [ENCODINGS]: encodings };
+    expect((await streamError(model.run({ initial, adjacency: tf.zeros([6, 6]) }))).message).to.match(/at least one allowed key/);
+    expect((await streamError(model.run({ initial, adjacency: tf.ones([5, 5]) }))).code).to.equal(ErrorCodes.SHAPE_MISMATCH);
+    expect((await streamError(model.run({ initial: { [FEATURES]: features } }))).message).to.match(/encodings/);
+    expect((await streamError(model.run({ initial, adjacancy: ring } as never))).message).to.match(/did you mean 'adjacency'/);
+    const before = tf.memory().numTensors;
+    await lastValueFrom(model.run({ initial, adjacency: ring, snapshot: true }).pipe(toArray()));
+    await lastValueFrom(model.run({ initial, adjacency: ring, maxSteps: 100 }).pipe(take(2), toArray()));
+    const sub = model.run({ initial, adjacency: ring, maxSteps: 1000 }).subscribe();
+    await tick(20);
+    sub.unsubscribe();
+    await tick(20);
+    await streamError(model.run({ initial, adjacency: ring, dt: -1 }));
+    expect(tf.memory().numTensors).to.equal(before);
+    const e = model.energy(initial, { adjacency: ring });
+    const e0 = model.energy(initial);
+    expect(maxDiff(e.total, e0.total), 'the edges change the energy').to.be.greaterThan(1e-4);
+    tf.dispose([features, encodings, ring, e.total, e0.total, ...Object.values(e.terms!), ...Object.values(e0.terms!)]);
+    model.dispose();
   });
 
   it('the graph ET beats a feature-only MLP and the degree/feature heuristic (reduced scale)', async () => {
-    const r = await runGraphExperiment({
-      graph: { nodes: 160, cliques: 2, cliqueSize: 8, contextual: 16 },
-      block: { tokenDim: 16, heads: 2, headDim: 8, memories: 32, steps: 4 },
-      trainSteps: 30,
-      seed: 0,
-    });
+    const engram = await createEngram({ plugins: [et] });
+    const r = await runGraphExperiment({ engram, nodes: 160, cliques: 2, cliqueSize: 8, contextual: 16, block: { size: 16, heads: 2, headSize: 8, memories: 32, maxSteps: 4 }, epochs: 30, seed: 0 });
     expect(r.etAuc).to.be.greaterThan(r.mlpAuc);
     expect(r.etAuc).to.be.greaterThan(r.heuristicAuc);
     expect(r.etAuc).to.be.greaterThan(0.75);
-  });
-
-  it('spec and weights round-trip; attention follows the edges; bad input is rejected', async () => {
-    const model = new GraphEnergyTransformer({ features: 3, peDim: 2, block: { tokenDim: 8, heads: 2, memories: 16, steps: 3 }, seed: 1 });
-    const engram = await createEngram({ plugins: [et] });
-    const copy = (await deserializeModel(engram, serializeModel(model, { engram }))) as GraphEnergyTransformer;
-    const n = 5;
-    const features = tf.randomNormal([n, 3], 0, 1, 'float32', 1) as tf.Tensor2D;
-    const pe = tf.randomNormal([n, 2], 0, 1, 'float32', 2) as tf.Tensor2D;
-    const path = tf.tensor2d([[1, 1, 0, 0, 0], [1, 1, 1, 0, 0], [0, 1, 1, 1, 0], [0, 0, 1, 1, 1], [0, 0, 0, 1, 1]]);
-    const a = model.logits({ features, pe, attention: path });
-    const b = copy.logits({ features, pe, attention: path });
-    expect(tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]!)).to.equal(0);
-    // Attention follows the edges: one descent step on a path moves node 0 only by
-    // what nodes within distance 2 hold (its neighbour and that neighbour's keys' rivals).
-    const x = tf.randomNormal([1, n, 8], 0, 1, 'float32', 3);
-    const x2 = tf.tidy(() => tf.concat([x.slice([0, 0, 0], [1, 3, 8]), tf.randomNormal([1, 2, 8], 0, 1, 'float32', 4)], 1));
-    const y = model.block.evolve(x, { steps: 1, attentionMask: path });
-    const y2 = model.block.evolve(x2, { steps: 1, attentionMask: path });
-    const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(y, y2)), -1).dataSync() as Float32Array);
-    expect(diff[0]).to.be.lessThan(1e-6);
-    expect(diff[2]).to.be.greaterThan(1e-4);
-    const full = model.block.evolve(x2, { steps: 1 });
-    expect(tf.tidy(() => tf.max(tf.abs(tf.sub(full, y2))).dataSync()[0]!)).to.be.greaterThan(1e-4);
-    tf.dispose([x, x2, y, y2, full]);
-    expect(() => model.logits({ features: tf.zeros([n, 4]) as tf.Tensor2D, pe, attention: path })).to.throw(EngramError, /features/);
-    expect(() => model.logits({ features, pe, attention: tf.zeros([n, n]) as tf.Tensor2D })).to.throw(EngramError, /allowed key/);
-    expect(() => new GraphEnergyTransformer({ features: 0 })).to.throw(EngramError);
-    tf.dispose([features, pe, path, a, b]);
-    model.dispose();
-    copy.dispose();
   });
 });

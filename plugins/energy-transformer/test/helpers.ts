@@ -1,39 +1,66 @@
 import * as tf from '@tensorflow/tfjs';
+import { expect } from 'chai';
+import { firstValueFrom, type Observable } from 'rxjs';
+import { isEngramError } from '@engram/core';
 
-/**
- * Directional finite-difference check of d f / d vars: compares <grad, d> with
- * (f(v + eps d) - f(v - eps d)) / (2 eps) for `directions` seeded random
- * directions d (all variables moved at once). Returns the worst relative error.
- */
-export function directionalCheck(f: () => tf.Scalar, vars: tf.Variable[], opts: { eps?: number; directions?: number; seed?: number } = {}): { worst: number; pairs: [number, number][] } {
-  const eps = opts.eps ?? 1e-2;
-  const { grads } = tf.variableGrads(f, vars);
-  const originals = vars.map((v) => v.clone());
-  const pairs: [number, number][] = [];
-  let worst = 0;
+/** The code of an EngramError thrown by `f` (fails the test when nothing or something else is thrown). */
+export function codeOf(f: () => unknown): string {
   try {
-    for (let k = 0; k < (opts.directions ?? 3); k++) {
-      const dirs = vars.map((v, i) => tf.randomNormal(v.shape, 0, 1, 'float32', (opts.seed ?? 0) * 1000 + k * 50 + i));
-      const analytic = tf.tidy(() => tf.addN(vars.map((v, i) => tf.sum(tf.mul(grads[v.name]!, dirs[i]!)))).dataSync()[0]!);
-      const at = (s: number): number => {
-        vars.forEach((v, i) => v.assign(tf.tidy(() => tf.add(originals[i]!, tf.mul(dirs[i]!, s)))));
-        return tf.tidy(() => f().dataSync()[0]!);
-      };
-      const numeric = (at(eps) - at(-eps)) / (2 * eps);
-      vars.forEach((v, i) => v.assign(originals[i]!));
-      dirs.forEach((d) => d.dispose());
-      pairs.push([analytic, numeric]);
-      worst = Math.max(worst, Math.abs(analytic - numeric) / Math.max(Math.abs(analytic), Math.abs(numeric), 1e-6));
-    }
-  } finally {
-    vars.forEach((v, i) => v.assign(originals[i]!));
-    originals.forEach((t) => t.dispose());
-    Object.values(grads).forEach((g) => g.dispose());
+    f();
+  } catch (err) {
+    expect(isEngramError(err), String(err)).to.equal(true);
+    return (err as { code: string }).code;
   }
-  return { worst, pairs };
+  expect.fail('expected an EngramError');
 }
 
-/** Relative L2 error |a - b| / |b|. */
+/** The EngramError thrown by `f`. */
+export function errorOf(f: () => unknown): Error & { code: string } {
+  try {
+    f();
+  } catch (err) {
+    expect(isEngramError(err), String(err)).to.equal(true);
+    return err as Error & { code: string };
+  }
+  expect.fail('expected an EngramError');
+}
+
+/** The EngramError a promise rejects with. */
+export async function rejectionOf(p: Promise<unknown>): Promise<Error & { code: string }> {
+  try {
+    await p;
+  } catch (err) {
+    expect(isEngramError(err), String(err)).to.equal(true);
+    return err as Error & { code: string };
+  }
+  expect.fail('expected a rejection with an EngramError');
+}
+
+/** The error notification of a stream, subscribed with an error handler only (no next, no throw). */
+export function streamError(stream: Observable<unknown>): Promise<Error & { code: string }> {
+  return new Promise((resolve, reject) => {
+    try {
+      stream.subscribe({
+        error: (err: unknown) => (isEngramError(err) ? resolve(err as Error & { code: string }) : reject(new Error(`not an EngramError: ${String(err)}`))),
+        complete: () => reject(new Error('the stream completed instead of failing')),
+      });
+    } catch (err) {
+      reject(new Error(`subscribe threw synchronously: ${String(err)}`));
+    }
+  });
+}
+
+/** Relative L2 difference |a - b| / |b|. */
 export function relError(a: tf.Tensor, b: tf.Tensor): number {
   return tf.tidy(() => tf.norm(tf.sub(a, b)).dataSync()[0]! / Math.max(tf.norm(b).dataSync()[0]!, 1e-30));
 }
+
+/** Largest |a - b|. */
+export function maxDiff(a: tf.Tensor, b: tf.Tensor): number {
+  return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]!);
+}
+
+/** Lets a stream's loop notice a cancellation. */
+export const tick = (ms = 0): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export { firstValueFrom };

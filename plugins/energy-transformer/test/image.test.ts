@@ -1,22 +1,15 @@
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
-import { lastValueFrom, toArray } from 'rxjs';
-import { createEngram, deserializeModel, EngramError, initBackend, serializeModel, type CommandIO } from '@engram/core';
-import { createRng, loadFashionMnistSubset } from '@engram/data';
-import et, { etTrainCommand, ImageEnergyTransformer, patchGeometry, patchify, randomPatchMasks, unpatchify } from '../src/index.js';
+import { lastValueFrom, take, toArray } from 'rxjs';
+import { ErrorCodes, initBackend } from '@engram/core';
+import { createRng } from '@engram/data';
+import { loadFashionMnistSubset } from '@engram/data/node';
+import { HIDDEN, IMAGE, ImageEnergyTransformer, patchGeometry, patchify, randomHiddenPatches, TOKENS, unpatchify } from '../src/index.js';
+import { codeOf, errorOf, maxDiff, streamError, tick } from './helpers.js';
 
-const tiny = { tokenDim: 16, heads: 2, headDim: 8, memories: 32, steps: 3 };
+const tiny = { size: 16, heads: 2, headSize: 8, memories: 32, maxSteps: 3 };
 
-function captureIO(cwd: string): CommandIO & { out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { out, err, stdout: (t) => out.push(t), stderr: (t) => err.push(t), isTTY: false, cwd };
-}
-
-describe('et/image', () => {
+describe('energy-transformer/image', () => {
   before(async () => {
     await initBackend({ backend: 'wasm' });
   });
@@ -32,114 +25,110 @@ describe('et/image', () => {
     expect(d[16 + 4]).to.equal(28 + 4);
     expect(Array.from(unpatchify(p, geo).dataSync())).to.deep.equal(Array.from(img.dataSync()));
     tf.dispose([img, p]);
-    expect(() => patchGeometry(28, 5)).to.throw(EngramError);
+    expect(codeOf(() => patchGeometry(28, 5))).to.equal(ErrorCodes.INVALID_ARGUMENT);
   });
 
-  it('random masks hide round(ratio N) distinct patches per sample, reproducibly', () => {
+  it('random hidden patches hide round(ratio N) distinct patches per sample, reproducibly', () => {
     const rng = createRng(1);
-    const m = randomPatchMasks(3, 49, 0.5, () => rng.uniform());
+    const m = randomHiddenPatches(3, 49, 0.5, () => rng.uniform());
     for (let b = 0; b < 3; b++) expect(m.subarray(b * 49, (b + 1) * 49).reduce((s, v) => s + v, 0)).to.equal(25);
     const rng2 = createRng(1);
-    expect(Array.from(randomPatchMasks(3, 49, 0.5, () => rng2.uniform()))).to.deep.equal(Array.from(m));
+    expect(Array.from(randomHiddenPatches(3, 49, 0.5, () => rng2.uniform()))).to.deep.equal(Array.from(m));
+    expect(codeOf(() => randomHiddenPatches(1, 4, 1, () => 0))).to.equal(ErrorCodes.INVALID_ARGUMENT);
   });
 
-  it('training through the unrolled descent lowers the masked-patch loss', () => {
+  it('training through the unrolled descent lowers the hidden-patch loss; completions keep the visible pixels', () => {
     const set = loadFashionMnistSubset({ split: 'train', limit: 32 });
     const images = tf.tensor2d(set.images, [32, 784]);
     const rng = createRng(3);
-    const mask = tf.tensor2d(randomPatchMasks(32, 49, 0.5, () => rng.uniform()), [32, 49]);
+    const hidden = tf.tensor2d(randomHiddenPatches(32, 49, 0.5, () => rng.uniform()), [32, 49]);
     const model = new ImageEnergyTransformer({ block: tiny, seed: 1 });
     const opt = tf.train.adam(1e-2);
-    const before = tf.tidy(() => model.loss(images, mask).dataSync()[0]!);
-    for (let i = 0; i < 12; i++) opt.minimize(() => model.loss(images, mask), false, model.variables());
-    const after = tf.tidy(() => model.loss(images, mask).dataSync()[0]!);
+    const vars = Object.values(model.variables());
+    const before = tf.tidy(() => model.loss(images, hidden).dataSync()[0]!);
+    for (let i = 0; i < 12; i++) opt.minimize(() => model.loss(images, hidden), false, vars);
+    const after = tf.tidy(() => model.loss(images, hidden).dataSync()[0]!);
     expect(after).to.be.lessThan(0.6 * before);
-    // completions keep the visible patches exactly
-    const done = model.complete(images.slice([0, 0], [2, 784]), mask.slice([0, 0], [2, 49]));
-    const vis = tf.tidy(() => {
-      const m3 = tf.expandDims(mask.slice([0, 0], [2, 49]), 2);
-      const geo = model.geometry;
-      return tf.max(tf.abs(tf.mul(tf.sub(1, m3), tf.sub(patchify(done, geo), patchify(images.slice([0, 0], [2, 784]), geo))))).dataSync()[0]!;
-    });
-    expect(vis).to.be.lessThan(1e-6);
-    tf.dispose([images, mask, done]);
+    const two = images.slice([0, 0], [2, 784]);
+    const h2 = hidden.slice([0, 0], [2, 49]);
+    const done = model.complete(two, h2);
+    const visible = tf.tidy(() => tf.max(tf.abs(tf.mul(tf.sub(1, tf.expandDims(h2, 2)), tf.sub(patchify(done, model.geometry), patchify(two, model.geometry))))).dataSync()[0]!);
+    expect(visible).to.equal(0);
+    // ... and fill the hidden ones with the decoder's prediction.
+    const pred = model.predict(patchify(two, model.geometry), h2);
+    const inHidden = tf.tidy(() => tf.max(tf.abs(tf.mul(tf.expandDims(h2, 2), tf.sub(patchify(done, model.geometry), pred)))).dataSync()[0]!);
+    expect(inHidden).to.be.lessThan(1e-5);
+    tf.dispose([images, hidden, two, h2, done, pred]);
     opt.dispose();
     model.dispose();
   });
 
-  it('streams a completion across the T steps, decoding snapshots, without leaks', async () => {
+  it('streams the completion forming across the steps in its image layer, the hidden mask held', async () => {
     const model = new ImageEnergyTransformer({ block: tiny });
     const img = tf.randomUniform([1, 784], 0, 1, 'float32', 2);
-    const mask = tf.tensor2d([Array.from({ length: 49 }, (_, i) => (i % 2 ? 1 : 0))]);
-    const n0 = tf.memory().numTensors;
-    const evs = await lastValueFrom(model.run(img, mask, { snapshot: true }).pipe(toArray()));
+    const hidden = tf.tensor2d([Array.from({ length: 49 }, (_, i) => (i % 2 ? 1 : 0))]);
+    const before = tf.memory().numTensors;
+    const evs = await lastValueFrom(model.run({ initial: { [IMAGE]: img, [HIDDEN]: hidden }, snapshot: [IMAGE, HIDDEN] }).pipe(toArray()));
     expect(evs).to.have.length(4);
-    expect(evs.every((e) => e.images && e.images.length === 784)).to.equal(true);
-    expect(tf.memory().numTensors).to.equal(n0);
-    tf.dispose([img, mask]);
+    expect(Object.keys(evs[0]!.energyTree!)).to.deep.equal(['tokens', 'attention', 'hopfield']);
+    const frames = evs.map((e) => e.states![IMAGE]!.data);
+    expect(frames.every((f) => f.length === 784)).to.equal(true);
+    expect(Array.from(evs[3]!.states![HIDDEN]!.data)).to.deep.equal(Array.from(hidden.dataSync()));
+    // Visible pixels never change; hidden ones do, and the last frame is `complete`.
+    const geo = model.geometry;
+    const patch = (f: Float32Array, k: number): number[] => tf.tidy(() => Array.from(patchify(tf.tensor2d(f, [1, 784]), geo).slice([0, k, 0], [1, 1, 16]).dataSync()));
+    const patch0 = (f: Float32Array): number[] => patch(f, 0);
+    const patch1 = (f: Float32Array): number[] => patch(f, 1);
+    expect(patch0(frames[3]!)).to.deep.equal(patch0(Float32Array.from(img.dataSync())));
+    expect(patch1(frames[3]!)).to.not.deep.equal(patch1(frames[0]!));
+    const done = model.complete(img, hidden);
+    expect(tf.tidy(() => maxDiff(done, tf.tensor2d(frames[3]!, [1, 784])))).to.be.lessThan(1e-5);
+    done.dispose();
+    expect(tf.memory().numTensors, 'after run and complete').to.equal(before);
+    tf.dispose([img, hidden]);
     model.dispose();
   });
 
-  it('spec and weights round-trip through the core serialization', async () => {
-    const model = new ImageEnergyTransformer({ block: { ...tiny, hopfield: 'softmax' }, seed: 4 });
-    const engram = await createEngram({ plugins: [et] });
-    const copy = await deserializeModel(engram, serializeModel(model, { engram })) as ImageEnergyTransformer;
-    expect(copy).to.be.instanceOf(ImageEnergyTransformer);
-    const img = tf.randomUniform([2, 784], 0, 1, 'float32', 5);
-    const mask = tf.tidy(() => tf.greater(tf.randomUniform([2, 49], 0, 1, 'float32', 6), 0.5).toFloat());
-    const a = model.complete(img, mask);
-    const b = copy.complete(img, mask);
-    expect(tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]!)).to.equal(0);
-    const block = await engram.createModel('et/block', { tokenDim: 8, heads: 2 });
-    const blockCopy = await deserializeModel(engram, serializeModel(block, { engram }));
-    expect(blockCopy.getConfig()).to.deep.equal(block.getConfig());
-    let failed: unknown = null;
-    await engram.createModel('et/image', { patchSize: 5 }).catch((e: unknown) => (failed = e));
-    expect(String(failed)).to.match(/patchSize/);
-    tf.dispose([img, mask, a, b]);
-    [model, copy, block, blockCopy].forEach((m) => m.dispose());
+  it('streams leak no tensors when they complete, are cancelled or fail', async () => {
+    const model = new ImageEnergyTransformer({ block: tiny });
+    const img = tf.randomUniform([2, 784], 0, 1, 'float32', 2);
+    const hidden = tf.tidy(() => tf.cast(tf.greater(tf.randomUniform([2, 49], 0, 1, 'float32', 3), 0.5), 'float32'));
+    const bad = tf.fill([2, 49], 0.5);
+    const before = tf.memory().numTensors;
+    await lastValueFrom(model.run({ initial: { image: img, hidden }, snapshot: true }).pipe(toArray()));
+    await lastValueFrom(model.run({ initial: { image: img, hidden }, maxSteps: 50 }).pipe(take(2), toArray()));
+    const sub = model.run({ initial: { image: img, hidden }, maxSteps: 1000 }).subscribe();
+    await tick(20);
+    sub.unsubscribe();
+    await tick(20);
+    expect(tf.memory().numTensors, 'complete and cancel').to.equal(before);
+    await streamError(model.run({ initial: { image: img, hidden: bad } }));
+    await streamError(model.run({ initial: { hidden } }));
+    await streamError(model.run({ initial: { image: img, hidden }, maxSteps: -1 }));
+    expect(tf.memory().numTensors, 'errors').to.equal(before);
+    tf.dispose([img, hidden, bad]);
+    model.dispose();
   });
 
-  it('et-train trains, checkpoints, resumes (with the Adam state) and writes PNGs (reduced scale)', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'et-train-'));
-    try {
-      const engram = await createEngram({ plugins: [et] });
-      const small = ['--source', 'subset', '--train', '64', '--test', '32', '--batch', '16', '--dim', '16', '--heads', '2', '--memories', '32', '--steps', '2', '--transformer-layers', '1'];
-      const common = [...small, '--out', 'run'];
-      const io = captureIO(dir);
-      expect(await etTrainCommand([...common, '--epochs', '1'], io, engram), io.err.join('')).to.equal(0);
-      expect(io.out.join('')).to.match(/energy transformer\s+\d\.\d+/).and.match(/mean training patch\s+\d\.\d+/).and.match(/transformer encoder\s+\d\.\d+/);
-      expect(io.err.join('')).to.match(/\[#+\] 4\/4 loss/);
-      for (const f of ['completions.png', 'completion-steps.png', 'results.json', 'checkpoint/et.json', 'checkpoint/et.weights.bin', 'checkpoint/et.optimizer.json', 'checkpoint/et.optimizer.bin']) {
-        expect((await stat(join(dir, 'run', f))).size, f).to.be.greaterThan(0);
-      }
-      const optSpec = async () => JSON.parse(await readFile(join(dir, 'run', 'checkpoint', 'et.optimizer.json'), 'utf8')) as { className: string; iterations: number };
-      expect(await optSpec()).to.include({ className: 'Adam', iterations: 4 });
-      const io2 = captureIO(dir);
-      const code = await etTrainCommand([...common, '--epochs', '2', '--resume', 'run/checkpoint/et.json', '--no-transformer'], io2, engram);
-      expect(code, io2.err.join('')).to.equal(0);
-      // the resumed run trained only the second epoch, continuing the saved Adam state
-      expect(io2.err.join('')).to.match(/et epoch 2\/2/).and.not.match(/et epoch 1\/2/);
-      expect(io2.err.join('')).to.match(/resumed the Adam state of .*et\.json \(step 4\)/);
-      expect(JSON.parse(await readFile(join(dir, 'run', 'checkpoint', 'et.progress.json'), 'utf8')).epoch).to.equal(2);
-      expect((await optSpec()).iterations).to.equal(8);
-      // ... and so ends where an uninterrupted two-epoch run ends.
-      const io3 = captureIO(dir);
-      expect(await etTrainCommand([...small, '--out', 'straight', '--epochs', '2', '--no-transformer'], io3, engram), io3.err.join('')).to.equal(0);
-      const mse = async (d: string) => (JSON.parse(await readFile(join(dir, d, 'results.json'), 'utf8')) as { etMse: number }).etMse;
-      expect(Math.abs((await mse('run')) - (await mse('straight')))).to.be.at.most(1e-6);
-      // A checkpoint written before optimizer states were saved still resumes, with fresh moments (logged).
-      await rm(join(dir, 'run', 'checkpoint', 'et.optimizer.json'));
-      await rm(join(dir, 'run', 'checkpoint', 'et.optimizer.bin'));
-      const io4 = captureIO(dir);
-      expect(await etTrainCommand([...common, '--epochs', '3', '--resume', 'run/checkpoint/et.json', '--no-transformer'], io4, engram), io4.err.join('')).to.equal(0);
-      expect(io4.err.join('')).to.match(/has no optimizer state .*the Adam moments start from zero/).and.match(/et epoch 3\/3/);
-      expect((await optSpec()).iterations).to.equal(4);
-      const bad = captureIO(dir);
-      expect(await etTrainCommand(['--bogus'], bad, engram)).to.equal(2);
-      expect(bad.err.join('')).to.match(/--bogus/);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+  it('bad input is a coded error (notifications for run), a bad config names the key', async () => {
+    const model = new ImageEnergyTransformer({ block: tiny });
+    const img = tf.randomUniform([1, 784], 0, 1, 'float32', 2);
+    expect((await streamError(model.run({ initial: { hidden: tf.zeros([1, 49]) } }))).message).to.match(/initial\.image/);
+    expect((await streamError(model.run({ initial: { image: img, hidden: tf.fill([1, 49], 2) } }))).message).to.match(/hidden/);
+    expect((await streamError(model.run({ initial: { image: tf.zeros([1, 783]) } }))).code).to.equal(ErrorCodes.SHAPE_MISMATCH);
+    expect((await streamError(model.run({ initial: { imag: img } as never }))).message).to.match(/did you mean 'image'/);
+    expect((await streamError(model.run({ initial: img }))).code).to.equal(ErrorCodes.INVALID_ARGUMENT);
+    expect(codeOf(() => model.complete(img, tf.zeros([1, 48])))).to.equal(ErrorCodes.SHAPE_MISMATCH);
+    const patch = errorOf(() => new ImageEnergyTransformer({ patchSize: 5 }));
+    expect(patch.code).to.equal(ErrorCodes.INVALID_CONFIG);
+    expect(patch.message).to.match(/'patchSize'/).and.match(/divisor of imageSize 28/);
+    expect(errorOf(() => new ImageEnergyTransformer({ block: { ...tiny, heds: 2 } as never })).message).to.match(/block/).and.match(/did you mean 'heads'/);
+    const state = model.initialState({ image: img });
+    expect(Object.keys(state)).to.deep.equal([IMAGE, HIDDEN, TOKENS]);
+    expect(state[TOKENS]!.shape).to.deep.equal([1, 50, 16]);
+    // Nothing hidden: the image layer is the image.
+    expect(maxDiff(state[IMAGE]!, img)).to.equal(0);
+    tf.dispose([img, ...Object.values(state)]);
+    model.dispose();
   });
 });

@@ -1,50 +1,54 @@
 /**
  * @engram/hopfield — classical, dense, modern and random-feature (DrDAM)
- * Hopfield networks for engram.
+ * Hopfield networks, and the hopfield-layers modules, as engram models built
+ * from core parts (and one synapse kind of its own, 'hopfield/drdam').
  *
  * @packageDocumentation
  */
-import { definePlugin } from '@engram/core';
-import { ClassicalHopfield, type ClassicalHopfieldConfig } from './classical.js';
-import { DenseAssociativeMemory, type DenseAMConfig } from './dense.js';
-import { ModernHopfield, type ModernHopfieldConfig } from './modern.js';
-import { DrDAM, type DrDAMConfig } from './drdam.js';
-import { Hopfield } from './layers/hopfield.js';
-import { HopfieldPooling } from './layers/pooling.js';
-import { HopfieldLayer } from './layers/lookup-layer.js';
-import type { HopfieldModuleConfig } from './layers/base.js';
+import type { ClassicalHopfield, ClassicalHopfieldConfig } from './models/classical.js';
+import type { DenseAMConfig, DenseAssociativeMemory } from './models/dense.js';
+import type { ModernHopfield, ModernHopfieldConfig } from './models/modern.js';
+import type { DrDAM, DrDAMConfig } from './models/drdam.js';
+import type { Hopfield, HopfieldConfig } from './models/association.js';
+import type { HopfieldPooling, HopfieldPoolingConfig } from './models/pooling.js';
+import type { HopfieldLayer, HopfieldLayerConfig } from './models/layer.js';
 
-export { ClassicalHopfield, type ClassicalHopfieldConfig, type ClassicalRunOptions, type ClassicalUpdateMode, type ClassicalRule } from './classical.js';
-export { DenseAssociativeMemory, type DenseAMConfig, type DenseRunOptions } from './dense.js';
-export { separation, type Separation, type SeparationKind, type SeparationSpec } from './separation.js';
-export { ModernHopfield, type ModernHopfieldConfig, type ModernRunOptions } from './modern.js';
-export { DenseRetriever, denseRetrieval, denseRetrievalFlops, type DenseRetrievalOptions, type DenseRetrieverOptions } from './dense-retrieval.js';
-export { DrDAM, drdamExactEnergy, type DrDAMConfig } from './drdam.js';
-export { FEATURE_MAP_KINDS, featureLength, type FeatureMapKind } from './feature-maps.js';
-export { Hopfield, type HopfieldInput } from './layers/hopfield.js';
-export { HopfieldPooling, type PoolingResult } from './layers/pooling.js';
-export { HopfieldLayer } from './layers/lookup-layer.js';
-export { HopfieldModuleBase, type HopfieldModuleConfig, type ResolvedHopfieldConfig } from './layers/base.js';
-export { type Association } from './layers/associate.js';
-export { imageCompletion, type ImageCompletionOptions, type ImageCompletionResult, type CompletionRow, type CompletionFrames, type CompletionModel } from './completion.js';
-export { STATE_LAYER, type HopfieldRunOptions } from './run-options.js';
+export { hopfieldPlugin, hopfieldPlugin as default } from './plugin.js';
+export { ClassicalHopfield, classicalSchema, type ClassicalHopfieldConfig, type ClassicalRunOptions, type ClassicalRule } from './models/classical.js';
+export { BinaryModel, binaryRunSchema, type BinaryRunKeys, type BinaryRunOptions, type BinaryUpdateMode, type Sweep } from './models/binary-model.js';
+export { STATE_LAYER } from './internal/single-layer.js';
+export { DenseAssociativeMemory, denseSchema, denseSeparationSchema, type DenseAMConfig, type DenseRunOptions } from './models/dense.js';
+export { ModernHopfield, modernSchema, modernRunSchema, type ModernHopfieldConfig, type ModernRunOptions, type ModernRunKeys } from './models/modern.js';
+export { DrDAM, drdamSchema, type DrDAMConfig, type DrDAMRunOptions } from './models/drdam.js';
+export { drdamSynapse, drdamSynapseSchema, drdamExactEnergy, type DrdamSynapse, type DrdamSynapseOptions } from './synapses/drdam.js';
+export { FEATURE_MAP_KINDS, featureLength, type FeatureMapKind } from './synapses/feature-maps.js';
+export { DenseRetriever, denseRetrieval, denseRetrievalFlops, denseRetrieverSchema, type DenseRetrievalOptions, type DenseRetrieverOptions } from './retrieval/dense-retriever.js';
+export { Hopfield, associationSchema, type HopfieldConfig, type HopfieldInput } from './models/association.js';
+export { HopfieldPooling, poolingSchema, type HopfieldPoolingConfig, type PoolingResult } from './models/pooling.js';
+export { HopfieldLayer, layerSchema, type HopfieldLayerConfig } from './models/layer.js';
+export { HopfieldModuleBase, STATE_PATTERNS, STORED_PATTERNS } from './models/module-base.js';
+export type { ModuleSettings } from './models/module-config.js';
+export type { Association } from './internal/layers/associate.js';
+export type { ModuleTraining } from './internal/layers/tasks.js';
+export {
+  imageCompletion,
+  imageCompletionSchema,
+  type ImageCompletionOptions,
+  type ImageCompletionResult,
+  type CompletionRow,
+  type CompletionFrames,
+  type CompletionModel,
+} from './experiments/completion.js';
+export { acceptanceNumbers, flipBits, logLogSlope, type AcceptanceOptions } from './experiments/acceptance.js';
 
-/** The engram plugin object: registers the Hopfield models under 'hopfield/...'. */
-const plugin = definePlugin({
-  name: 'hopfield',
-  version: '0.1.0',
-  engram: '^0.1.0',
-  description: 'Classical, dense, modern and random-feature (DrDAM) Hopfield networks',
-  register(ctx) {
-    ctx.model('classical', (config) => new ClassicalHopfield(config as unknown as ClassicalHopfieldConfig), 'Classical binary Hopfield network (Hebbian / pseudo-inverse)');
-    ctx.model('dense', (config) => new DenseAssociativeMemory(config as unknown as DenseAMConfig), 'Dense associative memory (Krotov-Hopfield / Demircigil)');
-    ctx.model('modern', (config) => new ModernHopfield(config as unknown as ModernHopfieldConfig), 'Modern continuous Hopfield network (Ramsauer et al.)');
-    ctx.model('drdam', (config) => new DrDAM(config as unknown as DrDAMConfig), 'Random-feature dense associative memory (DrDAM, Hoover et al.)');
-    const mod = (c: unknown) => c as HopfieldModuleConfig;
-    ctx.model('association', (c) => new Hopfield(mod(c)), 'Trainable Hopfield association module (hopfield-layers Hopfield)');
-    ctx.model('pooling', (c) => new HopfieldPooling(mod(c)), 'Hopfield pooling with learned queries (hopfield-layers HopfieldPooling)');
-    ctx.model('layer', (c) => new HopfieldLayer(mod(c)), 'Hopfield layer with learned stored patterns (hopfield-layers HopfieldLayer)');
-  },
-});
-
-export default plugin;
+declare module '@engram/core' {
+  interface ModelKinds {
+    'hopfield/classical': { config: ClassicalHopfieldConfig; model: ClassicalHopfield };
+    'hopfield/dense': { config: DenseAMConfig; model: DenseAssociativeMemory };
+    'hopfield/modern': { config: ModernHopfieldConfig; model: ModernHopfield };
+    'hopfield/drdam': { config: DrDAMConfig; model: DrDAM };
+    'hopfield/association': { config: HopfieldConfig; model: Hopfield };
+    'hopfield/pooling': { config: HopfieldPoolingConfig; model: HopfieldPooling };
+    'hopfield/layer': { config: HopfieldLayerConfig; model: HopfieldLayer };
+  }
+}

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
 import { ErrorCodes, initBackend, isEngramError } from '@engram/core';
-import { loadFashionMnistSubset } from '@engram/data';
+import { loadFashionMnistSubset } from '@engram/data/node';
 import { imageCompletion } from '../src/index.js';
 import { main } from '../examples/fashion-completion.js';
 
@@ -18,15 +18,15 @@ describe('Fashion-MNIST completion (committed subset)', () => {
     const before = tf.memory().numTensors;
     const { rows, frames } = await imageCompletion({
       images: set.images,
-      counts: [20, 100],
+      memories: [20, 100],
       queries: 20,
       drdam: { features: 8000, maxSteps: 15 },
       frames: 2,
       framesPerRun: 4,
     });
     expect(tf.memory().numTensors).to.equal(before);
-    expect(rows.map((r) => `${r.model}:${r.count}`)).to.deep.equal(['modern:20', 'drdam:20', 'modern:100', 'drdam:100']);
-    const row = (m: string, k: number) => rows.find((r) => r.model === m && r.count === k)!;
+    expect(rows.map((r) => `${r.model}:${r.memories}`)).to.deep.equal(['modern:20', 'drdam:20', 'modern:100', 'drdam:100']);
+    const row = (m: string, k: number) => rows.find((r) => r.model === m && r.memories === k)!;
     const acc = (m: string, k: number) => row(m, k).accuracy;
     // Modern: the hidden half is filled in well; DrDAM (random-feature noise at Y = 8000): clearly better than the query.
     for (const k of [20, 100]) expect(row('modern', k).mse).to.be.lessThan(row('modern', k).mseBefore * 0.25);
@@ -48,15 +48,17 @@ describe('Fashion-MNIST completion (committed subset)', () => {
       return 'none';
     };
     const images = new Float32Array(784 * 3);
-    expect(await bad(() => imageCompletion({ images, counts: [4] }))).to.equal(ErrorCodes.INVALID_ARGUMENT);
-    expect(await bad(() => imageCompletion({ images: new Float32Array(100), counts: [1] }))).to.equal(ErrorCodes.SHAPE_MISMATCH);
-    expect(await bad(() => imageCompletion({ images, counts: [] }))).to.equal(ErrorCodes.INVALID_ARGUMENT);
+    expect(await bad(() => imageCompletion({ images, memories: [4] }))).to.equal(ErrorCodes.INVALID_ARGUMENT);
+    expect(await bad(() => imageCompletion({ images: new Float32Array(100), memories: [1] }))).to.equal(ErrorCodes.SHAPE_MISMATCH);
+    expect(await bad(() => imageCompletion({ images, memories: [] }))).to.equal(ErrorCodes.INVALID_CONFIG);
+    expect(await bad(() => imageCompletion({ images, memories: [1], counts: [1] } as never))).to.equal(ErrorCodes.INVALID_CONFIG);
+    expect(await bad(() => imageCompletion({ images, memories: [1], drdam: { features: 0 } }))).to.equal(ErrorCodes.INVALID_CONFIG);
   });
 
   it('the example script runs in a reduced configuration and writes the PNG grids, plots and results', async () => {
     const out = mkdtempSync(join(tmpdir(), 'hopfield-completion-'));
     try {
-      const summary = await main(['--subset', '--counts', '10,30', '--queries', '6', '--features', '2000', '--steps', '6', '--out', out], () => {});
+      const summary = await main(['--subset', '--memories', '10,30', '--queries', '6', '--features', '2000', '--steps', '6', '--out', out], () => {});
       expect(summary.source).to.equal('subset');
       expect(summary.rows).to.have.length(4);
       const png = summary.files.find((f) => f.endsWith('.png'))!;

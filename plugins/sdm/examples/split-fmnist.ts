@@ -1,30 +1,27 @@
 /**
- * Class-incremental Split Fashion-MNIST with the SDMLP and its baselines.
+ * Class-incremental Split Fashion-MNIST with the SDMLP and its baselines,
+ * without the CLI; the options are one JSON object, checked by the command's
+ * schema (the same keys as `engram split-fmnist --help`):
  *
- *   npx tsx plugins/sdm/examples/split-fmnist.ts [split-fmnist options]
+ *   npx tsx --conditions=engram-source plugins/sdm/examples/split-fmnist.ts '{"out": "engram-out/split-fmnist"}'
+ *   npx tsx --conditions=engram-source plugins/sdm/examples/split-fmnist.ts '{"models": ["sdmlp-sgdm", "sdmlp-adam"]}'
  *
- * Same options as `engram split-fmnist` (see --help); prints the table and
- * writes results.json, table.txt and accuracy.svg under --out
- * (default ./engram-out/split-fmnist). Uses the full Fashion-MNIST when
- * installed (sudo apt-get install dataset-fashion-mnist), else the committed subset.
+ * Prints the table and writes results.json, table.txt and accuracy.svg under
+ * `out`. Uses the full Fashion-MNIST when installed (apt-get install
+ * dataset-fashion-mnist), else the committed subset.
  */
-import { type CommandIO, initBackend } from '@engram/core';
-import { runSplitCommand } from '../src/index.js';
+import { pathToFileURL } from 'node:url';
+import { type CommandIO, createEngram, initBackend, parseConfig } from '@engram/core';
+import sdm, { splitCommandOptions } from '../src/node/index.js';
 
-/** Runs the example with the given arguments (output to the terminal unless `io` is given); resolves to the exit code. */
-export async function main(args: readonly string[], io?: CommandIO): Promise<number> {
-  await initBackend();
-  return runSplitCommand(
-    args,
-    io ?? {
-      stdout: (t) => void process.stdout.write(t),
-      stderr: (t) => void process.stderr.write(t),
-      isTTY: process.stdout.isTTY === true,
-      cwd: process.cwd(),
-    },
-  );
+/** Runs the experiment with the given options (output to the terminal unless `io` is given); resolves to the exit code. */
+export async function main(options: Record<string, unknown> = {}, io?: CommandIO): Promise<number> {
+  await initBackend({ backend: 'wasm' });
+  const engram = await createEngram({ plugins: [sdm] });
+  const out: CommandIO = io ?? { stdout: (t) => void process.stdout.write(t), stderr: (t) => void process.stderr.write(t), isTTY: process.stdout.isTTY === true, cwd: process.cwd() };
+  return engram.get('command', 'sdm/split-fmnist').run({ options: parseConfig(splitCommandOptions, options, 'split-fmnist', 'options') as never, positionals: [] }, out, engram);
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  process.exitCode = await main(process.argv.slice(2));
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  process.exitCode = await main(JSON.parse(process.argv[2] ?? '{}') as Record<string, unknown>);
 }

@@ -1,30 +1,56 @@
 /**
  * @engram/sequence — long-sequence Hopfield memory (Chaudhry, Zavatone-Veth,
- * Krotov & Pehlevan, NeurIPS 2023) on @engram/core: SeqNet, DenseNet
- * (polynomial and exponential), the generalized pseudoinverse rule, the
- * MixedNet with variable timing and the bipartite form. Every transition
- * streams through the core dynamics engine with the overlaps of the state with
- * every stored pattern.
+ * Krotov & Pehlevan, NeurIPS 2023) on @engram/core: SeqNet, DenseNet (power
+ * and exp separation, core's shared definitions), the generalized
+ * pseudoinverse rule, the MixedNet with variable timing and the bipartite form.
+ * Every model implements core's model protocol (ModelBase): one `run`, whose
+ * steps stream the neurons `v` and their overlaps with every stored pattern.
+ *
+ * This entry imports no Node built-in, so it bundles for browsers. The
+ * capacity grid that writes files and the `capacity` command are in
+ * `@engram/sequence/node` (with a plugin of the same name that adds the
+ * command); the bench workload is behind `@engram/sequence/bench`.
  *
  * @packageDocumentation
  */
+import type { BipartiteNet, BipartiteNetConfigInput } from './models/bipartite.js';
+import type { DenseNet, DenseNetConfigInput } from './models/dense.js';
+import type { GpiNet, GpiNetConfigInput } from './models/gpi.js';
+import type { MixedNet, MixedNetConfigInput } from './models/mixed.js';
+import type { SeqNet, SeqNetConfigInput } from './models/seqnet.js';
 import { sequencePlugin } from './plugin.js';
 
 export { sequencePlugin };
-export { SequenceMemoryBase, type SequencePatternsOptions, type SequenceRunOptions } from './internal/base.js';
 export {
-  type Separation,
-  type PolynomialSeparation,
-  type ExponentialSeparation,
-  parseSeparation,
-  separationToJson,
-  separationValue,
-  separationLabel,
-} from './separation.js';
-export { SequenceNetwork, type SequenceNetworkKind, type SequenceNetworkOptions, seqNet, denseNet, gpiNet } from './sequence-network.js';
-export { MixedNet, type MixedNetOptions, mixedNet } from './mixed-net.js';
-export { BipartiteSequenceNet, type BipartiteOptions, bipartiteNet } from './bipartite.js';
-export { recallSequence, type RecallOptions, type RecallResult, type RecallStop } from './recall.js';
+  SeqNet,
+  seqNetSchema,
+  type SeqNetConfig,
+  type SeqNetConfigInput,
+  DenseNet,
+  denseNetSchema,
+  type DenseNetConfig,
+  type DenseNetConfigInput,
+  GpiNet,
+  gpiNetSchema,
+  type GpiNetConfig,
+  type GpiNetConfigInput,
+  MixedNet,
+  mixedNetSchema,
+  type MixedNetConfig,
+  type MixedNetConfigInput,
+  BipartiteNet,
+  bipartiteNetSchema,
+  type BipartiteNetConfig,
+  type BipartiteNetConfigInput,
+  type SequenceMemory,
+} from './models/index.js';
+export {
+  sequenceSeparationSchema,
+  type SequenceSeparationSpec,
+  type SequenceSeparationConfig,
+  type ResolvedSeparation,
+} from './internal/separation.js';
+export { recallSequence, type RecallOptions, type RecallResult, type RecallStop } from './experiments/recall.js';
 export {
   doubleFactorialOdd,
   theoryTransitionCapacity,
@@ -33,16 +59,17 @@ export {
   measureSequenceCapacity,
   type CapacityOptions,
   type CapacityResult,
-} from './capacity.js';
-export {
-  runCapacityExperiment,
-  runCapacityCommand,
-  CAPACITY_USAGE,
-  type CapacityExperimentOptions,
-  type CapacityPoint,
-} from './capacity-command.js';
-export { invertMatrix, symmetricEigen, symmetricPinv, matMul64, type SquareMatrix, type SymmetricEigen } from './linalg.js';
+} from './experiments/capacity.js';
 
-export { benchSequenceTransition, type SequenceTransitionBenchOptions, type SequenceTransitionBenchResult } from './bench.js';
+declare module '@engram/core' {
+  /** The sequence plugin's kinds, so `engram.createModel('sequence/dense', { size: 100, length: 50 })` is typed. */
+  interface ModelKinds {
+    'sequence/seqnet': { config: SeqNetConfigInput; model: SeqNet };
+    'sequence/dense': { config: DenseNetConfigInput; model: DenseNet };
+    'sequence/gpi': { config: GpiNetConfigInput; model: GpiNet };
+    'sequence/mixed': { config: MixedNetConfigInput; model: MixedNet };
+    'sequence/bipartite': { config: BipartiteNetConfigInput; model: BipartiteNet };
+  }
+}
 
 export default sequencePlugin;

@@ -7,10 +7,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
 import { initBackend } from '@engram/core';
-import { denseNet, gpiNet, mixedNet, recallSequence, seqNet } from '../src/index.js';
+import { DenseNet, GpiNet, MixedNet, SeqNet, recallSequence } from '../src/index.js';
 import { randomSequences } from './helpers.js';
 
-const d2 = { kind: 'polynomial' as const, degree: 2 };
+const d2 = { kind: 'power' as const, n: 2 };
 
 async function successes(make: (p: tf.Tensor3D) => Parameters<typeof recallSequence>[0], s: number, p: number, n: number, seed: number, bias = 0.5) {
   const patterns = randomSequences(s, p, n, seed, bias);
@@ -33,29 +33,29 @@ describe('Long Sequence Hopfield Memory: the paper figures (N = 100, 20 seeded s
   after(() => expect(tf.memory().numTensors).to.equal(start));
 
   it('SeqNet recalls 20/20 sequences of P = 5', async () => {
-    expect((await successes((p) => seqNet({ patterns: p }), 20, 5, 100, 10)).successes).to.equal(20);
+    expect((await successes((p) => SeqNet.fromPatterns(p), 20, 5, 100, 10)).successes).to.equal(20);
   });
 
   // P = 15 is ~3x SeqNet's theoretical sequence capacity (5.4 at N = 100). A single
   // sequence still succeeds now and then: over seeds 10..19 we measured 6 successes
   // in 200 sequences, so 0/20 holds for about half of the seeds; seed 13 is one.
   it('SeqNet recalls 0/20 sequences of P = 15', async () => {
-    expect((await successes((p) => seqNet({ patterns: p }), 20, 15, 100, 13)).successes).to.equal(0);
+    expect((await successes((p) => SeqNet.fromPatterns(p), 20, 15, 100, 13)).successes).to.equal(0);
   });
 
   it('polynomial DenseNet d = 2 recalls 20/20 sequences of P = 100', async () => {
-    expect((await successes((p) => denseNet({ patterns: p, separation: d2 }), 20, 100, 100, 10)).successes).to.equal(20);
+    expect((await successes((p) => DenseNet.fromPatterns(p, { separation: d2 }), 20, 100, 100, 10)).successes).to.equal(20);
   });
 
   // P = 250 is ~2x the d = 2 theory (120.6 at N = 100); over seeds 10..19: 7 successes in 200.
   it('polynomial DenseNet d = 2 recalls 0/20 sequences of P = 250', async () => {
-    expect((await successes((p) => denseNet({ patterns: p, separation: d2 }), 20, 250, 100, 14)).successes).to.equal(0);
+    expect((await successes((p) => DenseNet.fromPatterns(p, { separation: d2 }), 20, 250, 100, 14)).successes).to.equal(0);
   });
 
   it('N = 300, P = 100: SeqNet fails, DenseNet d = 2 has overlap ~1 at every step', async () => {
     const patterns = randomSequences(1, 100, 300, 5);
-    const seq = seqNet({ patterns });
-    const dense = denseNet({ patterns, separation: d2 });
+    const seq = SeqNet.fromPatterns(patterns);
+    const dense = DenseNet.fromPatterns(patterns, { separation: d2 });
     patterns.dispose();
     try {
       const a = await recallSequence(seq, { stop: 'never', keepOverlaps: false });
@@ -72,35 +72,35 @@ describe('Long Sequence Hopfield Memory: the paper figures (N = 100, 20 seeded s
   });
 
   it('exponential DenseNet, N = 30: 20/20 sequences of P = 200, where polynomial d = 2 (theory 14.7) gets 0/20', async () => {
-    expect((await successes((p) => denseNet({ patterns: p, separation: { kind: 'exponential' } }), 20, 200, 30, 8)).successes).to.equal(20);
-    expect((await successes((p) => denseNet({ patterns: p, separation: d2 }), 20, 200, 30, 8)).successes).to.equal(0);
+    expect((await successes((p) => DenseNet.fromPatterns(p, { separation: { kind: 'exp' } }), 20, 200, 30, 8)).successes).to.equal(20);
+    expect((await successes((p) => DenseNet.fromPatterns(p, { separation: d2 }), 20, 200, 30, 8)).successes).to.equal(0);
   });
 
   describe('biased patterns, P(+1) = 0.75', () => {
     it('the plain rule fails (SeqNet and DenseNet d = 2, P = 20): 0/20', async () => {
-      expect((await successes((p) => seqNet({ patterns: p }), 20, 20, 100, 6, 0.75)).successes).to.equal(0);
-      expect((await successes((p) => denseNet({ patterns: p, separation: d2 }), 20, 20, 100, 6, 0.75)).successes).to.equal(0);
+      expect((await successes((p) => SeqNet.fromPatterns(p), 20, 20, 100, 6, 0.75)).successes).to.equal(0);
+      expect((await successes((p) => DenseNet.fromPatterns(p, { separation: d2 }), 20, 20, 100, 6, 0.75)).successes).to.equal(0);
     });
 
     it('the pseudoinverse rule recalls them: 20/20 at P = 20 (d = 1 and d = 2) and P = 60 (d = 2)', async () => {
-      expect((await successes((p) => gpiNet({ patterns: p }), 20, 20, 100, 6, 0.75)).successes).to.equal(20);
-      expect((await successes((p) => gpiNet({ patterns: p, separation: d2 }), 20, 20, 100, 6, 0.75)).successes).to.equal(20);
-      expect((await successes((p) => gpiNet({ patterns: p, separation: d2 }), 20, 60, 100, 6, 0.75)).successes).to.equal(20);
+      expect((await successes((p) => GpiNet.fromPatterns(p), 20, 20, 100, 6, 0.75)).successes).to.equal(20);
+      expect((await successes((p) => GpiNet.fromPatterns(p, { separation: d2 }), 20, 20, 100, 6, 0.75)).successes).to.equal(20);
+      expect((await successes((p) => GpiNet.fromPatterns(p, { separation: d2 }), 20, 60, 100, 6, 0.75)).successes).to.equal(20);
     });
 
     it('without self-exclusion the pseudoinverse rule is exact while the patterns are linearly independent (P = 90 < N), and fails beyond N (P = 120)', async () => {
-      const indep = await successes((p) => gpiNet({ patterns: p, excludeSelf: false }), 20, 90, 100, 6, 0.75);
+      const indep = await successes((p) => GpiNet.fromPatterns(p, { excludeSelf: false }), 20, 90, 100, 6, 0.75);
       expect(indep.successes).to.equal(20);
       expect(Math.min(...indep.minExpectedOverlap)).to.equal(1);
-      const dep = await successes((p) => gpiNet({ patterns: p, excludeSelf: false }), 20, 120, 100, 6, 0.75);
+      const dep = await successes((p) => GpiNet.fromPatterns(p, { excludeSelf: false }), 20, 120, 100, 6, 0.75);
       expect(dep.successes).to.equal(0);
     });
   });
 
-  describe('MixedNet, lambda = 2.5, N = 100, tau = 5, P = 40', () => {
+  describe('MixedNet, lambda = 2.5, N = 100, delay = 5, P = 40', () => {
     async function mixed(degree: number) {
       const patterns = randomSequences(20, 40, 100, 7);
-      const net = mixedNet({ patterns, lambda: 2.5, tau: 5, symmetric: { kind: 'polynomial', degree } });
+      const net = MixedNet.fromPatterns(patterns, { lambda: 2.5, delay: 5, symmetric: { kind: 'power', n: degree } });
       patterns.dispose();
       try {
         // hold = 5: the state at step t must be pattern floor(t / 5): order AND timing.

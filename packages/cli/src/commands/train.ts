@@ -5,7 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { lastValueFrom, tap } from 'rxjs';
-import { EngramError, ErrorCodes, trainModel, z, type TrainEvent } from '@engram/core';
+import { EngramError, ErrorCodes, parseConfig, trainModel, z, type TrainEvent } from '@engram/core';
 import { loadModel, saveModel } from '@engram/core/node';
 import { ProgressBar } from '../progress.js';
 import { readSetPairs, schemaKeysHelp } from '../set-pairs.js';
@@ -57,6 +57,8 @@ export const trainCommand = defineCliCommand({
       }
       const settings: Record<string, unknown> = readSetPairs('train', o.set, model.training.schema);
       for (const k of COMMON) if (o[k as keyof typeof o] !== undefined) settings[k] = o[k as keyof typeof o];
+      // Check the settings before anything is printed: a typo is the command's one line of output.
+      parseConfig(model.training.schema, settings, model.kind, 'training settings');
       io.stdout(`training ${model.kind} from ${specPath}\n`);
       const bar = new ProgressBar(io);
       let last: TrainEvent | undefined;

@@ -22,7 +22,8 @@ import * as tf from '@tensorflow/tfjs';
 import type { Observable } from 'rxjs';
 import { EnergyModel, errors, lagrangians, memorySynapse, type DynamicsStep, type Engram, type Model, type RunSettings } from '@engram/core';
 import type { DrDAM, ModernHopfield } from '@engram/hopfield';
-import { loadFashionMnist, occlusionMask, type FashionMnistSource, type OcclusionKind } from '@engram/data';
+import { occlusionMask, type FashionMnistSource, type OcclusionKind } from '@engram/data';
+import { loadFashionMnist } from '@engram/data/node';
 
 /** Memories the demo can use: 'core' (built from core parts) or a Hopfield plugin model. */
 export type DemoMemory = 'core' | 'hopfield/modern' | 'hopfield/drdam';

@@ -3,7 +3,8 @@
  * completed), step strips of a few queries, the energy curve, a results table.
  */
 import { join } from 'node:path';
-import { energyPlotSvg, htmlReport, imageGridPng, stepStripPng, writePng, writeText } from '@engram/viz';
+import { energyPlotSvg, htmlReport, imageGridPng, stepStripPng } from '@engram/viz';
+import { writePng, writeText } from '@engram/viz/node';
 
 /** What {@link writeCompletionReport} shows. */
 export interface CompletionReportInput {

@@ -11,9 +11,9 @@ import './wasm-identity.js';
 import './wasm-slice.js';
 
 /** Backends engram knows how to select. */
-export type BackendName = 'wasm' | 'cpu' | 'tensorflow';
+export type BackendName = 'wasm' | 'cpu' | 'tensorflow' | 'webgl';
 
-const KNOWN: readonly BackendName[] = ['wasm', 'cpu', 'tensorflow'];
+const KNOWN: readonly BackendName[] = ['wasm', 'cpu', 'tensorflow', 'webgl'];
 
 /** Options for {@link initBackend}. */
 export interface BackendOptions {
@@ -35,12 +35,24 @@ export interface BackendOptions {
    * true unless $ENGRAM_NATIVE is '0'/'false'/'off'. See {@link backendInfo}.
    */
   native?: boolean;
+  /**
+   * Where the wasm backend finds its `.wasm` binaries (a folder URL ending in '/').
+   * Needed in the browser when a bundler does not serve them next to the script;
+   * Node finds them in node_modules.
+   */
+  wasmPaths?: string;
 }
 
-async function registerBackendModule(name: BackendName): Promise<boolean> {
-  if (tf.findBackendFactory(name) !== null && tf.findBackendFactory(name) !== undefined) return true;
+async function registerBackendModule(name: BackendName, wasmPaths?: string): Promise<boolean> {
+  if (tf.findBackendFactory(name) !== null && tf.findBackendFactory(name) !== undefined) {
+    if (name === 'wasm' && wasmPaths !== undefined) (await import('@tensorflow/tfjs-backend-wasm')).setWasmPaths(wasmPaths);
+    return true;
+  }
   try {
-    if (name === 'wasm') await import('@tensorflow/tfjs-backend-wasm');
+    if (name === 'wasm') {
+      const wasm = await import('@tensorflow/tfjs-backend-wasm');
+      if (wasmPaths !== undefined) wasm.setWasmPaths(wasmPaths);
+    }
     // tfjs-node is an optional accelerator: resolved by name at run time so that
     // engram neither depends on it nor fails to build without it.
     else if (name === 'tensorflow') await import(/* webpackIgnore: true */ String('@tensorflow/tfjs-node'));
@@ -99,6 +111,18 @@ function removeRethrowingHandlers(before: Map<string, Listener[]>): void {
   }
 }
 
+/**
+ * tf.setBackend resolves false when a backend's initialisation fails (a missing
+ * .wasm file, no WebGL context) and may also reject: both mean "not available".
+ */
+async function setBackendQuietly(name: BackendName): Promise<boolean> {
+  try {
+    return await tf.setBackend(name);
+  } catch {
+    return false;
+  }
+}
+
 /** True when `name` can be registered on this machine (the module is installed). */
 export async function isBackendAvailable(name: BackendName): Promise<boolean> {
   return registerBackendModule(name);
@@ -128,11 +152,18 @@ export async function initBackend(options: BackendOptions = {}): Promise<Backend
     return requested;
   }
   const handlers = listenerSnapshot();
-  const ok = (await registerBackendModule(requested)) && (await tf.setBackend(requested));
+  const ok = (await registerBackendModule(requested, options.wasmPaths)) && (await setBackendQuietly(requested));
   removeRethrowingHandlers(handlers);
   if (!ok) {
     if (!fallback || requested === 'cpu') {
-      const hint = requested === 'tensorflow' ? 'npm install @tensorflow/tfjs-node' : `install the tfjs backend for '${requested}'`;
+      const hint =
+        requested === 'tensorflow'
+          ? 'npm install @tensorflow/tfjs-node'
+          : requested === 'wasm'
+            ? `the wasm binaries (tfjs-backend-wasm*.wasm) could not be loaded${options.wasmPaths !== undefined ? ` from ${options.wasmPaths}` : ''}; serve them there or pass wasmPaths`
+            : requested === 'webgl'
+              ? 'this environment has no WebGL context (webgl works in browsers only)'
+              : `install the tfjs backend for '${requested}'`;
       throw new EngramError(ErrorCodes.BACKEND_UNAVAILABLE, `backend '${requested}' is not available here: ${hint}, or use 'cpu'`, {
         requested,
       });

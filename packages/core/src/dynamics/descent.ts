@@ -12,6 +12,13 @@ import type { DynamicsSystem, StepResult } from './system.js';
 export interface DescentOptions {
   /** Compute each energy term separately for the energy tree (default true). */
   energyTree?: boolean;
+  /**
+   * Include the layers' Legendre terms in the update (default true: HAMUX's
+   * tau dx/dt = -dE/dg = -(x + dE_syn/dg), whose x is a leak towards 0).
+   * false follows -dE_syn/dg only, as the Energy Transformer's update does;
+   * the reported energy is then the synapse energies alone.
+   */
+  legendre?: boolean;
 }
 
 /**
@@ -20,14 +27,17 @@ export interface DescentOptions {
  */
 export function descentStep(graph: EnergyGraph, state: State, dt: number, options: DescentOptions = {}): StepResult {
   const energyTree = options.energyTree ?? true;
+  const legendre = options.legendre ?? true;
   return tf.tidy(() => {
     const g = graph.activations(state);
     const { dEdg, synapseEnergy } = graph.energyGradient(state, g);
     const next: State = {};
     const terms: Record<string, tf.Tensor1D> = {};
     for (const l of graph.layers) {
-      next[l.name] = tf.sub(state[l.name]!, tf.mul(dEdg[l.name]!, dt / l.tau));
-      terms[l.name] = l.lagrangian.energy(state[l.name]!);
+      const x = state[l.name]!;
+      const d = legendre ? dEdg[l.name]! : tf.sub(dEdg[l.name]!, x);
+      next[l.name] = tf.sub(x, tf.mul(d, dt / l.tau));
+      if (legendre) terms[l.name] = l.lagrangian.energy(x);
     }
     Object.assign(terms, synapseEnergy);
     const total = tf.addN(Object.values(terms)) as tf.Tensor1D;

@@ -6,3 +6,4 @@ export type { ClampSpec } from './clamp.js';
 export { runDynamics } from './run.js';
 export { integrate, type IntegrateOptions } from './integrate.js';
 export { descentStep, descentSystem, type DescentOptions } from './descent.js';
+export { PausableScheduler } from './pausable-scheduler.js';

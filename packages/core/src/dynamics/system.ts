@@ -31,6 +31,8 @@ export interface DynamicsSystem {
   step(state: State, ctx: StepContext): StepResult;
   /** Energy of a state; absent for systems without one. */
   energy?(state: State): EnergyTerms;
+  /** Frees tensors the system holds for one run; the engine's callers (ModelBase.run) call it when the run ends. */
+  dispose?(): void;
 }
 
 /** What {@link explicitRule} needs. */

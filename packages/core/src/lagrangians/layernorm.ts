@@ -44,8 +44,11 @@ export function layernorm(options: LayerNormOptions = {}): Lagrangian {
 
   const variables: Record<string, tf.Variable> = {};
   if (trainable) {
-    variables['gamma'] = tf.variable(tf.scalar(gamma), true);
-    variables['delta'] = tf.variable(Array.isArray(delta) ? tf.tensor1d(delta) : tf.scalar(delta), true);
+    // In a tidy: tf.variable keeps its own reference, the initial values are freed.
+    tf.tidy(() => {
+      variables['gamma'] = tf.variable(tf.scalar(gamma), true);
+      variables['delta'] = tf.variable(Array.isArray(delta) ? tf.tensor1d(delta) : tf.scalar(delta), true);
+    });
   }
   const constDelta = delta;
   const gammaOf = (): tf.Tensor | number => variables['gamma'] ?? gamma;

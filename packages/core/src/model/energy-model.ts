@@ -5,6 +5,7 @@
  * {@link EnergyGraph}; dynamics to dynamics/.
  */
 import * as tf from '@tensorflow/tfjs';
+import { randomNormal } from '../numerics/random.js';
 import { z } from 'zod';
 import { ErrorCodes, EngramError } from '../errors/index.js';
 import { datasetBatches, isArrayDataset, type ArrayBatch } from '../dataset.js';
@@ -134,7 +135,7 @@ export class EnergyModel extends ModelBase<JsonObject> {
     const state: State = {};
     this.layers.forEach((l, i) => {
       const shape = [batch, ...l.shape];
-      state[l.name] = options.std ? tf.randomNormal(shape, 0, options.std, 'float32', (options.seed ?? 0) + i) : tf.zeros(shape);
+      state[l.name] = options.std ? randomNormal(shape, 0, options.std, (options.seed ?? 0) + i) : tf.zeros(shape);
     });
     return state;
   }

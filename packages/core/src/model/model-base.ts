@@ -6,6 +6,7 @@
  * their config.
  */
 import * as tf from '@tensorflow/tfjs';
+import { randomNormal } from '../numerics/random.js';
 import { defer, finalize, type Observable } from 'rxjs';
 import type { z } from 'zod';
 import { errors } from '../errors/index.js';
@@ -38,7 +39,8 @@ export abstract class ModelBase<Config extends object = JsonObject, Extra extend
   /**
    * The dynamics of one run, from the parsed options and the initial state
    * (already read and completed by {@link prepareState}). Called inside the
-   * run's Observable: throwing here is an error notification.
+   * run's Observable: throwing here is an error notification. Tensors the
+   * system makes for this run alone go in its `dispose`, called when the run ends.
    */
   protected abstract dynamics(options: RunOptions & Extra, initial: State): DynamicsSystem;
 
@@ -64,6 +66,7 @@ export abstract class ModelBase<Config extends object = JsonObject, Extra extend
         const held = clamp;
         return runDynamics(system, engineOptions).pipe(
           finalize(() => {
+            system.dispose?.();
             disposeState(initial);
             if (held) for (const m of Object.values(held)) if (m !== true) m.dispose();
           }),
@@ -113,7 +116,7 @@ export abstract class ModelBase<Config extends object = JsonObject, Extra extend
     this.layers.forEach((l, i) => {
       if (l.shape.some((d) => d === null)) throw errors.invalidArgument(`${this.kind} layer '${l.name}'`, 'a fixed shape to generate a state', 'a shape that varies per run');
       const shape = [batch, ...(l.shape as number[])];
-      state[l.name] = i === 0 ? tf.randomNormal(shape, 0, options.std ?? 1, 'float32', options.seed ?? 0) : tf.zeros(shape);
+      state[l.name] = i === 0 ? randomNormal(shape, 0, options.std ?? 1, options.seed ?? 0) : tf.zeros(shape);
     });
     return state;
   }

@@ -8,7 +8,7 @@ import type { Observable } from 'rxjs';
 import type { z } from 'zod';
 import type { DynamicsStep } from '../dynamics/step-event.js';
 import type { EnergyTerms } from '../dynamics/system.js';
-import type { JsonObject } from '../numerics/tensor-input.js';
+import type { JsonObject, TensorInput } from '../numerics/tensor-input.js';
 import type { State } from '../state.js';
 import type { RunOptions, StateInput } from './run-options.js';
 import type { TrainingFace } from './training.js';
@@ -17,6 +17,13 @@ import type { TrainingFace } from './training.js';
 export interface StateLayer {
   readonly name: string;
   readonly shape: readonly (number | null)[];
+  /**
+   * The values the layer's state takes: 'binary' for ±1 states (classical
+   * Hopfield, the sequence models), which `run` refuses otherwise; absent means
+   * real values. Tools that make cues (the playground, the CLI) binarise data
+   * for a binary layer.
+   */
+  readonly values?: 'real' | 'binary';
 }
 
 /** How {@link Model.initialState} generates a state for a batch size. */
@@ -67,6 +74,13 @@ export interface Model<Config extends object = JsonObject, Extra extends object 
   getConfig(): Config;
   /** The trainable face, on kinds that train. */
   readonly training?: TrainingFace;
+  /**
+   * The memory face, on kinds whose parameters are set by storing patterns
+   * (Hopfield networks, sequence memories, the exact denoiser): replaces the
+   * stored patterns by `patterns` [count, ...first layer's shape]. Tools (the
+   * playground, `engram create --store`) use it to fill a memory with data.
+   */
+  store?(patterns: TensorInput): unknown;
   /** True once disposed. */
   readonly isDisposed: boolean;
   /** Frees every tensor; later calls fail with ENGRAM_ERR_DISPOSED. */

@@ -41,7 +41,7 @@ export async function readRegularFile(path: string, o: ReadFileOptions): Promise
   try {
     real = await realpath(path);
   } catch (err) {
-    throw fail(`${(err as NodeJS.ErrnoException).code ?? 'not found'}: check the path`, err);
+    throw fail(`${(err as NodeJS.ErrnoException).code ?? 'not found'}${o.remedy ? '' : ': check the path'}`, err);
   }
   if (PSEUDO.some((d) => inside(real, d))) throw fail(`it resolves to ${real}, a kernel pseudo file, not a regular file`);
   let handle;
@@ -78,7 +78,7 @@ export function readRegularFileSync(path: string, o: ReadFileOptions): Uint8Arra
   try {
     real = realpathSync(path);
   } catch (err) {
-    throw fail(`${(err as NodeJS.ErrnoException).code ?? 'not found'}: check the path`, err);
+    throw fail(`${(err as NodeJS.ErrnoException).code ?? 'not found'}${o.remedy ? '' : ': check the path'}`, err);
   }
   if (PSEUDO.some((d) => inside(real, d))) throw fail(`it resolves to ${real}, a kernel pseudo file, not a regular file`);
   let fd: number;

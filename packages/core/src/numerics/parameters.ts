@@ -6,6 +6,7 @@
  * with its weights is caught by the allocation limit before any work is done.
  */
 import * as tf from '@tensorflow/tfjs';
+import { randomNormal } from './random.js';
 import { errors } from '../errors/index.js';
 import { toTensor, type TensorInput } from './tensor-input.js';
 
@@ -56,7 +57,7 @@ export function initVariable(what: string, shape: readonly number[], opts: InitO
     } else if (isLoading() || !opts.std) {
       init = tf.zeros([...shape]);
     } else {
-      init = tf.randomNormal([...shape], 0, opts.std, 'float32', opts.seed ?? 0);
+      init = randomNormal(shape, 0, opts.std, opts.seed ?? 0);
     }
     return tf.variable(init, opts.trainable ?? true);
   });

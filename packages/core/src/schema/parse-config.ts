@@ -72,6 +72,8 @@ function expectation(issue: z.core.$ZodIssue): string {
     }
     case 'not_multiple_of':
       return `a multiple of ${String(issue.divisor)}`;
+    case 'custom':
+      return issue.message.replace(/^expected /, '');
     default:
       return issue.message;
   }
@@ -112,7 +114,7 @@ export function parseConfig<S extends z.ZodType>(schema: S, value: unknown, owne
   const actual = valueAt(value, first.path);
   const expected = expectation(first);
   const message =
-    actual === undefined && first.code === 'invalid_type'
+    actual === undefined && (first.code === 'invalid_type' || first.code === 'custom')
       ? `the ${what} of ${owner} needs '${key}' (${expected})`
       : key === ''
         ? `the ${what} of ${owner} must be ${expected}, got ${shown(actual)}`

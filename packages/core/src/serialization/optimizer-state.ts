@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import { EngramError, ErrorCodes } from '../errors/index.js';
 import type { JsonObject } from '../numerics/tensor-input.js';
 import { crc32 } from './checksum.js';
-import { alignedCopy, checkBytes, checkChecksumField, checkEntries, invalidSpec, packTensors, unpackTensor, type PackedEntry } from './tensor-bytes.js';
+import { alignedCopy, checkBytes, checkChecksumField, checkDepth, checkEntries, invalidSpec, packTensors, unpackTensor, type PackedEntry } from './tensor-bytes.js';
 
 /** Format tag of an engram optimizer-state spec. */
 export const OPTIMIZER_STATE_FORMAT = 'engram-optimizer-state';
@@ -96,6 +96,7 @@ export async function serializeOptimizerState(optimizer: tf.Optimizer, opts: { w
 export function validateOptimizerStateSpec(value: unknown, source = 'optimizer state', options: { allowMissingChecksum?: boolean } = {}): OptimizerStateSpec {
   const s = value as Partial<OptimizerStateSpec> | null;
   if (!s || typeof s !== 'object') throw invalidSpec(source, 'not a JSON object');
+  checkDepth(s, source);
   if (s.format !== OPTIMIZER_STATE_FORMAT) throw invalidSpec(source, `'format' must be '${OPTIMIZER_STATE_FORMAT}' (is this an engram optimizer state?)`);
   if (s.formatVersion !== OPTIMIZER_STATE_FORMAT_VERSION) {
     throw invalidSpec(source, `unsupported formatVersion ${String(s.formatVersion)}; this engram reads ${OPTIMIZER_STATE_FORMAT_VERSION}`);

@@ -5,7 +5,7 @@ import type { Engram } from '../plugins/engram.js';
 import { withAllocationLimit } from '../backend/allocation-limit.js';
 import { whileLoading } from '../numerics/parameters.js';
 import { crc32 } from './checksum.js';
-import { alignedCopy, checkBytes, checkChecksumField, checkEntries, invalidSpec, packTensors, unpackTensor } from './tensor-bytes.js';
+import { alignedCopy, checkBytes, checkChecksumField, checkDepth, checkEntries, invalidSpec, packTensors, unpackTensor } from './tensor-bytes.js';
 import { SPEC_FORMAT, SPEC_FORMAT_VERSION, type ModelArtifacts, type ModelSpec } from './spec.js';
 
 /** Turns a model into a spec and a weights byte array (float32, little-endian, concatenated). */
@@ -51,6 +51,7 @@ export interface DeserializeOptions extends SpecCheckOptions {
 export function validateSpec(value: unknown, source = 'model spec', options: SpecCheckOptions = {}): ModelSpec {
   const s = value as Partial<ModelSpec> | null;
   if (!s || typeof s !== 'object') throw invalidSpec(source, 'not a JSON object');
+  checkDepth(s, source);
   if (s.format !== SPEC_FORMAT) throw invalidSpec(source, `'format' must be '${SPEC_FORMAT}' (is this an engram model spec?)`);
   if (s.formatVersion !== SPEC_FORMAT_VERSION) throw invalidSpec(source, `unsupported formatVersion ${String(s.formatVersion)}; this engram reads ${SPEC_FORMAT_VERSION}`);
   if (typeof s.kind !== 'string' || !s.kind.includes('/')) throw invalidSpec(source, "'kind' must be a model id such as 'hopfield/modern'");

@@ -108,6 +108,19 @@ export function checkChecksumField(crc: unknown, source: string, options: { allo
   }
 }
 
+/** Deepest nesting a spec may have: real specs are a few levels deep; deeper input would exhaust recursive checks. */
+const MAX_DEPTH = 64;
+
+/** Throws ENGRAM_ERR_INVALID_SPEC when `value` nests deeper than {@link MAX_DEPTH} (checked without recursion). */
+export function checkDepth(value: unknown, source: string): void {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, d] = stack.pop()!;
+    if (d > MAX_DEPTH) throw invalidSpec(source, `nested deeper than ${MAX_DEPTH} levels: not an engram spec`);
+    if (v && typeof v === 'object') for (const c of Object.values(v as object)) if (c && typeof c === 'object') stack.push([c, d + 1]);
+  }
+}
+
 /** Copies the bytes once so every entry can be viewed as a 4-byte-aligned typed array. */
 export function alignedCopy(bytes: Uint8Array): Uint8Array {
   return new Uint8Array(bytes);

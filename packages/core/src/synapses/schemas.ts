@@ -24,7 +24,7 @@ export const biasSynapseSchema = z.strictObject({
 /** Separation functions of a memory synapse (see core's `separation`). */
 export const memorySeparationSchema = z.enum(['lse', 'rectified-power', 'power', 'exp']);
 
-/** core/memory: E = -(1/beta) lse(beta Xi g), or -(1/n) sum F(Xi g). */
+/** core/memory: E = -(1/beta) lse(beta Xi g), or -sum F(Xi g) (see core's separation). */
 export const memorySynapseSchema = z.strictObject({
   memories: z.number().int().positive().describe('number of stored patterns K'),
   size: z.number().int().positive().describe('size of the connected layer (flattened) D'),

@@ -94,8 +94,9 @@ export function separation(spec: SeparationSpec, owner = 'separation'): Separati
       if (kind === 'lse') return softmax(tf.mul(h, beta), 1) as tf.Tensor2D;
       if (kind === 'exp') return tf.mul(apply(h, shift), beta) as tf.Tensor2D;
       const x = shift === 0 ? h : tf.sub(h, shift);
+      if (n === 1) return (kind === 'power' ? tf.onesLike(h) : tf.cast(tf.greater(x, 0), 'float32')) as tf.Tensor2D;
       const base = kind === 'power' ? x : tf.relu(x);
-      return (n === 1 ? tf.onesLike(h) : tf.mul(power(base, n - 1), n)) as tf.Tensor2D;
+      return tf.mul(power(base, n - 1), n) as tf.Tensor2D;
     });
   const energyAndWeights = (h: tf.Tensor2D, shift = 0): { energy: tf.Tensor1D; weights: tf.Tensor2D } =>
     tf.tidy(() => {

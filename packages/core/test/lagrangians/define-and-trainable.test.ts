@@ -57,6 +57,14 @@ for (const backend of ['wasm', 'cpu'] as const) {
       tf.dispose([x, w, g1, g2, ratio, gamma, delta]);
     });
 
+    it('a trainable layernorm holds just its two variables: disposing them returns every tensor', () => {
+      const before = tf.memory().numTensors;
+      const ln = lagrangians.layernorm({ gamma: 1, delta: [0, 0, 0], trainable: true, size: 3 });
+      expect(tf.memory().numTensors - before).to.equal(2);
+      for (const v of Object.values(ln.variables)) v.dispose();
+      expect(tf.memory().numTensors).to.equal(before);
+    });
+
     it('layernorm and spherical reject states whose last axis does not fit', () => {
       const ln = lagrangians.layernorm({ delta: [0, 1, 2] });
       const x = tf.zeros([2, 4]);

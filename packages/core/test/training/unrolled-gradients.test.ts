@@ -25,7 +25,7 @@ const synapseMakers: Record<string, (d: number, h: number) => { syn: Hypersynaps
   'dense (self)': (d) => ({ syn: denseSynapse({ inSize: d, outSize: d, std: 0.5, seed: 2 }), layers: ['v', 'v'] }),
   bias: (d) => ({ syn: biasSynapse({ size: d, bias: tf.randomNormal([d], 0, 0.5, 'float32', 3) }), layers: ['v'] }),
   'memory lse': (d) => ({ syn: memorySynapse({ memories: 4, size: d, beta: 2, seed: 4 }), layers: ['v'] }),
-  'memory rectified-power': (d) => ({ syn: memorySynapse({ memories: 4, size: d, separation: 'rectified-power', n: 3, seed: 5 }), layers: ['v'] }),
+  'memory rectified-power': (d) => ({ syn: memorySynapse({ memories: 4, size: d, separation: 'rectified-power', n: 3, seed: 6 }), layers: ['v'] }),
 };
 
 const lagrangianParams: Record<string, JsonObject> = {

@@ -1,20 +1,20 @@
 /**
- * An RGB pixel canvas and its PNG encoding through pngjs. All PNG output of the
- * package goes through here.
+ * An RGB pixel canvas and its PNG encoding (plain TypeScript, see png.ts). All
+ * PNG output of the package goes through here.
  */
-import { PNG } from 'pngjs';
 import { type ColormapName, type Rgb, colormap } from '../colormap.js';
+import { encodeRgbPng } from './png.js';
 
 /** An RGB (3 bytes per pixel, row-major) image under construction. */
 export interface Canvas {
   readonly width: number;
   readonly height: number;
-  readonly data: Buffer;
+  readonly data: Uint8Array;
 }
 
 /** A canvas filled with `background`. */
 export function createCanvas(width: number, height: number, background: Rgb): Canvas {
-  const data = Buffer.alloc(width * height * 3);
+  const data = new Uint8Array(width * height * 3);
   for (let i = 0; i < width * height; i++) {
     data[3 * i] = background[0];
     data[3 * i + 1] = background[1];
@@ -76,9 +76,7 @@ export function blit(
   }
 }
 
-/** Encodes the canvas as an 8-bit RGB PNG with pngjs. */
-export function encodePng(canvas: Canvas): Buffer {
-  const png = new PNG({ width: canvas.width, height: canvas.height, colorType: 2, inputColorType: 2, inputHasAlpha: false });
-  png.data = canvas.data;
-  return PNG.sync.write(png, { colorType: 2, inputColorType: 2, inputHasAlpha: false });
+/** Encodes the canvas as an 8-bit RGB PNG file. */
+export function encodePng(canvas: Canvas): Uint8Array {
+  return encodeRgbPng(canvas.width, canvas.height, canvas.data);
 }

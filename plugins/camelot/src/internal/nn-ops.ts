@@ -1,0 +1,112 @@
+/**
+ * The differentiable building blocks of the small GPT and of attention with
+ * memory, written in plain tf ops so that autodiff (first and second order)
+ * goes through them. Each has a finite-difference gradient check in the tests.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+/** Layer normalisation over the last axis: (x - mean) / sqrt(var + eps) * gamma + beta. */
+export function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps = 1e-5): tf.Tensor {
+  return tf.tidy(() => {
+    const { mean, variance } = tf.moments(x, -1, true);
+    return tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, eps))), gamma), beta);
+  });
+}
+
+/** GELU, sigmoid approximation x * sigmoid(1.702 x) (one transcendental op: the tanh form costs twice as much here). */
+export function gelu(x: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => tf.mul(x, tf.sigmoid(tf.mul(x, 1.702))));
+}
+
+/** Rotary tables for positions 0..length-1 and a head size d (even). */
+export interface RotaryTables {
+  /** cos of each position's angles, repeated over both halves: [length, d]. */
+  readonly cos: tf.Tensor2D;
+  /** sin likewise: [length, d]. */
+  readonly sin: tf.Tensor2D;
+  /** The half rotation (x1, x2) -> (-x2, x1) as a [d, d] matrix (a product is cheaper here than split + concat). */
+  readonly rotateHalf: tf.Tensor2D;
+}
+
+/** Rotary tables (GPT-NeoX halves layout, base 10000). */
+export function rotaryTables(length: number, headSize: number, base = 10000): RotaryTables {
+  const half = headSize / 2;
+  const cos = new Float32Array(length * headSize);
+  const sin = new Float32Array(length * headSize);
+  for (let p = 0; p < length; p++) {
+    for (let i = 0; i < half; i++) {
+      const angle = p / Math.pow(base, (2 * i) / headSize);
+      cos[p * headSize + i] = cos[p * headSize + half + i] = Math.cos(angle);
+      sin[p * headSize + i] = sin[p * headSize + half + i] = Math.sin(angle);
+    }
+  }
+  const r = new Float32Array(headSize * headSize);
+  for (let i = 0; i < half; i++) {
+    r[(half + i) * headSize + i] = -1; // out[i] = -x2[i]
+    r[i * headSize + half + i] = 1; // out[half + i] = x1[i]
+  }
+  return { cos: tf.tensor2d(cos, [length, headSize]), sin: tf.tensor2d(sin, [length, headSize]), rotateHalf: tf.tensor2d(r, [headSize, headSize]) };
+}
+
+/**
+ * Rotary position embedding of x [..., T, d] with the first T rows of the
+ * tables: x cos + rotateHalf(x) sin, i.e. (x1, x2) -> (x1 cos - x2 sin, x2 cos + x1 sin).
+ */
+export function applyRotary(x: tf.Tensor, tables: RotaryTables): tf.Tensor {
+  return tf.tidy(() => {
+    const d = x.shape[x.rank - 1]!;
+    const t = x.shape[x.rank - 2]!;
+    const cos = t === tables.cos.shape[0] ? tables.cos : tf.slice(tables.cos, [0, 0], [t, d]);
+    const sin = t === tables.sin.shape[0] ? tables.sin : tf.slice(tables.sin, [0, 0], [t, d]);
+    const rotated = tf.matMul(x.reshape([-1, d]), tables.rotateHalf).reshape(x.shape);
+    return tf.add(tf.mul(x, cos), tf.mul(rotated, sin));
+  });
+}
+
+/** A [T, T] causal mask: 1 where key position <= query position. */
+export function causalMask(length: number): tf.Tensor2D {
+  return tf.linalg.bandPart(tf.ones([length, length]), -1, 0) as tf.Tensor2D;
+}
+
+/** Scores where mask is 0 get this added: far below any real score, still finite (no NaN in softmax or its gradient). */
+const MASKED = -1e9;
+
+/**
+ * Scaled dot-product attention of local queries over local keys (under
+ * `localMask`, [T, T] or broadcastable to [B, H, T, T]) and, optionally, over
+ * extra memory entries: memory keys/values [B, H, R, d] visible to query t
+ * where `memory.visible` [B, H or 1, T, R] is 1. Memory scores may use their own
+ * queries (`memoryQueries`, e.g. without positional rotation); both sets of
+ * scores share one softmax, so memory entries compete with the local window
+ * exactly as extra keys would.
+ */
+export function attention(
+  queries: tf.Tensor,
+  keys: tf.Tensor,
+  values: tf.Tensor,
+  localMask: tf.Tensor,
+  memory?: { queries: tf.Tensor; keys: tf.Tensor; values: tf.Tensor; visible: tf.Tensor },
+): tf.Tensor {
+  return tf.tidy(() => {
+    const d = queries.shape[queries.rank - 1]!;
+    const scale = 1 / Math.sqrt(d);
+    const masked = (scores: tf.Tensor, mask: tf.Tensor): tf.Tensor => tf.add(tf.mul(scores, scale), tf.mul(tf.sub(1, mask), MASKED));
+    const local = masked(tf.matMul(queries, keys, false, true), localMask);
+    if (!memory) return tf.matMul(tf.softmax(local), values);
+    const mem = masked(tf.matMul(memory.queries, memory.keys, false, true), memory.visible);
+    const r = memory.keys.shape[2]!;
+    const p = tf.softmax(tf.concat([mem, local], -1));
+    const [pMem, pLocal] = tf.split(p, [r, p.shape[p.rank - 1]! - r], -1) as [tf.Tensor, tf.Tensor];
+    return tf.add(tf.matMul(pMem, memory.values), tf.matMul(pLocal, values));
+  });
+}
+
+/** Mean next-token cross-entropy (nats) of logits [N, V] against integer targets [N]. */
+export function crossEntropy(logits: tf.Tensor2D, targets: tf.Tensor1D): tf.Scalar {
+  return tf.tidy(() => tf.neg(tf.mean(tf.sum(tf.mul(tf.logSoftmax(logits), tf.oneHot(targets, logits.shape[1]!)), 1))) as tf.Scalar);
+}
+
+/** Per-token cross-entropy (nats) of logits [N, V] against integer targets [N]. */
+export function tokenLosses(logits: tf.Tensor2D, targets: tf.Tensor1D): tf.Tensor1D {
+  return tf.tidy(() => tf.neg(tf.sum(tf.mul(tf.logSoftmax(logits), tf.oneHot(targets, logits.shape[1]!)), 1)) as tf.Tensor1D);
+}

@@ -1,0 +1,30 @@
+/**
+ * The config of a memory attached to a frozen attention model: how it is
+ * managed (CAMELoT consolidation, a FIFO recency cache, or every past token)
+ * and how it is read. Every alternative the paper's text leaves open is a key
+ * here, so the experiments can measure each choice.
+ */
+import { z } from '@engram/core';
+
+/** The schema of a memory's config. */
+export const memoryConfigSchema = z
+  .strictObject({
+    policy: z
+      .enum(['camelot', 'fifo', 'unbounded'])
+      .default('camelot')
+      .describe("'camelot': consolidate close tokens into slots, replace the least recent slot with novel ones; 'fifo': the last `memories` tokens; 'unbounded': every past token"),
+    memories: z.number().int().min(1).default(256).describe('slots per attention layer (M); ignored by the unbounded policy'),
+    threshold: z.number().min(-1).max(1).default(0.8).describe('novelty threshold: a token whose key has cosine similarity >= threshold with its nearest slot merges into it, otherwise it is novel'),
+    consolidate: z.enum(['mean', 'none']).default('mean').describe("'mean': merging updates the slot to the count-weighted running mean; 'none' (ablation): the slot keeps its first key/value, only count and age change"),
+    evict: z.enum(['oldest', 'never']).default('oldest').describe("when full, a novel token replaces the slot least recently written ('oldest'), or ('never', ablation) merges into its nearest slot anyway"),
+    retrieval: z.enum(['query', 'key']).default('query').describe("which slots a token reads: highest query . key (the attention score itself) or highest cosine between the token's key and the slot's key"),
+    retrievalHeads: z.enum(['each', 'all']).default('each').describe("'each': every head picks its own slots; 'all': one pick per token for all heads (similarity summed over heads)"),
+    topK: z.number().int().min(1).max(64).default(1).describe('slots retrieved per token (and per head with retrievalHeads each)'),
+    read: z.enum(['shared', 'own']).default('shared').describe("'shared': a token's retrieved slots are visible to it and every later token of the window (the paper's concatenation, kept causal; duplicates shown once); 'own': only to the token that retrieved them"),
+    placement: z.enum(['window-start', 'query']).default('window-start').describe('for rotary models: memory keys placed at position 0 of the window, or at the distance 0 from each query'),
+  });
+
+/** A memory's parsed config. */
+export type MemoryConfig = z.output<typeof memoryConfigSchema>;
+/** A memory's config as written (defaults may be left out). */
+export type MemoryConfigInput = z.input<typeof memoryConfigSchema>;

@@ -1,0 +1,87 @@
+/**
+ * The read side of a memory: for one attention layer, which slots each query
+ * token retrieves, and the memory entries (keys, values, visibility) handed
+ * back to the model. Similarities and top-k run as tensor ops; the picks are
+ * then gathered on the host, where the slots live.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { MemoryEntries } from './attention-hook.js';
+import type { MemoryConfig } from './memory-config.js';
+import type { SlotStore } from './slot-store.js';
+
+/** Scores of empty (padding) slots: never picked while a filled slot remains. */
+const EMPTY_SLOT = -1e9;
+
+type ReadConfig = Pick<MemoryConfig, 'retrieval' | 'retrievalHeads' | 'topK' | 'read'>;
+
+/**
+ * Memory entries for one layer: `queries` and `keys` [B, H, T, dh] of the
+ * window (content, before rotation), one store per batch row. Returns null
+ * when every store is empty. Call inside a tf.tidy (the model's forward pass).
+ */
+export function retrieveEntries(stores: readonly SlotStore[], queries: tf.Tensor4D, keys: tf.Tensor4D, config: ReadConfig): MemoryEntries | null {
+  const [batch, heads, length, headSize] = queries.shape;
+  const maxFilled = Math.max(...stores.map((s) => s.filled));
+  if (maxFilled === 0) return null;
+  const width = heads * headSize;
+  // Slot keys [B, M, H*dh] zero-padded, and the validity of each slot.
+  const slotKeys = new Float32Array(batch * maxFilled * width);
+  const valid = new Float32Array(batch * maxFilled);
+  stores.forEach((s, b) => {
+    slotKeys.set(s.keys, b * maxFilled * width);
+    valid.fill(1, b * maxFilled, b * maxFilled + s.filled);
+  });
+  const k = Math.min(config.topK, maxFilled);
+  const picks = tf.tidy(() => {
+    const slots = tf.transpose(tf.tensor4d(slotKeys, [batch, maxFilled, heads, headSize]), [0, 2, 1, 3]); // [B, H, M, dh]
+    const unit = (t: tf.Tensor): tf.Tensor => tf.div(t, tf.add(tf.norm(t, 'euclidean', -1, true), 1e-12));
+    let sim = config.retrieval === 'query' ? tf.matMul(queries, slots, false, true) : tf.matMul(unit(keys), unit(slots), false, true); // [B, H, T, M]
+    if (config.retrievalHeads === 'all') sim = tf.sum(sim, 1, true);
+    const mask = tf.tensor4d(valid, [batch, 1, 1, maxFilled]);
+    sim = tf.add(sim, tf.mul(tf.sub(1, mask), EMPTY_SLOT));
+    return tf.topk(sim, k, true).indices; // [B, H or 1, T, k]
+  });
+  const idx = picks.dataSync();
+  const pickHeads = picks.shape[1]!;
+  picks.dispose();
+  const entries = length * k;
+  const memKeys = new Float32Array(batch * heads * entries * headSize);
+  const memValues = new Float32Array(batch * heads * entries * headSize);
+  const visible = new Float32Array(batch * heads * length * entries);
+  for (let b = 0; b < batch; b++) {
+    const store = stores[b]!;
+    const sk = store.keys;
+    const sv = store.values;
+    for (let h = 0; h < heads; h++) {
+      const ph = pickHeads === 1 ? 0 : h;
+      const seen = new Set<number>();
+      for (let t = 0; t < length; t++) {
+        for (let j = 0; j < k; j++) {
+          const r = t * k + j;
+          const slot = idx[((b * pickHeads + ph) * length + t) * k + j]!;
+          const ok = j < store.filled;
+          const base = ((b * heads + h) * entries + r) * headSize;
+          if (ok) {
+            const src = slot * width + h * headSize;
+            memKeys.set(sk.subarray(src, src + headSize), base);
+            memValues.set(sv.subarray(src, src + headSize), base);
+          }
+          if (!ok) continue;
+          const rowBase = (b * heads + h) * length;
+          if (config.read === 'own') {
+            visible[(rowBase + t) * entries + r] = 1;
+          } else {
+            if (seen.has(slot)) continue; // shown once: its first retrieval already reaches every later token
+            seen.add(slot);
+            for (let q = t; q < length; q++) visible[(rowBase + q) * entries + r] = 1;
+          }
+        }
+      }
+    }
+  }
+  return {
+    keys: tf.tensor4d(memKeys, [batch, heads, entries, headSize]),
+    values: tf.tensor4d(memValues, [batch, heads, entries, headSize]),
+    visible: tf.tensor4d(visible, [batch, heads, length, entries]),
+  };
+}

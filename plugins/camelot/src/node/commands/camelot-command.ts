@@ -1,0 +1,120 @@
+/**
+ * `engram camelot`: the CAMELoT experiments on the committed GPT — held-out
+ * Brown perplexity per method (table, JSON, per-position loss plot), the
+ * planted-repeat probe and the in-context-learning probe.
+ */
+import { join, resolve } from 'node:path';
+import { EngramError, ErrorCodes, z, type CommandArgs, type CommandIO, type Engram } from '@engram/core';
+import { linePlotSvg } from '@engram/viz';
+import { writeText } from '@engram/viz/node';
+import { longContextExperiment, type LongContextResult } from '../../experiments/long-context.js';
+import { methodList } from '../../experiments/methods.js';
+import { plantedRepeat, type PlantedRepeatResult } from '../../experiments/planted-repeat.js';
+import { iclProbe, type IclScore } from '../../experiments/icl-probe.js';
+import { formatIclTable, formatMethodTable } from '../../experiments/tables.js';
+import { encodedBrown } from '../brown-files.js';
+import { defaultCheckpoint, loadGpt } from '../checkpoint-files.js';
+
+const numberList = (what: string) =>
+  z
+    .string()
+    .regex(/^(\s*-?\d+(\.\d+)?\s*)(,\s*-?\d+(\.\d+)?\s*)*$|^$/, `a comma-separated list of numbers (or empty) for ${what}`);
+
+/** Options of `engram camelot`. */
+export const camelotCommandOptions = z.strictObject({
+  out: z.string().default('engram-out/camelot').describe('directory for results.json, table.md, loss-by-position.svg'),
+  checkpoint: z.string().default('').describe('GPT checkpoint spec (.json); empty for the committed data/gpt-brown.json'),
+  documents: z.number().int().min(1).max(50).default(8).describe('held-out Brown documents streamed (every held-out document has at least 10,035 characters)'),
+  length: z.number().int().min(130).max(10035).default(6144).describe('characters of each document streamed (all cut to this length)'),
+  memories: z.number().int().min(1).default(256).describe('memory budget M (slots per layer) of every bounded method'),
+  threshold: z.number().min(-1).max(1).default(0.8).describe("CAMELoT's novelty threshold (cosine similarity)"),
+  otherMemories: numberList('otherMemories').default('64,512').describe('other M for the ablation, comma-separated'),
+  otherThresholds: numberList('otherThresholds').default('0.6,0.7,0.9').describe('other thresholds for the ablation, comma-separated'),
+  readAlternatives: z.boolean().default(true).describe('also measure the read-rule alternatives'),
+  icl: z.boolean().default(true).describe('run the in-context-learning probe'),
+  seed: z.number().int().default(0).describe('seed of the planted strings and the ICL dictionaries'),
+  quick: z.boolean().default(false).describe('a small, fast run (2 documents of 1,024 characters, four methods; for tests)'),
+});
+
+/** Parsed options of `engram camelot`. */
+export type CamelotCommandOptions = z.output<typeof camelotCommandOptions>;
+
+/** Everything one run measured. */
+export interface CamelotRunResult {
+  options: CamelotCommandOptions;
+  checkpoint: string;
+  longContext: LongContextResult;
+  plantedRepeat: PlantedRepeatResult;
+  /** The same probe with the repeat inside the first copy's window: the model's own copying, which no memory is needed for. */
+  plantedInWindow: PlantedRepeatResult;
+  icl: IclScore[] | null;
+  seconds: number;
+}
+
+function parseList(s: string, what: string): number[] {
+  if (s.trim() === '') return [];
+  const xs = s.split(',').map((x) => Number(x.trim()));
+  if (xs.some((x) => !Number.isFinite(x))) throw new EngramError(ErrorCodes.INVALID_ARGUMENT, `${what} must be a comma-separated list of numbers, got '${s}'`, { what, value: s });
+  return xs;
+}
+
+/** The command's body. */
+export async function runCamelotCommand(args: CommandArgs<CamelotCommandOptions>, io: CommandIO, engram: Engram): Promise<number> {
+  const o = args.options;
+  const start = Date.now();
+  const checkpoint = o.checkpoint ? resolve(io.cwd, o.checkpoint) : defaultCheckpoint();
+  const otherMemories = parseList(o.otherMemories, 'otherMemories');
+  const otherThresholds = parseList(o.otherThresholds, 'otherThresholds');
+  for (const m of otherMemories) if (!Number.isInteger(m) || m < 1) throw new EngramError(ErrorCodes.INVALID_ARGUMENT, `otherMemories must be positive integers, got ${m}`, { value: m });
+  for (const t of otherThresholds) if (t < -1 || t > 1) throw new EngramError(ErrorCodes.INVALID_ARGUMENT, `otherThresholds must lie in [-1, 1], got ${t}`, { value: t });
+  const model = await loadGpt(engram, checkpoint, io.cwd);
+  try {
+    const docs = o.quick ? 2 : o.documents;
+    const length = o.quick ? 1024 : o.length;
+    const { heldOut } = encodedBrown(model.tokenizer);
+    const documents = heldOut.slice(0, docs).map((d) => d.slice(0, length));
+    const methods = o.quick
+      ? methodList({ memories: o.memories, threshold: o.threshold }).slice(0, 4)
+      : methodList({ memories: o.memories, threshold: o.threshold, otherMemories, otherThresholds, readAlternatives: o.readAlternatives });
+    io.stderr(`camelot: ${methods.length} methods over ${docs} held-out documents of ${length} characters\n`);
+    const longContext = await longContextExperiment(model, documents, { methods, log: (l) => io.stderr(`  ${l}\n`) });
+    const camelotConfig = methods.find((m) => m.memory?.policy === 'camelot')!.memory!;
+    const planted = await plantedRepeat(model, model.tokenizer, heldOut.slice(0, o.quick ? 2 : 8), camelotConfig, { seed: o.seed });
+    const inWindow = await plantedRepeat(model, model.tokenizer, heldOut.slice(0, o.quick ? 2 : 8), camelotConfig, { seed: o.seed, at: 10, repeatAt: 70 });
+    io.stderr(`  planted repeat: ${planted.withoutMemory.toFixed(3)} nats without memory, ${planted.withMemory.toFixed(3)} with (${(100 * planted.reduction).toFixed(1)} % lower); inside the window ${inWindow.withoutMemory.toFixed(3)}\n`);
+    let icl: IclScore[] | null = null;
+    if (o.icl) {
+      const iclMethods = methods.filter((m) => m.memory === null || ['fifo', 'unbounded'].includes(m.memory.policy ?? '') || m === methods[3]);
+      icl = await iclProbe(model, model.tokenizer, iclMethods.slice(0, o.quick ? 2 : iclMethods.length), o.quick ? { demonstrations: 60, scored: 20, trials: 2, seed: o.seed } : { seed: o.seed });
+    }
+    const result: CamelotRunResult = { options: o, checkpoint, longContext, plantedRepeat: planted, plantedInWindow: inWindow, icl, seconds: (Date.now() - start) / 1000 };
+    writeOutputs(result, resolve(io.cwd, o.out));
+    const table = formatMethodTable(longContext);
+    io.stdout(`${table}\n`);
+    io.stdout(`planted repeat (${planted.documents} documents, ${planted.length} characters, repeated ${planted.repeatAt - planted.at} later): loss ${planted.withoutMemory.toFixed(3)} -> ${planted.withMemory.toFixed(3)} nats (${(100 * planted.reduction).toFixed(1)} % lower); repeated inside the window (no memory needed): ${inWindow.withoutMemory.toFixed(3)} nats\n`);
+    if (icl) io.stdout(`\n${formatIclTable(icl)}\n`);
+    io.stdout(`\nweights unchanged: ${longContext.weightsUnchanged}; ${result.seconds.toFixed(0)} s; written to ${resolve(io.cwd, o.out)}\n`);
+    return 0;
+  } finally {
+    model.dispose();
+  }
+}
+
+/** Writes results.json, table.md and loss-by-position.svg under `out`. */
+export function writeOutputs(result: CamelotRunResult, out: string): void {
+  writeText(join(out, 'results.json'), `${JSON.stringify(result, null, 2)}\n`);
+  let md = `${formatMethodTable(result.longContext)}\n`;
+  const p = result.plantedRepeat;
+  md += `\nPlanted repeat (${p.documents} documents, ${p.length} random letters, repeated ${p.repeatAt - p.at} characters later): ${p.withoutMemory.toFixed(3)} nats without memory -> ${p.withMemory.toFixed(3)} with (${(100 * p.reduction).toFixed(1)} % lower); repeated inside the window, without memory: ${result.plantedInWindow.withoutMemory.toFixed(3)} nats\n`;
+  if (result.icl) md += `\n${formatIclTable(result.icl)}\n`;
+  writeText(join(out, 'table.md'), md);
+  const lc = result.longContext;
+  const show = lc.methods.filter((m) => m.memory === null || ['fifo', 'unbounded'].includes(m.memory.policy ?? '') || m === lc.methods[3]).slice(0, 6);
+  const svg = linePlotSvg({
+    title: `Held-out Brown: loss by position (${lc.documents} documents, window ${lc.window})`,
+    xLabel: 'document position (characters)',
+    yLabel: 'bits per character',
+    series: show.map((m) => ({ name: m.name, x: m.lossByPosition.map((_, i) => (i + 0.5) * lc.bucket), y: m.lossByPosition.map((l) => l / Math.LN2) })),
+  });
+  writeText(join(out, 'loss-by-position.svg'), svg);
+}

@@ -1,0 +1,80 @@
+import * as tf from '@tensorflow/tfjs';
+import { expect } from 'chai';
+import { gradCheckArgs, gradCheckVariables, initBackend } from '@engram/core';
+import { applyRotary, attention, causalMask, crossEntropy, gelu, Gpt, layerNorm, rotaryTables } from '../src/index.js';
+
+for (const backend of ['wasm', 'cpu'] as const) {
+  describe(`numerical primitives: finite-difference gradient checks (${backend})`, () => {
+    before(async () => {
+      await initBackend({ backend });
+    });
+    const opts = { eps: 1e-2, tolerance: 2e-2, seed: 1 };
+
+    it('layerNorm w.r.t. input, gain and bias', () => {
+      const r = gradCheckArgs((x, g, b) => tf.sum(tf.mul(layerNorm(x, g, b), tf.range(0, 12).reshape([3, 4]))), [tf.randomNormal([3, 4], 0, 1, 'float32', 2), tf.randomNormal([4], 1, 0.1, 'float32', 3), tf.randomNormal([4], 0, 0.1, 'float32', 4)], opts);
+      expect(r.ok, r.summary).to.equal(true);
+    });
+
+    it('gelu', () => {
+      const r = gradCheckArgs((x) => tf.sum(tf.mul(gelu(x), x)), [tf.randomNormal([10], 0, 2, 'float32', 5)], opts);
+      expect(r.ok, r.summary).to.equal(true);
+    });
+
+    it('rotary positions (and they preserve norms and relative dot products)', () => {
+      const tables = rotaryTables(6, 4);
+      const x = tf.randomNormal([1, 2, 6, 4], 0, 1, 'float32', 6);
+      const r = gradCheckArgs((a) => tf.sum(tf.square(tf.sub(applyRotary(a, tables), 0.3))), [x], opts);
+      expect(r.ok, r.summary).to.equal(true);
+      const normsBefore = tf.norm(x, 'euclidean', -1).dataSync();
+      const normsAfter = tf.norm(applyRotary(x, tables), 'euclidean', -1).dataSync();
+      normsBefore.forEach((n, i) => expect(normsAfter[i]).to.be.closeTo(n, 1e-4));
+      // The same q and k at positions (1, 0) and (5, 4) give the same score: only the distance counts.
+      const q = tf.randomNormal([1, 1, 1, 4], 0, 1, 'float32', 7);
+      const k = tf.randomNormal([1, 1, 1, 4], 0, 1, 'float32', 8);
+      const at = (t: tf.Tensor, p: number): tf.Tensor => applyRotary(tf.concat(Array.from({ length: 6 }, () => t), 2), tables).slice([0, 0, p, 0], [1, 1, 1, 4]);
+      const s1 = tf.sum(tf.mul(at(q, 1), at(k, 0))).dataSync()[0]!;
+      const s2 = tf.sum(tf.mul(at(q, 5), at(k, 4))).dataSync()[0]!;
+      expect(s2).to.be.closeTo(s1, 1e-4);
+      for (const t of Object.values(tables)) t.dispose();
+    });
+
+    it('attention with memory entries, w.r.t. queries, keys, values, memory keys and memory values', () => {
+      const visible = tf.tensor4d([1, 0, 1, 1, 0, 1, 1, 1, 1, 0, 0, 1], [1, 1, 4, 3]);
+      const mask = causalMask(4);
+      const w = tf.randomNormal([1, 2, 4, 3], 0, 1, 'float32', 9);
+      const f = (q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, mk: tf.Tensor, mv: tf.Tensor): tf.Scalar => tf.sum(tf.mul(attention(q, k, v, mask, { queries: q, keys: mk, values: mv, visible }), w));
+      const r = gradCheckArgs(f, [0, 1, 2, 3, 4].map((i) => tf.randomNormal([1, 2, i < 3 ? 4 : 3, 3], 0, 1, 'float32', 10 + i)), opts);
+      expect(r.ok, r.summary).to.equal(true);
+    });
+
+    it('attention with no visible memory equals plain causal attention; hidden entries get no gradient', () => {
+      const [q, k, v, mk, mv] = [0, 1, 2, 3, 4].map((i) => tf.randomNormal([1, 2, 4, 3], 0, 1, 'float32', 20 + i)) as tf.Tensor[];
+      const none = tf.zeros([1, 1, 4, 4]);
+      const plain = attention(q!, k!, v!, causalMask(4)).dataSync();
+      const withHidden = attention(q!, k!, v!, causalMask(4), { queries: q!, keys: mk!, values: mv!, visible: none }).dataSync();
+      plain.forEach((x, i) => expect(withHidden[i]).to.be.closeTo(x, 1e-6));
+      const g = tf.grad((m: tf.Tensor) => tf.sum(attention(q!, k!, v!, causalMask(4), { queries: q!, keys: mk!, values: m, visible: none })))(mv!);
+      expect(tf.max(tf.abs(g)).dataSync()[0]).to.equal(0);
+    });
+
+    it('cross-entropy', () => {
+      const targets = tf.tensor1d([0, 2, 1], 'int32');
+      const r = gradCheckArgs((l) => crossEntropy(l as tf.Tensor2D, targets), [tf.randomNormal([3, 4], 0, 1, 'float32', 30)], opts);
+      expect(r.ok, r.summary).to.equal(true);
+    });
+
+    it('the GPT training loss w.r.t. its weights (rotary and learned positions)', () => {
+      for (const positions of ['rotary', 'learned'] as const) {
+        const model = new Gpt({ vocabulary: 'abcdef', contextLength: 6, size: 8, heads: 2, blocks: 2, hiddenSize: 12, positions, seed: 4 });
+        const windows = tf.tensor2d([[0, 1, 2, 3, 4, 5, 0], [5, 4, 3, 2, 1, 0, 1]], [2, 7]);
+        const vars = model.variables();
+        const pick = Object.fromEntries(['embedding', 'block0.attention.qkv', 'block1.mlp.in', 'block1.ln2.gamma', positions === 'learned' ? 'position' : 'block0.attention.out'].map((k) => [k, vars[k]!]));
+        // Whole-model float32 check: eps small enough for the layer norms over 0.02-scale weights; central differences of
+        // f ~ 1.8 carry ~2e-4 of round-off, so derivatives are compared against a floor of 1e-2 (the largest are ~0.1).
+        const r = gradCheckVariables(() => model.loss(windows), pick, { ...opts, eps: 3e-3, floor: 1e-2, coordinates: 6, directions: 1 });
+        expect(r.ok, `${positions}: ${r.summary}`).to.equal(true);
+        model.dispose();
+      }
+    });
+  });
+}

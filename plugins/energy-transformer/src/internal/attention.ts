@@ -1,0 +1,139 @@
+/**
+ * The Energy Transformer's attention energy (Hoover et al. 2023, eq. 2) on
+ * token activations g [B, N, D], with keys and queries weights [H, Y, D] (the
+ * paper's layout; the products with a transposed operand are the wasm fast
+ * path's job, so no transposed copy is kept):
+ *
+ *   K_hB = W^K_h g_B,  Q_hC = W^Q_h g_C,  S_hCB = beta K_hB . Q_hC (+ log-mask)
+ *   E = -(1/beta) sum_h sum_C log sum_B exp(S_hCB)
+ *   dE/dQ_hC = -sum_B P_hCB K_hB,  dE/dK_hB = -sum_C P_hCB Q_hC  (P = softmax over B)
+ *   dE/dg = dE/dK W^K + dE/dQ W^Q
+ *
+ * Written in differentiable tf ops (a gradient of the closed form is taken when
+ * training through the unrolled descent).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { defineSynapse, errors, ops, type Hypersynapse, type JsonObject } from '@engram/core';
+import { fromHeads, toHeads } from './heads.js';
+
+/** The settings the attention math needs. */
+export type AttentionSettings = {
+  readonly size: number;
+  readonly heads: number;
+  readonly headSize: number;
+  readonly beta: number;
+};
+
+/** The attention weights: keys and queries, each [H, Y, D]. */
+export interface AttentionWeights {
+  readonly keys: tf.Tensor;
+  readonly queries: tf.Tensor;
+}
+
+/** Where a log-mask comes from: called inside the energy's tidy (a tensor made there is freed there). */
+export type LogMaskSource = (tokens: number) => tf.Tensor | null;
+
+interface Scores {
+  K: tf.Tensor3D;
+  Q: tf.Tensor3D;
+  /** beta Q K^T plus the log-mask: [B*H, N (queries), N (keys)]. */
+  logits: tf.Tensor3D;
+}
+
+function scores(g: tf.Tensor, w: AttentionWeights, s: AttentionSettings, mask: LogMaskSource): Scores {
+  const [B, N, D] = g.shape as [number, number, number];
+  const { heads: H, headSize: Y } = s;
+  const flat = tf.reshape(g, [B * N, D]);
+  const K = toHeads(tf.matMul(flat, tf.reshape(w.keys, [H * Y, D]), false, true), B, N, H, Y);
+  const Q = toHeads(tf.matMul(flat, tf.reshape(w.queries, [H * Y, D]), false, true), B, N, H, Y);
+  let logits = tf.mul(tf.matMul(Q, K, false, true), s.beta) as tf.Tensor3D;
+  const logMask = mask(N);
+  if (logMask) logits = tf.reshape(tf.add(tf.reshape(logits, [B, H, N, N]), logMask), [B * H, N, N]);
+  return { K, Q, logits };
+}
+
+/** Per-sample energy of this term from its logits: [B]. */
+function energyOf(logits: tf.Tensor3D, B: number, beta: number): tf.Tensor1D {
+  return tf.mul(ops.sumPerSample(tf.reshape(ops.logSumExp(logits, -1), [B, -1])), -1 / beta) as tf.Tensor1D;
+}
+
+/** E_ATT per sample, [B]. */
+export function attentionEnergy(g: tf.Tensor, w: AttentionWeights, s: AttentionSettings, mask: LogMaskSource): tf.Tensor1D {
+  return tf.tidy(() => energyOf(scores(g, w, s, mask).logits, g.shape[0]!, s.beta));
+}
+
+/**
+ * E_ATT per sample and dE_ATT/dg [B, N, D], in one pass; with `withEnergy`
+ * false the energy is left out (zeros), which saves the log-sum-exp over the
+ * [B*H, N, N] logits.
+ */
+export function attentionEnergyAndGradient(g: tf.Tensor, w: AttentionWeights, s: AttentionSettings, mask: LogMaskSource, withEnergy = true): { energy: tf.Tensor1D; gradient: tf.Tensor } {
+  return tf.tidy(() => {
+    const [B, N, D] = g.shape as [number, number, number];
+    const { heads: H, headSize: Y } = s;
+    const { K, Q, logits } = scores(g, w, s, mask);
+    // tf.softmax has a cheap native gradient (the second-order pass goes through it).
+    const P = tf.softmax(logits) as tf.Tensor3D;
+    const dQ = tf.neg(tf.matMul(P, K));
+    const dK = tf.neg(tf.matMul(P, Q, true, false));
+    const gradient = tf.reshape(
+      tf.add(tf.matMul(fromHeads(dK, B, N, H, Y), tf.reshape(w.keys, [H * Y, D])), tf.matMul(fromHeads(dQ, B, N, H, Y), tf.reshape(w.queries, [H * Y, D]))),
+      [B, N, D],
+    );
+    return { energy: withEnergy ? energyOf(logits, B, s.beta) : (tf.zeros([B]) as tf.Tensor1D), gradient };
+  });
+}
+
+/**
+ * Each query token's share of E_ATT per head: -(1/beta) log sum_B exp(S_hCB),
+ * [B, N, H]. They sum to E_ATT (the graph readout uses them as node features).
+ */
+export function attentionTokenEnergies(g: tf.Tensor, w: AttentionWeights, s: AttentionSettings, mask: LogMaskSource): tf.Tensor3D {
+  return tf.tidy(() => {
+    const [B, N] = g.shape as [number, number];
+    const lse = ops.logSumExp(scores(g, w, s, mask).logits, -1); // [B*H, N]
+    return tf.transpose(tf.reshape(tf.mul(lse, -1 / s.beta), [B, s.heads, N]), [0, 2, 1]) as tf.Tensor3D;
+  });
+}
+
+/** Checks that a connected layer is [tokens, size] (and has 2 tokens when the diagonal is excluded). */
+export function validateTokenLayer(kind: string, size: number, shapes: readonly (readonly number[])[], minTokens = 1): void {
+  const shape = shapes[0]!;
+  if (shape.length !== 2 || shape[1] !== size) throw errors.shapeMismatch(`${kind} layer (tokens x size)`, ['tokens', size], [...shape]);
+  if (shape[0]! < minTokens) {
+    throw errors.invalidArgument(`${kind} layer tokens`, `at least ${minTokens} (a token needs another to attend to when the diagonal is excluded)`, shape[0]);
+  }
+}
+
+/**
+ * An attention synapse on given weights (shared, e.g. by a model's runs that
+ * each bring their own mask) and a log-mask source. Disposing it disposes the
+ * weights: give per-run copies nothing to dispose.
+ *
+ * With `withEnergy: false` its closed form reports a zero energy and skips the
+ * log-sum-exp over the [B*H, N, N] logits: for the block's unrolled descent
+ * (`integrate` discards step energies, and under a gradient tape every tensor
+ * the energy saves for its backward pass would stay alive until the end).
+ */
+export function attentionSynapseOn(
+  kind: string,
+  config: JsonObject,
+  s: AttentionSettings & { excludeDiagonal: boolean },
+  variables: { keys: tf.Variable; queries: tf.Variable },
+  mask: LogMaskSource,
+  withEnergy = true,
+): Hypersynapse {
+  const weights = (v: Readonly<Record<string, tf.Variable>>): AttentionWeights => ({ keys: v['keys']!, queries: v['queries']! });
+  return defineSynapse({
+    kind,
+    config,
+    arity: 1,
+    variables,
+    energy: ([g], v) => attentionEnergy(g!, weights(v), s, mask),
+    energyAndGradient: ([g], v) => {
+      const { energy, gradient } = attentionEnergyAndGradient(g!, weights(v), s, mask, withEnergy);
+      return { energy, gradients: [gradient] };
+    },
+    validate: (shapes) => validateTokenLayer(kind, s.size, shapes, s.excludeDiagonal ? 2 : 1),
+  });
+}
