@@ -32,6 +32,8 @@ export interface BenchCase {
   reps?: number;
   /** Name of the PyTorch twin in bench/torch (default: none). */
   torch?: string;
+  /** Parameters of the twin's workload factory (sizes; default none). */
+  torchParams?: Record<string, number>;
   /** Builds the workload (untimed). */
   setup(): Promise<Workload> | Workload;
 }
@@ -44,9 +46,19 @@ export interface CaseResult {
   min_ms: number;
   runs_ms: number[];
   gflops?: number;
+  /** The pinned torch (1 torch thread, 1 OpenBLAS thread). */
   torch_median_ms?: number;
   torch_gflops?: number;
+  /** engram / pinned torch: the median of per-round ratios when interleaved. */
   ratio_vs_torch?: number;
+  /** Torch at its best here: the setting (torch threads x OpenBLAS threads) with the lowest median for this case. */
+  torch_best_setting?: string;
+  torch_best_median_ms?: number;
+  torch_best_gflops?: number;
+  /** engram / torch at its best (same OpenBLAS kernels): median of per-round ratios. */
+  ratio_vs_torch_best?: number;
+  /** Every torch setting tried: its median and the median per-round ratio (engram / it). */
+  torch_settings?: Record<string, { median_ms: number; ratio: number; iqr: [number, number] }>;
   /** Largest number of live tensors during one profiled run. */
   peak_tensors: number;
   /** Live tensors after each timed run minus after the first: 0 when nothing leaks. */

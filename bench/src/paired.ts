@@ -50,6 +50,47 @@ interface Slot {
   growth: number;
 }
 
+/**
+ * A participant outside this process (a PyTorch twin in a torch server): it
+ * takes its turn in the rounds like an engram case; its runs are compared
+ * with the engram case `of`, round by round.
+ */
+export interface External {
+  /** Unique name, e.g. 'torch 1x2: et-inference'. */
+  name: string;
+  /** The engram case it is the twin of. */
+  of: string;
+  /** The torch setting, e.g. '1x2'. */
+  setting: string;
+  setup(): Promise<void>;
+  /** One timed run, ms (measured on its side: no IPC in it). */
+  run(): Promise<number>;
+  dispose(): Promise<void>;
+}
+
+/** An external participant's runs and its per-round ratios to its engram case. */
+export interface ExternalResult {
+  name: string;
+  of: string;
+  setting: string;
+  runs_ms: number[];
+  median_ms: number;
+  /** engram ms / twin ms, one per round (the engram run of the same round). */
+  ratios: number[];
+  median_ratio: number;
+  iqr: [number, number];
+}
+
+/** Options of {@link measurePaired}. */
+export interface PairedOptions extends MeasureOptions {
+  /** Twins taking turns with the engram cases (default none). */
+  externals?: External[];
+  /** Pause between two runs (ms, default 0): lets one side's BLAS threads stop spinning before the other runs. */
+  settleMs?: number;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
 async function runCounted(s: Slot): Promise<number> {
   const before = tf.memory().numTensors;
   const t0 = performance.now();
@@ -67,14 +108,17 @@ async function runCounted(s: Slot): Promise<number> {
  * Peak tensors and leftovers are attributed per case by counting each run's net
  * tensors, so they mean the same as in {@link measure}.
  */
-export async function measurePaired(cases: BenchCase[], options: MeasureOptions = {}): Promise<{ results: CaseResult[]; paired: PairedResult }> {
-  if (cases.length < 2) throw new Error('measurePaired needs at least two cases');
+export async function measurePaired(cases: BenchCase[], options: PairedOptions = {}): Promise<{ results: CaseResult[]; paired: PairedResult; externals: ExternalResult[] }> {
+  const externals = options.externals ?? [];
+  if (cases.length < 2 && externals.length === 0) throw new Error('measurePaired needs at least two participants');
   const start = tf.memory().numTensors;
   const slots: Slot[] = [];
   const order: string[][] = [];
   const peaks: number[] = cases.map(() => -1);
   const left: number[] = cases.map(() => 0);
   const extras: Array<Record<string, number | string | boolean> | undefined> = cases.map(() => undefined);
+  const extRuns: number[][] = externals.map(() => []);
+  const ready: External[] = [];
   try {
     for (const c of cases) {
       const before = tf.memory().numTensors;
@@ -82,16 +126,32 @@ export async function measurePaired(cases: BenchCase[], options: MeasureOptions 
       slots.push({ c, w, own: tf.memory().numTensors - before, runs: [], growth: 0 });
     }
     for (const s of slots) for (let i = 0; i < (s.c.warmup ?? 1); i++) await runCounted(s);
+    for (const e of externals) {
+      await e.setup(); // includes the twin's warm-up
+      ready.push(e);
+    }
+    // Everyone takes turns: engram cases and twins in one rotation.
+    type Turn = { name: string; go: (r: number) => Promise<void> };
+    const turns: Turn[] = [
+      ...slots.map((s): Turn => ({
+        name: s.c.name,
+        go: async (r) => {
+          const own0 = s.own;
+          s.runs.push(await runCounted(s));
+          // Same meaning as measure(): tensors gained from the first timed run on.
+          if (r > 0) s.growth += s.own - own0;
+        },
+      })),
+      ...externals.map((e, i): Turn => ({ name: e.name, go: async () => void extRuns[i]!.push(await e.run()) })),
+    ];
     const reps = options.reps ?? Math.max(...cases.map((c) => c.reps ?? 5));
     for (let r = 0; r < reps; r++) {
-      const k = r % slots.length;
-      const round = [...slots.slice(k), ...slots.slice(0, k)];
-      order.push(round.map((s) => s.c.name));
-      for (const s of round) {
-        const own0 = s.own;
-        s.runs.push(await runCounted(s));
-        // Same meaning as measure(): tensors gained from the first timed run on.
-        if (r > 0) s.growth += s.own - own0;
+      const k = r % turns.length;
+      const round = [...turns.slice(k), ...turns.slice(0, k)];
+      order.push(round.map((t) => t.name));
+      for (const t of round) {
+        if (options.settleMs) await sleep(options.settleMs);
+        await t.go(r);
       }
     }
     if (!options.noProfile) {
@@ -114,6 +174,7 @@ export async function measurePaired(cases: BenchCase[], options: MeasureOptions 
       s.w.dispose();
       left[i] = s.own - (before - tf.memory().numTensors);
     }
+    for (const e of ready) await e.dispose();
   }
   const base = slots[0]!;
   const variants = slots.slice(1).map((s) => {
@@ -136,5 +197,20 @@ export async function measurePaired(cases: BenchCase[], options: MeasureOptions 
     if (extras[i]) res.extra = extras[i]!;
     return res;
   });
-  return { results, paired: { baseline: base.c.name, rounds: base.runs.length, order, variants } };
+  const ext = externals.map((e, i): ExternalResult => {
+    const own = slots.find((s) => s.c.name === e.of);
+    const runs = extRuns[i]!;
+    const ratios = own ? runs.map((t, r) => own.runs[r]! / t) : [];
+    return {
+      name: e.name,
+      of: e.of,
+      setting: e.setting,
+      runs_ms: runs,
+      median_ms: median(runs),
+      ratios,
+      median_ratio: ratios.length ? median(ratios) : NaN,
+      iqr: ratios.length ? [quantile(ratios, 0.25), quantile(ratios, 0.75)] : [NaN, NaN],
+    };
+  });
+  return { results, paired: { baseline: base.c.name, rounds: base.runs.length, order, variants }, externals: ext };
 }

@@ -1,10 +1,12 @@
 /**
- * `node bench/dist/probe-matmul.js`: the measurement behind core's wasm fast path.
- * Times tf.matMul for the shapes engram's models use, with the stock wasm kernel
- * (initBackend({ fastPath: false })) and with the fast path, and checks both agree.
+ * `node bench/dist/probe-matmul.js`: the measurement behind core's wasm fast path
+ * and native path. Times tf.matMul for the shapes engram's models use with the
+ * stock wasm kernel (initBackend({ fastPath: false, native: false })), the fast
+ * path (native: false) and the native BLAS path (when available), and checks
+ * that they agree.
  */
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '@engram/core';
+import { backendInfo, initBackend } from '@engram/core';
 
 function time(f: () => tf.Tensor, reps = 5): number {
   f().dispose();
@@ -31,23 +33,29 @@ const CASES: Array<[number[], number[], boolean, boolean, string]> = [
   [[32, 49, 128], [128, 512], false, false, 'tokens [B,N,D] x W [D,M] (batch folds into rows)'],
   [[32, 49, 128], [512, 128], false, true, 'tokens x W^T'],
   [[128, 32], [4, 128, 32], false, true, 'a 2-D, b batched'],
-  [[128, 49, 32], [128, 49, 32], false, true, 'attention scores Q K^T per head (both batched: stock)'],
+  [[128, 49, 32], [128, 49, 32], false, true, 'attention scores Q K^T per head (both batched)'],
+  [[2, 1, 64, 64], [1, 3, 64, 64], false, false, 'batch broadcast [2,1] x [1,3]'],
   [[4, 128], [512, 128], false, true, 'few rows (stock kept below 8 rows)'],
 ];
 
-const a0 = await initBackend({ backend: 'wasm' });
-process.stdout.write(`backend ${a0}\n| product | stock ms | fast ms | speedup | max |diff| |\n|---|---:|---:|---:|---:|\n`);
+await initBackend({ backend: 'wasm' });
+const native = backendInfo().native;
+process.stdout.write(`backend ${backendInfo().description}\n| product | stock ms | fast ms | native ms | fast/stock speedup | native/stock speedup | max |diff| |\n|---|---:|---:|---:|---:|---:|---:|\n`);
 for (const [as, bs, ta, tb, what] of CASES) {
   const a = tf.randomNormal(as, 0, 1, 'float32', 1);
   const b = tf.randomNormal(bs, 0, 1, 'float32', 2);
-  await initBackend({ backend: 'wasm', fastPath: false });
+  await initBackend({ backend: 'wasm', fastPath: false, native: false });
   const stock = time(() => tf.matMul(a, b, ta, tb));
   const r0 = tf.matMul(a, b, ta, tb);
-  await initBackend({ backend: 'wasm', fastPath: true });
+  await initBackend({ backend: 'wasm', fastPath: true, native: false });
   const fast = time(() => tf.matMul(a, b, ta, tb));
   const r1 = tf.matMul(a, b, ta, tb);
-  const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(r0, r1))).dataSync()[0]!);
+  await initBackend({ backend: 'wasm' });
+  const nat = native ? time(() => tf.matMul(a, b, ta, tb)) : NaN;
+  const r2 = tf.matMul(a, b, ta, tb);
+  const diff = tf.tidy(() => Math.max(tf.max(tf.abs(tf.sub(r0, r1))).dataSync()[0]!, tf.max(tf.abs(tf.sub(r0, r2))).dataSync()[0]!));
   const name = `${JSON.stringify(as)}${ta ? '^T' : ''} x ${JSON.stringify(bs)}${tb ? '^T' : ''}: ${what}`;
-  process.stdout.write(`| ${name} | ${stock.toFixed(2)} | ${fast.toFixed(2)} | ${(stock / fast).toFixed(1)}x | ${diff.toExponential(1)} |\n`);
-  tf.dispose([a, b, r0, r1]);
+  const n = native ? nat.toFixed(2) : '-';
+  process.stdout.write(`| ${name} | ${stock.toFixed(2)} | ${fast.toFixed(2)} | ${n} | ${(stock / fast).toFixed(1)}x | ${native ? `${(stock / nat).toFixed(1)}x` : '-'} | ${diff.toExponential(1)} |\n`);
+  tf.dispose([a, b, r0, r1, r2]);
 }

@@ -1,6 +1,8 @@
-/** The issue's targets, checked on the results of one run. */
+/** The issues' targets, checked on the results of one run (issue 9's, then issue 15's). */
 import type { CaseResult } from './harness.js';
+import type { MemoryResult } from './memory.js';
 import type { PairedResult } from './paired.js';
+import type { ScalingResult } from './scaling.js';
 
 /** One target: met (true), missed (false) or not measurable in this run (null). */
 export interface TargetCheck {
@@ -22,26 +24,62 @@ function pairRatio(results: CaseResult[], paired: PairedResult[], baseline: stri
   return { ratio: v.median_ms / b.median_ms, how: 'ratio of medians, not paired' };
 }
 
-/** Evaluates every target the selected cases allow (paired: from measurePaired, preferred for the ratios it covers). */
-export function targets(results: CaseResult[], paired: PairedResult[] = []): TargetCheck[] {
+/** Cases whose engram / torch-at-its-best ratio must be <= 1 (issue 15). */
+export const BEST_RATIO_CASES = ['matmul-peak', 'dense-am-retrieval', 'et-inference', 'et-train-step', 'descent-closed-form', 'descent-autodiff'];
+
+/** Evaluates every target the selected cases allow. */
+export function targets(results: CaseResult[], paired: PairedResult[] = [], scaling: ScalingResult[] = [], memory: MemoryResult[] = []): TargetCheck[] {
   const by = (n: string): CaseResult | undefined => results.find((r) => r.name === n && !r.skipped);
   const out: TargetCheck[] = [];
+  const na = (target: string, why: string) => out.push({ target, measured: why, ok: null });
   const peak = by('matmul-peak');
   const am = by('dense-am-retrieval');
-  const na = (target: string, why: string) => out.push({ target, measured: why, ok: null });
   if (peak?.gflops && am?.gflops) {
     const f = am.gflops / peak.gflops;
     out.push({ target: 'dense-am-retrieval >= 75% of matmul-peak GFLOP/s', measured: `${(100 * f).toFixed(0)}% (${am.gflops.toFixed(1)} / ${peak.gflops.toFixed(1)})`, ok: f >= 0.75 });
   } else na('dense-am-retrieval >= 75% of matmul-peak GFLOP/s', 'needs both cases');
-  const ratio = (name: string, limit: number) => {
+  // Issue 9's targets, against the pinned torch (1 torch thread, 1 OpenBLAS thread).
+  const pinnedRatio = (name: string, limit: number) => {
     const r = by(name);
-    const t = `${name} engram/PyTorch <= ${limit}`;
+    const t = `${name} engram/PyTorch <= ${limit} (torch pinned 1x1)`;
     if (r?.ratio_vs_torch === undefined) na(t, 'no PyTorch result');
     else out.push({ target: t, measured: r.ratio_vs_torch.toFixed(2), ok: r.ratio_vs_torch <= limit });
   };
-  ratio('dense-am-retrieval', 6);
-  ratio('et-inference', 4);
-  ratio('et-train-step', 5);
+  pinnedRatio('dense-am-retrieval', 6);
+  pinnedRatio('et-inference', 4);
+  pinnedRatio('et-train-step', 5);
+  // Issue 15's: against torch at its best here.
+  for (const name of BEST_RATIO_CASES) {
+    const r = by(name);
+    const t = `${name} engram / torch at its best (same OpenBLAS kernels) <= 1.0`;
+    if (r?.ratio_vs_torch_best === undefined) na(t, 'no PyTorch result');
+    else {
+      const iqr = r.torch_settings?.[r.torch_best_setting!]?.iqr;
+      out.push({ target: t, measured: `${r.ratio_vs_torch_best.toFixed(2)} (torch ${r.torch_best_setting}${iqr ? `, IQR ${iqr[0].toFixed(2)}-${iqr[1].toFixed(2)}` : ''}; vs pinned 1x1 ${r.ratio_vs_torch?.toFixed(2) ?? '-'})`, ok: r.ratio_vs_torch_best <= 1 });
+    }
+  }
+  const sgemm = pairRatio(results, paired, 'openblas-sgemm', 'matmul-peak');
+  if (sgemm) {
+    const eff = 1 / sgemm.ratio;
+    out.push({ target: "matmul-peak >= 85% of OpenBLAS's own sgemm rate (same run, same threads)", measured: `${(100 * eff).toFixed(0)}% (${sgemm.how})`, ok: eff >= 0.85 });
+  } else na("matmul-peak >= 85% of OpenBLAS's own sgemm rate (same run, same threads)", 'needs matmul-peak and openblas-sgemm (native path)');
+  const am2 = scaling.find((s) => s.name === 'dense-am-scaling');
+  if (am2) {
+    const torchBest = Object.entries(am2.exponent.torch).filter(([, p]) => Number.isFinite(p));
+    const e = am2.exponent.engram;
+    if (!torchBest.length) out.push({ target: 'dense AM linear in K up to 1M (exponent within 0.1 of torch)', measured: `engram ${e.toFixed(2)}, no torch`, ok: null });
+    else {
+      const worst = Math.max(...torchBest.map(([, p]) => Math.abs(e - p)));
+      out.push({ target: 'dense AM linear in K up to 1M (exponent within 0.1 of torch)', measured: `engram ${e.toFixed(2)}, torch ${torchBest.map(([s, p]) => `${s} ${p.toFixed(2)}`).join(', ')} (K >= ${am2.fit_from})`, ok: worst <= 0.1 && am2.points.every((p) => !p.skipped) });
+    }
+  }
+  // Memory: the plain and the checkpointed training step, each against torch's (plain) training step.
+  for (const [n, what] of [['et-train-step', 'plain'], ['et-train-step-checkpointed', 'steps checkpointed']] as const) {
+    const m = memory.find((x) => x.name === `memory:${n}@N=49`);
+    if (m) out.push({ target: `ET train step (${what}) peak memory <= 1.2x torch max RSS at N = 49`, measured: m.rss_ratio !== undefined ? `${m.rss_ratio.toFixed(2)} (${m.engram.max_rss_mib?.toFixed(0)} vs ${m.torch?.max_rss_mib?.toFixed(0)} MiB; wasm heap ${m.engram.wasm_heap_mib?.toFixed(0)} MiB)` : `engram ${m.engram.ok ? 'ran' : `failed: ${m.engram.error}`}, no torch`, ok: m.rss_ratio === undefined ? null : m.engram.ok && m.rss_ratio <= 1.2 });
+    const b = memory.find((x) => x.name === `memory:${n}@N=196`);
+    if (b) out.push({ target: `ET train step (${what}) at N = 196 trains`, measured: b.engram.ok ? `ran (${b.engram.max_rss_mib?.toFixed(0)} MiB max RSS, wasm heap ${b.engram.wasm_heap_mib?.toFixed(0)} MiB; torch ${b.torch?.max_rss_mib?.toFixed(0) ?? '-'} MiB)` : `failed: ${b.engram.error}`, ok: b.engram.ok });
+  }
   const stream = pairRatio(results, paired, 'stream-bare', 'stream-subscribed');
   if (stream) {
     const over = stream.ratio - 1;

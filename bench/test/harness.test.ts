@@ -82,6 +82,38 @@ describe('bench harness', function () {
     for (const r of results) expect(text).to.contain(r.name);
   });
 
+  it("checks issue 15's targets: torch at its best, OpenBLAS's own rate, the scaling exponent, peak memory", () => {
+    const base = { description: '', min_ms: 0, runs_ms: [], peak_tensors: 1, tensor_growth: 0, tensors_left: 0 };
+    const results = [
+      { ...base, name: 'matmul-peak', median_ms: 10, gflops: 10, ratio_vs_torch: 0.5, ratio_vs_torch_best: 0.9, torch_best_setting: '1x2' },
+      { ...base, name: 'et-inference', median_ms: 10, ratio_vs_torch: 0.8, ratio_vs_torch_best: 1.3, torch_best_setting: '1x2' },
+    ];
+    const paired = [{ baseline: 'openblas-sgemm', rounds: 3, order: [], variants: [{ name: 'matmul-peak', ratios: [1.1, 1.1, 1.2], median_ratio: 1.1, iqr: [1.1, 1.15] as [number, number] }] }];
+    const scaling = [
+      {
+        name: 'dense-am-scaling',
+        param: 'K',
+        fit_from: 10,
+        points: [{ value: 10, engram_ms: 1, torch_ms: {}, ratio: {} }],
+        exponent: { engram: 1.02, torch: { '1x1': 0.97, '1x2': 0.95 } },
+        exponent_all: { engram: 0.9, torch: {} },
+      },
+    ];
+    const memory = [
+      { name: 'memory:et-train-step-checkpointed@N=49', params: {}, engram: { ok: true, max_rss_mib: 300 }, torch: { ok: true, max_rss_mib: 600 }, rss_ratio: 0.5 },
+      { name: 'memory:et-train-step@N=196', params: {}, engram: { ok: false, error: 'out of memory' } },
+    ];
+    const t = targets(results, paired, scaling, memory);
+    const get = (p: string) => t.find((x) => x.target.startsWith(p))!;
+    expect(get('matmul-peak engram / torch at its best').ok).to.equal(true);
+    expect(get('et-inference engram / torch at its best').ok).to.equal(false);
+    expect(get('et-train-step engram / torch at its best').ok).to.equal(null);
+    expect(get("matmul-peak >= 85% of OpenBLAS's own").ok).to.equal(true); // 1 / 1.1 = 91%
+    expect(get('dense AM linear in K').ok).to.equal(true); // within 0.1 of both (0.05, 0.07)
+    expect(get('ET train step (steps checkpointed) peak memory').ok).to.equal(true);
+    expect(get('ET train step (plain) at N = 196').ok).to.equal(false);
+  });
+
   it('lists the case names the issue asks for', () => {
     const names = CASES.map(([n]) => n);
     for (const n of ['matmul-peak', 'dense-am-retrieval', 'et-inference', 'et-train-step', 'descent-autodiff', 'descent-closed-form', 'stream-bare', 'stream-subscribed', 'sequence-transition', 'sdmlp-train']) {

@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
 import { initBackend } from '@engram/core';
 import type { BenchCase } from '../src/harness.js';
-import { measurePaired } from '../src/paired.js';
+import { measurePaired, type External } from '../src/paired.js';
+import { fitExponent } from '../src/scaling.js';
 import { targets } from '../src/targets.js';
 import { blasNote } from '../src/torch.js';
 
@@ -105,5 +106,40 @@ describe('paired (interleaved) measurement', function () {
     expect(blasNote(info, 1.8)).to.contain('apt-get install libopenblas0-pthread');
     expect(blasNote(info, undefined)).to.contain('not measured');
     expect(blasNote({ available: false }, 1.8)).to.equal(undefined);
+  });
+
+  it('interleaves external twins (torch) with the engram case, rotating, and gives per-round engram/twin ratios', async () => {
+    const log: string[] = [];
+    let t = 0;
+    const times = [100, 110, 120, 130];
+    const a: BenchCase = { name: 'a', description: '', reps: 4, setup: () => ({ run: () => (log.push('a'), times[t++ % 4]!), dispose: () => undefined }) };
+    const twinOf = (setting: string, ms: number): External => ({
+      name: `torch ${setting}: a`,
+      of: 'a',
+      setting,
+      setup: async () => void log.push(`setup ${setting}`),
+      run: async () => (log.push(setting), ms),
+      dispose: async () => void log.push(`drop ${setting}`),
+    });
+    const { externals, paired } = await measurePaired([a], { reps: 3, noProfile: true, externals: [twinOf('1x1', 50), twinOf('1x2', 25)] });
+    expect(paired.order).to.deep.equal([
+      ['a', 'torch 1x1: a', 'torch 1x2: a'],
+      ['torch 1x1: a', 'torch 1x2: a', 'a'],
+      ['torch 1x2: a', 'a', 'torch 1x1: a'],
+    ]);
+    expect(log.filter((x) => x.startsWith('setup') || x.startsWith('drop'))).to.deep.equal(['setup 1x1', 'setup 1x2', 'drop 1x1', 'drop 1x2']);
+    // engram runs: warm-up 100, then 110, 120, 130; ratios per round against 50 and 25 ms.
+    expect(externals.map((e) => e.ratios)).to.deep.equal([
+      [110 / 50, 120 / 50, 130 / 50],
+      [110 / 25, 120 / 25, 130 / 25],
+    ]);
+    expect(externals[1]!.median_ratio).to.be.closeTo(120 / 25, 1e-12);
+    expect(externals[0]!.median_ms).to.equal(50);
+  });
+
+  it('fits the scaling exponent by least squares in log-log', () => {
+    expect(fitExponent([1, 10, 100], [3, 30, 300])).to.be.closeTo(1, 1e-12);
+    expect(fitExponent([10, 20, 40], [1, 4, 16])).to.be.closeTo(2, 1e-12);
+    expect(Number.isNaN(fitExponent([5], [1]))).to.equal(true);
   });
 });

@@ -1,4 +1,5 @@
-"""dense-am-retrieval twin: K=10,000 memories, D=784, 256 queries, 5 updates x <- softmax(beta x X^T) X."""
+"""dense-am-retrieval twin: K memories, D features, B queries, `steps` updates x <- softmax(beta x X^T) X
+(defaults K=10,000, D=784, B=256, 5 steps, beta 0.05); memories kept in both layouts, like engram."""
 import torch
 
 from common import timed
@@ -6,17 +7,21 @@ from common import timed
 K, D, B, STEPS, BETA = 10_000, 784, 256, 5, 0.05
 
 
-def run(reps=None):
+def workload(memories=K, features=D, batch=B, steps=STEPS, beta=BETA):
     g = torch.Generator().manual_seed(3)
-    mem = torch.rand(K, D, generator=g)
-    memT = mem.t().contiguous()  # same two layouts engram keeps
-    q = torch.rand(B, D, generator=g)
+    mem = torch.rand(memories, features, generator=g)
+    memT = mem.t().contiguous()
+    q = torch.rand(batch, features, generator=g)
 
     def retrieve():
-        x = q
-        for _ in range(STEPS):
-            x = torch.softmax(BETA * (x @ memT), dim=1) @ mem
-        return x
+        with torch.no_grad():
+            x = q
+            for _ in range(steps):
+                x = torch.softmax(beta * (x @ memT), dim=1) @ mem
+            return x
 
-    with torch.no_grad():
-        return timed(retrieve, warmup=1, reps=reps or 3)
+    return retrieve
+
+
+def run(reps=None):
+    return timed(workload(), warmup=1, reps=reps or 3)

@@ -21,7 +21,7 @@ def energy(x, xi):
     return 0.5 * (x * x).sum(1) - torch.logsumexp(BETA * (x @ xi.t()), dim=1) / BETA
 
 
-def run_autodiff(reps=None):
+def autodiff_workload():
     xi, q = data()
 
     def descent():
@@ -33,20 +33,28 @@ def run_autodiff(reps=None):
             x = x - DT * g
         return x.detach()
 
-    return timed(descent, warmup=1, reps=reps or 5)
+    return descent
 
 
-def run_closed_form(reps=None):
+def run_autodiff(reps=None):
+    return timed(autodiff_workload(), warmup=1, reps=reps or 5)
+
+
+def closed_form_workload():
     xi, q = data()
     xiT = xi.t().contiguous()
 
     def descent():
-        x = q
-        for _ in range(STEPS):
-            h = BETA * (x @ xiT)
-            e = 0.5 * (x * x).sum(1) - torch.logsumexp(h, dim=1) / BETA  # energy of the input state
-            x = x + DT * (torch.softmax(h, dim=1) @ xi - x)
-        return x, e
+        with torch.no_grad():
+            x = q
+            for _ in range(STEPS):
+                h = BETA * (x @ xiT)
+                e = 0.5 * (x * x).sum(1) - torch.logsumexp(h, dim=1) / BETA  # energy of the input state
+                x = x + DT * (torch.softmax(h, dim=1) @ xi - x)
+            return x, e
 
-    with torch.no_grad():
-        return timed(descent, warmup=1, reps=reps or 5)
+    return descent
+
+
+def run_closed_form(reps=None):
+    return timed(closed_form_workload(), warmup=1, reps=reps or 5)

@@ -1,8 +1,9 @@
 """
 et-inference / et-train-step twins: one Energy Transformer block as in
-@engram/energy-transformer (LayerNorm activation g = gamma (x - mean)/std + delta,
+bench/src/cases/et-block.ts (LayerNorm activation g = gamma (x - mean)/std + delta,
 energy attention with beta = 1/sqrt(Y), ReLU Hopfield with M memories, closed-form
-dE/dg, x <- x - alpha dE/dg for T steps). B=32, N=49, D=128, H=4, Y=32, M=512, T=12.
+dE/dg, x <- x - alpha dE/dg for T steps). Defaults B=32, N=49, D=128, H=4, Y=32,
+M=512, T=12; `tokens` and `batch` are parameters (the scaling and memory cases).
 """
 import math
 
@@ -11,7 +12,6 @@ import torch
 from common import timed
 
 B, N, D, H, Y, M, T, ALPHA, EPS = 32, 49, 128, 4, 32, 512, 12, 0.1, 1e-5
-BETA = 1.0 / math.sqrt(Y)
 
 
 def params(seed=0):
@@ -31,43 +31,56 @@ def layernorm(x, p):
     return p["gamma"] * c / std + p["delta"]
 
 
-def dEdg(g, p):
-    flat = g.reshape(B * N, D)
-    k = (flat @ p["wk"]).reshape(B, N, H, Y).permute(0, 2, 1, 3)
-    q = (flat @ p["wq"]).reshape(B, N, H, Y).permute(0, 2, 1, 3)
-    P = torch.softmax(BETA * (q @ k.transpose(-1, -2)), dim=-1)  # [B, H, C, B']
+def dEdg(g, p, b, n):
+    beta = 1.0 / math.sqrt(Y)
+    flat = g.reshape(b * n, D)
+    k = (flat @ p["wk"]).reshape(b, n, H, Y).permute(0, 2, 1, 3)
+    q = (flat @ p["wq"]).reshape(b, n, H, Y).permute(0, 2, 1, 3)
+    P = torch.softmax(beta * (q @ k.transpose(-1, -2)), dim=-1)  # [B, H, C, B']
     dq = -(P @ k)
     dk = -(P.transpose(-1, -2) @ q)
     dh = -torch.relu(flat @ p["xi"])
-    heads = lambda t: t.permute(0, 2, 1, 3).reshape(B * N, H * Y)
+    heads = lambda t: t.permute(0, 2, 1, 3).reshape(b * n, H * Y)
     d = heads(dk) @ p["wk"].t() + heads(dq) @ p["wq"].t() + dh @ p["xi"].t()
-    return d.reshape(B, N, D)
+    return d.reshape(b, n, D)
 
 
-def evolve(x, p):
+def evolve(x, p, b, n):
     for _ in range(T):
-        x = x - ALPHA * dEdg(layernorm(x, p), p)
+        x = x - ALPHA * dEdg(layernorm(x, p), p, b, n)
     return x
 
 
-def run_inference(reps=None):
+def inference_workload(batch=B, tokens=N):
     p = params()
-    x = torch.randn(B, N, D, generator=torch.Generator().manual_seed(100))
-    with torch.no_grad():
-        return timed(lambda: evolve(x, p), warmup=1, reps=reps or 5)
+    x = torch.randn(batch, tokens, D, generator=torch.Generator().manual_seed(100))
+
+    def run():
+        with torch.no_grad():
+            return evolve(x, p, batch, tokens)
+
+    return run
 
 
-def run_train(reps=None):
+def train_workload(batch=B, tokens=N):
     p = params()
-    x = torch.randn(B, N, D, generator=torch.Generator().manual_seed(100))
-    target = torch.randn(B, N, D, generator=torch.Generator().manual_seed(200))
+    x = torch.randn(batch, tokens, D, generator=torch.Generator().manual_seed(100))
+    target = torch.randn(batch, tokens, D, generator=torch.Generator().manual_seed(200))
     opt = torch.optim.Adam(list(p.values()), lr=1e-3)
 
     def step():
         opt.zero_grad()
-        loss = ((layernorm(evolve(x, p), p) - target) ** 2).mean()
+        loss = ((layernorm(evolve(x, p, batch, tokens), p) - target) ** 2).mean()
         loss.backward()
         opt.step()
         return loss.item()
 
-    return timed(step, warmup=1, reps=reps or 3)
+    return step
+
+
+def run_inference(reps=None):
+    return timed(inference_workload(), warmup=1, reps=reps or 5)
+
+
+def run_train(reps=None):
+    return timed(train_workload(), warmup=1, reps=reps or 3)

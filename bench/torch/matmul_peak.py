@@ -6,8 +6,12 @@ from common import timed
 N = 1024
 
 
-def run(reps=None):
+def workload(n=N):
     g = torch.Generator().manual_seed(1)
-    a = torch.randn(N, N, generator=g)
-    b = torch.randn(N, N, generator=g)
-    return timed(lambda: torch.mm(a, b), warmup=2, reps=reps or 7)
+    a = torch.randn(n, n, generator=g)
+    b = torch.randn(n, n, generator=g)
+    return lambda: torch.mm(a, b)
+
+
+def run(reps=None):
+    return timed(workload(), warmup=2, reps=reps or 7)

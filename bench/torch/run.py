@@ -1,6 +1,7 @@
 """
-Runs the PyTorch twins of engram's bench cases (one thread) and prints one JSON
-line {case: {median_ms, runs_ms}}. Usage: run.py --cases a,b [--reps N]
+Runs the PyTorch twins of engram's bench cases one after the other (not interleaved;
+the bench itself uses serve.py) and prints one JSON line {case: {median_ms, runs_ms}}.
+Usage: run.py --cases a,b [--reps N]. Threads: see common.py.
 """
 import argparse
 import json

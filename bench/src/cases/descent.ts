@@ -18,13 +18,13 @@ const DT = 0.1;
 const FLOPS = STEPS * 2 * 2 * SIZES.batch * SIZES.memories * SIZES.features;
 const WHAT = `K=${SIZES.memories}, D=${SIZES.features}, batch ${SIZES.batch}, ${STEPS} Euler steps dt=${DT}, energy every step`;
 
-function graphCase(name: string, description: string, wrap: (s: Hypersynapse) => Hypersynapse): BenchCase {
+function graphCase(name: string, description: string, wrap: (s: Hypersynapse) => Hypersynapse, torch: string): BenchCase {
   return {
     name,
     description: `${description}: ${WHAT}`,
     flops: FLOPS,
     reps: 7,
-    torch: 'descent-autodiff',
+    torch,
     setup() {
       const { patterns, queries } = hopfieldData(SIZES);
       const model = new EnergyModel()
@@ -53,10 +53,10 @@ function graphCase(name: string, description: string, wrap: (s: Hypersynapse) =>
 }
 
 /** Core EnergyModel, the memory synapse's closed-form dE/dg. */
-export const descentGraph = graphCase('descent-graph', "core EnergyModel + memorySynapse, the synapse's closed-form dE/dg", (s) => s);
+export const descentGraph = graphCase('descent-graph', "core EnergyModel + memorySynapse, the synapse's closed-form dE/dg", (s) => s, 'descent-closed-form');
 
 /** Core EnergyModel, dE/dg by autodiff (the closed form removed). */
-export const descentAutodiff = graphCase('descent-autodiff', 'core EnergyModel + memorySynapse, dE/dg by tf.grads', autodiffOnly);
+export const descentAutodiff = graphCase('descent-autodiff', 'core EnergyModel + memorySynapse, dE/dg by tf.grads', autodiffOnly, 'descent-autodiff');
 
 /** Closed form: x <- x - dt (x - Xi^T softmax(beta Xi x)), memories in both layouts. */
 export const descentClosedForm: BenchCase = {

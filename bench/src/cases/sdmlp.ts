@@ -1,6 +1,8 @@
 /** sdmlp-train: SDMLP training throughput through @engram/sdm's own bench hook (fresh model per run, SGD, batch 128). */
-import { sdmlpTrainingThroughput } from '@engram/sdm/bench';
 import type { BenchCase } from '../harness.js';
+import { importPluginExport } from './plugin-import.js';
+
+type SdmlpBench = (o: { images: number; epochs: number }) => Promise<{ imagesPerSecond: number; seconds: number }>;
 
 const IMAGES = 2048;
 
@@ -10,7 +12,8 @@ export const sdmlpTrain: BenchCase = {
   description: `@engram/sdm SDMLP (N=1000 hidden, k=10), ${IMAGES} images x 1 epoch, batch 128, SGD; ms per epoch`,
   warmup: 1,
   reps: 3,
-  setup() {
+  async setup() {
+    const sdmlpTrainingThroughput = await importPluginExport<SdmlpBench>(['@engram/sdm/bench', '@engram/sdm'], 'sdmlpTrainingThroughput');
     const rates: number[] = [];
     return {
       async run() {

@@ -1,6 +1,8 @@
 /** sequence-transition: DenseNet transitions at N = 1,000 through @engram/sequence's own bench hook (core engine, no snapshots). */
-import { benchSequenceTransition } from '@engram/sequence/bench';
 import type { BenchCase } from '../harness.js';
+import { importPluginExport } from './plugin-import.js';
+
+type SequenceBench = (o: { neurons: number; length: number; steps: number; warmup: number }) => Promise<{ msPerStep: number; recalled: boolean }>;
 
 const N = 1000;
 const STEPS = 20;
@@ -13,11 +15,12 @@ export const sequenceTransition: BenchCase = {
   warmup: 0,
   reps: 3,
   torch: 'sequence-transition',
-  setup() {
+  async setup() {
+    const benchSequenceTransition = await importPluginExport<SequenceBench>(['@engram/sequence/bench', '@engram/sequence'], 'benchSequenceTransition');
     let recalled = true;
     return {
       async run() {
-        const r = await benchSequenceTransition({ size: N, length: N, steps: STEPS, warmup: 2 });
+        const r = await benchSequenceTransition({ neurons: N, length: N, steps: STEPS, warmup: 2 });
         recalled &&= r.recalled;
         return r.msPerStep;
       },

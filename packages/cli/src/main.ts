@@ -4,7 +4,7 @@
  * 1 failed command, 2 wrong command line); the backend is initialised before
  * any command runs and reported on stderr.
  */
-import { initBackend, wasmFastPathInstalled, type BackendName, type CommandContribution, type Engram, type EngramPlugin } from '@engram/core';
+import { backendInfo, initBackend, type BackendName, type CommandContribution, type Engram, type EngramPlugin } from '@engram/core';
 import { flagsOf, helpText, parseCommandLine } from './command-line/index.js';
 import { createCommand } from './commands/create.js';
 import { demoCommand } from './commands/demo.js';
@@ -173,7 +173,7 @@ export async function main(argv: readonly string[], io: CliIO = nodeIo(), option
     const announce = (): void => {
       if (announced) return;
       announced = true;
-      io.stderr(`engram ${name}: backend ${backend}${backend === 'wasm' && wasmFastPathInstalled() ? ' (wasm fast path)' : ''}\n`);
+      io.stderr(`engram ${name}: backend ${backendInfo().description}\n`);
     };
     const commandIo: CliIO = {
       ...io,

@@ -18,6 +18,8 @@ export { type ArrayDataset, type ArrayBatch, isArrayDataset, datasetBatches, see
 export {
   initBackend,
   isBackendAvailable,
+  backendInfo,
+  type BackendInfo,
   installWasmFastPath,
   uninstallWasmFastPath,
   wasmFastPathInstalled,

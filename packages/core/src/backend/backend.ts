@@ -2,7 +2,13 @@ import * as tf from '@tensorflow/tfjs';
 import { ErrorCodes } from '../errors/codes.js';
 import { EngramError } from '../errors/engram-error.js';
 import { installGradientFixes } from '../numerics/gradient-fixes.js';
+import { setLayer } from './kernel-stack.js';
+import { installMatMulGradient } from './matmul-broadcast.js';
+import { nativeEnabledByEnv } from './native/load-native.js';
+import { applyNativePath } from './native/native-path.js';
 import { installWasmFastPath, uninstallWasmFastPath, wasmFastPathEnabledByEnv } from './wasm-fast-path.js';
+import './wasm-identity.js';
+import './wasm-slice.js';
 
 /** Backends engram knows how to select. */
 export type BackendName = 'wasm' | 'cpu' | 'tensorflow' | 'webgl';
@@ -21,6 +27,14 @@ export interface BackendOptions {
    * shapes, same results). Default true unless $ENGRAM_WASM_FAST_PATH is '0'/'false'/'off'.
    */
   fastPath?: boolean;
+  /**
+   * On wasm, run matrix products on OpenBLAS and Exp/Log/Softmax on vectorised
+   * native kernels, through the optional `@engram/native` addon, when it is built
+   * and OpenBLAS is installed (`apt-get install libopenblas0-pthread`); when
+   * either is missing engram says so once and runs on the wasm kernels. Default
+   * true unless $ENGRAM_NATIVE is '0'/'false'/'off'. See {@link backendInfo}.
+   */
+  native?: boolean;
   /**
    * Where the wasm backend finds its `.wasm` binaries (a folder URL ending in '/').
    * Needed in the browser when a bundler does not serve them next to the script;
@@ -48,11 +62,22 @@ async function registerBackendModule(name: BackendName, wasmPaths?: string): Pro
   return tf.findBackendFactory(name) !== null && tf.findBackendFactory(name) !== undefined;
 }
 
-/** Installs (or, when opted out, removes) the wasm BatchMatMul fast path; see wasm-fast-path.ts. */
-function applyFastPath(active: BackendName, options: BackendOptions): void {
+/**
+ * engram's kernel layers for the active backend (kernel-stack.ts), bottom to
+ * top: the batch-broadcast matMul fix (cpu, wasm; and its gradient everywhere),
+ * then on wasm the view-based Slice/SplitV, the buffer-sharing Identity (what
+ * the gradient tape's saves run), the wasm fast path (opt-out) and the native
+ * path (opt-out, when available).
+ */
+async function applyKernels(active: BackendName, options: BackendOptions): Promise<void> {
+  installMatMulGradient();
+  if (active === 'cpu' || active === 'wasm') setLayer('broadcast-fix', true, active);
   if (active !== 'wasm') return;
+  setLayer('slice-fix', true, 'wasm');
+  setLayer('identity-share', true, 'wasm');
   if (options.fastPath ?? wasmFastPathEnabledByEnv()) installWasmFastPath();
   else uninstallWasmFastPath();
+  await applyNativePath(options.native ?? nativeEnabledByEnv());
 }
 
 type Listener = (...args: unknown[]) => void;
@@ -106,8 +131,9 @@ export async function isBackendAvailable(name: BackendName): Promise<boolean> {
 /**
  * Selects and readies a tfjs backend: wasm by default in Node (the plain cpu backend
  * is ~30x slower at matrix products), cpu as fallback, tfjs-node ('tensorflow') when
- * installed and asked for. Also installs engram's second-order gradient fixes.
- * Returns the name of the backend in use.
+ * installed and asked for. Also installs engram's second-order gradient fixes and
+ * kernel fixes, and on wasm the native BLAS path when it is available.
+ * Returns the name of the backend in use; {@link backendInfo} says which path runs.
  */
 export async function initBackend(options: BackendOptions = {}): Promise<BackendName> {
   const fromEnv = typeof process !== 'undefined' ? process.env?.ENGRAM_BACKEND : undefined;
@@ -122,7 +148,7 @@ export async function initBackend(options: BackendOptions = {}): Promise<Backend
   const fallback = options.fallback ?? options.backend === undefined;
   installGradientFixes();
   if (tf.getBackend() === requested) {
-    applyFastPath(requested, options);
+    await applyKernels(requested, options);
     return requested;
   }
   const handlers = listenerSnapshot();
@@ -146,6 +172,6 @@ export async function initBackend(options: BackendOptions = {}): Promise<Backend
   }
   await tf.ready();
   const active = tf.getBackend() as BackendName;
-  applyFastPath(active, options);
+  await applyKernels(active, options);
   return active;
 }

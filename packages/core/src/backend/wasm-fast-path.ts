@@ -35,6 +35,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { slicedMatMul, supportsSlicedMatMul, type WasmHeapBackend } from './internal/wasm-sliced-matmul.js';
+import { defineLayer, layerOn, setLayer } from './kernel-stack.js';
 
 type KernelFunc = tf.KernelConfig['kernelFunc'];
 type Backend = tf.KernelBackend & {
@@ -71,8 +72,6 @@ const SLICE_MIN_ROWS = 16;
 const SLICE_MIN_MACS = 4096;
 const SLICE_MIN_TOTAL_MACS = 1 << 17;
 
-let stockConfig: tf.KernelConfig | null = null;
-
 function product(xs: readonly number[]): number {
   let p = 1;
   for (const x of xs) p *= x;
@@ -99,11 +98,11 @@ function free(backend: Backend, ...xs: Info[]): void {
 }
 
 /**
- * The wrapper kernel. Falls back to the stock kernel for every case it does not
- * rewrite, including every malformed input (so tfjs' own error is thrown).
+ * The wrapper kernel over `stock` (the kernel below it). Falls back to it for
+ * every case it does not rewrite, including every malformed input (so tfjs'
+ * own error is thrown).
  */
-function fastBatchMatMul(args: Parameters<KernelFunc>[0]): tf.TensorInfo | tf.TensorInfo[] {
-  const stock = (stockConfig as tf.KernelConfig).kernelFunc;
+const fastBatchMatMul = (stock: KernelFunc): KernelFunc => (args) => {
   const backend = args.backend as Backend;
   const { a, b } = args.inputs as unknown as { a: Info; b: Info };
   const { transposeA, transposeB } = args.attrs as unknown as { transposeA: boolean; transposeB: boolean };
@@ -159,7 +158,7 @@ function fastBatchMatMul(args: Parameters<KernelFunc>[0]): tf.TensorInfo | tf.Te
   free(backend, prod);
   out.shape = outShape;
   return out;
-}
+};
 
 /**
  * Both operands batched: make each operand untransposed with one Transpose kernel
@@ -184,34 +183,29 @@ function doublyBatched(a: Info, b: Info, transposeA: boolean, transposeB: boolea
   }
 }
 
+defineLayer({ name: 'fast-path', backends: ['wasm'], kernels: { BatchMatMul: fastBatchMatMul } });
+
 /** True when engram's BatchMatMul wrapper is registered for the wasm backend. */
 export function wasmFastPathInstalled(): boolean {
-  return stockConfig !== null;
+  return layerOn('fast-path', 'wasm');
 }
 
 /**
  * Registers the BatchMatMul wrapper on the wasm backend (idempotent). Returns
  * false when the wasm kernels are not registered (tfjs-backend-wasm not loaded).
  * Products of every shape keep tfjs' semantics; see the module comment for which
- * ones take the fast route.
+ * ones take the fast route. (With the native BLAS path on, that path sits on
+ * top and takes every float32 product; this wrapper then only serves the rest.)
  */
 export function installWasmFastPath(): boolean {
-  if (stockConfig !== null) return true;
-  const stock = tf.getKernel('BatchMatMul', 'wasm');
-  if (!stock || !tf.getKernel('Transpose', 'wasm')) return false;
-  stockConfig = stock;
-  tf.unregisterKernel('BatchMatMul', 'wasm');
-  // The stock setupFunc binds the wasm export the stock kernelFunc calls; keep it.
-  tf.registerKernel({ ...stock, kernelFunc: fastBatchMatMul });
+  if (!tf.getKernel('BatchMatMul', 'wasm') || !tf.getKernel('Transpose', 'wasm')) return false;
+  setLayer('fast-path', true, 'wasm');
   return true;
 }
 
-/** Restores the stock wasm BatchMatMul kernel (idempotent). */
+/** Restores the wasm BatchMatMul kernel below the fast path (idempotent). */
 export function uninstallWasmFastPath(): void {
-  if (stockConfig === null) return;
-  tf.unregisterKernel('BatchMatMul', 'wasm');
-  tf.registerKernel(stockConfig);
-  stockConfig = null;
+  setLayer('fast-path', false, 'wasm');
 }
 
 /** True unless $ENGRAM_WASM_FAST_PATH is '0', 'false' or 'off'. */

@@ -17,6 +17,7 @@
  * `backend.disposeData` (that would free() an interior pointer).
  */
 import type * as tf from '@tensorflow/tfjs';
+import { batchIndices } from './batch-indices.js';
 
 /** The parts of tfjs-backend-wasm's BackendWasm this module relies on (4.22). */
 export interface WasmHeapBackend {
@@ -69,26 +70,6 @@ function offsetOf(backend: WasmHeapBackend, x: SlicedInfo): number {
   const d = backend.dataIdMap.get(x.dataId);
   if (!d || d.memoryOffset === null) throw new Error('slicedMatMul: operand has no wasm heap buffer');
   return d.memoryOffset;
-}
-
-/** Operand batch index (row-major over its own batch dims) for every output batch entry, with broadcasting. */
-function batchIndices(dims: number[], outer: number[]): Int32Array {
-  const total = outer.reduce((p, x) => p * x, 1);
-  const padded = [...new Array<number>(outer.length - dims.length).fill(1), ...dims];
-  const out = new Int32Array(total);
-  for (let p = 0; p < total; p++) {
-    let rest = p;
-    let idx = 0;
-    let stride = 1;
-    for (let i = outer.length - 1; i >= 0; i--) {
-      const c = rest % outer[i]!;
-      rest = Math.floor(rest / outer[i]!);
-      if (padded[i] !== 1) idx += c * stride;
-      stride *= padded[i]!;
-    }
-    out[p] = idx;
-  }
-  return out;
 }
 
 /**

@@ -1,0 +1,53 @@
+/**
+ * What core expects of the optional `@engram/native` addon (its index.d.ts
+ * says the same). Core never imports the package statically: it is resolved by
+ * name at run time (see load-native.ts), so core builds, bundles for browsers
+ * and runs without it.
+ */
+
+/** The addon's functions; offsets are byte offsets into the wasm heap buffer, bounds-checked by the addon. */
+export interface NativeBinding {
+  sgemm(heap: ArrayBuffer, transposeA: boolean, transposeB: boolean, m: number, n: number, k: number, alpha: number, aOffset: number, lda: number, bOffset: number, ldb: number, beta: number, cOffset: number, ldc: number, threads: number): void;
+  sgemmBatch(heap: ArrayBuffer, transposeA: boolean, transposeB: boolean, m: number, n: number, k: number, alpha: number, offsets: Float64Array, lda: number, ldb: number, beta: number, ldc: number, lanes: number): void;
+  setBlasThreads(threads: number): void;
+  getBlasThreads(): number;
+  /** op 0 exp, 1 log, 2 neg, 3 relu, 4 square, 5 sqrt. */
+  unary(op: number, heap: ArrayBuffer, inOffset: number, outOffset: number, n: number): void;
+  /** op 0 add, 1 sub, 2 mul, 3 div; counts n, 1, or a period of n (the operand repeats along leading dims). */
+  binary(op: number, heap: ArrayBuffer, aOffset: number, aCount: number, bOffset: number, bCount: number, outOffset: number, n: number): void;
+  softmax(heap: ArrayBuffer, inOffset: number, outOffset: number, rows: number, cols: number): void;
+  setLanes(lanes: number): void;
+  getLanes(): number;
+}
+
+/** OpenBLAS as the addon found it. */
+export interface NativeBlasInfo {
+  /** The library file opened. */
+  path: string;
+  /** The kernels OpenBLAS selected (e.g. 'Haswell', 'SkylakeX'; $OPENBLAS_CORETYPE forces them). */
+  corename: string;
+  /** openblas_get_config(). */
+  config: string;
+}
+
+/** What `openNative()` of @engram/native returns. */
+export type NativeOpenResult =
+  | { ok: true; binding: NativeBinding; blas: NativeBlasInfo & { threads: number }; cpus: number }
+  | { ok: false; reason: 'build' | 'library'; message: string; detail?: string };
+
+/** The module shape of @engram/native. */
+export interface NativeModule {
+  openNative(options?: { libraries?: string[] }): NativeOpenResult;
+  INSTALL_HINT: string;
+}
+
+/** Runtime check of a dynamically imported module (a stale or foreign package must not crash the backend). */
+export function isNativeModule(m: unknown): m is NativeModule {
+  return !!m && typeof (m as Partial<NativeModule>).openNative === 'function';
+}
+
+/** Runtime check of the binding's functions. */
+export function isNativeBinding(b: unknown): b is NativeBinding {
+  const x = b as Record<string, unknown> | null;
+  return !!x && ['sgemm', 'sgemmBatch', 'setBlasThreads', 'getBlasThreads', 'unary', 'binary', 'softmax', 'setLanes', 'getLanes'].every((k) => typeof x[k] === 'function');
+}

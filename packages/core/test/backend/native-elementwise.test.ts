@@ -1,0 +1,204 @@
+import * as tf from '@tensorflow/tfjs';
+import { expect } from 'chai';
+import { initBackend } from '../../src/backend/backend.js';
+import { backendInfo } from '../../src/backend/backend-info.js';
+import { gradCheck, gradGradCheck } from '../../src/numerics/gradcheck.js';
+import { rng } from '../helpers.js';
+
+/** Special values every kernel must treat like libm: signed zeros, subnormals, the overflow edges, infinities, NaN. */
+const SPECIAL = [0, -0, 1e-45, 1e-40, 1.17549435e-38, 1e-30, 0.5, 1, 1 + 1e-7, 2, 10, 80, 88.7, 88.72, 88.73, 89, 100, -80, -87.3, -88, -100, -103, -104, -110, 1e30, -1e30, Infinity, -Infinity, NaN, -1, -1e-30];
+
+function values(seed: number, n: number, scale: number): Float32Array {
+  const r = rng(seed);
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) out[i] = (r() * 2 - 1) * scale;
+  out.set(SPECIAL.slice(0, Math.min(n, SPECIAL.length)));
+  return out;
+}
+
+/**
+ * f's result on the host. (Not through tf.tidy's return value: tidy walks every
+ * element of a returned typed array, seconds for 10^5 floats.)
+ */
+function hostOf(f: () => tf.Tensor): Float32Array {
+  const y = tf.tidy(f);
+  const v = y.dataSync() as Float32Array;
+  y.dispose();
+  return v;
+}
+
+/** Largest difference in units of the stock result (relative, with a floor for values near 0), NaN/inf required to agree. */
+function worstRelative(got: Float32Array, want: Float32Array, floor: number): number {
+  let worst = 0;
+  for (let i = 0; i < want.length; i++) {
+    const g = got[i]!;
+    const w = want[i]!;
+    if (Number.isNaN(w) || Number.isNaN(g)) {
+      if (Number.isNaN(w) !== Number.isNaN(g)) return Infinity;
+      continue;
+    }
+    if (!Number.isFinite(w) || !Number.isFinite(g)) {
+      if (g !== w) return Infinity;
+      continue;
+    }
+    worst = Math.max(worst, Math.abs(g - w) / Math.max(Math.abs(w), floor));
+  }
+  return worst;
+}
+
+describe('native Exp, Log, Softmax (wasm + @engram/native)', function () {
+  before(async function () {
+    await initBackend({ backend: 'wasm' });
+    if (!backendInfo().native) {
+      process.stdout.write(`      (skipped: ${backendInfo().nativeOff})\n`);
+      this.skip();
+    }
+  });
+  after(async () => {
+    await initBackend({ backend: 'wasm' });
+  });
+
+  async function stock(f: () => tf.Tensor): Promise<Float32Array> {
+    await initBackend({ backend: 'wasm', native: false });
+    try {
+      return hostOf(() => f());
+    } finally {
+      await initBackend({ backend: 'wasm' });
+    }
+  }
+
+  // Sizes: below the native threshold, ragged vector tails, and above the threaded split (2^16).
+  for (const n of [100, 1000, 4099, 200_003]) {
+    it(`Exp and Log match the stock kernels within 2 ulp on ${n} values (special values included)`, async () => {
+      const xs = values(n, n, 90);
+      const pos = values(n + 1, n, 1).map((v, i) => (i < SPECIAL.length ? v : Math.abs(v) * 10 ** ((i % 60) - 30)));
+      const x = tf.tensor1d(xs);
+      const p = tf.tensor1d(pos);
+      const gotExp = hostOf(() => tf.exp(x));
+      const gotLog = hostOf(() => tf.log(p));
+      const wantExp = await stock(() => tf.exp(x));
+      const wantLog = await stock(() => tf.log(p));
+      // 2 ulp of float32 is ~2.4e-7 relative; subnormal results are compared absolutely (floor).
+      expect(worstRelative(gotExp, wantExp, 1.2e-38), 'exp').to.be.lessThan(2.5e-7);
+      expect(worstRelative(gotLog, wantLog, 1e-30), 'log').to.be.lessThan(2.5e-7);
+      tf.dispose([x, p]);
+    });
+  }
+
+  for (const [rows, cols] of [[3, 7], [64, 49], [17, 1000], [1000, 300]] as const) {
+    it(`Softmax matches the stock kernel on [${rows}, ${cols}] (large, -inf and NaN entries included)`, async () => {
+      const data = values(rows * 7 + cols, rows * cols, 30);
+      data[cols + 1] = 1e30; // a dominant entry
+      data[2 * cols] = -Infinity;
+      const x = tf.tensor2d(data, [rows, cols]);
+      const got = hostOf(() => tf.softmax(x));
+      const want = await stock(() => tf.softmax(x));
+      // Rows with NaN or +inf are NaN in both; elsewhere a few ulp (sum order, 1/sum).
+      expect(worstRelative(got, want, 1e-30)).to.be.lessThan(2e-6);
+      tf.dispose(x);
+    });
+  }
+
+  it('Neg, Relu, Square, Sqrt give the same values as the stock kernels (special values included)', async () => {
+    const x = tf.tensor1d(values(42, 10_007, 50));
+    for (const [name, f] of [
+      ['neg', (t: tf.Tensor) => tf.neg(t)],
+      ['relu', (t: tf.Tensor) => tf.relu(t)],
+      ['square', (t: tf.Tensor) => tf.square(t)],
+      ['sqrt', (t: tf.Tensor) => tf.sqrt(t)],
+    ] as const) {
+      const got = hostOf(() => f(x));
+      const want = await stock(() => f(x));
+      expect(worstRelative(got, want, 1e-30), name).to.equal(0);
+    }
+    x.dispose();
+  });
+
+  it('Add, Sub, Multiply, RealDiv give the same values as the stock kernels: same shapes, scalars, leading-dim broadcasts, and the rest', async () => {
+    const shapes: Array<[number[], number[]]> = [
+      [[8, 49, 128], [8, 49, 128]],
+      [[8, 49, 128], []],
+      [[], [6000]],
+      [[8, 49, 128], [128]],
+      [[49, 128], [8, 49, 128]],
+      [[8, 49, 128], [1, 49, 128]],
+      [[8, 49, 1], [8, 49, 128]], // not a suffix broadcast: stock kernel
+      [[40, 7], [40, 7]], // small: stock kernel
+    ];
+    const ops = [tf.add, tf.sub, tf.mul, tf.div] as Array<(x: tf.Tensor, y: tf.Tensor) => tf.Tensor>;
+    const inputs = shapes.map(([as, bs], i) => [tf.tensor(values(2 * i, as.reduce((p, q) => p * q, 1), 20), as), tf.tensor(values(2 * i + 1, bs.reduce((p, q) => p * q, 1), 20), bs)] as const);
+    // (Not returned through tf.tidy: it walks every element of returned typed arrays.)
+    const run = (): Float32Array[] =>
+      inputs.flatMap(([a, b]) =>
+        ops.map((f) => {
+          const y = f(a, b);
+          const v = y.dataSync() as Float32Array;
+          y.dispose();
+          return v;
+        }),
+      );
+    const got = run();
+    await initBackend({ backend: 'wasm', native: false });
+    let want: Float32Array[];
+    try {
+      want = run();
+    } finally {
+      await initBackend({ backend: 'wasm' });
+    }
+    for (let i = 0; i < got.length; i++) {
+      const what = `${['add', 'sub', 'mul', 'div'][i % 4]} ${JSON.stringify(shapes[Math.floor(i / 4)])}`;
+      expect(got[i]!.length, what).to.equal(want[i]!.length);
+      expect(worstRelative(got[i]!, want[i]!, 1e-30), what).to.equal(0);
+    }
+    tf.dispose(inputs.flat());
+  });
+
+  it('keeps the gradients right at first and second order (finite differences; Hessian-vector products against cpu)', async () => {
+    const f = (c: tf.Tensor) => (t: tf.Tensor): tf.Scalar =>
+      tf.sum(tf.mul(tf.add(tf.mul(tf.softmax(tf.mul(t, 2)), 50), tf.log(tf.add(tf.exp(tf.mul(t, 0.5)), 1))), c));
+    const host = [7, 8, 9].map((seed) => hostOf(() => tf.randomNormal([4, 80], 0, 1, 'float32', seed)));
+    const make = () => host.map((h) => tf.tensor2d(h, [4, 80]));
+    {
+      const [x, c] = make();
+      const g1 = gradCheck(f(c!), x!, { seed: 1, tolerance: 1e-2 });
+      expect(g1.ok, g1.summary).to.equal(true);
+      const g2 = gradGradCheck(f(c!), x!, { seed: 2, eps: 3e-2, tolerance: 2e-2 });
+      expect(g2.ok, g2.summary).to.equal(true);
+      tf.dispose([x!, c!]);
+    }
+    // The exact check: H v (second order through every native kernel) against the cpu backend (float64 sums).
+    const hv = (): Float32Array =>
+      tf.tidy(() => {
+        const [x, c, v] = make();
+        const h = (t: tf.Tensor): tf.Scalar => tf.sum(tf.mul(tf.grad(f(c!))(t), v!));
+        return tf.grad(h)(x!).dataSync() as Float32Array;
+      });
+    const native = hv();
+    await initBackend({ backend: 'cpu' });
+    let cpu: Float32Array;
+    try {
+      cpu = hv();
+    } finally {
+      await initBackend({ backend: 'wasm' });
+    }
+    const scale = Math.max(...Array.from(cpu, Math.abs));
+    expect(scale, 'non-trivial H v').to.be.greaterThan(1e-2);
+    const worst = Math.max(...Array.from(native, (y, j) => Math.abs(y - cpu[j]!))) / scale;
+    expect(worst, 'native H v vs cpu').to.be.lessThan(1e-4);
+  });
+
+  it('leaves no tensor and no backend buffer behind; int32 inputs still go to the stock kernels', () => {
+    const backend = tf.backend() as tf.KernelBackend & { numDataIds(): number };
+    const x = tf.randomNormal([50, 400], 0, 1, 'float32', 1);
+    const work = (): void => tf.dispose([tf.exp(x), tf.log(x), tf.softmax(x), tf.add(x, x), tf.mul(x, 2), tf.neg(x), tf.relu(x)]);
+    work();
+    const tensors = tf.memory().numTensors;
+    const ids = backend.numDataIds();
+    for (let i = 0; i < 5; i++) work();
+    expect(tf.memory().numTensors).to.equal(tensors);
+    expect(backend.numDataIds()).to.equal(ids);
+    const ints = tf.tidy(() => tf.exp(tf.range(0, 300, 1, 'int32')).dataSync());
+    expect(ints[2]).to.be.closeTo(Math.exp(2), 1e-5);
+    x.dispose();
+  });
+});

@@ -1,0 +1,105 @@
+// N-API bindings of the vectorised elementwise kernels, split over the pool's
+// lanes when the array is large enough to pay for waking a worker.
+#include "elementwise.h"
+
+#include <algorithm>
+
+#include "napi_util.h"
+#include "pool.h"
+#include "vmath.h"
+
+namespace engram {
+
+namespace {
+
+/** Below this many elements one lane does it all (waking a worker costs ~10-50 us). */
+constexpr std::size_t PARALLEL_MIN = 1 << 16;
+
+int lanesFor(std::size_t work) {
+  int lanes = Pool::get().lanes();
+  if (work < PARALLEL_MIN) return 1;
+  return std::max(1, std::min<int>(lanes, static_cast<int>(work / (PARALLEL_MIN / 2))));
+}
+
+// unary(op, heap, inOffset, outOffset, n): op 0 exp, 1 log, 2 neg, 3 relu, 4 square, 5 sqrt
+napi_value unaryImpl(const Args& args) {
+  int op = args.int32(0, "op");
+  if (op < 0 || op > 5) throw ArgError{"op must be 0 (exp), 1 (log), 2 (neg), 3 (relu), 4 (square) or 5 (sqrt)", true};
+  std::size_t length = 0;
+  std::uint8_t* heap = args.buffer(1, "heap", &length);
+  std::size_t n = args.index(4, "n");
+  const float* x = floatsAt(heap, length, args.number(2, "inOffset"), n, "x");
+  float* y = floatsAt(heap, length, args.number(3, "outOffset"), n, "y");
+  Pool::get().run(lanesFor(n), [&](int lane, int lanes) {
+    std::size_t chunk = (n + lanes - 1) / lanes;
+    chunk = (chunk + 15) & ~static_cast<std::size_t>(15);
+    std::size_t begin = std::min(n, chunk * lane), end = std::min(n, begin + chunk);
+    vunary(op, x + begin, y + begin, end - begin);
+  });
+  return undefinedValue(args.env);
+}
+
+// binary(op, heap, aOffset, aCount, bOffset, bCount, outOffset, n): op 0 add, 1 sub, 2 mul, 3 div;
+// aCount, bCount: n, 1, or a period dividing n (the operand repeats along leading dims).
+napi_value binaryImpl(const Args& args) {
+  int op = args.int32(0, "op");
+  if (op < 0 || op > 3) throw ArgError{"op must be 0 (add), 1 (sub), 2 (mul) or 3 (div)", true};
+  std::size_t length = 0;
+  std::uint8_t* heap = args.buffer(1, "heap", &length);
+  std::size_t na = args.index(3, "aCount"), nb = args.index(5, "bCount"), n = args.index(7, "n");
+  auto fits = [n](std::size_t c) { return c == n || c == 1 || (c > 0 && c <= n && n % c == 0); };
+  if (!fits(na) || !fits(nb) || (na != n && nb != n && na != 1 && nb != 1)) throw ArgError{"aCount and bCount must be n, 1 or a period of n (one of them n or 1)", true};
+  if (n == 0) return undefinedValue(args.env);
+  const float* a = floatsAt(heap, length, args.number(2, "aOffset"), na, "a");
+  const float* b = floatsAt(heap, length, args.number(4, "bOffset"), nb, "b");
+  float* y = floatsAt(heap, length, args.number(6, "outOffset"), n, "y");
+  // Split on whole periods so that every lane sees its operand from the period's start.
+  std::size_t period = (na != n && na != 1) ? na : ((nb != n && nb != 1) ? nb : 16);
+  Pool::get().run(lanesFor(n), [&](int lane, int lanes) {
+    std::size_t units = (n + period - 1) / period;
+    std::size_t per = (units + lanes - 1) / lanes;
+    std::size_t begin = std::min(n, per * lane * period), end = std::min(n, begin + per * period);
+    if (begin >= end) return;
+    const float* aa = na == n ? a + begin : a;
+    const float* bb = nb == n ? b + begin : b;
+    std::size_t ca = na == n ? end - begin : na, cb = nb == n ? end - begin : nb;
+    vbinary(op, aa, ca, bb, cb, y + begin, end - begin);
+  });
+  return undefinedValue(args.env);
+}
+
+// softmax(heap, inOffset, outOffset, rows, cols)
+napi_value softmaxImpl(const Args& args) {
+  std::size_t length = 0;
+  std::uint8_t* heap = args.buffer(0, "heap", &length);
+  std::size_t rows = args.index(3, "rows"), cols = args.index(4, "cols");
+  if (cols != 0 && rows > SIZE_MAX / cols) throw ArgError{"rows x cols overflows", true};
+  const float* x = floatsAt(heap, length, args.number(1, "inOffset"), rows * cols, "x");
+  float* y = floatsAt(heap, length, args.number(2, "outOffset"), rows * cols, "y");
+  int lanes = std::min<int>(lanesFor(rows * cols), static_cast<int>(std::max<std::size_t>(rows, 1)));
+  Pool::get().run(lanes, [&](int lane, int total) {
+    std::size_t chunk = (rows + total - 1) / total;
+    std::size_t begin = std::min(rows, chunk * lane), end = std::min(rows, begin + chunk);
+    vsoftmax(x + begin * cols, y + begin * cols, end - begin, cols);
+  });
+  return undefinedValue(args.env);
+}
+
+napi_value setLanesImpl(const Args& args) {
+  int n = args.int32(0, "lanes");
+  if (n < 1) throw ArgError{"lanes must be at least 1", true};
+  Pool::get().setLanes(n);
+  return undefinedValue(args.env);
+}
+
+napi_value getLanesImpl(const Args& args) { return makeNumber(args.env, Pool::get().lanes()); }
+
+}  // namespace
+
+napi_value unary(napi_env env, napi_callback_info info) { return guarded<unaryImpl>(env, info); }
+napi_value softmax(napi_env env, napi_callback_info info) { return guarded<softmaxImpl>(env, info); }
+napi_value binary(napi_env env, napi_callback_info info) { return guarded<binaryImpl>(env, info); }
+napi_value setLanes(napi_env env, napi_callback_info info) { return guarded<setLanesImpl>(env, info); }
+napi_value getLanes(napi_env env, napi_callback_info info) { return guarded<getLanesImpl>(env, info); }
+
+}  // namespace engram

@@ -1,0 +1,14 @@
+// Elementwise kernels on the wasm heap (exp, log, row softmax) and the pool's lane count.
+#pragma once
+
+#include <node_api.h>
+
+namespace engram {
+
+napi_value unary(napi_env env, napi_callback_info info);
+napi_value softmax(napi_env env, napi_callback_info info);
+napi_value binary(napi_env env, napi_callback_info info);
+napi_value setLanes(napi_env env, napi_callback_info info);
+napi_value getLanes(napi_env env, napi_callback_info info);
+
+}  // namespace engram

@@ -1,0 +1,47 @@
+// A tiny fork-join pool for the elementwise kernels and batched products.
+//
+// Measured pitfall: a pool held in a static object hung the process at exit
+// (its destructor joined workers blocked on a condition variable while the
+// runtime tore down). This one is heap-allocated, never destroyed, and its
+// threads are detached: at exit they are simply gone with the process.
+// Idle workers sleep on a condition variable (no busy-waiting).
+#pragma once
+
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+
+namespace engram {
+
+class Pool {
+ public:
+  /** The process-wide pool; its worker threads start on first use. */
+  static Pool& get();
+
+  /** Sets the number of lanes (caller + workers) from the next run on; 1 = no workers. Never shrinks the thread count. */
+  void setLanes(int lanes);
+  int lanes() const { return lanes_; }
+
+  /** Runs fn(lane, lanes) for lane = 0..lanes-1 (lane 0 on the calling thread) and waits for all of them. */
+  void run(int lanes, const std::function<void(int, int)>& fn);
+
+ private:
+  Pool() = default;
+  void ensureWorkers(int n);
+  void work(int lane);
+
+  std::mutex mu_;
+  std::condition_variable wake_;
+  std::condition_variable done_;
+  const std::function<void(int, int)>* job_ = nullptr;
+  int jobLanes_ = 0;
+  int remaining_ = 0;
+  unsigned long generation_ = 0;
+  int workers_ = 0;
+  int lanes_ = 1;
+};
+
+/** CPUs this process may run on (sched_getaffinity), at least 1. */
+int availableCpus();
+
+}  // namespace engram

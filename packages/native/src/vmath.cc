@@ -1,0 +1,56 @@
+// Run-time choice of the vectorised kernels: AVX-512, AVX2+FMA or baseline,
+// whatever this CPU supports (one build runs anywhere).
+#include "vmath.h"
+
+namespace engram {
+
+#define ENGRAM_DECLARE(NS)                                                   \
+  namespace NS {                                                            \
+  void vexp(const float* x, float* y, std::size_t n);                       \
+  void vlog(const float* x, float* y, std::size_t n);                       \
+  void vsoftmax(const float* x, float* y, std::size_t rows, std::size_t cols); \
+  void vunary(int op, const float* x, float* y, std::size_t n);             \
+  void vbinary(int op, const float* a, std::size_t na, const float* b, std::size_t nb, float* y, std::size_t n); \
+  }
+ENGRAM_DECLARE(base)
+#if defined(__x86_64__) && defined(__GNUC__)
+ENGRAM_DECLARE(avx2)
+ENGRAM_DECLARE(avx512)
+#endif
+
+namespace {
+
+struct Kernels {
+  void (*exp)(const float*, float*, std::size_t);
+  void (*log)(const float*, float*, std::size_t);
+  void (*softmax)(const float*, float*, std::size_t, std::size_t);
+  void (*unary)(int, const float*, float*, std::size_t);
+  void (*binary)(int, const float*, std::size_t, const float*, std::size_t, float*, std::size_t);
+  const char* name;
+};
+
+Kernels pick() {
+#if defined(__x86_64__) && defined(__GNUC__)
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl"))
+    return {avx512::vexp, avx512::vlog, avx512::vsoftmax, avx512::vunary, avx512::vbinary, "avx512"};
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return {avx2::vexp, avx2::vlog, avx2::vsoftmax, avx2::vunary, avx2::vbinary, "avx2"};
+#endif
+  return {base::vexp, base::vlog, base::vsoftmax, base::vunary, base::vbinary, "baseline"};
+}
+
+const Kernels& kernels() {
+  static const Kernels k = pick();  // trivially destructible: nothing runs at exit
+  return k;
+}
+
+}  // namespace
+
+void vexp(const float* x, float* y, std::size_t n) { kernels().exp(x, y, n); }
+void vlog(const float* x, float* y, std::size_t n) { kernels().log(x, y, n); }
+void vsoftmax(const float* x, float* y, std::size_t rows, std::size_t cols) { kernels().softmax(x, y, rows, cols); }
+void vunary(int op, const float* x, float* y, std::size_t n) { kernels().unary(op, x, y, n); }
+void vbinary(int op, const float* a, std::size_t na, const float* b, std::size_t nb, float* y, std::size_t n) { kernels().binary(op, a, na, b, nb, y, n); }
+const char* vmathIsa() { return kernels().name; }
+
+}  // namespace engram

@@ -1,0 +1,27 @@
+// Vectorised float32 elementwise kernels (exp, log, softmax over rows).
+//
+// Why: the tfjs wasm build runs Exp and Log as scalar loops calling libm
+// (measured 4.2x slower than a vectorised exp). These are branch-free
+// polynomial versions (Cephes-style range reduction, ~1 ulp) written with
+// 16-lane GCC vector types, compiled for AVX-512, AVX2+FMA and baseline x86-64
+// (vmath_*.cc) and picked at run time (vmath.cc), so one build runs anywhere.
+// Measured (one core, 307k floats): exp 0.14 ms vs libm's 1.0 ms; softmax over
+// rows of 49: 0.31 ms.
+#pragma once
+
+#include <cstddef>
+
+namespace engram {
+
+void vexp(const float* x, float* y, std::size_t n);
+void vlog(const float* x, float* y, std::size_t n);
+/** Softmax over each of `rows` contiguous rows of `cols` floats (max-shifted). */
+void vsoftmax(const float* x, float* y, std::size_t rows, std::size_t cols);
+/** Unary op by code: 0 exp, 1 log, 2 neg, 3 relu, 4 square, 5 sqrt. */
+void vunary(int op, const float* x, float* y, std::size_t n);
+/** y = a OP b, OP by code (0 add, 1 sub, 2 mul, 3 div); na, nb: n, 1, or a period dividing n (suffix broadcast). */
+void vbinary(int op, const float* a, std::size_t na, const float* b, std::size_t nb, float* y, std::size_t n);
+/** Which instruction set the kernels run on ("avx512", "avx2", "baseline"). */
+const char* vmathIsa();
+
+}  // namespace engram

@@ -1,0 +1,5 @@
+#if defined(__x86_64__) && defined(__GNUC__)
+#pragma GCC target("avx2,fma")
+#define ENGRAM_VMATH_NS avx2
+#include "vmath_impl.h"
+#endif

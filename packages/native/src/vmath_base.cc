@@ -1,0 +1,2 @@
+#define ENGRAM_VMATH_NS base
+#include "vmath_impl.h"

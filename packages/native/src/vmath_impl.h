@@ -1,0 +1,310 @@
+// The vectorised kernels' implementation, included once per instruction set
+// (vmath_avx512.cc, vmath_avx2.cc, vmath_base.cc) under a `#pragma GCC target`
+// so that every helper is compiled for that set; vmath.cc picks one at run
+// time. (GCC's target_clones left the inline helpers on the baseline target
+// and scalarised every comparison: 4x slower than libm.)
+// Do not include it anywhere else.
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+
+#ifndef ENGRAM_VMATH_NS
+#error "define ENGRAM_VMATH_NS before including vmath_impl.h"
+#endif
+
+#define ENGRAM_INLINE static inline __attribute__((always_inline))
+
+namespace engram {
+namespace ENGRAM_VMATH_NS {
+
+namespace {
+
+// 16 lanes: one AVX-512 register, two AVX2 ones, four SSE ones (GCC vector
+// extensions; comparisons give all-ones masks, casts between same-size
+// vectors reinterpret the bits). Explicit vectors because the autovectoriser
+// leaves these loops scalar (floor and the special-value selects are control
+// flow to it).
+typedef float vf __attribute__((vector_size(64)));
+typedef std::int32_t vi __attribute__((vector_size(64)));
+constexpr std::size_t W = 16;
+
+ENGRAM_INLINE vf splat(float x) { return vf{} + x; }
+ENGRAM_INLINE vi splati(std::int32_t x) { return vi{} + x; }
+ENGRAM_INLINE vf select(vi mask, vf a, vf b) { return mask ? a : b; }
+
+ENGRAM_INLINE vf load(const float* p) {
+  vf v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+ENGRAM_INLINE void store(float* p, vf v) { std::memcpy(p, &v, sizeof v); }
+
+/**
+ * exp(x): x = n ln2 + r with |r| <= ln2/2 (n rounded with the 1.5 * 2^23
+ * trick), exp(r) by a degree-6 polynomial (Cephes expf coefficients, ~1 ulp),
+ * times 2^n built in two halves so that results down to the smallest
+ * subnormal are right (2^n alone is not representable below 2^-126).
+ * Overflow gives +inf, below -104 gives 0, NaN stays NaN.
+ */
+ENGRAM_INLINE vf vexpW(vf x) {
+  const float hi = 88.72283935546875f;  // largest x with a finite exp
+  const float lo = -104.0f;
+  vi tooBig = x > splat(hi);
+  vi tooSmall = x < splat(lo);
+  vi nan = x != x;
+  vf xc = select(tooBig, splat(hi), select(tooSmall | nan, splat(lo), x));
+  const vf magic = splat(12582912.0f);  // 1.5 * 2^23: adding it rounds to an integer
+  vf n = (xc * 1.44269504088896341f + magic) - magic;
+  vf r = xc - n * 0.693359375f;
+  r = r - n * -2.12194440e-4f;
+  vf p = splat(1.9875691500e-4f);
+  p = p * r + 1.3981999507e-3f;
+  p = p * r + 8.3334519073e-3f;
+  p = p * r + 4.1665795894e-2f;
+  p = p * r + 1.6666665459e-1f;
+  p = p * r + 5.0000001201e-1f;
+  vf y = p * r * r + r + 1.0f;
+  vi ni = __builtin_convertvector(n, vi);
+  vi n1 = ni >> 1;
+  vi n2 = ni - n1;
+  y = y * (vf)((n1 + 127) << 23) * (vf)((n2 + 127) << 23);
+  y = select(tooBig, splat(std::numeric_limits<float>::infinity()), y);
+  y = select(tooSmall, splat(0.0f), y);
+  return select(nan, x, y);
+}
+
+/**
+ * log(x): x = m 2^e with m in [sqrt(1/2), sqrt(2)), log(1 + f) by the Cephes
+ * logf polynomial (~1 ulp). Subnormals are scaled by 2^23 first; log(0) = -inf,
+ * log(x < 0) = NaN, log(inf) = inf, NaN stays NaN.
+ */
+ENGRAM_INLINE vf vlogW(vf x) {
+  const float inf = std::numeric_limits<float>::infinity();
+  vi sub = x < splat(1.17549435e-38f);  // below the smallest normal (and negatives, zeros: fixed at the end)
+  vf xs = select(sub, x * 8388608.0f, x);
+  vi bits = (vi)(xs);
+  vf e = __builtin_convertvector(((bits >> 23) & 0xff) - 126, vf) - select(sub, splat(23.0f), splat(0.0f));
+  vf m = (vf)((bits & 0x007fffff) | 0x3f000000);  // [0.5, 1)
+  vi small = m < splat(0.707106781186547524f);
+  e = select(small, e - 1.0f, e);
+  m = select(small, m + m - 1.0f, m - 1.0f);
+  vf z = m * m;
+  vf y = splat(7.0376836292e-2f);
+  y = y * m - 1.1514610310e-1f;
+  y = y * m + 1.1676998740e-1f;
+  y = y * m - 1.2420140846e-1f;
+  y = y * m + 1.4249322787e-1f;
+  y = y * m - 1.6668057665e-1f;
+  y = y * m + 2.0000714765e-1f;
+  y = y * m - 2.4999993993e-1f;
+  y = y * m + 3.3333331174e-1f;
+  y = y * m * z;
+  y = y + e * -2.12194440e-4f;
+  y = y - 0.5f * z;
+  vf r = m + y;
+  r = r + e * 0.693359375f;
+  r = select(x == splat(inf), splat(inf), r);
+  r = select(x == splat(0.0f), splat(-inf), r);
+  r = select(x < splat(0.0f), splat(std::numeric_limits<float>::quiet_NaN()), r);
+  return select(x != x, x, r);
+}
+
+/** Lane indices 0..15. */
+ENGRAM_INLINE vi iota() { return vi{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15}; }
+
+/**
+ * Applies f to n floats, 16 at a time. The ragged end is one more block ending
+ * at n, overlapping the previous one (its first lanes are recomputed with the
+ * same inputs, so the same values are stored again): no scalar loop, no
+ * partial copies (which stall on store forwarding). Below 16 floats, or in
+ * place (x == y: the overlap would be read after being overwritten), the tail
+ * goes through a padded block.
+ */
+template <vf (*F)(vf)>
+ENGRAM_INLINE void mapW(const float* x, float* y, std::size_t n) {
+  std::size_t i = 0;
+  for (; i + W <= n; i += W) store(y + i, F(load(x + i)));
+  if (i == n) return;
+  if (n >= W && x != y) {
+    store(y + n - W, F(load(x + n - W)));
+    return;
+  }
+  float in[W] = {0}, out[W];
+  std::memcpy(in, x + i, (n - i) * sizeof(float));
+  store(out, F(load(in)));
+  std::memcpy(y + i, out, (n - i) * sizeof(float));
+}
+
+typedef float vf8 __attribute__((vector_size(32)));
+typedef float vf4 __attribute__((vector_size(16)));
+
+// Horizontal reductions by halving (log2(16) = 4 vector steps, no lane loop).
+ENGRAM_INLINE float hmax(vf v) {
+  vf8 a = __builtin_shufflevector(v, v, 0, 1, 2, 3, 4, 5, 6, 7);
+  vf8 b = __builtin_shufflevector(v, v, 8, 9, 10, 11, 12, 13, 14, 15);
+  a = a > b ? a : b;
+  vf4 c = __builtin_shufflevector(a, a, 0, 1, 2, 3);
+  vf4 d = __builtin_shufflevector(a, a, 4, 5, 6, 7);
+  c = c > d ? c : d;
+  float m = c[0];
+  for (int l = 1; l < 4; l++) m = c[l] > m ? c[l] : m;
+  return m;
+}
+
+ENGRAM_INLINE float hsum(vf v) {
+  vf8 a = __builtin_shufflevector(v, v, 0, 1, 2, 3, 4, 5, 6, 7) + __builtin_shufflevector(v, v, 8, 9, 10, 11, 12, 13, 14, 15);
+  vf4 c = __builtin_shufflevector(a, a, 0, 1, 2, 3) + __builtin_shufflevector(a, a, 4, 5, 6, 7);
+  return (c[0] + c[2]) + (c[1] + c[3]);
+}
+
+ENGRAM_INLINE vf vnegW(vf x) { return -x; }
+ENGRAM_INLINE vf vreluW(vf x) { return select(x < splat(0.0f), splat(0.0f), x); }  // NaN and -0 pass through, like the stock kernel
+ENGRAM_INLINE vf vsquareW(vf x) { return x * x; }
+ENGRAM_INLINE vf vsqrtW(vf x) {
+  vf y;
+  for (std::size_t l = 0; l < W; l++) y[l] = __builtin_sqrtf(x[l]);  // vectorised to one sqrt instruction per register
+  return y;
+}
+
+template <int OP>
+ENGRAM_INLINE vf apply(vf a, vf b) {
+  if constexpr (OP == 0) return a + b;
+  if constexpr (OP == 1) return a - b;
+  if constexpr (OP == 2) return a * b;
+  return a / b;
+}
+
+template <int OP>
+ENGRAM_INLINE float apply1(float a, float b) {
+  if constexpr (OP == 0) return a + b;
+  if constexpr (OP == 1) return a - b;
+  if constexpr (OP == 2) return a * b;
+  return a / b;
+}
+
+/**
+ * y[i] = a[i % na] OP b[i % nb] for i < n, where na and nb are n, or 1, or a
+ * period (the operand broadcasts along leading dims: its shape is a suffix of
+ * the output's). Plain IEEE arithmetic: the same bits as the stock kernels.
+ */
+template <int OP>
+ENGRAM_INLINE void binaryW(const float* a, std::size_t na, const float* b, std::size_t nb, float* y, std::size_t n) {
+  if (na == n && nb == n) {
+    std::size_t i = 0;
+    for (; i + W <= n; i += W) store(y + i, apply<OP>(load(a + i), load(b + i)));
+    for (; i < n; i++) y[i] = apply1<OP>(a[i], b[i]);
+    return;
+  }
+  if (nb == 1 || na == 1) {
+    const bool sa = na == 1;
+    const float s = sa ? a[0] : b[0];
+    const float* v = sa ? b : a;
+    vf sv = splat(s);
+    std::size_t i = 0;
+    for (; i + W <= n; i += W) store(y + i, sa ? apply<OP>(sv, load(v + i)) : apply<OP>(load(v + i), sv));
+    for (; i < n; i++) y[i] = sa ? apply1<OP>(s, v[i]) : apply1<OP>(v[i], s);
+    return;
+  }
+  // One operand periodic (period p divides n), the other full.
+  const bool pa = na != n;
+  const std::size_t p = pa ? na : nb;
+  for (std::size_t base = 0; base < n; base += p) {
+    const float* full = (pa ? b : a) + base;
+    const float* per = pa ? a : b;
+    float* out = y + base;
+    std::size_t i = 0;
+    for (; i + W <= p; i += W) store(out + i, pa ? apply<OP>(load(per + i), load(full + i)) : apply<OP>(load(full + i), load(per + i)));
+    for (; i < p; i++) out[i] = pa ? apply1<OP>(per[i], full[i]) : apply1<OP>(full[i], per[i]);
+  }
+}
+
+}  // namespace
+
+void vunary(int op, const float* x, float* y, std::size_t n) {
+  switch (op) {
+    case 0: mapW<vexpW>(x, y, n); break;
+    case 1: mapW<vlogW>(x, y, n); break;
+    case 2: mapW<vnegW>(x, y, n); break;
+    case 3: mapW<vreluW>(x, y, n); break;
+    case 4: mapW<vsquareW>(x, y, n); break;
+    default: mapW<vsqrtW>(x, y, n); break;
+  }
+}
+
+void vbinary(int op, const float* a, std::size_t na, const float* b, std::size_t nb, float* y, std::size_t n) {
+  switch (op) {
+    case 0: binaryW<0>(a, na, b, nb, y, n); break;
+    case 1: binaryW<1>(a, na, b, nb, y, n); break;
+    case 2: binaryW<2>(a, na, b, nb, y, n); break;
+    default: binaryW<3>(a, na, b, nb, y, n); break;
+  }
+}
+
+void vexp(const float* x, float* y, std::size_t n) { mapW<vexpW>(x, y, n); }
+
+void vlog(const float* x, float* y, std::size_t n) { mapW<vlogW>(x, y, n); }
+
+/**
+ * Row softmax: max, exp(x - max) and its sum, scale by 1/sum. A row holding
+ * NaN gives NaN (as the stock kernel does); a row of -inf gives NaN (0/0) too.
+ */
+void vsoftmax(const float* x, float* y, std::size_t rows, std::size_t cols) {
+  const float ninf = -std::numeric_limits<float>::infinity();
+  if (cols < W || x == y) {
+    // Short rows (or in place): scalar, with libm's exp (a padded vector block
+    // per row measured ~300 ns a row: store-forwarding stalls).
+    for (std::size_t r = 0; r < rows; r++) {
+      const float* xr = x + r * cols;
+      float* yr = y + r * cols;
+      float m = ninf;
+      for (std::size_t c = 0; c < cols; c++) m = xr[c] > m ? xr[c] : m;
+      float s = 0.0f;
+      for (std::size_t c = 0; c < cols; c++) {
+        float e = std::exp(xr[c] - m);
+        yr[c] = e;
+        s += e;
+      }
+      float inv = 1.0f / s;
+      for (std::size_t c = 0; c < cols; c++) yr[c] *= inv;
+    }
+    return;
+  }
+  // Rows of 16 or more: the ragged end is one more block ending at the row's
+  // end, overlapping the last full block; `fresh` marks its new lanes.
+  const std::size_t full = cols / W * W;
+  const std::size_t rest = cols - full;
+  const vi fresh = iota() >= splati(static_cast<std::int32_t>(W - rest));
+  const std::size_t last = cols - W;
+  for (std::size_t r = 0; r < rows; r++) {
+    const float* xr = x + r * cols;
+    float* yr = y + r * cols;
+    vf mv = load(xr + last);  // duplicates do not change a max
+    for (std::size_t c = 0; c < full; c += W) {
+      vf v = load(xr + c);
+      mv = select(v > mv, v, mv);
+    }
+    vf shift = splat(hmax(mv));
+    vf sv = splat(0.0f);
+    for (std::size_t c = 0; c < full; c += W) {
+      vf e = vexpW(load(xr + c) - shift);
+      store(yr + c, e);
+      sv += e;
+    }
+    vf et = splat(0.0f);
+    if (rest) {
+      et = vexpW(load(xr + last) - shift);  // same inputs: the overlap gets the same values
+      sv += select(fresh, et, splat(0.0f));
+    }
+    vf inv = splat(1.0f / hsum(sv));
+    for (std::size_t c = 0; c < full; c += W) store(yr + c, load(yr + c) * inv);
+    if (rest) {
+      // The overlap is already scaled: write only the fresh lanes.
+      vf done = load(yr + last);
+      store(yr + last, select(fresh, et * inv, done));
+    }
+  }
+}
+
+}  // namespace ENGRAM_VMATH_NS
+}  // namespace engram

@@ -1,0 +1,145 @@
+// The addon on its own (no tfjs): plain ArrayBuffers stand in for the wasm heap.
+// Skipped, with the reason, where the addon is not built or OpenBLAS is missing.
+import { expect } from 'chai';
+import { openNative } from '../index.js';
+
+const r = openNative();
+
+function fill(f, seed) {
+  let s = seed;
+  for (let i = 0; i < f.length; i++) {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    f[i] = s / 2147483648 - 0.5;
+  }
+}
+
+/** C = op(A) op(B) on the host, float64, row-major with leading dimensions. */
+function ref(a, b, ta, tb, m, n, k, lda, ldb) {
+  const c = new Float64Array(m * n);
+  for (let i = 0; i < m; i++)
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let q = 0; q < k; q++) s += (ta ? a[q * lda + i] : a[i * lda + q]) * (tb ? b[j * ldb + q] : b[q * ldb + j]);
+      c[i * n + j] = s;
+    }
+  return c;
+}
+
+describe('@engram/native addon', function () {
+  before(function () {
+    if (!r.ok) {
+      process.stdout.write(`      (skipped: ${r.message})\n`);
+      this.skip();
+    }
+  });
+
+  it('opens OpenBLAS and reports its kernels and threads', () => {
+    expect(r.blas.corename).to.be.a('string').and.not.equal('');
+    expect(r.blas.threads).to.be.at.least(1);
+    expect(r.cpus).to.be.at.least(1);
+  });
+
+  it('sgemm matches a host reference for every transpose, with padded leading dimensions', () => {
+    const b = r.binding;
+    const [m, n, k] = [37, 29, 41];
+    for (const ta of [false, true])
+      for (const tb of [false, true]) {
+        const lda = (ta ? m : k) + 3;
+        const ldb = (tb ? k : n) + 5;
+        const heap = new ArrayBuffer(4 * (64 + (ta ? k : m) * lda + (tb ? n : k) * ldb + m * n));
+        const aOff = 64 * 4;
+        const bOff = aOff + 4 * (ta ? k : m) * lda;
+        const cOff = bOff + 4 * (tb ? n : k) * ldb;
+        const A = new Float32Array(heap, aOff, (ta ? k : m) * lda);
+        const B = new Float32Array(heap, bOff, (tb ? n : k) * ldb);
+        fill(A, 1);
+        fill(B, 2);
+        b.sgemm(heap, ta, tb, m, n, k, 1, aOff, lda, bOff, ldb, 0, cOff, n, 2);
+        const C = new Float32Array(heap, cOff, m * n);
+        const want = ref(A, B, ta, tb, m, n, k, lda, ldb);
+        for (let i = 0; i < m * n; i++) expect(Math.abs(C[i] - want[i])).to.be.lessThan(1e-4);
+      }
+  });
+
+  it('sgemmBatch runs one product per offset triple over several lanes and restores the BLAS thread count', () => {
+    const b = r.binding;
+    b.setBlasThreads(2);
+    const [m, n, k, count] = [16, 12, 20, 9];
+    const heap = new ArrayBuffer(4 * count * (m * k + k * n + m * n));
+    const f = new Float32Array(heap);
+    fill(f, 3);
+    const offsets = new Float64Array(3 * count);
+    for (let p = 0; p < count; p++) {
+      offsets[3 * p] = 4 * p * m * k;
+      offsets[3 * p + 1] = 4 * (count * m * k + p * k * n);
+      offsets[3 * p + 2] = 4 * (count * (m * k + k * n) + p * m * n);
+    }
+    b.sgemmBatch(heap, false, false, m, n, k, 1, offsets, k, n, 0, n, 2);
+    for (let p = 0; p < count; p++) {
+      const A = new Float32Array(heap, offsets[3 * p], m * k);
+      const B = new Float32Array(heap, offsets[3 * p + 1], k * n);
+      const C = new Float32Array(heap, offsets[3 * p + 2], m * n);
+      const want = ref(A, B, false, false, m, n, k, k, n);
+      for (let i = 0; i < m * n; i++) expect(Math.abs(C[i] - want[i])).to.be.lessThan(1e-4);
+    }
+    expect(b.getBlasThreads()).to.equal(2);
+  });
+
+  it('refuses ranges outside the buffer, misaligned offsets and bad arguments (errors, never a wild write)', () => {
+    const b = r.binding;
+    const heap = new ArrayBuffer(4 * 100);
+    expect(() => b.sgemm(heap, false, false, 10, 10, 10, 1, 0, 10, 0, 10, 0, 4 * 10, 10, 1)).to.throw(RangeError, /outside the heap/);
+    expect(() => b.sgemm(heap, false, false, 2, 2, 2, 1, 2, 2, 0, 2, 0, 64, 2, 1)).to.throw(RangeError, /aligned/);
+    expect(() => b.sgemm(heap, false, false, 2, 2, 2, 1, 0, 1, 0, 2, 0, 64, 2, 1)).to.throw(RangeError, /leading dimension/);
+    expect(() => b.unary(0, new Float32Array(4), 0, 0, 4)).to.throw(TypeError, /ArrayBuffer/);
+    expect(() => b.unary(7, heap, 0, 0, 4)).to.throw(RangeError, /op/);
+    expect(() => b.softmax(heap, 0, 0, 11, 10)).to.throw(RangeError, /outside/);
+  });
+
+  it('exp and log are within 2 ulp of libm over a wide range, one lane and several', () => {
+    const b = r.binding;
+    const n = 100_003;
+    const heap = new ArrayBuffer(8 * n);
+    const x = new Float32Array(heap, 0, n);
+    const y = new Float32Array(heap, 4 * n, n);
+    for (const lanes of [1, 2]) {
+      b.setLanes(lanes);
+      for (let i = 0; i < n; i++) x[i] = -100 + (190 * i) / n;
+      b.unary(0, heap, 0, 4 * n, n);
+      let bad = '';
+      for (let i = 0; i < n && !bad; i++) {
+        const want = Math.fround(Math.exp(x[i]));
+        const ok = Number.isFinite(want) ? Math.abs(y[i] - want) <= Math.max(2.5e-7 * want, 1.5e-45) : y[i] === want;
+        if (!ok) bad = `exp(${x[i]}) = ${y[i]}, libm ${want}`;
+      }
+      for (let i = 0; i < n; i++) x[i] = Math.exp(-80 + (160 * i) / n);
+      b.unary(1, heap, 0, 4 * n, n);
+      for (let i = 0; i < n && !bad; i++) {
+        const want = Math.log(x[i]);
+        if (!(Math.abs(y[i] - want) <= 2.5e-7 * Math.max(Math.abs(want), 1e-3))) bad = `log(${x[i]}) = ${y[i]}, libm ${want}`;
+      }
+      expect(bad, `lanes ${lanes}`).to.equal('');
+    }
+    b.setLanes(r.cpus);
+  });
+
+  it('softmax rows sum to 1 and match a host softmax (rows shorter and longer than 16)', () => {
+    const b = r.binding;
+    for (const cols of [1, 7, 16, 49, 300]) {
+      const rows = 33;
+      const heap = new ArrayBuffer(8 * rows * cols);
+      const x = new Float32Array(heap, 0, rows * cols);
+      fill(x, cols);
+      for (let i = 0; i < x.length; i++) x[i] *= 20;
+      b.softmax(heap, 0, 4 * rows * cols, rows, cols);
+      const y = new Float32Array(heap, 4 * rows * cols, rows * cols);
+      for (let rr = 0; rr < rows; rr++) {
+        const row = Array.from(x.subarray(rr * cols, (rr + 1) * cols));
+        const m = Math.max(...row);
+        const e = row.map((v) => Math.exp(v - m));
+        const s = e.reduce((p, q) => p + q, 0);
+        for (let c = 0; c < cols; c++) expect(Math.abs(y[rr * cols + c] - e[c] / s)).to.be.lessThan(1e-6);
+      }
+    }
+  });
+});
