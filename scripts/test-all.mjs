@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs every package's tests (lerna, topological order, one at a time) and the
+// Runs every package's tests (lerna, one at a time, unsorted so that a failing package hides no other) and the
 // cross-package tests under test/, streaming their output, then prints one
 // closing line with the totals over all suites: "Total: N passed, N failed, N skipped".
 import { spawn } from 'node:child_process';
@@ -40,7 +40,7 @@ function count(line) {
 }
 
 const codes = [];
-codes.push(await run('npx', ['lerna', 'run', 'test', '--concurrency', '1', '--stream', '--no-bail']));
+codes.push(await run('npx', ['lerna', 'run', 'test', '--concurrency', '1', '--stream', '--no-bail', '--no-sort']));
 codes.push(await run('npx', ['mocha', '--config', 'test/.mocharc.json']));
 console.log(`\nTotal: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
 process.exit(codes.some((c) => c !== 0) || totals.failed > 0 || totals.passed === 0 ? 1 : 0);
