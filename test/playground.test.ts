@@ -5,7 +5,7 @@
  * the status, the energy curve, the runs table, and the live tensor count.
  */
 import { expect } from 'chai';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, resolve, sep } from 'node:path';
@@ -17,6 +17,8 @@ const CHROMIUM = '/usr/bin/chromium';
 // SwiftShader gives headless Chromium a WebGL context without a GPU.
 const ARGS = ['--headless', '--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-sync', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'];
 const DIST = resolve('packages/playground/dist');
+/** Screenshots of what the tests saw (test output; described in the closing notes). */
+const SHOTS = resolve('.cache/test-output/playground');
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm', '.json': 'application/json' };
 
 function staticServer(root: string): Promise<{ server: Server; url: string }> {
@@ -79,6 +81,7 @@ describe('the playground in headless Chromium', function () {
       this.skip();
     }
     if (!existsSync(join(DIST, 'index.html'))) throw new Error('the playground is not built: run npm run build');
+    mkdirSync(SHOTS, { recursive: true });
     site = await staticServer(DIST);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
   });
@@ -98,6 +101,14 @@ describe('the playground in headless Chromium', function () {
       if (kind !== 'sequence/seqnet') expect(r.last, kind).to.be.at.most(r.first + 1e-3 * Math.abs(r.first));
       expect(await tensorsShown(page), `${kind}: live tensors after the run`).to.equal(base);
     }
+    // Compare: the finished runs with an energy are ticked and overlaid (one curve each), the table lists all three.
+    expect(await page.$$eval('#runs tr', (rows) => rows.length - 1)).to.equal(3);
+    expect(await page.$$eval('#runs input[type=checkbox]', (boxes) => boxes.map((b) => (b as HTMLInputElement).checked))).to.deep.equal([true, true, true]);
+    expect(await page.$$eval('#plot polyline', (lines) => lines.length), 'curves of hopfield/modern and energy-transformer/image').to.equal(2);
+    await page.click('#runs input[data-run="1"]');
+    expect(await page.$$eval('#plot polyline', (lines) => lines.length), 'after unticking run 1').to.equal(1);
+    await page.click('#runs input[data-run="1"]');
+    await page.screenshot({ path: join(SHOTS, 'wasm-three-kinds.png'), fullPage: true });
     expect((page as Page & { errors?: string[] }).errors).to.deep.equal([]);
     await page.close();
   });
@@ -112,6 +123,7 @@ describe('the playground in headless Chromium', function () {
     expect(b.status, b.message).to.equal('done');
     expect(b.first).to.be.closeTo(a.first, 1e-3 * Math.abs(a.first) + 1e-3);
     expect(b.last).to.be.closeTo(a.last, 1e-3 * Math.abs(a.last) + 1e-3);
+    await webgl.screenshot({ path: join(SHOTS, 'webgl-hopfield-modern.png'), fullPage: true });
     await webgl.close();
   });
 
@@ -124,6 +136,7 @@ describe('the playground in headless Chromium', function () {
     await page.waitForFunction(() => Number(document.getElementById('plot')?.getAttribute('data-points')) > 2, null, { timeout: 60000 });
     await page.click('#cancel');
     await page.waitForFunction(() => document.getElementById('status')?.textContent === 'cancelled', null, { timeout: 30000 });
+    await page.screenshot({ path: join(SHOTS, 'cancelled-energy-transformer.png'), fullPage: true });
     await page.waitForFunction((b) => /(\d+)\s*$/.exec(document.getElementById('tensors')?.textContent ?? '')?.[1] === String(b), base, { timeout: 30000 });
     await page.selectOption('#kind', 'hopfield/modern');
     await page.fill('[id="config.beta"]', '-1');
@@ -163,7 +176,7 @@ describe('the playground in headless Chromium', function () {
     });
     after(async () => live?.close());
 
-    it('runs a kind on the server from the page and the server gets its tensors back', async () => {
+    it('runs kinds of three plugins on the server from the page, cancels one, and the server gets its tensors back', async () => {
       const page = await open(browser, live.url);
       const options = await page.$$eval('#runner option', (os) => os.map((o) => o.textContent));
       expect(options[0]).to.equal('on the server');
@@ -173,6 +186,19 @@ describe('the playground in headless Chromium', function () {
       expect(r.status, r.message).to.equal('done');
       expect(r.points).to.be.greaterThan(1);
       expect(r.last).to.be.at.most(r.first + 1e-6);
+      const b = await runKind(page, 'sequence/seqnet', { steps: '30' });
+      expect(b.status, b.message).to.equal('done');
+      const c = await runKind(page, 'energy-transformer/image', { steps: '20' });
+      expect(c.status, c.message).to.equal('done');
+      expect(c.last).to.be.at.most(c.first + 1e-3 * Math.abs(c.first));
+      // Cancel on the server: the run stops and the server's tensors come back.
+      await page.fill('#steps', '100000');
+      await page.click('#start');
+      await page.waitForFunction(() => Number(document.getElementById('plot')?.getAttribute('data-points')) > 2, null, { timeout: 60000 });
+      await page.click('#cancel');
+      await page.waitForFunction(() => document.getElementById('status')?.textContent === 'cancelled', null, { timeout: 30000 });
+      expect(live.runs.status().running).to.equal(false);
+      await page.screenshot({ path: join(SHOTS, 'served-by-engram-serve.png'), fullPage: true });
       await page.waitForFunction((b) => /(\d+)\s*$/.exec(document.getElementById('tensors')?.textContent ?? '')?.[1] === String(b), base, { timeout: 30000 });
       await page.close();
     });

@@ -1,30 +1,13 @@
 import { expect } from 'chai';
-import { join } from 'node:path';
-import { build } from 'esbuild';
 import { createEngram } from '@engram/core';
 import browserPlugin from '../src/index.js';
 import nodePlugin from '../src/node/index.js';
 
 /**
- * The main entry bundles for browsers (no Node built-in reachable from
- * src/index.ts, through any package), and the `./node` entry's plugin has the
- * same name and contributes everything the browser plugin does, plus the Brown corpus and the two commands.
+ * The `./node` entry's plugin has the same name (that the main entry bundles
+ * for browsers is test/browser-bundle.test.ts's check, for every plugin) and contributes everything the browser plugin does, plus the Brown corpus and the two commands.
  */
 describe('@engram/camelot entries', () => {
-  it('the main entry bundles with esbuild for the browser with no error', async function () {
-    this.timeout(120000);
-    const result = await build({
-      entryPoints: [join(import.meta.dirname, '..', 'src', 'index.ts')],
-      bundle: true,
-      platform: 'browser',
-      format: 'esm',
-      conditions: ['engram-source'],
-      write: false,
-      logLevel: 'silent',
-    }).catch((err: { errors?: { text: string }[] }) => ({ errors: err.errors ?? [{ text: String(err) }] }));
-    expect(result.errors.map((e) => e.text)).to.deep.equal([]);
-  });
-
   it('the node plugin has the same name and is the browser plugin plus the Brown corpus and the two commands', async () => {
     expect(nodePlugin.name).to.equal(browserPlugin.name);
     const browser = await createEngram({ plugins: [browserPlugin] });
