@@ -8,7 +8,7 @@
 //
 // Usage: node scripts/packed-install.mjs [--keep]   (--keep leaves the temp folder)
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -41,6 +41,7 @@ const publics = dirs
 if (publics.length === 0) throw new Error('no public packages found');
 
 const t0 = Date.now();
+mkdirSync(tarballs, { recursive: true });
 const deps = {};
 for (const { dir, pkg } of publics) {
   const out = sh('npm', ['pack', '--silent', '--pack-destination', tarballs], join(root, dir), `npm pack of ${pkg.name}`);
@@ -49,7 +50,7 @@ for (const { dir, pkg } of publics) {
 }
 for (const peer of ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', 'rxjs', 'inversify']) deps[peer] = rootPkg.devDependencies[peer];
 
-sh('mkdir', ['-p', app], work, 'mkdir');
+mkdirSync(app, { recursive: true });
 writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'engram-packed-app', private: true, type: 'module', dependencies: deps }, null, 2));
 sh('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel', 'error'], app, 'npm install of the tarballs');
 
