@@ -4,7 +4,7 @@
  * gives the key (number, boolean, list, object as JSON), and unknown keys are
  * left for the schema to reject with a suggestion.
  */
-import { toJsonSchema, type JsonSchema, type z } from '@engram/core';
+import { closestWord, toJsonSchema, type JsonSchema, type z } from '@engram/core';
 import { UsageError } from './errors.js';
 
 function read(command: string, key: string, text: string, s: JsonSchema | undefined): unknown {
@@ -39,6 +39,12 @@ export function readSetPairs(command: string, pairs: readonly string[], schema: 
     const eq = pair.indexOf('=');
     if (eq <= 0) throw new UsageError(`--set needs key=value, got '${pair}'`, command);
     const key = pair.slice(0, eq);
+    if (!(key in props)) {
+      // Checked here, before the command prints anything: a typo is one usage line.
+      const near = closestWord(key, Object.keys(props));
+      const valid = Object.keys(props).join(', ') || 'none';
+      throw new UsageError(`--set: unknown key '${key}'${near ? `; did you mean '${near}'?` : ''} (valid keys: ${valid})`, command);
+    }
     out[key] = read(command, key, pair.slice(eq + 1), props[key]);
   }
   return out;

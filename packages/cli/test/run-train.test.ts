@@ -171,7 +171,7 @@ describe('engram run / train', function () {
 
   it('train: a bad setting is one line naming it, and a kind that does not train says so', async () => {
     const bad = await cli(['train', spec, '--set', 'stpes=3', '--save', join(tmp.dir, 'never.json')]);
-    expect(bad.code).to.equal(1);
+    expect(bad.code, 'a wrong command line').to.equal(2);
     expect(bad.io.err.trim().split('\n')).to.have.length(1);
     expect(bad.io.err).to.contain("unknown key 'stpes'").and.to.contain("did you mean 'steps'?");
     expect(existsSync(join(tmp.dir, 'never.json'))).to.equal(false);
@@ -182,8 +182,9 @@ describe('engram run / train', function () {
 
   it('run: the model\'s own run options go through --set and are validated by its run schema', async () => {
     const bad = await cli(['run', spec, '--set', 'maxStep=3']);
-    expect(bad.code).to.equal(1);
-    expect(bad.io.err).to.contain("unknown key 'maxStep' in the run options of core/graph; did you mean 'maxSteps'?");
+    expect(bad.code, 'a wrong command line').to.equal(2);
+    expect(bad.io.err).to.contain("--set: unknown key 'maxStep'; did you mean 'maxSteps'?");
+    expect(bad.io.out, 'nothing printed before the error').to.equal('');
     const malformed = await cli(['run', spec, '--set', 'oops']);
     expect(malformed.code).to.equal(2);
     expect(malformed.io.err).to.contain('--set needs key=value');

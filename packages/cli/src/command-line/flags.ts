@@ -52,7 +52,8 @@ function kindOf(s: JsonSchema): { kind: FlagKind; choices?: string[] } {
 
 function rangeText(s: JsonSchema): string {
   const parts: string[] = [];
-  if (typeof s['minimum'] === 'number') parts.push(`>= ${s['minimum']}`);
+  // zod's int() brings the safe-integer bounds: not limits worth showing.
+  if (typeof s['minimum'] === 'number' && s['minimum'] > Number.MIN_SAFE_INTEGER) parts.push(`>= ${s['minimum']}`);
   if (typeof s['exclusiveMinimum'] === 'number') parts.push(`> ${s['exclusiveMinimum']}`);
   if (typeof s['maximum'] === 'number' && s['maximum'] < Number.MAX_SAFE_INTEGER) parts.push(`<= ${s['maximum']}`);
   if (typeof s['exclusiveMaximum'] === 'number') parts.push(`< ${s['exclusiveMaximum']}`);

@@ -43,12 +43,12 @@ export function helpText(src: HelpSource): string {
   for (const f of src.flags) {
     const ph = placeholder(f);
     const left = `  --${f.name}${ph ? ` ${ph}` : ''}`;
-    const dflt = f.default !== undefined && f.kind !== 'boolean' ? ` (default ${shownDefault(f.default)})` : f.required ? ' (required)' : '';
+    const dflt = f.default !== undefined && f.kind !== 'boolean' && !(Array.isArray(f.default) && f.default.length === 0) ? ` (default ${shownDefault(f.default)})` : f.required ? ' (required)' : '';
     const text = wrap(`${f.description}${dflt}`, 52, ' '.repeat(27)).join('\n');
     lines.push(left.length >= 26 ? `${left}\n${' '.repeat(27)}${text}` : `${left.padEnd(26)} ${text}`);
   }
   lines.push(
-    `  ${'--backend wasm|cpu|node'.padEnd(24)} backend (default $ENGRAM_BACKEND, else wasm)`,
+    `  ${'--backend wasm|cpu|tensorflow'.padEnd(24)} backend (default $ENGRAM_BACKEND, else wasm)`,
     `  ${'-v, --verbose'.padEnd(24)} print stack traces with errors`,
     `  ${'-h, --help'.padEnd(24)} this text`,
   );
