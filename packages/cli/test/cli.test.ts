@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '@engram/core';
+import { loadEngram } from '../src/index.js';
 import { cli, tempDir } from './helpers.js';
 
 describe('engram (in-process main)', function () {
@@ -57,6 +58,24 @@ describe('engram (in-process main)', function () {
     expect(code).to.equal(0);
     expect(io.out.length).to.be.greaterThan(20);
     expect(io.err).to.equal('');
+  });
+
+  it('every plugin command: --help is its usage (exit 0), a bad flag one line on stderr (exit 2)', async function () {
+    this.timeout(300000);
+    const { engram } = await loadEngram();
+    const names = engram.ids('command').map((id) => id.slice(id.indexOf('/') + 1));
+    expect(names).to.include.members(['capacity', 'split-fmnist', 'et-train', 'diffusion-sweep', 'clam', 'camelot', 'listops']);
+    for (const name of names) {
+      const help = await cli([name, '--help']);
+      expect(help.code, `${name} --help: ${help.io.err}`).to.equal(0);
+      expect(help.io.out, name).to.contain(`Usage: engram ${name}`);
+      expect(help.io.out, name).to.contain('--backend wasm|cpu|tensorflow');
+      const bad = await cli([name, '--no-such-flag']);
+      expect(bad.code, `${name} --no-such-flag`).to.equal(2);
+      expect(bad.io.err.trim().split('\n'), `${name}: ${bad.io.err}`).to.have.length(1);
+      expect(bad.io.err, name).to.contain('--no-such-flag');
+      expect(bad.io.out, name).to.equal('');
+    }
   });
 
   it('plugins lists every built-in plugin with version and contributions', async () => {
