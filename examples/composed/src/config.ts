@@ -12,7 +12,7 @@
  *     │  readout: core/dense T·D → 10
  *   label [10]   (core/softmax) ── bias: core/bias
  */
-import type { GraphConfigInput } from '@engram/core';
+import type { GraphConfigInput, JsonObject } from '@engram/core';
 
 /** Layer names of the composed graph (also its state's keys and energy-tree terms). */
 export const IMAGE = 'image';
@@ -24,6 +24,9 @@ export const IMAGE_SIZE = 784;
 /** Fashion-MNIST classes. */
 export const CLASSES = 10;
 
+/** The memory synapse kinds the composed config can use. */
+export type MemoryKind = 'core/memory' | 'energy-transformer/hopfield';
+
 /** Sizes and seeds of the composed model (all optional). */
 export interface ComposedOptions {
   /** Tokens T (default 16: one per 7x7 patch of the 28x28 image, though the dense embedding lets every token see every pixel). */
@@ -32,6 +35,11 @@ export interface ComposedOptions {
   tokenSize?: number;
   /** Attention heads (default 2; head size D / heads). */
   heads?: number;
+  /**
+   * The memory synapse's kind: 'core/memory' (default) sees the whole token layer
+   * as one pattern; 'energy-transformer/hopfield' is the ET's per-token memory (summed over tokens).
+   */
+  memoryKind?: MemoryKind;
   /** Stored patterns of the memory synapse (default 64). */
   memories?: number;
   /** Inverse temperature of the memory's log-sum-exp (default 1). */
@@ -40,6 +48,16 @@ export interface ComposedOptions {
   attentionStd?: number;
   /** Base seed of every initialisation (default 0). */
   seed?: number;
+}
+
+/** The memory synapse entry of the config: one log-sum-exp memory, over the whole layer or per token. */
+function memorySynapse(kind: MemoryKind, T: number, D: number, memories: number, beta: number, seed: number): NonNullable<GraphConfigInput['synapses']>[number] {
+  const config: JsonObject =
+    kind === 'core/memory'
+      ? { memories, size: T * D, beta, seed }
+      : // The same log-sum-exp form per token (the ET's default is its ReLU form).
+        { memories, size: D, separation: { kind: 'lse', beta }, seed };
+  return { name: 'memory', kind, layers: [TOKENS], config };
 }
 
 /** The composed model's 'core/graph' config (every size resolved). */
@@ -59,7 +77,7 @@ export function composedConfig(options: ComposedOptions = {}): GraphConfigInput 
     synapses: [
       { name: 'embed', kind: 'core/dense', layers: [IMAGE, TOKENS], config: { inSize: IMAGE_SIZE, outSize: width, seed: seed + 1 } },
       { name: 'attention', kind: 'energy-transformer/attention', layers: [TOKENS], config: { size: D, heads, std: options.attentionStd ?? 0.02, seed: seed + 2 } },
-      { name: 'memory', kind: 'core/memory', layers: [TOKENS], config: { memories: options.memories ?? 64, size: width, beta: options.memoryBeta ?? 1, seed: seed + 3 } },
+      memorySynapse(options.memoryKind ?? 'core/memory', T, D, options.memories ?? 64, options.memoryBeta ?? 1, seed + 3),
       { name: 'readout', kind: 'core/dense', layers: [TOKENS, LABEL], config: { inSize: width, outSize: CLASSES, seed: seed + 4 } },
       { name: 'bias', kind: 'core/bias', layers: [LABEL], config: { size: CLASSES } },
     ],

@@ -7,7 +7,7 @@
  *
  * @packageDocumentation
  */
-export { composedConfig, IMAGE, TOKENS, LABEL, IMAGE_SIZE, CLASSES, type ComposedOptions } from './config.js';
+export { composedConfig, IMAGE, TOKENS, LABEL, IMAGE_SIZE, CLASSES, type ComposedOptions, type MemoryKind } from './config.js';
 export { composedEngram, createComposedModel } from './engram.js';
 export { predict, crossEntropy, predictLabels, accuracy, DEFAULT_DESCENT, type DescentSettings } from './classify.js';
 export { trainClassifier, type TrainClassifierOptions, type LabelledImages } from './train.js';
