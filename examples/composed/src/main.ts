@@ -4,7 +4,7 @@
  * (or `npx tsx --conditions=engram-source examples/composed/src/main.ts [flags]`).
  * Flags: --train N --test N --epochs N --source full|subset|auto --out DIR.
  */
-import { relative } from 'node:path';
+import { isAbsolute, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { FashionMnistSource } from '@engram/data';
 import { formatEnergyTree } from './descent.js';
@@ -19,10 +19,17 @@ const { values } = parseArgs({
     out: { type: 'string' },
   },
 });
-const int = (v: string | undefined): number | undefined => (v === undefined ? undefined : Number.parseInt(v, 10));
-const train = int(values.train);
-const test = int(values.test);
-const epochs = int(values.epochs);
+/** A positive integer flag, or undefined when absent; anything else stops the run before it loads data. */
+const int = (v: string | undefined, flag: string): number | undefined => {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (Number.isInteger(n) && n >= 1) return n;
+  console.error(`--${flag} must be a positive integer, got '${v}'`);
+  process.exit(2);
+};
+const train = int(values.train, 'train');
+const test = int(values.test, 'test');
+const epochs = int(values.epochs, 'epochs');
 
 const r = await runComposedExample({
   ...(train !== undefined ? { trainImages: train } : {}),
@@ -35,7 +42,9 @@ const r = await runComposedExample({
 console.log(`\nenergy tree of the first test image's descent (image clamped):`);
 for (const line of formatEnergyTree(r.trace)) console.log(`  ${line}`);
 console.log(`  energy by step: ${r.trace.energies.map((e) => e.toFixed(2)).join(' -> ')}`);
-const spec = relative(process.cwd(), r.files.spec);
+// Short when the file is under the current folder, absolute otherwise.
+const near = relative(process.cwd(), r.files.spec);
+const spec = near.startsWith('..') || isAbsolute(near) ? r.files.spec : near;
 console.log(
   `\nheld-out accuracy ${(100 * r.testAccuracy).toFixed(1)}% (${r.testImages} test images) after ${r.lossByEpoch.length} epochs on ${r.trainImages} training images, ${r.trainSeconds.toFixed(1)} s (${r.backend}, ${r.source})`,
 );
