@@ -10,8 +10,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, resolve, sep } from 'node:path';
 import { chromium, type Browser, type Download, type Page } from 'playwright-core';
-import { initBackend } from '@engram/core';
+import * as tf from '@tensorflow/tfjs';
+import { EnergyModel, createEngram, initBackend, lagrangians, memorySynapse, serializeModel, type Engram } from '@engram/core';
 import { loadEngram, startLiveServer, type LiveServer } from '@engram/cli';
+import { toBase64 } from '@engram/playground';
 
 const CHROMIUM = '/usr/bin/chromium';
 // SwiftShader gives headless Chromium a WebGL context without a GPU.
@@ -169,9 +171,11 @@ describe('the playground in headless Chromium', function () {
 
   describe('served by engram serve', () => {
     let live: LiveServer;
+    let served: Engram;
     before(async () => {
       await initBackend({ backend: 'wasm' });
       const { engram } = await loadEngram();
+      served = engram;
       live = await startLiveServer({ engram, port: 0 });
     });
     after(async () => live?.close());
@@ -201,6 +205,33 @@ describe('the playground in headless Chromium', function () {
       await page.screenshot({ path: join(SHOTS, 'served-by-engram-serve.png'), fullPage: true });
       await page.waitForFunction((b) => /(\d+)\s*$/.exec(document.getElementById('tensors')?.textContent ?? '')?.[1] === String(b), base, { timeout: 30000 });
       await page.close();
+    });
+
+    it('engram serve <spec.json>: the page starts with that model, and a run on the server uses its weights', async () => {
+      // A saved core graph whose stored patterns are not the seeded ones its config would draw: the first energy tells which weights ran.
+      const model = new EnergyModel()
+        .addLayer('v', { shape: [8], lagrangian: lagrangians.identity() })
+        .addSynapse('mem', memorySynapse({ memories: 4, size: 8, beta: 2, patterns: tf.tidy(() => tf.mul(tf.ones([4, 8]), 3)) }), ['v']);
+      const { spec, weights } = serializeModel(model, { engram: await createEngram() });
+      // The page's start with data 'none': a generated state (batch 4, seed 0, std 1).
+      const start = model.initialState(4, { seed: 0, std: 1 });
+      const terms = model.energy(start);
+      const expected = tf.sum(terms.total).dataSync()[0]!;
+      tf.dispose([terms.total, ...Object.values(terms.terms ?? {}), ...Object.values(start)]);
+      model.dispose();
+      const srv = await startLiveServer({ engram: served, port: 0, preset: { spec: spec as unknown as Record<string, unknown>, weights: toBase64(weights) } });
+      try {
+        const page = await open(browser, srv.url);
+        await page.waitForFunction(() => (document.getElementById('kind') as HTMLSelectElement | null)?.value === 'core/graph', null, { timeout: 30000 });
+        expect(await page.textContent('#loaded')).to.contain('core/graph');
+        await page.selectOption('#data', 'none');
+        const r = await runKind(page, 'core/graph', { steps: '5' });
+        expect(r.status, r.message).to.equal('done');
+        expect(r.first).to.be.closeTo(expected, 1e-3 * Math.abs(expected));
+        await page.close();
+      } finally {
+        await srv.close();
+      }
     });
   });
 });

@@ -17,6 +17,8 @@ import { form, type SchemaForm } from './ui/schema-form.js';
 export interface AppOptions {
   runners: Runner[];
   engram?: Engram;
+  /** A saved model (spec, base64 weights) the page starts with: the file `engram serve <spec.json>` was given. */
+  preset?: NonNullable<RunRequest['model']>;
 }
 
 interface Loaded {
@@ -34,7 +36,10 @@ export async function startApp(root: HTMLElement, options: AppOptions): Promise<
   let runForm: SchemaForm | undefined;
   let handle: RunHandle | undefined;
   let live: RunRecord | undefined;
-  let loaded: Loaded | undefined;
+  // A served model is loaded as if the user had picked its files: the next run of its kind uses its weights.
+  let loaded: Loaded | undefined = options.preset
+    ? { spec: options.preset.spec, weights: options.preset.weights, kind: String(options.preset.spec['kind']), name: 'the model engram serve was started with' }
+    : undefined;
   let upload: { pixels: number[]; width: number; height: number } | undefined;
   const runs: RunRecord[] = [];
   let nextId = 1;
@@ -123,9 +128,10 @@ export async function startApp(root: HTMLElement, options: AppOptions): Promise<
   const loadKinds = async (): Promise<void> => {
     kinds = await runner.kinds();
     kindSel.replaceChildren(...kinds.map((k) => el('option', { value: k.id, text: k.id })));
-    const preferred = kinds.find((k) => k.id === 'hopfield/modern') ?? kinds[0];
+    const preferred = kinds.find((k) => k.id === loaded?.kind) ?? kinds.find((k) => k.id === 'hopfield/modern') ?? kinds[0];
     if (preferred) kindSel.value = preferred.id;
     showKind();
+    if (loaded) $('loaded').textContent = `loaded ${loaded.name} (${loaded.kind}): the next run uses its weights`;
     await refreshTensors();
   };
 

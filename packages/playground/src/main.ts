@@ -2,7 +2,7 @@
  * The playground's entry: engram in the page (every built-in plugin's browser
  * entry, plus plugin modules the user loads by URL), the page runner, and the
  * server runner when `engram serve` served the page (it injects
- * `window.ENGRAM_SERVER = { token }`).
+ * `window.ENGRAM_SERVER = { token }`, plus `model` when it was given a saved model).
  */
 import { createEngram, initBackend, type BackendName, type EngramPlugin } from '@engram/core';
 import { dataPlugin } from '@engram/data';
@@ -17,11 +17,11 @@ import listops from '@engram/listops';
 import { startApp } from './app.js';
 import { BrowserRunner } from './runners/browser-runner.js';
 import { ServerRunner } from './runners/server-runner.js';
-import type { Runner } from './protocol.js';
+import type { Runner, RunRequest } from './protocol.js';
 
 declare global {
   interface Window {
-    ENGRAM_SERVER?: { token: string };
+    ENGRAM_SERVER?: { token: string; model?: NonNullable<RunRequest['model']> };
     /** Set by the page once it is ready (tests wait for it). */
     engramReady?: boolean;
   }
@@ -39,7 +39,8 @@ async function boot(): Promise<void> {
   const runners: Runner[] = [new BrowserRunner(engram)];
   if (window.ENGRAM_SERVER) runners.unshift(new ServerRunner(window.ENGRAM_SERVER.token));
   document.title = `engram playground (${active})`;
-  await startApp(document.getElementById('app')!, { runners, engram });
+  const preset = window.ENGRAM_SERVER?.model;
+  await startApp(document.getElementById('app')!, { runners, engram, ...(preset ? { preset } : {}) });
   document.getElementById('backend')!.textContent = `backend in the page: ${active}`;
   window.engramReady = true;
 }
