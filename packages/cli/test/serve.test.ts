@@ -81,7 +81,7 @@ describe('engram serve (the playground on the Node side)', function () {
   before(async () => {
     await initBackend({ backend: 'wasm' });
     engram = await createEngram();
-    server = await startLiveServer({ engram, port: 0, stepDelayMs: 2 });
+    server = await startLiveServer({ engram, port: 0, stepDelayMs: 2, maxBody: 1024 * 1024 });
   });
   after(async () => server.close());
 

@@ -43,6 +43,12 @@ export interface LiveServerOptions {
   maxClients?: number;
   /** Most bytes buffered for one event-stream client before it is dropped (default 1 MiB). */
   maxClientBuffer?: number;
+  /**
+   * Largest request body in bytes (default 64 MiB): a run of a saved model carries
+   * its weights as base64 inside the request. Bodies are read only after the token
+   * and Origin checks.
+   */
+  maxBody?: number;
   /** A saved model the page starts with (spec and weights as base64), e.g. from `engram serve spec.json`. */
   preset?: { spec: Record<string, unknown>; weights: string };
   /** Where a warning goes when the server listens beyond loopback. */
@@ -64,7 +70,6 @@ export interface LiveServer {
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
-const MAX_BODY = 1024 * 1024;
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -110,6 +115,7 @@ export async function startLiveServer(options: LiveServerOptions): Promise<LiveS
   const streams = new Set<ServerResponse>();
   const maxClients = options.maxClients ?? 16;
   const maxBuffer = options.maxClientBuffer ?? 2 ** 20;
+  const maxBody = options.maxBody ?? 64 * 2 ** 20;
   const token = randomBytes(16).toString('hex');
   const host = options.host ?? '127.0.0.1';
   const root = playgroundDir();
@@ -197,12 +203,12 @@ export async function startLiveServer(options: LiveServerOptions): Promise<LiveS
     const tooLarge = (): void => {
       res.setHeader('connection', 'close');
       res.on('finish', () => req.destroy());
-      refuse(res, 413, 'ENGRAM_ERR_TOO_LARGE', `request bodies are limited to ${MAX_BODY / 1024} KiB`);
+      refuse(res, 413, 'ENGRAM_ERR_TOO_LARGE', `request bodies are limited to ${Math.round(maxBody / 1024)} KiB`);
     };
-    if (Number(req.headers['content-length'] ?? 0) > MAX_BODY) return tooLarge();
+    if (Number(req.headers['content-length'] ?? 0) > maxBody) return tooLarge();
     let body: string;
     try {
-      body = await readBody(req, MAX_BODY);
+      body = await readBody(req, maxBody);
     } catch {
       return tooLarge();
     }
