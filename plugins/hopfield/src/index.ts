@@ -62,6 +62,7 @@ export {
   type CompletionFrames,
   type CompletionModel,
 } from './experiments/completion.js';
+export { poolingFitComparison, poolingFitSchema, type PoolingFitOptions, type PoolingFitResult } from './experiments/pooling-fit.js';
 export { acceptanceNumbers, flipBits, logLogSlope, type AcceptanceOptions } from './experiments/acceptance.js';
 
 declare module '@engram/core' {
