@@ -14,7 +14,8 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { initBackend } from '@engram/core';
 import { loadFashionMnist } from '@engram/data/node';
-import { imageGridPng, linePlotSvg, writePng, writeText } from '@engram/viz';
+import { imageGridPng, linePlotSvg } from '@engram/viz';
+import { writePng, writeText } from '@engram/viz/node';
 import { imageCompletion, type CompletionRow } from '../src/index.js';
 
 /** What {@link main} wrote and measured. */
