@@ -98,7 +98,7 @@ describe('tf.layers Hopfield layers', () => {
     const model = tf.model({ inputs: [stored, state, mask], outputs: out });
     const optimizer = tf.train.adam(0.01);
     model.compile({ optimizer, loss: 'meanSquaredError' });
-    const before = [snapshot(att as unknown as AnyLayer), snapshot(look as unknown as AnyLayer)];
+    const before = [snapshot(att), snapshot(look)];
     const y = bags(5, 16);
     const r = tf.randomNormal([16, 2, 6], 0, 1, 'float32', 6);
     const m = tf.cast(tf.greater(tf.randomUniform([16, 5], 0, 1, 'float32', 7), 0.8), 'float32');
@@ -106,7 +106,7 @@ describe('tf.layers Hopfield layers', () => {
     await model.fit([y, r, m], t, { epochs: 2, batchSize: 8, verbose: 0 });
     expect(model.trainableWeights).to.have.length(14 + 16);
     [att, look].forEach((layer, i) => {
-      for (const [name, w] of Object.entries((layer as unknown as AnyLayer).weightsByName())) expect(same(w.read(), before[i]![name]!), `${name} unchanged`).to.equal(false);
+      for (const [name, w] of Object.entries((layer).weightsByName())) expect(same(w.read(), before[i]![name]!), `${name} unchanged`).to.equal(false);
     });
     tf.dispose([y, r, m, t, ...before.flatMap((b) => Object.values(b))]);
     model.dispose();
@@ -136,10 +136,10 @@ describe('tf.layers Hopfield layers', () => {
           expect(wrtInput.ok, `${name} input: ${wrtInput.summary}`).to.equal(true);
           // The learned patterns start at std 0.02 and are layer-normed, which makes f curve on the scale of a
           // finite-difference step there; check at a generic point instead.
-          for (const [k, v] of Object.entries((layer as unknown as AnyLayer).weightsByName())) {
+          for (const [k, v] of Object.entries((layer).weightsByName())) {
             if (/Weights$/.test(k)) tf.tidy(() => void v.write(tf.randomNormal(v.shape as number[], 0, 1, 'float32', 33)));
           }
-          const vars = Object.fromEntries(Object.entries((layer as unknown as AnyLayer).weightsByName()).map(([k, v]) => [k, v.read() as tf.Variable]));
+          const vars = Object.fromEntries(Object.entries((layer).weightsByName()).map(([k, v]) => [k, v.read() as tf.Variable]));
           const wrtWeights = gradCheckVariables(() => f(input), vars, { coordinates: 3, directions: 1 });
           expect(wrtWeights.ok, `${name} weights: ${wrtWeights.summary}`).to.equal(true);
           tf.dispose([probe, input]);
@@ -164,16 +164,16 @@ describe('tf.layers Hopfield layers', () => {
     const common = { heads: 2, hiddenSize: 3, outputSize: 4, updateStepsMax: 3, updateStepsEps: 1e-12, scaling: 2 };
     const att = new HopfieldAttentionLayer({ ...common, seed: 1 });
     const hf = new Hopfield({ inputSize: 6, ...common });
-    check(att as unknown as AnyLayer, [y, r], hf, {}, () => hf.forward({ stored: y, state: r }), 'attention');
+    check(att, [y, r], hf, {}, () => hf.forward({ stored: y, state: r }), 'attention');
     // One head, static pooling weights without a state norm: the plain module's learned queries.
     const one = { heads: 1, hiddenSize: 4, outputSize: 3, updateStepsMax: 3, updateStepsEps: 1e-12, scaling: 1.5 };
     const pool = new HopfieldPoolingLayer({ ...one, quantity: 2, statePatternAsStatic: true, normalizeStatePattern: false, seed: 2 });
     const hp = new HopfieldPooling({ inputSize: 6, ...one, quantity: 2 });
-    check(pool as unknown as AnyLayer, y, hp, { poolingWeights: 'queries' }, () => hp.forward(y), 'pooling');
+    check(pool, y, hp, { poolingWeights: 'queries' }, () => hp.forward(y), 'pooling');
     // One head, static separated lookup weights without norms: the plain module's learned keys and values.
     const look = new HopfieldLookupLayer({ ...one, memories: 5, storedPatternAsStatic: true, patternProjectionAsStatic: true, lookupWeightsAsSeparated: true, normalizeStoredPattern: false, normalizePatternProjection: false, seed: 3 });
     const hl = new HopfieldLayer({ inputSize: 6, ...one, memories: 5 });
-    check(look as unknown as AnyLayer, r, hl, { lookupWeights: 'lookupKeys', targetWeights: 'lookupValues' }, () => hl.forward(r), 'lookup');
+    check(look, r, hl, { lookupWeights: 'lookupKeys', targetWeights: 'lookupValues' }, () => hl.forward(r), 'lookup');
     const none = new HopfieldAttentionLayer({ ...common, updateStepsMax: 0, seed: 1 });
     const [a, b] = [att.apply([y, r]) as tf.Tensor, none.apply([y, r]) as tf.Tensor];
     expect(same(a, b)).to.equal(false);
