@@ -37,6 +37,9 @@ export { GraphEnergyTransformer, GRAPH_KIND, FEATURES, ENCODINGS, graphRunSchema
 export { graphSchema, graphBlockSchema, graphTrainingSchema, type GraphOptions, type GraphTrainingSettings } from './models/graph-schema.js';
 export { graphTrainingSet, weightedBce, type GraphBatch, type GraphTensors, type GraphTrainingSet } from './models/graph-data.js';
 
+// The block as a tf.layers layer (registered for tf.io serialization on import).
+export { EnergyTransformerLayer, energyTransformerLayerSchema, type EnergyTransformerLayerArgs, type EnergyTransformerLayerOptions, type EtLayerArgs } from './layers/block.js';
+
 // Graph data.
 export { type AnomalyGraphOptions, type AnomalyGraph, anomalyGraph, defaultAnomalies, degrees } from './data/anomaly-graph.js';
 export { type GraphInputArrays, anomalyGraphInputs, standardize, standardizeColumns } from './data/graph-inputs.js';

@@ -1,7 +1,10 @@
 /**
  * @engram/hopfield — classical, dense, modern and random-feature (DrDAM)
  * Hopfield networks, and the hopfield-layers modules, as engram models built
- * from core parts (and one synapse kind of its own, 'hopfield/drdam').
+ * from core parts (and one synapse kind of its own, 'hopfield/drdam'); the
+ * hopfield-layers modules also as tf.layers layers (HopfieldAttentionLayer,
+ * HopfieldPoolingLayer, HopfieldLookupLayer) for tf.sequential / tf.model,
+ * model.fit and tf.io.
  *
  * @packageDocumentation
  */
@@ -28,6 +31,26 @@ export { HopfieldPooling, poolingSchema, type HopfieldPoolingConfig, type Poolin
 export { HopfieldLayer, layerSchema, type HopfieldLayerConfig } from './models/layer.js';
 export { HopfieldModuleBase, STATE_PATTERNS, STORED_PATTERNS } from './models/module-base.js';
 export type { ModuleSettings } from './models/module-config.js';
+export {
+  HopfieldAttentionLayer,
+  HopfieldPoolingLayer,
+  HopfieldLookupLayer,
+  HopfieldLayerBase,
+  attentionLayerSchema,
+  poolingLayerSchema,
+  lookupLayerSchema,
+  layerShape,
+  type HopfieldAttentionLayerArgs,
+  type HopfieldAttentionLayerOptions,
+  type HopfieldPoolingLayerArgs,
+  type HopfieldPoolingLayerOptions,
+  type HopfieldLookupLayerArgs,
+  type HopfieldLookupLayerOptions,
+  type LayerArgs,
+  type LayerKwargs,
+  type LayerOptions,
+  type LayerSettings,
+} from './layers/index.js';
 export type { Association } from './internal/layers/associate.js';
 export type { ModuleTraining } from './internal/layers/tasks.js';
 export {
@@ -39,6 +62,7 @@ export {
   type CompletionFrames,
   type CompletionModel,
 } from './experiments/completion.js';
+export { poolingFitComparison, poolingFitSchema, type PoolingFitOptions, type PoolingFitResult } from './experiments/pooling-fit.js';
 export { acceptanceNumbers, flipBits, logLogSlope, type AcceptanceOptions } from './experiments/acceptance.js';
 
 declare module '@engram/core' {

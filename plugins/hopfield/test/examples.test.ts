@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { main as acceptance } from '../examples/acceptance-numbers.js';
 import { main as timing } from '../examples/dense-retrieval-timing.js';
+import { main as poolingFit } from '../examples/pooling-fit.js';
 
 describe('examples (reduced configurations)', () => {
   it('acceptance-numbers --quick reports the capacity figures', async () => {
@@ -21,5 +22,14 @@ describe('examples (reduced configurations)', () => {
     expect(r.seconds).to.be.greaterThan(0);
     expect(r.synapseSeconds).to.be.greaterThan(0);
     expect(r.maxDifference).to.be.lessThan(1e-5);
+  });
+
+  it('pooling-fit runs one small seed: both versions learn, model.fit changes every trainable weight', async () => {
+    const lines: string[] = [];
+    const [r] = await poolingFit(['--seeds', '1', '--train', '256', '--epochs', '3'], (s) => lines.push(s));
+    expect(r!.fitAccuracy).to.be.greaterThan(0.8);
+    expect(r!.plainAccuracy).to.be.greaterThan(0.8);
+    expect(r!.unchanged).to.deep.equal([]);
+    expect(lines).to.have.length(2);
   });
 });

@@ -33,7 +33,23 @@ export interface AssociateOptions {
   steps: number;
   eps: number;
   withEnergy?: boolean;
+  /**
+   * Forbidden (state, stored) pairs, 1 = forbidden, broadcastable to the
+   * association [B, heads, L, S]; applied at every update step, as
+   * hopfield-layers applies its association mask inside the iteration.
+   */
+  mask?: tf.Tensor;
+  /** Applied to the final association before the read-out only (dropout); the returned association is the raw one. */
+  readout?: (association: tf.Tensor4D) => tf.Tensor4D;
 }
+
+/**
+ * Added to the scores of forbidden pairs. Finite rather than -Infinity so that
+ * a row with every pair forbidden gives uniform weights instead of NaN; any
+ * allowed score absorbs nothing (float32 h - 1e30 is -1e30), so the allowed
+ * weights are exactly the softmax over the allowed pairs.
+ */
+const FORBIDDEN = -1e30;
 
 /** [B, N, H*d] -> [B, H, N, d]. */
 export function splitHeads(x: tf.Tensor, heads: number): tf.Tensor4D {
@@ -47,18 +63,19 @@ export function mergeHeads(x: tf.Tensor4D): tf.Tensor3D {
   return tf.transpose(x, [0, 2, 1, 3]).reshape([b, n, h * d]) as tf.Tensor3D;
 }
 
-/** Softmax weights softmax(beta xi K^T) over the stored patterns, [B, H, L, S]. */
-export function associationWeights(xi: tf.Tensor4D, kh: tf.Tensor4D, beta: number): tf.Tensor4D {
+/** Softmax weights softmax(beta xi K^T) over the stored patterns, [B, H, L, S] (forbidden pairs of `mask` get weight 0). */
+export function associationWeights(xi: tf.Tensor4D, kh: tf.Tensor4D, beta: number, mask?: tf.Tensor): tf.Tensor4D {
   return tf.tidy(() => {
-    const h = tf.matMul(xi, kh, false, true);
+    const scores = tf.matMul(xi, kh, false, true);
+    const h = mask ? tf.add(scores, tf.mul(mask, FORBIDDEN)) : scores;
     const [b, hd, l, s] = h.shape;
     return separation({ kind: 'lse', beta }).weights(h.reshape([b * hd * l, s]) as tf.Tensor2D).reshape([b, hd, l, s]) as tf.Tensor4D;
   });
 }
 
 /** One update of the state patterns, xi <- softmax(beta xi K^T) K, per head. */
-export function associationUpdate(xi: tf.Tensor4D, kh: tf.Tensor4D, beta: number): tf.Tensor4D {
-  return tf.tidy(() => tf.matMul(associationWeights(xi, kh, beta), kh) as tf.Tensor4D);
+export function associationUpdate(xi: tf.Tensor4D, kh: tf.Tensor4D, beta: number, mask?: tf.Tensor): tf.Tensor4D {
+  return tf.tidy(() => tf.matMul(associationWeights(xi, kh, beta, mask), kh) as tf.Tensor4D);
 }
 
 /** The modern Hopfield energy of the state patterns per head and pattern, [B, H, L] (with Ramsauer's constants). */
@@ -85,13 +102,13 @@ export function associate(q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D, o: Ass
   const vh = splitHeads(expand(v), o.heads);
   let xi = qh;
   for (let s = 0; s < o.steps; s++) {
-    const next = associationUpdate(xi, kh, o.beta);
+    const next = associationUpdate(xi, kh, o.beta, o.mask);
     const change = tf.tidy(() => tf.max(tf.abs(tf.sub(next, xi))).dataSync()[0]!);
     xi = next;
     if (change < o.eps) break;
   }
-  const association = associationWeights(xi, kh, o.beta);
-  const output = mergeHeads(tf.matMul(association, vh) as tf.Tensor4D);
+  const association = associationWeights(xi, kh, o.beta, o.mask);
+  const output = mergeHeads(tf.matMul(o.readout ? o.readout(association) : association, vh) as tf.Tensor4D);
   if (!o.withEnergy) return { output, association };
   return { output, association, energy: associationEnergy(xi, kh, o.beta) };
 }

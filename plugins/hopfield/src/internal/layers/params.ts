@@ -68,6 +68,11 @@ export function linear(x: tf.Tensor, w: tf.Tensor, b?: tf.Tensor): tf.Tensor {
 /** torch's default LayerNorm eps. */
 const NORM: Lagrangian = lagrangians.layernorm({ eps: 1e-5 });
 
+/** Layer normalisation over the last axis without an affine map (torch's nn.LayerNorm with elementwise_affine=False). */
+export function layerNorm(x: tf.Tensor): tf.Tensor {
+  return NORM.activation(x);
+}
+
 /** Layer normalisation over the last axis with a per-entry affine map gamma, beta (torch's nn.LayerNorm). */
 export function affineLayerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor): tf.Tensor {
   return tf.tidy(() => tf.add(tf.mul(NORM.activation(x), gamma), beta));

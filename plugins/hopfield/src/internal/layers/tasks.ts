@@ -97,3 +97,51 @@ export function accuracy(predicted: tf.Tensor, labels: Int32Array | Uint8Array):
   for (let i = 0; i < labels.length; i++) if (p[i] === labels[i]) right++;
   return right / labels.length;
 }
+
+/** Options of {@link keyBagTask}. */
+export interface KeyBagOptions {
+  /** Instances per bag. */
+  instances: number;
+  /** Entries per instance. */
+  size: number;
+  /** Seed of the bags (instances, labels, where the key instance sits). */
+  seed: number;
+  /** Seed of the key distribution's centre: train and test sets share it. */
+  keySeed: number;
+  /** Std of the key instances around their centre (default 0.3). */
+  keyStd?: number;
+}
+
+/**
+ * Multiple-instance learning with a key distribution: every instance is
+ * standard normal, except that a positive bag holds one instance drawn from
+ * N(mu, keyStd^2 I) instead, mu a seeded direction of norm sqrt(size) (a key
+ * instance is as long as the others, so the layer norms keep it apart only by
+ * its direction). Label 1 iff the bag holds a key instance; bags alternate
+ * positive, negative.
+ */
+export function keyBagTask(count: number, o: KeyBagOptions): ArrayDataset {
+  const { instances, size } = o;
+  const keyStd = o.keyStd ?? 0.3;
+  const centre = new Float64Array(size);
+  const keyRng = createRng(o.keySeed);
+  let norm = 0;
+  for (let j = 0; j < size; j++) {
+    centre[j] = keyRng.normal(0, 1);
+    norm += centre[j]! * centre[j]!;
+  }
+  for (let j = 0; j < size; j++) centre[j] = (centre[j]! / Math.sqrt(norm)) * Math.sqrt(size);
+  const rng = createRng(o.seed);
+  const data = new Float32Array(count * instances * size);
+  const labels = new Int32Array(count);
+  for (let b = 0; b < count; b++) {
+    const off = b * instances * size;
+    for (let i = 0; i < instances * size; i++) data[off + i] = rng.normal(0, 1);
+    if (b % 2 === 0) {
+      labels[b] = 1;
+      const slot = off + rng.int(instances) * size;
+      for (let j = 0; j < size; j++) data[slot + j] = centre[j]! + rng.normal(0, keyStd);
+    }
+  }
+  return { count, shape: [instances, size], data, labels, classes: 2 };
+}
