@@ -10,10 +10,13 @@ import { installWasmFastPath, uninstallWasmFastPath, wasmFastPathEnabledByEnv } 
 import './wasm-identity.js';
 import './wasm-slice.js';
 
-/** Backends engram knows how to select. */
-export type BackendName = 'wasm' | 'cpu' | 'tensorflow' | 'webgl';
+/**
+ * Backends engram knows how to select. 'webgl' and 'webgpu' are for browsers
+ * (webgpu needs `@tensorflow/tfjs-backend-webgpu` imported by the page first).
+ */
+export type BackendName = 'wasm' | 'cpu' | 'tensorflow' | 'webgl' | 'webgpu';
 
-const KNOWN: readonly BackendName[] = ['wasm', 'cpu', 'tensorflow', 'webgl'];
+const KNOWN: readonly BackendName[] = ['wasm', 'cpu', 'tensorflow', 'webgl', 'webgpu'];
 
 /** Options for {@link initBackend}. */
 export interface BackendOptions {
@@ -163,7 +166,9 @@ export async function initBackend(options: BackendOptions = {}): Promise<Backend
             ? `the wasm binaries (tfjs-backend-wasm*.wasm) could not be loaded${options.wasmPaths !== undefined ? ` from ${options.wasmPaths}` : ''}; serve them there or pass wasmPaths`
             : requested === 'webgl'
               ? 'this environment has no WebGL context (webgl works in browsers only)'
-              : `install the tfjs backend for '${requested}'`;
+              : requested === 'webgpu'
+                ? "import '@tensorflow/tfjs-backend-webgpu' before initBackend, in a browser with WebGPU (engram does not bundle it)"
+                : `install the tfjs backend for '${requested}'`;
       throw new EngramError(ErrorCodes.BACKEND_UNAVAILABLE, `backend '${requested}' is not available here: ${hint}, or use 'cpu'`, {
         requested,
       });

@@ -46,11 +46,25 @@ describe('backend choice', function () {
   it('rejects an unknown backend name with ENGRAM_ERR_BACKEND_UNAVAILABLE', async () => {
     let caught: unknown;
     try {
-      await initBackend({ backend: 'webgpu' as never });
+      await initBackend({ backend: 'metal' as never });
     } catch (e) {
       caught = e;
     }
     expect((caught as EngramError).code).to.equal(ErrorCodes.BACKEND_UNAVAILABLE);
+  });
+
+  it('webgl and webgpu named in Node: a coded error that says where they work, and the backend stays usable', async () => {
+    for (const [backend, hint] of [['webgl', /browsers only/], ['webgpu', /tfjs-backend-webgpu/]] as const) {
+      let caught: unknown;
+      try {
+        await initBackend({ backend });
+      } catch (e) {
+        caught = e;
+      }
+      expect((caught as EngramError).code, backend).to.equal(ErrorCodes.BACKEND_UNAVAILABLE);
+      expect(String(caught), backend).to.match(hint);
+    }
+    expect(await initBackend({ backend: 'wasm' })).to.equal('wasm');
   });
 
   it('explicit fallback: true takes cpu instead of throwing', async function () {
