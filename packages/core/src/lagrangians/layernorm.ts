@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { shapeMismatch } from '../errors/factories.js';
 import { EngramError, ErrorCodes } from '../errors/index.js';
-import { sumPerSample } from '../numerics/ops.js';
+import { layerNormStats, sumPerSample } from '../numerics/ops.js';
 import { defineLagrangian, type Lagrangian } from './lagrangian.js';
 import { parseConfig } from '../schema/parse-config.js';
 import type { JsonObject } from '../numerics/tensor-input.js';
@@ -60,11 +60,7 @@ export function layernorm(options: LayerNormOptions = {}): Lagrangian {
   const checkRank = (x: tf.Tensor): void => {
     if (x.rank < 2) throw shapeMismatch(`${kind} state`, ['batch', 'D'], x.shape);
   };
-  const stats = (x: tf.Tensor): { centered: tf.Tensor; std: tf.Tensor } => {
-    const centered = tf.sub(x, tf.mean(x, -1, true));
-    const std = tf.sqrt(tf.add(tf.mean(tf.square(centered), -1, true), eps));
-    return { centered, std };
-  };
+  const stats = (x: tf.Tensor): { centered: tf.Tensor; std: tf.Tensor } => layerNormStats(x, eps);
   return defineLagrangian({
     kind,
     params: { gamma, delta: givenDelta, eps, ...(size !== undefined ? { size } : {}), trainable } as JsonObject,

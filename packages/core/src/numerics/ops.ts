@@ -74,6 +74,32 @@ export function logSumExp(x: tf.Tensor, axis: number | readonly number[] = -1, k
   });
 }
 
+/**
+ * The statistics of a layer norm over the last axis: x - mean(x) and
+ * sqrt(var(x) + eps) with the biased variance (torch's nn.LayerNorm). The one
+ * formula behind {@link layerNorm} and core's layernorm Lagrangian.
+ */
+export function layerNormStats(x: tf.Tensor, eps = 1e-5): { centered: tf.Tensor; std: tf.Tensor } {
+  const centered = tf.sub(x, tf.mean(x, -1, true));
+  const std = tf.sqrt(tf.add(tf.mean(tf.square(centered), -1, true), eps));
+  return { centered, std };
+}
+
+/**
+ * Layer normalisation over the last axis, (x - mean) / sqrt(var + eps), then
+ * `* gamma + beta` when given (per entry of the last axis, or scalars): what
+ * torch's nn.LayerNorm computes. Differentiable at any order.
+ */
+export function layerNorm(x: tf.Tensor, gamma?: tf.Tensor | number, beta?: tf.Tensor | number, eps = 1e-5): tf.Tensor {
+  return tf.tidy(() => {
+    const { centered, std } = layerNormStats(x, eps);
+    let y = tf.div(centered, std);
+    if (gamma !== undefined) y = tf.mul(y, gamma);
+    if (beta !== undefined) y = tf.add(y, beta);
+    return y;
+  });
+}
+
 /** Softmax along `axis` (default: last); any axis, correct at second order. */
 export function softmax(x: tf.Tensor, axis = -1): tf.Tensor {
   const [a] = normalizeAxes(axis, x.rank) as [number];

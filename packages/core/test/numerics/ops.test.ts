@@ -3,7 +3,8 @@ import { expect } from 'chai';
 import { initBackend } from '../../src/backend/backend.js';
 import { EngramError } from '../../src/errors/engram-error.js';
 import { gradCheck, gradGradCheck } from '../../src/numerics/gradcheck.js';
-import { dotPerSample, logCosh, logSoftmax, logSumExp, meanPerSample, normalizeAxes, softmax, sumPerSample } from '../../src/numerics/ops.js';
+import { dotPerSample, layerNorm, logCosh, logSoftmax, logSumExp, meanPerSample, normalizeAxes, softmax, sumPerSample } from '../../src/numerics/ops.js';
+import { lagrangians } from '../../src/lagrangians/index.js';
 
 /** Reference log-sum-exp in float64 over the last axis of a [rows, cols] array. */
 function refLse(rows: number[][]): number[] {
@@ -43,6 +44,38 @@ for (const backend of ['wasm', 'cpu'] as const) {
       expect(all.shape).to.deep.equal([]);
       close(all.dataSync(), refLse([rows.flat()]), 1e-3);
       tf.dispose([x, out, kept, first, all]);
+    });
+
+    it("layerNorm is torch's nn.LayerNorm (host reference), equals core's layernorm activation, and passes first- and second-order checks", () => {
+      const rows = [
+        [0.5, -1, 2, 3],
+        [10, 10.5, 9, 11],
+      ];
+      const gamma = [1, 2, 0.5, -1];
+      const beta = [0, 0.1, -0.2, 0.3];
+      const ref = rows.flatMap((r) => {
+        const m = r.reduce((a, b) => a + b, 0) / r.length;
+        const v = r.reduce((a, b) => a + (b - m) ** 2, 0) / r.length;
+        return r.map((x, j) => ((x - m) / Math.sqrt(v + 1e-5)) * gamma[j]! + beta[j]!);
+      });
+      const x = tf.tensor2d(rows);
+      const g = tf.tensor1d(gamma);
+      const b = tf.tensor1d(beta);
+      const before = tf.memory().numTensors;
+      const y = layerNorm(x, g, b);
+      close(y.dataSync(), ref, 1e-5);
+      const lag = lagrangians.layernorm({ eps: 1e-5 }).activation(x);
+      const plain = layerNorm(x);
+      expect(Array.from(plain.dataSync())).to.deep.equal(Array.from(lag.dataSync()));
+      tf.dispose([y, lag, plain]);
+      expect(tf.memory().numTensors).to.equal(before);
+      const w = tf.tensor2d([[0.3, -0.7, 1.1, 0.2], [-0.4, 0.9, 0.1, -1.3]]);
+      const f = (t: tf.Tensor): tf.Scalar => tf.sum(tf.mul(layerNorm(t, g, b), w)) as tf.Scalar;
+      const g1 = gradCheck(f, x, { seed: 1, tolerance: 1e-2 });
+      expect(g1.ok, g1.summary).to.equal(true);
+      const g2 = gradGradCheck(f, x, { seed: 2, eps: 1e-2, tolerance: 3e-2 });
+      expect(g2.ok, g2.summary).to.equal(true);
+      tf.dispose([x, g, b, w]);
     });
 
     it('softmax and logSoftmax agree with each other on any axis and sum to one', () => {

@@ -4,13 +4,11 @@
  * goes through them. Each has a finite-difference gradient check in the tests.
  */
 import * as tf from '@tensorflow/tfjs';
+import { ops } from '@engram/core';
 
-/** Layer normalisation over the last axis: (x - mean) / sqrt(var + eps) * gamma + beta. */
+/** Layer normalisation over the last axis, * gamma + beta: core's one formula (ops.layerNorm). */
 export function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps = 1e-5): tf.Tensor {
-  return tf.tidy(() => {
-    const { mean, variance } = tf.moments(x, -1, true);
-    return tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, eps))), gamma), beta);
-  });
+  return ops.layerNorm(x, gamma, beta, eps);
 }
 
 /** GELU, sigmoid approximation x * sigmoid(1.702 x) (one transcendental op: the tanh form costs twice as much here). */

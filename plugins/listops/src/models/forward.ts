@@ -12,6 +12,7 @@
  * logits (tested).
  */
 import * as tf from '@tensorflow/tfjs';
+import { ops } from '@engram/core';
 import type { TransformerConfig, TransformerShape } from './transformer-config.js';
 import { PAD_ID } from '../listops/tokenizer.js';
 
@@ -41,11 +42,9 @@ function p(params: TransformerParams, name: string): tf.Tensor {
   return t;
 }
 
+/** Pre-LayerNorm of GPT-2: core's one layer-norm formula (ops.layerNorm, eps 1e-5). */
 function layerNorm(x: tf.Tensor, gain: tf.Tensor, bias: tf.Tensor): tf.Tensor {
-  const mean = tf.mean(x, -1, true);
-  const centred = tf.sub(x, mean);
-  const variance = tf.mean(tf.square(centred), -1, true);
-  return tf.add(tf.mul(tf.mul(centred, tf.rsqrt(tf.add(variance, 1e-5))), gain), bias);
+  return ops.layerNorm(x, gain, bias, 1e-5);
 }
 
 /** GELU, tanh approximation (as GPT-2 / nanoGPT). */
