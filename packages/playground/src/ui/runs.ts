@@ -35,12 +35,12 @@ export function energyPlot(runs: readonly RunRecord[], live: RunRecord | undefin
   const shown = runs.filter((r) => (r.compare || r === live) && r.steps.length > 1 && hasEnergy(r) === byEnergy);
   if (shown.length === 0) return '<svg viewBox="0 0 640 300" width="100%"><text x="320" y="150" text-anchor="middle" fill="#777">no energy yet: start a run</text></svg>';
   return linePlotSvg({
-    series: shown.map((r) => ({ name: `#${r.id} ${r.label}`, x: r.steps, y: byEnergy ? r.energies : r.deltas, dashed: r !== live })),
+    series: shown.map((r) => ({ name: `#${r.id} ${r.kind}`, x: r.steps, y: byEnergy ? r.energies : r.deltas, dashed: r !== live })),
     xLabel: 'step',
     yLabel: byEnergy ? 'energy' : 'max |dx| (this kind has no energy)',
     width: 720,
     height: 320,
-    legend: 'right',
+    legend: 'auto',
   });
 }
 
