@@ -1,5 +1,5 @@
 /**
- * Runs `engram listops` without the CLI (which is being rewritten): the
+ * Runs `engram listops` without the CLI (e.g. from a checkout, on sources): the
  * options come as one JSON object, checked by the command's own schema.
  *
  *   npx tsx --conditions=engram-source scripts/run-study.ts '{"quick":true}'
