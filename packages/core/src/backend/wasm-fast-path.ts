@@ -34,6 +34,7 @@
  * Opt out with `initBackend({ fastPath: false })` or ENGRAM_WASM_FAST_PATH=0.
  */
 import * as tf from '@tensorflow/tfjs';
+import { productDims } from './internal/product-dims.js';
 import { slicedMatMul, supportsSlicedMatMul, type WasmHeapBackend } from './internal/wasm-sliced-matmul.js';
 import { defineLayer, layerOn, setLayer } from './kernel-stack.js';
 
@@ -107,12 +108,7 @@ const fastBatchMatMul = (stock: KernelFunc): KernelFunc => (args) => {
   const { a, b } = args.inputs as unknown as { a: Info; b: Info };
   const { transposeA, transposeB } = args.attrs as unknown as { transposeA: boolean; transposeB: boolean };
   if (a.dtype !== 'float32' || b.dtype !== 'float32' || a.shape.length < 2 || b.shape.length < 2) return stock(args);
-  const ar = a.shape.length;
-  const br = b.shape.length;
-  const m = transposeA ? a.shape[ar - 1]! : a.shape[ar - 2]!;
-  const k = transposeA ? a.shape[ar - 2]! : a.shape[ar - 1]!;
-  const kb = transposeB ? b.shape[br - 1]! : b.shape[br - 2]!;
-  const n = transposeB ? b.shape[br - 2]! : b.shape[br - 1]!;
+  const { m, k, kb, n } = productDims(a.shape, b.shape, transposeA, transposeB);
   const batchA = product(a.shape.slice(0, -2));
   const batchB = product(b.shape.slice(0, -2));
   if (k !== kb || m * n * k * Math.max(batchA, batchB) < MIN_MACS) return stock(args);

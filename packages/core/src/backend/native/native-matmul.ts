@@ -15,6 +15,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { broadcast_util } from '@tensorflow/tfjs';
 import { batchIndices } from '../internal/batch-indices.js';
+import { productDims } from '../internal/product-dims.js';
 import type { NativeBinding } from './binding.js';
 import { heap, isWasmBackendLike, offsetOf, sizeOf, type Info } from './heap.js';
 
@@ -43,12 +44,7 @@ export function nativeBatchMatMul(binding: NativeBinding, threads: number): (bel
     const { a, b } = args.inputs as unknown as { a: Info; b: Info };
     const { transposeA, transposeB } = args.attrs as unknown as { transposeA: boolean; transposeB: boolean };
     if (!isWasmBackendLike(backend) || a.dtype !== 'float32' || b.dtype !== 'float32' || a.shape.length < 2 || b.shape.length < 2) return below(args);
-    const ar = a.shape.length;
-    const br = b.shape.length;
-    const m = transposeA ? a.shape[ar - 1]! : a.shape[ar - 2]!;
-    const k = transposeA ? a.shape[ar - 2]! : a.shape[ar - 1]!;
-    const kb = transposeB ? b.shape[br - 1]! : b.shape[br - 2]!;
-    const n = transposeB ? b.shape[br - 2]! : b.shape[br - 1]!;
+    const { m, k, kb, n } = productDims(a.shape, b.shape, transposeA, transposeB);
     if (k !== kb) return below(args); // tfjs' own error
     const aBatch = a.shape.slice(0, -2);
     const bBatch = b.shape.slice(0, -2);
