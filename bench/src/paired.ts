@@ -11,6 +11,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { median, type BenchCase, type CaseResult, type MeasureOptions, type Workload } from './harness.js';
+import { waitForIdle, type QuiesceOptions } from './quiesce.js';
 
 /** Per-round ratios of one variant to the baseline (the first case of the group). */
 export interface PairedVariant {
@@ -39,6 +40,8 @@ export interface PairedResult {
   /** Run order of each round (rotated by one case per round). */
   order: string[][];
   variants: PairedVariant[];
+  /** Runs that started without an idle window (the wait timed out), when quiescing. */
+  notIdle?: number;
 }
 
 interface Slot {
@@ -87,6 +90,12 @@ export interface PairedOptions extends MeasureOptions {
   externals?: External[];
   /** Pause between two runs (ms, default 0): lets one side's BLAS threads stop spinning before the other runs. */
   settleMs?: number;
+  /**
+   * Before each run, after the pause, wait until every CPU is idle (see
+   * quiesce.ts: spinning BLAS threads of the previous participant otherwise
+   * share a core with the next run). Default off here; the bench turns it on.
+   */
+  quiesce?: boolean | QuiesceOptions;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -114,6 +123,7 @@ export async function measurePaired(cases: BenchCase[], options: PairedOptions =
   const start = tf.memory().numTensors;
   const slots: Slot[] = [];
   const order: string[][] = [];
+  let notIdle = 0;
   const peaks: number[] = cases.map(() => -1);
   const left: number[] = cases.map(() => 0);
   const extras: Array<Record<string, number | string | boolean> | undefined> = cases.map(() => undefined);
@@ -151,6 +161,10 @@ export async function measurePaired(cases: BenchCase[], options: PairedOptions =
       order.push(round.map((t) => t.name));
       for (const t of round) {
         if (options.settleMs) await sleep(options.settleMs);
+        if (options.quiesce) {
+          const q = await waitForIdle(options.quiesce === true ? {} : options.quiesce);
+          if (!q.idle) notIdle++;
+        }
         await t.go(r);
       }
     }
@@ -212,5 +226,5 @@ export async function measurePaired(cases: BenchCase[], options: PairedOptions =
       iqr: ratios.length ? [quantile(ratios, 0.25), quantile(ratios, 0.75)] : [NaN, NaN],
     };
   });
-  return { results, paired: { baseline: base.c.name, rounds: base.runs.length, order, variants }, externals: ext };
+  return { results, paired: { baseline: base.c.name, rounds: base.runs.length, order, variants, ...(options.quiesce ? { notIdle } : {}) }, externals: ext };
 }

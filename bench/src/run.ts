@@ -3,7 +3,7 @@
  *
  *   run.js [--only NAME[,NAME]] [--json FILE] [--reps N] [--backend wasm|cpu|tensorflow]
  *          [--no-fast-path] [--no-native] [--no-torch] [--torch-settings 1x1,1x2,2x1,2x2]
- *          [--settle-ms MS] [--no-scaling] [--no-memory] [--list]
+ *          [--settle-ms MS] [--no-quiesce] [--no-scaling] [--no-memory] [--list]
  *
  * Each case: warm-up, then rounds in which engram and its PyTorch twins (one
  * long-lived torch process per setting: torch threads x OpenBLAS threads)
@@ -36,6 +36,7 @@ interface Args {
   torch: boolean;
   torchSettings: string[];
   settleMs: number;
+  quiesce: boolean;
   scaling: boolean;
   memory: boolean;
   list: boolean;
@@ -43,10 +44,10 @@ interface Args {
 
 const USAGE =
   'usage: npm run bench -- [--only NAME[,NAME]] [--json FILE] [--reps N] [--backend wasm|cpu|tensorflow] [--no-fast-path] [--no-native]\n' +
-  '                        [--no-torch] [--torch-settings 1x1,1x2,2x1,2x2] [--settle-ms MS] [--no-scaling] [--no-memory] [--list]\n';
+  '                        [--no-torch] [--torch-settings 1x1,1x2,2x1,2x2] [--settle-ms MS] [--no-quiesce] [--no-scaling] [--no-memory] [--list]\n';
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { fastPath: true, native: true, torch: true, torchSettings: ['1x1', '1x2', '2x1', '2x2'], settleMs: 100, scaling: true, memory: true, list: false };
+  const a: Args = { fastPath: true, native: true, torch: true, torchSettings: ['1x1', '1x2', '2x1', '2x2'], settleMs: 100, quiesce: true, scaling: true, memory: true, list: false };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i]!;
     const val = (): string => {
@@ -63,6 +64,7 @@ function parseArgs(argv: string[]): Args {
     else if (k === '--no-torch') a.torch = false;
     else if (k === '--torch-settings') a.torchSettings = val().split(',').map((s) => s.trim()).filter(Boolean);
     else if (k === '--settle-ms') a.settleMs = Number(val());
+    else if (k === '--no-quiesce') a.quiesce = false;
     else if (k === '--no-scaling') a.scaling = false;
     else if (k === '--no-memory') a.memory = false;
     else if (k === '--list') a.list = true;
@@ -174,6 +176,7 @@ async function main(): Promise<number> {
     torch_pinned: pinned,
     cpu: cpuInfo(),
     settle_ms: args.settleMs,
+    quiesce: args.quiesce,
     started: new Date().toISOString(),
   };
   process.stdout.write(`engram bench: backend ${info.description}, tfjs ${header.tfjs}, node ${header.node}\n`);
@@ -187,7 +190,7 @@ async function main(): Promise<number> {
   const results: CaseResult[] = [];
   const paired: PairedResult[] = [];
   const externals: ExternalResult[] = [];
-  const opts = { ...(args.reps !== undefined ? { reps: args.reps } : {}), settleMs: args.settleMs };
+  const opts = { ...(args.reps !== undefined ? { reps: args.reps } : {}), settleMs: args.settleMs, quiesce: args.quiesce };
   const selectedNames = selected.map(([n]) => n);
   const done = new Set<string>();
   const t0 = performance.now();
