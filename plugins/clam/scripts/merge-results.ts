@@ -5,16 +5,24 @@
  *   node --conditions=engram-source --import=tsx scripts/merge-results.ts OUT DIR1 DIR2 ...
  *
  * Rows come in the catalogue's order; the 2-D plots are copied from the run that made them.
+ * With --best (runs of the same data sets with different settings, e.g. one per
+ * `init`), each data set keeps the row whose ClAM Silhouette is highest — a
+ * search over those settings too — and the row records the winning run's init.
  */
 import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { acceptanceSummary, SHIPPED_DATASETS, writeClamOutputs, type ClamRunResult } from '../src/node/index.js';
 
-const [out, ...dirs] = process.argv.slice(2);
-if (!out || dirs.length === 0) throw new Error('usage: merge-results.ts OUT DIR...');
+const args = process.argv.slice(2);
+const best = args.includes('--best');
+const [out, ...dirs] = args.filter((a) => a !== '--best');
+if (!out || dirs.length === 0) throw new Error('usage: merge-results.ts [--best] OUT DIR...');
 const runs = dirs.map((d) => ({ dir: d, result: JSON.parse(readFileSync(join(d, 'results.json'), 'utf8')) as ClamRunResult }));
 const order = SHIPPED_DATASETS.map((s) => s.id);
-const rows = runs.flatMap((r) => r.result.rows).sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
+const tagged = runs.flatMap((r) => r.result.rows.map((row) => (best ? { ...row, clam: { ...row.clam, init: String(r.result.settings['init']) } } : row)));
+const rows = (best ? [...new Set(tagged.map((r) => r.id))].map((id) => tagged.filter((r) => r.id === id).reduce((a, b) => (b.clam.silhouette > a.clam.silhouette ? b : a))) : tagged).sort(
+  (a, b) => order.indexOf(a.id) - order.indexOf(b.id),
+);
 const merged: ClamRunResult = {
   command: 'engram clam (merged)',
   settings: { runs: runs.map((r) => ({ dir: r.dir, settings: r.result.settings, seconds: r.result.seconds })) },

@@ -41,7 +41,8 @@ export interface BenchmarkRow {
   n: number;
   d: number;
   k: number;
-  clam: MethodScore & { beta: number; lr: number; fill: string; trials: SearchTrial[]; prototypes: number[][] };
+  /** `init`: the initial prototypes of the best fit, set when rows of runs with different inits are merged (scripts/merge-results.ts --best). */
+  clam: MethodScore & { beta: number; lr: number; fill: string; init?: string; trials: SearchTrial[]; prototypes: number[][] };
   kmeans: MethodScore & { inertia: number };
   softKmeans: MethodScore;
   agglomerative: MethodScore | null;

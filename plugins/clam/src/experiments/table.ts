@@ -3,20 +3,22 @@ import type { BenchmarkRow } from './benchmark.js';
 
 const f3 = (v: number) => v.toFixed(3);
 
-/** "data set | k | ClAM silhouette (beta, lr) | k-means | soft k-means | agglomerative", one line per data set. */
+/** "data set | k | ClAM silhouette (beta, lr) | k-means | soft k-means | agglomerative | ClAM clusters used", one line per data set. */
 export function comparisonTable(rows: readonly BenchmarkRow[]): string {
   const lines = [
-    '| data set | k | ClAM silhouette (beta, lr) | k-means | soft k-means | agglomerative |',
-    '|---|---|---|---|---|---|',
+    '| data set | k | ClAM silhouette (beta, lr) | k-means | soft k-means | agglomerative | ClAM clusters used |',
+    '|---|---|---|---|---|---|---|',
     ...rows.map((r) =>
       [
         '',
         `${r.name} (${r.n}x${r.d})`,
         String(r.k),
-        `${f3(r.clam.silhouette)} (${r.clam.beta}, ${r.clam.lr})`,
+        `${f3(r.clam.silhouette)} (${r.clam.beta}, ${r.clam.lr}${r.clam.init ? `, ${r.clam.init}` : ''})`,
         f3(r.kmeans.silhouette),
         f3(r.softKmeans.silhouette),
         r.agglomerative ? `${f3(r.agglomerative.silhouette)} (${r.agglomerative.setting})` : 'n/a',
+        // The Silhouette rewards merging clusters: say how many of the k prototypes the best fit uses.
+        String(r.clam.trials.find((t) => t.beta === r.clam.beta && t.lr === r.clam.lr && t.fill === r.clam.fill)?.clusters ?? '?'),
         '',
       ].join(' | ').trim(),
     ),
