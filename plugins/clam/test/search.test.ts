@@ -47,6 +47,27 @@ describe('hyper-parameter search', () => {
     await expectRejectCode(searchClam(x, 50, grid), ErrorCodes.INVALID_ARGUMENT);
   });
 
+  it('minClusterFraction keeps the best fit among those that use enough of the k clusters, and says when none does', async () => {
+    const x = data();
+    // Seven prototypes on three blobs: some fits leave prototypes empty.
+    const grid = { betas: [1.1, 2.4], lrs: [0.01, 0.1], fills: ['mean' as const] };
+    const any = await searchClam(x, 7, grid, { epochs: 3 });
+    const counts = any.trials.map((t) => t.clusters);
+    expect(any.minClustersMet).to.equal(true);
+    for (const fraction of [0.5, 1]) {
+      const r = await searchClam(x, 7, grid, { epochs: 3 }, { minClusterFraction: fraction });
+      const need = Math.ceil(fraction * 7);
+      const ok = r.trials.filter((t) => t.clusters >= need);
+      expect(r.minClustersMet).to.equal(ok.length > 0);
+      if (ok.length) {
+        expect(r.best.clusters).to.be.at.least(need);
+        expect(r.best.silhouette).to.equal(Math.max(...ok.map((t) => t.silhouette)));
+      } else expect(r.best.silhouette).to.equal(any.best.silhouette);
+    }
+    expect(counts.length).to.equal(4);
+    await expectRejectCode(searchClam(x, 3, grid, { epochs: 1 }, { minClusterFraction: 1.5 }), ErrorCodes.INVALID_ARGUMENT);
+  });
+
   it("the plateau schedule decays by 0.8 after 5 flat epochs past the 10-epoch window, and stops below 1e-6", () => {
     const s = new PlateauSchedule(0.01);
     const rates = Array.from({ length: 20 }, () => s.update(1));

@@ -23,6 +23,8 @@ export interface BenchmarkSettings {
   seed: number;
   /** Train the grid as one batched bank (default: up to 256 features). */
   batched?: boolean;
+  /** Keep only fits that use this fraction of the k clusters (searchClam's option of that name). */
+  minClusterFraction?: number;
   onTrial?: (t: SearchTrial) => void;
 }
 
@@ -51,7 +53,7 @@ export interface BenchmarkRow {
 /** Runs ClAM and the baselines on standardised `x` with classes `truth`. */
 export async function benchmarkDataset(id: string, name: string, x: HostMatrix, truth: Int32Array, k: number, s: BenchmarkSettings): Promise<BenchmarkRow> {
   const start = Date.now();
-  const search = await searchClam(x, k, s.grid, { seed: s.seed, ...s.clam }, { ...(s.batched !== undefined ? { batched: s.batched } : {}), ...(s.onTrial ? { onTrial: s.onTrial } : {}) });
+  const search = await searchClam(x, k, s.grid, { seed: s.seed, ...s.clam }, { ...(s.batched !== undefined ? { batched: s.batched } : {}), ...(s.minClusterFraction !== undefined ? { minClusterFraction: s.minClusterFraction } : {}), ...(s.onTrial ? { onTrial: s.onTrial } : {}) });
   const clamSeconds = (Date.now() - start) / 1000;
   const km = kmeansBaseline(x, k, s.restarts, s.seed);
   const soft = softKmeansBaseline(x, k, s.softSeeds, s.seed);

@@ -47,6 +47,8 @@ export interface SearchTrial {
 export interface SearchResult {
   trials: SearchTrial[];
   best: SearchTrial & { labels: Int32Array; prototypes: number[][] };
+  /** False when no fit used the clusters {@link SearchOptions.minClusterFraction} asks for (best is then the best of all). */
+  minClustersMet: boolean;
 }
 
 /** Options shared by every fit of the search (everything but k and the grid's keys). */
@@ -65,6 +67,13 @@ export const BANK_MAX_FEATURES = 256;
 export interface SearchOptions {
   /** All points at once (see grid-bank.ts), or one `Clam` fit after another; default: batched up to {@link BANK_MAX_FEATURES} features. */
   batched?: boolean;
+  /**
+   * Keep as best only fits whose assignment uses at least this fraction of the
+   * k clusters (1: all k). Default 0: any fit, as the authors (the Silhouette
+   * alone then often picks a fit that merged most clusters). When no fit
+   * qualifies, the best of all is kept and `minClustersMet` is false.
+   */
+  minClusterFraction?: number;
   onTrial?: (t: SearchTrial) => void;
 }
 
@@ -96,12 +105,17 @@ export async function searchClam(x: HostMatrix, k: number, grid: SearchGrid, bas
   assertClusters(k, x.n);
   const configs: BankConfig[] = grid.fills.flatMap((fill) => grid.lrs.flatMap((lr) => grid.betas.map((beta) => ({ beta, lr, fill }))));
   if (configs.length === 0) throw errors.invalidArgument('grid', 'at least one beta, learning rate and fill rule', grid);
+  const fraction = options.minClusterFraction ?? 0;
+  if (!(fraction >= 0 && fraction <= 1)) throw errors.invalidArgument('minClusterFraction', 'a number in [0, 1]', fraction);
+  const required = Math.ceil(fraction * k);
   const trials: SearchTrial[] = [];
   let best: SearchResult['best'] | undefined;
+  let bestQualified: SearchResult['best'] | undefined;
   const keep = (r: ReturnType<typeof scoreTrial>): void => {
     trials.push(r.trial);
     options.onTrial?.(r.trial);
     if (!best || r.trial.silhouette > best.silhouette) best = { ...r.trial, labels: r.labels, prototypes: r.prototypes };
+    if (r.trial.clusters >= required && (!bestQualified || r.trial.silhouette > bestQualified.silhouette)) bestQualified = { ...r.trial, labels: r.labels, prototypes: r.prototypes };
   };
   if (options.batched ?? x.d <= BANK_MAX_FEATURES) {
     const start = Date.now();
@@ -121,5 +135,5 @@ export async function searchClam(x: HostMatrix, k: number, grid: SearchGrid, bas
       }
     }
   }
-  return { trials, best: best! };
+  return { trials, best: bestQualified ?? best!, minClustersMet: bestQualified !== undefined };
 }

@@ -35,6 +35,7 @@ export const clamCommandOptions = z.strictObject({
   init: z.enum(['gaussian', 'kmeans++']).default('gaussian').describe("ClAM's initial prototypes: normal(0.1, 0.1) (the authors' default) or k-means++ seeds (their option)"),
   restarts: z.number().int().min(1).default(100).describe('k-means++ restarts'),
   batched: z.boolean().optional().describe('train the whole ClAM grid at once as one batched bank (same results, faster up to 256 features; the default there); false: one fit after another'),
+  minClusterFraction: z.number().min(0).max(1).default(0).describe("keep only ClAM fits that use at least this fraction of the k clusters (1: all k; default 0: any fit, as the authors, whose Silhouette-only choice often merges clusters)"),
   softSeeds: z.number().int().min(1).default(3).describe('soft k-means starts per stiffness'),
   seed: z.number().int().default(0).describe('seed of everything'),
   fashionMnist: z.boolean().default(false).describe('also cluster 10,000 Fashion-MNIST images (needs dataset-fashion-mnist)'),
@@ -114,6 +115,7 @@ export async function runClamExperiment(
       agglomerative: true,
       seed: o.seed,
       ...(o.batched !== undefined ? { batched: o.batched } : {}),
+      minClusterFraction: o.minClusterFraction,
       onTrial: (t) => log(`  ClAM beta=${t.beta} lr=${t.lr} fill=${t.fill}: silhouette ${t.silhouette.toFixed(4)} (${t.clusters} clusters, ${t.epochs} epochs, ${t.seconds.toFixed(1)} s)`),
     });
     log(`  k-means ${row.kmeans.silhouette.toFixed(4)}, soft k-means ${row.softKmeans.silhouette.toFixed(4)}, agglomerative ${row.agglomerative?.silhouette.toFixed(4)}; ClAM best ${row.clam.silhouette.toFixed(4)} (${row.clam.seconds.toFixed(0)} s)`);
