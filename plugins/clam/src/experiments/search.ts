@@ -84,7 +84,11 @@ function scoreTrial(x: HostMatrix, k: number, o: ResolvedClamOptions, cfg: BankC
   try {
     const labels = model.assign(t);
     const trial: SearchTrial = {
-      ...cfg,
+      // Only the grid point: the bank's outcome also carries prototypes and the loss curve,
+      // which spread into every trial of results.json (256 KB per data set).
+      beta: cfg.beta,
+      lr: cfg.lr,
+      fill: cfg.fill,
       silhouette: silhouetteOrMinusOne(x, labels),
       clusters: compactLabels(labels).count,
       loss: Math.min(...losses),
