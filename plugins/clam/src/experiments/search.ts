@@ -118,8 +118,9 @@ export async function searchClam(x: HostMatrix, k: number, grid: SearchGrid, bas
   const keep = (r: ReturnType<typeof scoreTrial>): void => {
     trials.push(r.trial);
     options.onTrial?.(r.trial);
-    if (!best || r.trial.silhouette > best.silhouette) best = { ...r.trial, labels: r.labels, prototypes: r.prototypes };
-    if (r.trial.clusters >= required && (!bestQualified || r.trial.silhouette > bestQualified.silhouette)) bestQualified = { ...r.trial, labels: r.labels, prototypes: r.prototypes };
+    const entry = { ...r.trial, labels: r.labels, prototypes: r.prototypes };
+    if (!best || entry.silhouette > best.silhouette) best = entry;
+    if (entry.clusters >= required && (!bestQualified || entry.silhouette > bestQualified.silhouette)) bestQualified = entry;
   };
   if (options.batched ?? x.d <= BANK_MAX_FEATURES) {
     const start = Date.now();
