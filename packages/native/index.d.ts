@@ -13,10 +13,16 @@ export interface NativeBinding {
   sgemmBatch(heap: ArrayBuffer, transposeA: boolean, transposeB: boolean, m: number, n: number, k: number, alpha: number, offsets: Float64Array, lda: number, ldb: number, beta: number, ldc: number, lanes: number): void;
   setBlasThreads(threads: number): void;
   getBlasThreads(): number;
-  /** op 0: exp, 1: log; n floats from inOffset to outOffset (may be equal). */
-  unary(op: 0 | 1, heap: ArrayBuffer, inOffset: number, outOffset: number, n: number): void;
+  /** op 0 exp, 1 log, 2 neg, 3 relu, 4 square, 5 sqrt; n floats from inOffset to outOffset (may be equal). */
+  unary(op: number, heap: ArrayBuffer, inOffset: number, outOffset: number, n: number): void;
+  /** op 0 add, 1 sub, 2 mul, 3 div; counts n, 1, or a period of n (the operand repeats along leading dims). */
+  binary(op: number, heap: ArrayBuffer, aOffset: number, aCount: number, bOffset: number, bCount: number, outOffset: number, n: number): void;
   /** Softmax over `rows` contiguous rows of `cols` floats. */
   softmax(heap: ArrayBuffer, inOffset: number, outOffset: number, rows: number, cols: number): void;
+  /** op 0 sum, 1 max, 2 min over each of `rows` contiguous rows of `cols` floats (max and min propagate NaN). */
+  reduceRows(op: number, heap: ArrayBuffer, inOffset: number, outOffset: number, rows: number, cols: number): void;
+  /** y[r, c] = full[r, c] OP row[r] (row[r] OP full[r, c] when rowFirst is 1); op as in `binary`. */
+  binaryRows(op: number, heap: ArrayBuffer, fullOffset: number, rowOffset: number, outOffset: number, rows: number, cols: number, rowFirst: number): void;
   /** Threads (the caller's included) the elementwise and batched kernels may use. */
   setLanes(lanes: number): void;
   getLanes(): number;

@@ -73,6 +73,8 @@ napi_value init(napi_env env, napi_value exports) {
       {"unary", nullptr, unary, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"softmax", nullptr, softmax, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"binary", nullptr, binary, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"reduceRows", nullptr, reduceRows, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"binaryRows", nullptr, binaryRows, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"setLanes", nullptr, setLanes, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"getLanes", nullptr, getLanes, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
   };

@@ -11,6 +11,8 @@ namespace engram {
   void vsoftmax(const float* x, float* y, std::size_t rows, std::size_t cols); \
   void vunary(int op, const float* x, float* y, std::size_t n);             \
   void vbinary(int op, const float* a, std::size_t na, const float* b, std::size_t nb, float* y, std::size_t n); \
+  void vreduceRows(int op, const float* x, float* y, std::size_t rows, std::size_t cols); \
+  void vbinaryRows(int op, const float* full, const float* row, bool rowFirst, float* y, std::size_t rows, std::size_t cols); \
   }
 ENGRAM_DECLARE(base)
 #if defined(__x86_64__) && defined(__GNUC__)
@@ -26,6 +28,8 @@ struct Kernels {
   void (*softmax)(const float*, float*, std::size_t, std::size_t);
   void (*unary)(int, const float*, float*, std::size_t);
   void (*binary)(int, const float*, std::size_t, const float*, std::size_t, float*, std::size_t);
+  void (*reduceRows)(int, const float*, float*, std::size_t, std::size_t);
+  void (*binaryRows)(int, const float*, const float*, bool, float*, std::size_t, std::size_t);
   const char* name;
 };
 
@@ -33,10 +37,10 @@ Kernels pick() {
 #if defined(__x86_64__) && defined(__GNUC__)
   __builtin_cpu_init();
   if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl"))
-    return {avx512::vexp, avx512::vlog, avx512::vsoftmax, avx512::vunary, avx512::vbinary, "avx512"};
-  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return {avx2::vexp, avx2::vlog, avx2::vsoftmax, avx2::vunary, avx2::vbinary, "avx2"};
+    return {avx512::vexp, avx512::vlog, avx512::vsoftmax, avx512::vunary, avx512::vbinary, avx512::vreduceRows, avx512::vbinaryRows, "avx512"};
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return {avx2::vexp, avx2::vlog, avx2::vsoftmax, avx2::vunary, avx2::vbinary, avx2::vreduceRows, avx2::vbinaryRows, "avx2"};
 #endif
-  return {base::vexp, base::vlog, base::vsoftmax, base::vunary, base::vbinary, "baseline"};
+  return {base::vexp, base::vlog, base::vsoftmax, base::vunary, base::vbinary, base::vreduceRows, base::vbinaryRows, "baseline"};
 }
 
 const Kernels& kernels() {
@@ -51,6 +55,8 @@ void vlog(const float* x, float* y, std::size_t n) { kernels().log(x, y, n); }
 void vsoftmax(const float* x, float* y, std::size_t rows, std::size_t cols) { kernels().softmax(x, y, rows, cols); }
 void vunary(int op, const float* x, float* y, std::size_t n) { kernels().unary(op, x, y, n); }
 void vbinary(int op, const float* a, std::size_t na, const float* b, std::size_t nb, float* y, std::size_t n) { kernels().binary(op, a, na, b, nb, y, n); }
+void vreduceRows(int op, const float* x, float* y, std::size_t rows, std::size_t cols) { kernels().reduceRows(op, x, y, rows, cols); }
+void vbinaryRows(int op, const float* full, const float* row, bool rowFirst, float* y, std::size_t rows, std::size_t cols) { kernels().binaryRows(op, full, row, rowFirst, y, rows, cols); }
 const char* vmathIsa() { return kernels().name; }
 
 }  // namespace engram

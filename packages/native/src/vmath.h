@@ -21,6 +21,10 @@ void vsoftmax(const float* x, float* y, std::size_t rows, std::size_t cols);
 void vunary(int op, const float* x, float* y, std::size_t n);
 /** y = a OP b, OP by code (0 add, 1 sub, 2 mul, 3 div); na, nb: n, 1, or a period dividing n (suffix broadcast). */
 void vbinary(int op, const float* a, std::size_t na, const float* b, std::size_t nb, float* y, std::size_t n);
+/** y[r] = sum (op 0), max (1) or min (2) over row r of `rows` contiguous rows of `cols` floats (max/min propagate NaN). */
+void vreduceRows(int op, const float* x, float* y, std::size_t rows, std::size_t cols);
+/** y[r, c] = full[r, c] OP row[r] (row[r] OP full[r, c] when rowFirst); OP by code as in vbinary. */
+void vbinaryRows(int op, const float* full, const float* row, bool rowFirst, float* y, std::size_t rows, std::size_t cols);
 /** Which instruction set the kernels run on ("avx512", "avx2", "baseline"). */
 const char* vmathIsa();
 

@@ -29,7 +29,12 @@ typedef float vf __attribute__((vector_size(64)));
 typedef std::int32_t vi __attribute__((vector_size(64)));
 constexpr std::size_t W = 16;
 
-ENGRAM_INLINE vf splat(float x) { return vf{} + x; }
+// Not `vf{} + x`: 0 + -0 is +0, which turned x / -0 into +inf.
+ENGRAM_INLINE vf splat(float x) {
+  vf v;
+  for (std::size_t l = 0; l < W; l++) v[l] = x;  // one broadcast instruction
+  return v;
+}
 ENGRAM_INLINE vi splati(std::int32_t x) { return vi{} + x; }
 ENGRAM_INLINE vf select(vi mask, vf a, vf b) { return mask ? a : b; }
 
@@ -219,6 +224,74 @@ ENGRAM_INLINE void binaryW(const float* a, std::size_t na, const float* b, std::
   }
 }
 
+
+/** Lane-wise max/min that keeps NaN once it appears (the stock kernels drop a NaN met after the first element). */
+template <int OP>
+ENGRAM_INLINE vf pick(vf acc, vf v) {
+  vi take;
+  if constexpr (OP == 1) take = v > acc;
+  else take = v < acc;
+  return select(take | (v != v), v, acc);
+}
+
+template <int OP>
+ENGRAM_INLINE float pick1(float acc, float v) {
+  bool take = OP == 1 ? (v > acc) : (v < acc);
+  return (take || v != v) ? v : acc;
+}
+
+/**
+ * y[r] = sum (OP 0), max (1) or min (2) of row r's `cols` contiguous floats.
+ * Sums run in 16 lane-wise partial sums (a little more accurate than the
+ * stock kernel's one running sum, not bit-identical); max and min propagate NaN.
+ */
+template <int OP>
+ENGRAM_INLINE void reduceRowsW(const float* x, float* y, std::size_t rows, std::size_t cols) {
+  for (std::size_t r = 0; r < rows; r++) {
+    const float* xr = x + r * cols;
+    std::size_t c = 0;
+    float out;
+    if constexpr (OP == 0) {
+      vf acc = splat(0.0f);
+      for (; c + W <= cols; c += W) acc += load(xr + c);
+      out = hsum(acc);
+      for (; c < cols; c++) out += xr[c];
+    } else {
+      out = cols ? xr[0] : (OP == 1 ? -std::numeric_limits<float>::infinity() : std::numeric_limits<float>::infinity());
+      if (cols >= W) {
+        vf acc = load(xr);
+        for (c = W; c + W <= cols; c += W) acc = pick<OP>(acc, load(xr + c));
+        for (std::size_t l = 0; l < W; l++) out = pick1<OP>(out, acc[l]);
+      }
+      for (; c < cols; c++) out = pick1<OP>(out, xr[c]);
+    }
+    y[r] = out;
+  }
+}
+
+/**
+ * y[r, c] = full[r, c] OP row[r] (or row[r] OP full[r, c] when `rowFirst`):
+ * an operand holding one value per row, broadcast along the trailing axes
+ * (x - max(x, -1, keepDims), x / sum(...)). Plain IEEE arithmetic.
+ */
+template <int OP>
+ENGRAM_INLINE void binaryRowsW(const float* full, const float* row, bool rowFirst, float* y, std::size_t rows, std::size_t cols) {
+  for (std::size_t r = 0; r < rows; r++) {
+    const float* fr = full + r * cols;
+    float* yr = y + r * cols;
+    const float s = row[r];
+    const vf sv = splat(s);
+    std::size_t c = 0;
+    if (rowFirst) {
+      for (; c + W <= cols; c += W) store(yr + c, apply<OP>(sv, load(fr + c)));
+      for (; c < cols; c++) yr[c] = apply1<OP>(s, fr[c]);
+    } else {
+      for (; c + W <= cols; c += W) store(yr + c, apply<OP>(load(fr + c), sv));
+      for (; c < cols; c++) yr[c] = apply1<OP>(fr[c], s);
+    }
+  }
+}
+
 }  // namespace
 
 void vunary(int op, const float* x, float* y, std::size_t n) {
@@ -238,6 +311,23 @@ void vbinary(int op, const float* a, std::size_t na, const float* b, std::size_t
     case 1: binaryW<1>(a, na, b, nb, y, n); break;
     case 2: binaryW<2>(a, na, b, nb, y, n); break;
     default: binaryW<3>(a, na, b, nb, y, n); break;
+  }
+}
+
+void vreduceRows(int op, const float* x, float* y, std::size_t rows, std::size_t cols) {
+  switch (op) {
+    case 0: reduceRowsW<0>(x, y, rows, cols); break;
+    case 1: reduceRowsW<1>(x, y, rows, cols); break;
+    default: reduceRowsW<2>(x, y, rows, cols); break;
+  }
+}
+
+void vbinaryRows(int op, const float* full, const float* row, bool rowFirst, float* y, std::size_t rows, std::size_t cols) {
+  switch (op) {
+    case 0: binaryRowsW<0>(full, row, rowFirst, y, rows, cols); break;
+    case 1: binaryRowsW<1>(full, row, rowFirst, y, rows, cols); break;
+    case 2: binaryRowsW<2>(full, row, rowFirst, y, rows, cols); break;
+    default: binaryRowsW<3>(full, row, rowFirst, y, rows, cols); break;
   }
 }
 

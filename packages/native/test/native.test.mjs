@@ -142,4 +142,42 @@ describe('@engram/native addon', function () {
       }
     }
   });
+
+  it('reduceRows (sum, max, min) and binaryRows match host loops, one lane and several, and refuse bad ranges', () => {
+    const b = r.binding;
+    for (const [rows, cols] of [[5, 3], [33, 16], [40, 1000], [300, 1025]]) {
+      const n = rows * cols;
+      const heap = new ArrayBuffer(4 * (2 * n + 2 * rows));
+      const x = new Float32Array(heap, 0, n);
+      fill(x, rows + cols);
+      const y = new Float32Array(heap, 4 * n, rows);
+      const row = new Float32Array(heap, 4 * (n + rows), rows);
+      const out = new Float32Array(heap, 4 * (n + 2 * rows), n);
+      for (const lanes of [1, 2]) {
+        b.setLanes(lanes);
+        for (const op of [0, 1, 2]) {
+          b.reduceRows(op, heap, 0, 4 * n, rows, cols);
+          for (let rr = 0; rr < rows; rr++) {
+            const v = Array.from(x.subarray(rr * cols, (rr + 1) * cols));
+            const want = op === 0 ? v.reduce((p, q) => p + q, 0) : op === 1 ? Math.max(...v) : Math.min(...v);
+            expect(Math.abs(y[rr] - want), `op ${op} [${rows}, ${cols}] row ${rr}`).to.be.lessThan(op === 0 ? 1e-4 : 1e-12);
+          }
+        }
+        fill(row, 7);
+        for (const [op, rowFirst] of [[1, 0], [1, 1], [3, 0], [2, 1]]) {
+          b.binaryRows(op, heap, 0, 4 * (n + rows), 4 * (n + 2 * rows), rows, cols, rowFirst);
+          for (let i = 0; i < n; i += 97) {
+            const f = x[i], s = row[Math.floor(i / cols)];
+            const [p, q] = rowFirst ? [s, f] : [f, s];
+            const want = Math.fround(op === 1 ? Math.fround(p) - Math.fround(q) : op === 2 ? Math.fround(p) * Math.fround(q) : Math.fround(p) / Math.fround(q));
+            expect(out[i]).to.equal(want);
+          }
+        }
+      }
+      b.setLanes(r.blas.threads);
+      expect(() => b.reduceRows(0, heap, 0, 4 * n, 3 * rows, cols)).to.throw(RangeError);
+      expect(() => b.binaryRows(0, heap, 0, 4 * (n + rows), 4 * (n + 2 * rows), rows + 1, cols, 0)).to.throw(RangeError);
+      expect(() => b.reduceRows(3, heap, 0, 4 * n, rows, cols)).to.throw();
+    }
+  });
 });

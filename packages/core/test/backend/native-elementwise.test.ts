@@ -122,7 +122,10 @@ describe('native Exp, Log, Softmax (wasm + @engram/native)', function () {
       [[8, 49, 128], [128]],
       [[49, 128], [8, 49, 128]],
       [[8, 49, 128], [1, 49, 128]],
-      [[8, 49, 1], [8, 49, 128]], // not a suffix broadcast: stock kernel
+      [[8, 49, 1], [8, 49, 128]], // one value per row: native row kernel
+      [[128, 1000], [128, 1]],
+      [[4, 1, 1], [4, 5, 600]],
+      [[1, 49, 1], [8, 49, 128]], // mixed broadcast: stock kernel
       [[40, 7], [40, 7]], // small: stock kernel
     ];
     const ops = [tf.add, tf.sub, tf.mul, tf.div] as Array<(x: tf.Tensor, y: tf.Tensor) => tf.Tensor>;
@@ -151,6 +154,60 @@ describe('native Exp, Log, Softmax (wasm + @engram/native)', function () {
       expect(worstRelative(got[i]!, want[i]!, 1e-30), what).to.equal(0);
     }
     tf.dispose(inputs.flat());
+  });
+
+  it('Sum, Max, Min over trailing axes match the stock kernels (keepDims, several axes, other axes, NaN)', async () => {
+    const cases: Array<[number[], number | number[], boolean]> = [
+      [[128, 1000], 1, true],
+      [[128, 1000], -1, false],
+      [[8, 49, 128], [1, 2], false],
+      [[8, 49, 128], [2, 1], true],
+      [[6000], 0, false],
+      [[3, 7, 13], 2, false],
+      [[64, 300], 0, true], // a leading axis: stock kernel
+      [[10, 10], 1, false], // small: stock kernel
+    ];
+    const inputs = cases.map(([shape], i) => tf.tensor(values(100 + i, shape.reduce((p, q) => p * q, 1), 20).map((v) => (Number.isFinite(v) && Math.abs(v) <= 100 ? v : 0.5)), shape));
+    // Sums of small integers are exact in float32 whatever the order: the comparison checks which elements are summed.
+    const integers = inputs.map((x) => tf.round(x));
+    const ops = [(i: number, a: number | number[], k: boolean) => tf.sum(integers[i]!, a, k), (i: number, a: number | number[], k: boolean) => tf.max(inputs[i]!, a, k), (i: number, a: number | number[], k: boolean) => tf.min(inputs[i]!, a, k)];
+    const run = (): Array<{ shape: number[]; v: Float32Array }> =>
+      cases.flatMap(([, axis, keep], i) =>
+        ops.map((f) => {
+          const y = f(i, axis, keep);
+          const out = { shape: y.shape, v: y.dataSync() as Float32Array };
+          y.dispose();
+          return out;
+        }),
+      );
+    const got = run();
+    await initBackend({ backend: 'wasm', native: false });
+    let want: Array<{ shape: number[]; v: Float32Array }>;
+    try {
+      want = run();
+    } finally {
+      await initBackend({ backend: 'wasm' });
+    }
+    for (let i = 0; i < got.length; i++) {
+      const what = `${['sum', 'max', 'min'][i % 3]} ${JSON.stringify(cases[Math.floor(i / 3)])}`;
+      expect(got[i]!.shape, what).to.deep.equal(want[i]!.shape);
+      expect(worstRelative(got[i]!.v, want[i]!.v, 1), what).to.equal(0);
+    }
+    // NaN anywhere in a row makes its max and min NaN (the stock kernels keep it only as the first element).
+    const data = new Float32Array(4 * 500).fill(1);
+    data[0 * 500 + 3] = NaN;
+    data[1 * 500 + 499] = NaN;
+    data[2 * 500 + 0] = NaN;
+    const x = tf.tensor2d(data, [4, 500]);
+    for (const f of [tf.max, tf.min]) {
+      const v = hostOf(() => f(x, 1));
+      expect(Array.from(v, Number.isNaN)).to.deep.equal([true, true, true, false]);
+    }
+    // A signed-zero scalar or row operand keeps its sign (splatting it once gave +0: x / -0 = +inf).
+    const ones = tf.ones([4, 1000]);
+    expect(hostOf(() => tf.div(ones, tf.scalar(-0)))[7]).to.equal(-Infinity);
+    expect(hostOf(() => tf.div(ones, tf.tensor2d([-0, -0, -0, -0], [4, 1])))[2500]).to.equal(-Infinity);
+    tf.dispose([x, ones, ...inputs, ...integers]);
   });
 
   it('keeps the gradients right at first and second order (finite differences; Hessian-vector products against cpu)', async () => {
@@ -190,7 +247,7 @@ describe('native Exp, Log, Softmax (wasm + @engram/native)', function () {
   it('leaves no tensor and no backend buffer behind; int32 inputs still go to the stock kernels', () => {
     const backend = tf.backend() as tf.KernelBackend & { numDataIds(): number };
     const x = tf.randomNormal([50, 400], 0, 1, 'float32', 1);
-    const work = (): void => tf.dispose([tf.exp(x), tf.log(x), tf.softmax(x), tf.add(x, x), tf.mul(x, 2), tf.neg(x), tf.relu(x)]);
+    const work = (): void => tf.dispose([tf.exp(x), tf.log(x), tf.softmax(x), tf.add(x, x), tf.mul(x, 2), tf.neg(x), tf.relu(x), tf.sum(x, 1), tf.max(x, -1, true), tf.tidy(() => tf.sub(x, tf.min(x, 1, true)))]);
     work();
     const tensors = tf.memory().numTensors;
     const ids = backend.numDataIds();

@@ -5,13 +5,18 @@
  * runs scalar libm loops); Neg, Relu, Square, Sqrt and Add, Sub, Multiply,
  * RealDiv are plain IEEE arithmetic, the same bits as the stock kernels (whose
  * 128-bit single-threaded SIMD they replace), for same-shape operands, a
- * scalar, or an operand broadcast along leading dims. Anything else
- * (non-float32, other broadcasts, small arrays) goes to the kernel below.
+ * scalar, an operand broadcast along leading dims, or one value per row
+ * broadcast along trailing dims (`x - max(x, -1, true)`: the stock kernel's
+ * general broadcast loop indexes every element). Sum, Max and Min over the
+ * trailing axes run as row reductions (the stock ones are scalar loops); Max
+ * and Min propagate NaN, sums use 16 partial sums (not the stock kernel's
+ * bits). Anything else (non-float32, other broadcasts or axes, small arrays)
+ * goes to the kernel below.
  */
 import type * as tf from '@tensorflow/tfjs';
-import { backend_util } from '@tensorflow/tfjs';
+import { backend_util, util } from '@tensorflow/tfjs';
 import type { NativeBinding } from './binding.js';
-import { heap, isWasmBackendLike, offsetOf, sizeOf, type Info } from './heap.js';
+import { heap, isWasmBackendLike, offsetOf, sizeOf, type Info, type WasmBackendLike } from './heap.js';
 
 type KernelFunc = tf.KernelConfig['kernelFunc'];
 
@@ -90,12 +95,80 @@ function binaryKernel(binding: NativeBinding, op: number): (below: KernelFunc) =
       return below(args);
     }
     const n = sizeOf(out);
+    if (n < ARITHMETIC_MIN) return below(args);
     const na = operandCount(a.shape, out);
     const nb = operandCount(b.shape, out);
-    if (n < ARITHMETIC_MIN || na === undefined || nb === undefined || (na !== n && nb !== n && na !== 1 && nb !== 1)) return below(args);
+    if (na === undefined || nb === undefined || (na !== n && nb !== n && na !== 1 && nb !== 1)) return rowBinary(binding, op, backend, a, b, out) ?? below(args);
     const y = backend.makeOutput(out, 'float32') as Info;
     try {
       binding.binary(op, heap(backend), offsetOf(backend, a), na, offsetOf(backend, b), nb, offsetOf(backend, y), n);
+    } catch (e) {
+      backend.disposeData(y.dataId);
+      throw e;
+    }
+    return y;
+  };
+}
+
+/**
+ * When `shape` holds one value per row of `out`: equal to it on leading axes,
+ * 1 on the trailing ones (at least one of which is not 1 in `out`). Returns
+ * [rows, cols] of that split, or undefined.
+ */
+export function rowSplit(shape: readonly number[], out: readonly number[]): [number, number] | undefined {
+  if (shape.length > out.length) return undefined;
+  const padded = [...new Array<number>(out.length - shape.length).fill(1), ...shape];
+  let s = out.length;
+  while (s > 0 && padded[s - 1] === 1) s--;
+  for (let j = 0; j < s; j++) if (padded[j] !== out[j]) return undefined;
+  const rows = sizeOf(out.slice(0, s));
+  const cols = sizeOf(out.slice(s));
+  return cols > 1 && rows > 1 ? [rows, cols] : undefined;
+}
+
+function rowBinary(binding: NativeBinding, op: number, backend: WasmBackendLike, a: Info, b: Info, out: number[]): Info | undefined {
+  if (!binding.binaryRows) return undefined;
+  const n = sizeOf(out);
+  const full = sizeOf(a.shape) === n ? a : sizeOf(b.shape) === n ? b : undefined;
+  const row = full === a ? b : a;
+  if (!full || full === row) return undefined;
+  const split = rowSplit(row.shape, out);
+  if (!split) return undefined;
+  const y = backend.makeOutput(out, 'float32') as Info;
+  try {
+    binding.binaryRows(op, heap(backend), offsetOf(backend, full), offsetOf(backend, row), offsetOf(backend, y), split[0], split[1], row === a ? 1 : 0);
+  } catch (e) {
+    backend.disposeData(y.dataId);
+    throw e;
+  }
+  return y;
+}
+
+const REDUCE = { Sum: 0, Max: 1, Min: 2 } as const;
+
+/** Sum / Max / Min over trailing axes as row reductions; other axes, dtypes and small inputs go below. */
+function reduceKernel(binding: NativeBinding, op: number): (below: KernelFunc) => KernelFunc {
+  return (below) => (args) => {
+    const backend = args.backend;
+    const { x } = args.inputs as unknown as { x: Info };
+    const attrs = args.attrs as unknown as { axis?: number | number[]; reductionIndices?: number | number[]; keepDims: boolean };
+    const size = sizeOf(x.shape);
+    if (!binding.reduceRows || !isWasmBackendLike(backend) || x.dtype !== 'float32' || size < ELEMENTWISE_MIN) return below(args);
+    const rank = x.shape.length;
+    let axes: number[];
+    try {
+      axes = util.parseAxisParam((op === 1 ? attrs.reductionIndices : attrs.axis) ?? [], [...x.shape]);
+    } catch {
+      return below(args);
+    }
+    const sorted = [...new Set(axes)].sort((p, q) => p - q);
+    if (sorted.length === 0 || sorted.some((axis, i) => axis !== rank - sorted.length + i)) return below(args);
+    const kept = x.shape.slice(0, rank - sorted.length);
+    const cols = size / sizeOf(kept);
+    const shape = attrs.keepDims ? [...kept, ...new Array<number>(sorted.length).fill(1)] : kept;
+    const y = backend.makeOutput(shape, 'float32') as Info;
+    try {
+      binding.reduceRows(op, heap(backend), offsetOf(backend, x), offsetOf(backend, y), sizeOf(kept), cols);
     } catch (e) {
       backend.disposeData(y.dataId);
       throw e;
@@ -109,5 +182,6 @@ export function nativeElementwiseKernels(binding: NativeBinding): Record<string,
   const out: Record<string, (below: KernelFunc) => KernelFunc> = { Softmax: softmaxKernel(binding) };
   for (const [name, op] of Object.entries(UNARY)) out[name] = unaryKernel(binding, op);
   for (const [name, op] of Object.entries(BINARY)) out[name] = binaryKernel(binding, op);
+  for (const [name, op] of Object.entries(REDUCE)) out[name] = reduceKernel(binding, op);
   return out;
 }
