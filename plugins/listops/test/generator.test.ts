@@ -3,6 +3,7 @@ import { ErrorCodes, seededRandom } from '@engram/core';
 import {
   applyOperator,
   chainOfThoughtTokens,
+  listValueTokens,
   decodeExpression,
   distinctExamples,
   encodeExamples,
@@ -96,6 +97,11 @@ describe('ListOps generator', () => {
         expect(cot[cot.length - 2]).to.equal(`=${v}`);
         // Dropping the scratch values gives back the expression.
         expect(cot.filter((t) => !t.startsWith('=')).join(' ')).to.equal(treeToString(tree));
+        // The per-list style: one value per list, after its ']'; the last is the label.
+        const lists = listValueTokens(tree, 10);
+        expect(lists[lists.length - 1]).to.equal(`=${v}`);
+        expect(lists.filter((t) => t.startsWith('=')).length).to.equal(lists.filter((t) => t === ']').length);
+        expect(lists.filter((t) => !t.startsWith('=')).join(' ')).to.equal(treeToString(tree));
         count++;
       }
     }
@@ -105,6 +111,13 @@ describe('ListOps generator', () => {
   it('writes the running value after every argument in the chain of thought', () => {
     const tree: ListOpsTree = { op: 'SUM', args: [3, 4, { op: 'MAX', args: [1, 5] }] };
     expect(chainOfThoughtTokens(tree, 10).join(' ')).to.equal('[SM 3 =3 4 =7 [MAX 1 =1 5 =5 ] =2 ]');
+    expect(listValueTokens(tree, 10).join(' ')).to.equal('[SM 3 4 [MAX 1 5 ] =5 ] =2');
+    // The generator writes the style it is asked for; both fit the running style's length bound.
+    const [running] = distinctExamples({ ops: ['SUM'], maxDepth: 2, branchP: 0.8 }, 1, 3);
+    const [lists] = distinctExamples({ ops: ['SUM'], maxDepth: 2, branchP: 0.8, chainOfThought: 'lists' }, 1, 3);
+    expect(lists!.text).to.equal(running!.text);
+    expect(lists!.cot.split(' ').length).to.be.below(running!.cot.split(' ').length);
+    expectCode(() => resolveGeneratorOptions({ chainOfThought: 'steps' } as never), ErrorCodes.INVALID_CONFIG, /chainOfThought/);
     expect(treeTokens(tree).length).to.equal(8);
     expect(maxTokenCount(2, 3)).to.equal(17);
     expect(maxChainOfThoughtCount(1, 3)).to.equal(8);

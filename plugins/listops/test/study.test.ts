@@ -106,6 +106,8 @@ describe('the ListOps study', () => {
     expectCode(() => resolveStudySettings({ tasks: ['SUM', 'MAX+MAX'] }), ErrorCodes.INVALID_ARGUMENT, /without repeated/);
     expectCode(() => resolveStudySettings({ widths: [6], heads: 4 }), ErrorCodes.INVALID_ARGUMENT, /multiple of heads/);
     expectCode(() => resolveStudySettings({ seeds: [] }), ErrorCodes.INVALID_ARGUMENT, /non-empty/);
+    expect(resolveStudySettings({}).generator.chainOfThought).to.equal('running');
+    expect(resolveStudySettings({ chainOfThought: 'lists' }).generator.chainOfThought).to.equal('lists');
     expectCode(() => parseConfig(listOpsCommand.options, { widht: [4] }, 'listops', 'options'), ErrorCodes.INVALID_CONFIG, /did you mean 'widths'/);
     expectCode(() => parseConfig(listOpsCommand.options, { criterion: 2 }, 'listops', 'options'), ErrorCodes.INVALID_CONFIG, /criterion/);
     const q = resolveStudySettings({ quick: true, widths: [6] });

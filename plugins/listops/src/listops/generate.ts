@@ -6,7 +6,7 @@
 import { EngramError, ErrorCodes, parseConfig, seededRandom } from '@engram/core';
 import type { ListOpsOperator } from './operators.js';
 import { checkGeneratorOptions, expressionTokenLimit, generatorSchema, type GeneratorOptions, type GeneratorOptionsInput } from './options.js';
-import { chainOfThoughtTokens, evaluateTree, treeDepth, treeTokens, type ListOpsTree } from './tree.js';
+import { evaluateTree, thoughtTokens, treeDepth, treeTokens, type ListOpsTree } from './tree.js';
 
 /** One labelled expression. */
 export interface ListOpsExample {
@@ -94,7 +94,7 @@ export function distinctExamples(
     misses = 0;
     seen.add(text);
     const root = typeof tree === 'number' ? o.ops[0]! : tree.op;
-    out.push({ text, label: evaluateTree(tree, o.modulus), depth: treeDepth(tree), root, cot: chainOfThoughtTokens(tree, o.modulus).join(' ') });
+    out.push({ text, label: evaluateTree(tree, o.modulus), depth: treeDepth(tree), root, cot: thoughtTokens(tree, o.modulus, o.chainOfThought).join(' ') });
   }
   return out;
 }

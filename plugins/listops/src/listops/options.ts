@@ -30,6 +30,10 @@ export const generatorSchema = z.strictObject({
   modulus: z.number().int().min(2).max(64).default(10).describe('SUM, NADD and PROD are taken modulo this'),
   minTokens: z.number().int().min(0).default(0).describe('redraw expressions shorter than this'),
   maxTokens: z.number().int().min(3).optional().describe('redraw expressions longer than this (default: the longest possible)'),
+  chainOfThought: z
+    .enum(['running', 'lists'])
+    .default('running')
+    .describe("the examples' chain of thought: 'running' the running value after every argument, 'lists' each list's value once, after its ']'"),
 });
 
 /** Generator settings as given (defaults optional). */

@@ -81,6 +81,36 @@ export function chainOfThoughtTokens(tree: ListOpsTree, modulus: number): string
   return out;
 }
 
+/**
+ * The expression with the value of every list written once, after its ']'
+ * ('=v'), so "[SM 3 4 [MAX 1 5 ] ]" reads "[SM 3 4 [MAX 1 5 ] =5 ] =2": each
+ * list's value is computed in one step from its arguments (digits, or the
+ * values written for its sub-lists), as the original ListOps' per-node
+ * supervision would. The last value is the expression's value. Every
+ * operator then needs all of a list's arguments at once (SUM a three-digit
+ * sum modulo n, MED the middle one): the alternative to the running values of
+ * {@link chainOfThoughtTokens}, whose steps are binary for MIN, MAX and SUM
+ * but not for MED.
+ */
+export function listValueTokens(tree: ListOpsTree, modulus: number): string[] {
+  if (typeof tree === 'number') return [String(tree), valueToken(tree)];
+  const out: string[] = [OPERATOR_TOKENS[tree.op]];
+  for (const arg of tree.args) {
+    if (typeof arg === 'number') out.push(String(arg));
+    else out.push(...listValueTokens(arg, modulus));
+  }
+  out.push(']', valueToken(evaluateTree(tree, modulus)));
+  return out;
+}
+
+/** The chain of thought in the given style: 'running' ({@link chainOfThoughtTokens}) or 'lists' ({@link listValueTokens}). */
+export function thoughtTokens(tree: ListOpsTree, modulus: number, style: ChainOfThoughtStyle): string[] {
+  return style === 'lists' ? listValueTokens(tree, modulus) : chainOfThoughtTokens(tree, modulus);
+}
+
+/** How the chain of thought is written: the running value after every argument, or each list's value after it closes. */
+export type ChainOfThoughtStyle = 'running' | 'lists';
+
 /** The longest chain-of-thought token list for at most `maxDepth` levels and `maxArgs` arguments. */
 export function maxChainOfThoughtCount(maxDepth: number, maxArgs: number): number {
   let length = 1;
