@@ -23,7 +23,7 @@ export const listOpsCommand: CommandDefinitionEntry<typeof studyOptionsSchema> =
     'Examples:',
     '  engram listops --quick                      # every task at widths 4 and 8, one seed, under a minute',
     '  nice -n 10 engram listops                   # the full study (see the plugin README for its run time)',
-    '  engram listops --tasks SUM,SUM+MAX+MED --widths 8,12,16 --seeds 0',
+    '  engram listops --tasks SUM --tasks SUM+MAX+MED --widths 8,12,16 --seeds 0',
     'Runs already in <out>/results.jsonl are not trained again (kill and restart at will); --fresh starts over.',
   ].join('\n'),
   async run({ options }, io) {
