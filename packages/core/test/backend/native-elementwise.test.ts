@@ -165,6 +165,7 @@ describe('native Exp, Log, Softmax (wasm + @engram/native)', function () {
       [[6000], 0, false],
       [[3, 7, 13], 2, false],
       [[64, 300], 0, true], // a leading axis: stock kernel
+      [[64, 300], [0, 1], false], // every axis: one row
       [[10, 10], 1, false], // small: stock kernel
     ];
     const inputs = cases.map(([shape], i) => tf.tensor(values(100 + i, shape.reduce((p, q) => p * q, 1), 20).map((v) => (Number.isFinite(v) && Math.abs(v) <= 100 ? v : 0.5)), shape));

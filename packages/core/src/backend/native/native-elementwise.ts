@@ -157,7 +157,8 @@ function reduceKernel(binding: NativeBinding, op: number): (below: KernelFunc) =
     const rank = x.shape.length;
     let axes: number[];
     try {
-      axes = util.parseAxisParam((op === 1 ? attrs.reductionIndices : attrs.axis) ?? [], [...x.shape]);
+      // null or undefined: every axis (tf.sum(x)), which is one row.
+      axes = util.parseAxisParam((op === 1 ? attrs.reductionIndices : attrs.axis) ?? x.shape.map((_, i) => i), [...x.shape]);
     } catch {
       return below(args);
     }
