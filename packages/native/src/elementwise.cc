@@ -21,6 +21,17 @@ int lanesFor(std::size_t work) {
   return std::max(1, std::min<int>(lanes, static_cast<int>(work / (PARALLEL_MIN / 2))));
 }
 
+/** Runs fn(begin, end) on contiguous blocks of rows [0, rows) of `cols` floats each, one block per lane. */
+template <typename Fn>
+void forRowBlocks(std::size_t rows, std::size_t cols, Fn fn) {
+  int lanes = std::min<int>(lanesFor(rows * cols), static_cast<int>(std::max<std::size_t>(rows, 1)));
+  Pool::get().run(lanes, [&](int lane, int total) {
+    std::size_t chunk = (rows + total - 1) / total;
+    std::size_t begin = std::min(rows, chunk * lane), end = std::min(rows, begin + chunk);
+    fn(begin, end);
+  });
+}
+
 // unary(op, heap, inOffset, outOffset, n): op 0 exp, 1 log, 2 neg, 3 relu, 4 square, 5 sqrt
 napi_value unaryImpl(const Args& args) {
   int op = args.int32(0, "op");
@@ -76,12 +87,7 @@ napi_value softmaxImpl(const Args& args) {
   if (cols != 0 && rows > SIZE_MAX / cols) throw ArgError{"rows x cols overflows", true};
   const float* x = floatsAt(heap, length, args.number(1, "inOffset"), rows * cols, "x");
   float* y = floatsAt(heap, length, args.number(2, "outOffset"), rows * cols, "y");
-  int lanes = std::min<int>(lanesFor(rows * cols), static_cast<int>(std::max<std::size_t>(rows, 1)));
-  Pool::get().run(lanes, [&](int lane, int total) {
-    std::size_t chunk = (rows + total - 1) / total;
-    std::size_t begin = std::min(rows, chunk * lane), end = std::min(rows, begin + chunk);
-    vsoftmax(x + begin * cols, y + begin * cols, end - begin, cols);
-  });
+  forRowBlocks(rows, cols, [&](std::size_t begin, std::size_t end) { vsoftmax(x + begin * cols, y + begin * cols, end - begin, cols); });
   return undefinedValue(args.env);
 }
 
@@ -95,12 +101,7 @@ napi_value reduceRowsImpl(const Args& args) {
   if (cols != 0 && rows > SIZE_MAX / cols) throw ArgError{"rows x cols overflows", true};
   const float* x = floatsAt(heap, length, args.number(2, "inOffset"), rows * cols, "x");
   float* y = floatsAt(heap, length, args.number(3, "outOffset"), rows, "y");
-  int lanes = std::min<int>(lanesFor(rows * cols), static_cast<int>(std::max<std::size_t>(rows, 1)));
-  Pool::get().run(lanes, [&](int lane, int total) {
-    std::size_t chunk = (rows + total - 1) / total;
-    std::size_t begin = std::min(rows, chunk * lane), end = std::min(rows, begin + chunk);
-    vreduceRows(op, x + begin * cols, y + begin, end - begin, cols);
-  });
+  forRowBlocks(rows, cols, [&](std::size_t begin, std::size_t end) { vreduceRows(op, x + begin * cols, y + begin, end - begin, cols); });
   return undefinedValue(args.env);
 }
 
@@ -117,12 +118,7 @@ napi_value binaryRowsImpl(const Args& args) {
   const float* full = floatsAt(heap, length, args.number(2, "fullOffset"), rows * cols, "full");
   const float* row = floatsAt(heap, length, args.number(3, "rowOffset"), rows, "row");
   float* y = floatsAt(heap, length, args.number(4, "outOffset"), rows * cols, "y");
-  int lanes = std::min<int>(lanesFor(rows * cols), static_cast<int>(std::max<std::size_t>(rows, 1)));
-  Pool::get().run(lanes, [&](int lane, int total) {
-    std::size_t chunk = (rows + total - 1) / total;
-    std::size_t begin = std::min(rows, chunk * lane), end = std::min(rows, begin + chunk);
-    vbinaryRows(op, full + begin * cols, row + begin, rowFirst, y + begin * cols, end - begin, cols);
-  });
+  forRowBlocks(rows, cols, [&](std::size_t begin, std::size_t end) { vbinaryRows(op, full + begin * cols, row + begin, rowFirst, y + begin * cols, end - begin, cols); });
   return undefinedValue(args.env);
 }
 
