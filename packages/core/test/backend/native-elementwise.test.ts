@@ -245,6 +245,34 @@ describe('native Exp, Log, Softmax (wasm + @engram/native)', function () {
     expect(worst, 'native H v vs cpu').to.be.lessThan(1e-4);
   });
 
+  it('keeps the gradients of the row kernels right (Sum, Max, Min over trailing axes, one value per row), first and second order, native wasm and cpu', async () => {
+    // [8, 300]: above the row kernels' thresholds, so x - max(x) and x / sum(...) take binaryRows and the reductions reduceRows.
+    const f = (c: tf.Tensor) => (t: tf.Tensor): tf.Scalar =>
+      tf.tidy(() => {
+        const shifted = tf.sub(t, tf.max(t, 1, true));
+        const e = tf.exp(tf.mul(shifted, 0.5));
+        const normalised = tf.div(e, tf.sum(e, -1, true));
+        const spread = tf.sub(tf.max(t, 1), tf.min(t, 1));
+        return tf.add(tf.sum(tf.mul(tf.mul(normalised, c), 100)), tf.sum(tf.square(spread)));
+      });
+    const host = [21, 22].map((seed) => hostOf(() => tf.randomNormal([8, 300], 0, 1, 'float32', seed)));
+    const make = () => host.map((h) => tf.tensor2d(h, [8, 300]));
+    for (const backend of ['wasm', 'cpu'] as const) {
+      await initBackend({ backend });
+      try {
+        const [x, c] = make();
+        const g1 = gradCheck(f(c!), x!, { seed: 3, tolerance: 1e-2 });
+        expect(g1.ok, `${backend} first order: ${g1.summary}`).to.equal(true);
+        const g2 = gradGradCheck(f(c!), x!, { seed: 4, eps: 3e-2, tolerance: 2e-2 });
+        expect(g2.ok, `${backend} second order: ${g2.summary}`).to.equal(true);
+        tf.dispose([x!, c!]);
+      } finally {
+        await initBackend({ backend: 'wasm' });
+      }
+    }
+    expect(backendInfo().native, 'the wasm run above used the native kernels').to.equal(true);
+  });
+
   it('leaves no tensor and no backend buffer behind; int32 inputs still go to the stock kernels', () => {
     const backend = tf.backend() as tf.KernelBackend & { numDataIds(): number };
     const x = tf.randomNormal([50, 400], 0, 1, 'float32', 1);
