@@ -72,7 +72,7 @@ export const studyOptionsSchema = z.strictObject({
   layers: z.number().int().min(1).max(4).optional().describe('transformer blocks (default 1)'),
   heads: z.number().int().min(1).max(8).optional().describe('attention heads (default 1, as the paper)'),
   ffn: z.number().min(0).max(8).optional().describe('feed-forward size as a multiple of width, 0 for none (default 4, as nanoGPT)'),
-  format: z.enum(['cot', 'answer']).optional().describe("'cot' (default): write the running value after every argument, as the paper's chain of thought; 'answer': classify the bare expression"),
+  format: z.enum(['cot', 'answer']).optional().describe("'cot' (default): write a chain of thought, as the paper does (its style: chainOfThought); 'answer': classify the bare expression"),
   chainOfThought: z.enum(['running', 'lists']).optional().describe("with format 'cot': 'running' (default) the running value after every argument, 'lists' each list's value once after its ']'"),
   maxDepth: z.number().int().min(1).max(4).optional().describe('most levels of nesting (default full 2, quick 1)'),
   maxArgs: z.number().int().min(2).max(6).optional().describe('most arguments per operator (default 3)'),

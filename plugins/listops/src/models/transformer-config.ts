@@ -17,7 +17,7 @@ export const transformerConfigSchema = z.strictObject({
   format: z
     .enum(['cot', 'answer'])
     .default('cot')
-    .describe("'cot': causal language model that writes the running value after every argument (chain of thought, as the paper's nanoGPT); 'answer': classify the bare expression"),
+    .describe("'cot': causal language model that writes the chain of thought (its style: the generator's chainOfThought), as the paper's nanoGPT; 'answer': classify the bare expression"),
   readout: z.enum(['last', 'cls']).default('last').describe("format 'answer' only: 'last' = causal attention, predict from the last token; 'cls' = bidirectional attention, predict from a CLS token in front"),
   initStd: z.number().positive().max(1).default(0.02).describe('standard deviation of the initial weights (nanoGPT: 0.02)'),
   seed: z.number().int().default(0).describe('seed of the initial weights'),
