@@ -5,6 +5,8 @@
  *   cd plugins/camelot && node --conditions=engram-source --import tsx scripts/copy-warmup.mts
  * With `small`: a 2-block, width-64 model on the same strings for 16 epochs, synthetic only (also 3.2 nats):
  *   cd plugins/camelot && node --conditions=engram-source --import tsx scripts/copy-warmup.mts small
+ * With `long`: the same small model for 4,096 steps of 32 windows at lr 1e-3 (still 3.2 nats):
+ *   cd plugins/camelot && node --conditions=engram-source --import tsx scripts/copy-warmup.mts long
  */
 import { lastValueFrom, tap } from 'rxjs';
 import { createEngram, initBackend, definePlugin, z, trainModel, seededRandom } from '@engram/core';
@@ -18,10 +20,13 @@ const letters = 'abcdefghijklmnopqrstuvwxyz';
 const docs = Array.from({ length: 100 }, () => { let d = ''; while (d.length < 3000) { const n = 8 + Math.floor(rand() * 40); const s = Array.from({ length: n }, () => letters[Math.floor(rand() * 26)]).join(''); d += s + ' ' + s + '. '; } return d; });
 const synth = definePlugin({ name: 'synth', version: '0.0.0', engram: '*', register(ctx) { ctx.dataset('copy', { schema: z.strictObject({}), load: async () => textDataset(docs), description: 'copy' }); } });
 const engram = await createEngram({ plugins: [camelotPlugin, synth] });
-const small = process.argv[2] === 'small';
+const variant = process.argv[2] ?? 'default';
+const small = variant === 'small' || variant === 'long';
 const model = new Gpt(small ? { contextLength: 128, size: 64, heads: 4, blocks: 2, hiddenSize: 256, positions: 'rotary', seed: 0 } : BROWN_GPT_CONFIG);
 const t = Date.now();
-await lastValueFrom(trainModel(model, { engram, settings: { epochs: small ? 16 : 8, lr: 2e-3, limit: 2048, batchSize: 16, seed: 0, repeatFraction: 0, data: 'synth/copy', clipNorm: 1 } }).pipe(tap((e) => { if (e.type === 'batch' && e.batch % 64 === 0) console.log('synth', e.epoch, e.batch, e.loss.toFixed(3), (Date.now() - t) / 1000); })));
+// 'long': the small model, batch 32, lr 1e-3, 32 epochs of 4096 windows (4,096 steps).
+const settings = variant === 'long' ? { epochs: 32, lr: 1e-3, limit: 4096, batchSize: 32 } : { epochs: small ? 16 : 8, lr: 2e-3, limit: 2048, batchSize: 16 };
+await lastValueFrom(trainModel(model, { engram, settings: { ...settings, seed: 0, repeatFraction: 0, data: 'synth/copy', clipNorm: 1 } }).pipe(tap((e) => { if (e.type === 'batch' && e.batch % 64 === 0) console.log('synth', e.epoch, e.batch, e.loss.toFixed(3), (Date.now() - t) / 1000); })));
 if (small) process.exit(0);
 const { report } = await trainBrownGpt(engram, { out: '/tmp/cam/gpt3', resume: { model, firstPhase: 0 }, limit: 4096, batchSize: 16, phases: [{ epochs: 12, lr: 2e-3, repeatFraction: 0.5, repeatLength: 40 }, { epochs: 2, lr: 1e-3, repeatFraction: 0.5, repeatLength: 56 }], log: (l) => { if (l.includes(':')) console.log(l); } });
 console.log('done', report.seconds, (Date.now() - t) / 1000);
