@@ -7,6 +7,7 @@
  *   cd plugins/camelot && node --conditions=engram-source --import tsx scripts/copy-warmup.mts small
  * With `long`: the same small model for 4,096 steps of 32 windows at lr 1e-3 (still 3.2 nats):
  *   cd plugins/camelot && node --conditions=engram-source --import tsx scripts/copy-warmup.mts long
+ * With `long-learned`: the same with learned positions instead of rotary ones.
  */
 import { lastValueFrom, tap } from 'rxjs';
 import { createEngram, initBackend, definePlugin, z, trainModel, seededRandom } from '@engram/core';
@@ -21,11 +22,12 @@ const docs = Array.from({ length: 100 }, () => { let d = ''; while (d.length < 3
 const synth = definePlugin({ name: 'synth', version: '0.0.0', engram: '*', register(ctx) { ctx.dataset('copy', { schema: z.strictObject({}), load: async () => textDataset(docs), description: 'copy' }); } });
 const engram = await createEngram({ plugins: [camelotPlugin, synth] });
 const variant = process.argv[2] ?? 'default';
-const small = variant === 'small' || variant === 'long';
-const model = new Gpt(small ? { contextLength: 128, size: 64, heads: 4, blocks: 2, hiddenSize: 256, positions: 'rotary', seed: 0 } : BROWN_GPT_CONFIG);
+const small = variant === 'small' || variant === 'long' || variant === 'long-learned';
+const positions = variant === 'long-learned' ? 'learned' : 'rotary';
+const model = new Gpt(small ? { contextLength: 128, size: 64, heads: 4, blocks: 2, hiddenSize: 256, positions, seed: 0 } : BROWN_GPT_CONFIG);
 const t = Date.now();
-// 'long': the small model, batch 32, lr 1e-3, 32 epochs of 4096 windows (4,096 steps).
-const settings = variant === 'long' ? { epochs: 32, lr: 1e-3, limit: 4096, batchSize: 32 } : { epochs: small ? 16 : 8, lr: 2e-3, limit: 2048, batchSize: 16 };
+// 'long' and 'long-learned': the small model, batch 32, lr 1e-3, 32 epochs of 4096 windows (4,096 steps).
+const settings = variant.startsWith('long') ? { epochs: 32, lr: 1e-3, limit: 4096, batchSize: 32 } : { epochs: small ? 16 : 8, lr: 2e-3, limit: 2048, batchSize: 16 };
 await lastValueFrom(trainModel(model, { engram, settings: { ...settings, seed: 0, repeatFraction: 0, data: 'synth/copy', clipNorm: 1 } }).pipe(tap((e) => { if (e.type === 'batch' && e.batch % 64 === 0) console.log('synth', e.epoch, e.batch, e.loss.toFixed(3), (Date.now() - t) / 1000); })));
 if (small) process.exit(0);
 const { report } = await trainBrownGpt(engram, { out: '/tmp/cam/gpt3', resume: { model, firstPhase: 0 }, limit: 4096, batchSize: 16, phases: [{ epochs: 12, lr: 2e-3, repeatFraction: 0.5, repeatLength: 40 }, { epochs: 2, lr: 1e-3, repeatFraction: 0.5, repeatLength: 56 }], log: (l) => { if (l.includes(':')) console.log(l); } });
