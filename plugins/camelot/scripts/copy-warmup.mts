@@ -21,14 +21,21 @@ const letters = 'abcdefghijklmnopqrstuvwxyz';
 const docs = Array.from({ length: 100 }, () => { let d = ''; while (d.length < 3000) { const n = 8 + Math.floor(rand() * 40); const s = Array.from({ length: n }, () => letters[Math.floor(rand() * 26)]).join(''); d += s + ' ' + s + '. '; } return d; });
 const synth = definePlugin({ name: 'synth', version: '0.0.0', engram: '*', register(ctx) { ctx.dataset('copy', { schema: z.strictObject({}), load: async () => textDataset(docs), description: 'copy' }); } });
 const engram = await createEngram({ plugins: [camelotPlugin, synth] });
-const variant = process.argv[2] ?? 'default';
-const small = variant === 'small' || variant === 'long' || variant === 'long-learned';
-const positions = variant === 'long-learned' ? 'learned' : 'rotary';
-const model = new Gpt(small ? { contextLength: 128, size: 64, heads: 4, blocks: 2, hiddenSize: 256, positions, seed: 0 } : BROWN_GPT_CONFIG);
+// Each variant: the model, its synthetic training, and whether Brown training follows.
+const SMALL = { contextLength: 128, size: 64, heads: 4, blocks: 2, hiddenSize: 256, positions: 'rotary', seed: 0 } as const;
+const LONG = { epochs: 32, lr: 1e-3, limit: 4096, batchSize: 32 };
+const VARIANTS = {
+  default: { config: BROWN_GPT_CONFIG, settings: { epochs: 8, lr: 2e-3, limit: 2048, batchSize: 16 }, brown: true },
+  small: { config: SMALL, settings: { epochs: 16, lr: 2e-3, limit: 2048, batchSize: 16 }, brown: false },
+  long: { config: SMALL, settings: LONG, brown: false },
+  'long-learned': { config: { ...SMALL, positions: 'learned' as const }, settings: LONG, brown: false },
+};
+const name = process.argv[2] ?? 'default';
+if (!(name in VARIANTS)) { console.error(`copy-warmup: unknown variant '${name}'; use one of ${Object.keys(VARIANTS).join(', ')}`); process.exit(2); }
+const { config, settings, brown } = VARIANTS[name as keyof typeof VARIANTS];
+const model = new Gpt(config);
 const t = Date.now();
-// 'long' and 'long-learned': the small model, batch 32, lr 1e-3, 32 epochs of 4096 windows (4,096 steps).
-const settings = variant.startsWith('long') ? { epochs: 32, lr: 1e-3, limit: 4096, batchSize: 32 } : { epochs: small ? 16 : 8, lr: 2e-3, limit: 2048, batchSize: 16 };
 await lastValueFrom(trainModel(model, { engram, settings: { ...settings, seed: 0, repeatFraction: 0, data: 'synth/copy', clipNorm: 1 } }).pipe(tap((e) => { if (e.type === 'batch' && e.batch % 64 === 0) console.log('synth', e.epoch, e.batch, e.loss.toFixed(3), (Date.now() - t) / 1000); })));
-if (small) process.exit(0);
+if (!brown) process.exit(0);
 const { report } = await trainBrownGpt(engram, { out: '/tmp/cam/gpt3', resume: { model, firstPhase: 0 }, limit: 4096, batchSize: 16, phases: [{ epochs: 12, lr: 2e-3, repeatFraction: 0.5, repeatLength: 40 }, { epochs: 2, lr: 1e-3, repeatFraction: 0.5, repeatLength: 56 }], log: (l) => { if (l.includes(':')) console.log(l); } });
 console.log('done', report.seconds, (Date.now() - t) / 1000);
