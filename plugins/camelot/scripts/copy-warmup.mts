@@ -8,6 +8,7 @@
  * With `long`: the same small model for 4,096 steps of 32 windows at lr 1e-3 (still 3.2 nats):
  *   cd plugins/camelot && node --conditions=engram-source --import tsx scripts/copy-warmup.mts long
  * With `long-learned`: the same with learned positions instead of rotary ones.
+ * All without smeared keys (BROWN_GPT_CONFIG has them now; `default` turns them off): none of these copies.
  */
 import { lastValueFrom, tap } from 'rxjs';
 import { createEngram, initBackend, definePlugin, z, trainModel, seededRandom } from '@engram/core';
@@ -25,7 +26,7 @@ const engram = await createEngram({ plugins: [camelotPlugin, synth] });
 const SMALL = { contextLength: 128, size: 64, heads: 4, blocks: 2, hiddenSize: 256, positions: 'rotary', seed: 0 } as const;
 const LONG = { epochs: 32, lr: 1e-3, limit: 4096, batchSize: 32 };
 const VARIANTS = {
-  default: { config: BROWN_GPT_CONFIG, settings: { epochs: 8, lr: 2e-3, limit: 2048, batchSize: 16 }, brown: true },
+  default: { config: { ...BROWN_GPT_CONFIG, smearKeys: false }, settings: { epochs: 8, lr: 2e-3, limit: 2048, batchSize: 16 }, brown: true },
   small: { config: SMALL, settings: { epochs: 16, lr: 2e-3, limit: 2048, batchSize: 16 }, brown: false },
   long: { config: SMALL, settings: LONG, brown: false },
   'long-learned': { config: { ...SMALL, positions: 'learned' as const }, settings: LONG, brown: false },

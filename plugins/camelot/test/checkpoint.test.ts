@@ -80,12 +80,15 @@ describe('the committed Brown GPT checkpoint', () => {
     const command = engram.commands().find((c) => c.name === 'camelot-train')!;
     let stdout = '';
     const io = { stdout: (t: string) => (stdout += t), stderr: () => {}, isTTY: false, cwd: out };
-    const options = command.options.parse({ out: 'gpt', limit: 4, batchSize: 4, epochs: 1, finalEpochs: 0 });
+    const options = command.options.parse({ out: 'gpt', limit: 4, batchSize: 4, warmupEpochs: 1, epochs: 1, finalEpochs: 0 });
     expect(await command.run({ options: options as never, positionals: [] }, io, engram)).to.equal(0);
     const trained = await loadGpt(engram, join(out, 'gpt.json'));
     expect(trained.getConfig()).to.deep.equal(model.getConfig());
     trained.dispose();
-    expect(JSON.parse(readFileSync(join(out, 'gpt.training.json'), 'utf8')).epochs).to.have.length(1);
+    // The copying warm-up on camelot/copy-strings, then Brown.
+    const report = JSON.parse(readFileSync(join(out, 'gpt.training.json'), 'utf8')) as { epochs: unknown[]; phases: { data?: string }[] };
+    expect(report.epochs).to.have.length(2);
+    expect(report.phases.map((p) => p.data ?? 'camelot/brown')).to.deep.equal(['camelot/copy-strings', 'camelot/brown']);
   });
 });
 

@@ -203,4 +203,35 @@ describe('CamelotMemory attached to attention models', () => {
     expect(Array.from(picked)).to.deep.equal([0.5, 0.5]);
     tf.dispose([k, q, up]);
   });
+
+  it('ranks slots with the queries the layer scores memory with (memoryQueries: rotated ones), when the model gives them', () => {
+    const memory = new CamelotMemory({ policy: 'unbounded', topK: 1, read: 'own' }, [{ heads: 1, headSize: 2 }], 1);
+    const hook = memory.windowHook();
+    const k = tf.tensor4d([3, 0, 0, 2], [1, 1, 2, 2]);
+    hook.attend({ layer: 0, queries: k, keys: k, values: k });
+    hook.commit();
+    // Unrotated, [1, 0] prefers [3, 0]; the layer scores memory with [0, 1] (its query rotated), which prefers [0, 2].
+    const q = tf.tensor4d([1, 0], [1, 1, 1, 2]);
+    const rotated = tf.tensor4d([0, 1], [1, 1, 1, 2]);
+    const plain = tf.tidy(() => memory.windowHook().attend({ layer: 0, queries: q, keys: q, values: q })!.keys.dataSync());
+    const withRotated = tf.tidy(() => memory.windowHook().attend({ layer: 0, queries: q, keys: q, values: q, memoryQueries: rotated })!.keys.dataSync());
+    expect(Array.from(plain)).to.deep.equal([3, 0]);
+    expect(Array.from(withRotated)).to.deep.equal([0, 2]);
+    tf.dispose([k, q, rotated]);
+  });
+
+  it('readLayers: only the listed layers read the memory; every layer is still written', () => {
+    const memory = new CamelotMemory({ policy: 'unbounded', readLayers: [1] }, [{ heads: 1, headSize: 2 }, { heads: 1, headSize: 2 }], 1);
+    const k = tf.tensor4d([1, 0], [1, 1, 1, 2]);
+    const first = memory.windowHook();
+    first.attend({ layer: 0, queries: k, keys: k, values: k });
+    first.attend({ layer: 1, queries: k, keys: k, values: k });
+    first.commit();
+    const next = memory.windowHook();
+    const reads = tf.tidy(() => [next.attend({ layer: 0, queries: k, keys: k, values: k }), next.attend({ layer: 1, queries: k, keys: k, values: k }) !== null]);
+    expect(reads[0]).to.equal(null);
+    expect(reads[1]).to.equal(true);
+    expect(memory.snapshot()[0]!.map((l) => l.filled)).to.deep.equal([1, 1]);
+    tf.dispose(k);
+  });
 });

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
-import { gradCheckArgs, gradCheckVariables, initBackend } from '@engram/core';
-import { applyRotary, attention, causalMask, crossEntropy, gelu, Gpt, layerNorm, rotaryTables } from '../src/index.js';
+import { gradCheckArgs, gradCheckVariables, gradGradCheckArgs, initBackend } from '@engram/core';
+import { applyRotary, attention, causalMask, crossEntropy, gelu, Gpt, layerNorm, rotaryTables, smearKeys } from '../src/index.js';
 
 for (const backend of ['wasm', 'cpu'] as const) {
   describe(`numerical primitives: finite-difference gradient checks (${backend})`, () => {
@@ -38,6 +38,23 @@ for (const backend of ['wasm', 'cpu'] as const) {
       for (const t of Object.values(tables)) t.dispose();
     });
 
+    it('smeared keys w.r.t. keys and mixing logits, first and second order; the first token keeps only its own share', () => {
+      const keys = tf.randomNormal([1, 2, 4, 3], 0, 1, 'float32', 40);
+      const logits = tf.tensor4d([0.3, -0.5], [1, 2, 1, 1]);
+      const w = tf.randomNormal([1, 2, 4, 3], 0, 1, 'float32', 41);
+      const f = (k: tf.Tensor, s: tf.Tensor): tf.Scalar => tf.sum(tf.mul(tf.square(smearKeys(k as tf.Tensor4D, s)), w));
+      const r = gradCheckArgs(f, [keys, logits], opts);
+      expect(r.ok, r.summary).to.equal(true);
+      const r2 = gradGradCheckArgs(f, [keys, logits], opts);
+      expect(r2.ok, r2.summary).to.equal(true);
+      const out = smearKeys(keys as tf.Tensor4D, logits).arraySync();
+      const k = keys.arraySync() as number[][][][];
+      const own = 1 / (1 + Math.exp(-0.3));
+      k[0]![0]![0]!.forEach((x, i) => expect(out[0]![0]![0]![i]).to.be.closeTo(own * x, 1e-6));
+      k[0]![0]![2]!.forEach((x, i) => expect(out[0]![0]![2]![i]).to.be.closeTo(own * x + (1 - own) * k[0]![0]![1]![i]!, 1e-6));
+      tf.dispose([keys, logits, w]);
+    });
+
     it('attention with memory entries, w.r.t. queries, keys, values, memory keys and memory values', () => {
       const visible = tf.tensor4d([1, 0, 1, 1, 0, 1, 1, 1, 1, 0, 0, 1], [1, 1, 4, 3]);
       const mask = causalMask(4);
@@ -57,22 +74,36 @@ for (const backend of ['wasm', 'cpu'] as const) {
       expect(tf.max(tf.abs(g)).dataSync()[0]).to.equal(0);
     });
 
+    it('a memory score bias shifts every memory entry in the shared softmax: very negative leaves local attention only', () => {
+      const [q, k, v, mk, mv] = [0, 1, 2, 3, 4].map((i) => tf.randomNormal([1, 2, 4, 3], 0, 1, 'float32', 50 + i)) as tf.Tensor[];
+      const visible = tf.ones([1, 1, 4, 4]);
+      const plain = attention(q!, k!, v!, causalMask(4)).dataSync();
+      const far = attention(q!, k!, v!, causalMask(4), { queries: q!, keys: mk!, values: mv!, visible, bias: -1e4 }).dataSync();
+      plain.forEach((x, i) => expect(far[i]).to.be.closeTo(x, 1e-6));
+      // A positive bias moves weight onto the memory entries: the output changes.
+      const none = attention(q!, k!, v!, causalMask(4), { queries: q!, keys: mk!, values: mv!, visible }).dataSync();
+      const near = attention(q!, k!, v!, causalMask(4), { queries: q!, keys: mk!, values: mv!, visible, bias: 2 }).dataSync();
+      expect(Math.max(...Array.from(near, (x, i) => Math.abs(x - none[i]!)))).to.be.above(1e-3);
+      const r = gradCheckArgs((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(attention(a, k!, v!, causalMask(4), { queries: a, keys: b, values: mv!, visible, bias: -1.5 }), v!)), [q!, mk!], opts);
+      expect(r.ok, r.summary).to.equal(true);
+    });
+
     it('cross-entropy', () => {
       const targets = tf.tensor1d([0, 2, 1], 'int32');
       const r = gradCheckArgs((l) => crossEntropy(l as tf.Tensor2D, targets), [tf.randomNormal([3, 4], 0, 1, 'float32', 30)], opts);
       expect(r.ok, r.summary).to.equal(true);
     });
 
-    it('the GPT training loss w.r.t. its weights (rotary and learned positions)', () => {
-      for (const positions of ['rotary', 'learned'] as const) {
-        const model = new Gpt({ vocabulary: 'abcdef', contextLength: 6, size: 8, heads: 2, blocks: 2, hiddenSize: 12, positions, seed: 4 });
+    it('the GPT training loss w.r.t. its weights (rotary and learned positions, smeared keys)', () => {
+      for (const [positions, smear] of [['rotary', false], ['learned', false], ['rotary', true]] as const) {
+        const model = new Gpt({ vocabulary: 'abcdef', contextLength: 6, size: 8, heads: 2, blocks: 2, hiddenSize: 12, positions, smearKeys: smear, seed: 4 });
         const windows = tf.tensor2d([[0, 1, 2, 3, 4, 5, 0], [5, 4, 3, 2, 1, 0, 1]], [2, 7]);
         const vars = model.variables();
-        const pick = Object.fromEntries(['embedding', 'block0.attention.qkv', 'block1.mlp.in', 'block1.ln2.gamma', positions === 'learned' ? 'position' : 'block0.attention.out'].map((k) => [k, vars[k]!]));
+        const pick = Object.fromEntries(['embedding', 'block0.attention.qkv', 'block1.mlp.in', 'block1.ln2.gamma', positions === 'learned' ? 'position' : smear ? 'block1.attention.smear' : 'block0.attention.out'].map((k) => [k, vars[k]!]));
         // Whole-model float32 check: eps small enough for the layer norms over 0.02-scale weights; central differences of
         // f ~ 1.8 carry ~2e-4 of round-off, so derivatives are compared against a floor of 1e-2 (the largest are ~0.1).
         const r = gradCheckVariables(() => model.loss(windows), pick, { ...opts, eps: 3e-3, floor: 1e-2, coordinates: 6, directions: 1 });
-        expect(r.ok, `${positions}: ${r.summary}`).to.equal(true);
+        expect(r.ok, `${positions}${smear ? ', smeared keys' : ''}: ${r.summary}`).to.equal(true);
         model.dispose();
       }
     });

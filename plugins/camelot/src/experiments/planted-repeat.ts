@@ -21,6 +21,8 @@ export interface PlantedRepeatOptions {
   /** Document position of the repeat (default 3 windows later, inside one window). */
   repeatAt?: number;
   seed?: number;
+  /** Characters the string is drawn from (default the 26 lowercase letters; separators are the caller's business). */
+  alphabet?: string;
 }
 
 /** Result: mean loss (nats) over the repeat with each memory, and the relative reduction. */
@@ -47,7 +49,7 @@ export async function plantedRepeat(
   const at = options.at ?? 40;
   const repeatAt = options.repeatAt ?? at + 3 * model.contextLength;
   const rand = seededRandom(options.seed ?? 0);
-  const letters = tokenizer.encode('abcdefghijklmnopqrstuvwxyz');
+  const letters = tokenizer.encode(options.alphabet ?? 'abcdefghijklmnopqrstuvwxyz');
   const space = tokenizer.encode(' ')[0]!;
   const total = repeatAt + length + 8;
   const planted = documents.map((doc) => {

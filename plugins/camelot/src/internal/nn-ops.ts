@@ -61,6 +61,20 @@ export function applyRotary(x: tf.Tensor, tables: RotaryTables): tf.Tensor {
   });
 }
 
+/**
+ * Smeared keys (Olsson et al. 2022) of keys [batch, heads, tokens, headSize] and logits s [1, heads, 1, 1]: sigmoid(s) * k_t + (1 - sigmoid(s)) * k_(t-1) per head
+ * (the window's first token has no previous key: zeros). A key then says which token came before its
+ * own, which is what copying by content looks up.
+ */
+export function smearKeys(keys: tf.Tensor4D, smear: tf.Tensor): tf.Tensor4D {
+  return tf.tidy(() => {
+    const [batch, heads, length, size] = keys.shape;
+    const previous = tf.slice(tf.pad(keys, [[0, 0], [0, 0], [1, 0], [0, 0]]), [0, 0, 0, 0], [batch, heads, length, size]);
+    const own = tf.sigmoid(smear);
+    return tf.add(tf.mul(own, keys), tf.mul(tf.sub(1, own), previous)) as tf.Tensor4D;
+  });
+}
+
 /** A [T, T] causal mask: 1 where key position <= query position. */
 export function causalMask(length: number): tf.Tensor2D {
   return tf.linalg.bandPart(tf.ones([length, length]), -1, 0) as tf.Tensor2D;
@@ -76,14 +90,14 @@ const MASKED = -1e9;
  * where `memory.visible` [B, H or 1, T, R] is 1. Memory scores may use their own
  * queries (`memoryQueries`, e.g. without positional rotation); both sets of
  * scores share one softmax, so memory entries compete with the local window
- * exactly as extra keys would.
+ * exactly as extra keys would; `memory.bias` is added to every memory score.
  */
 export function attention(
   queries: tf.Tensor,
   keys: tf.Tensor,
   values: tf.Tensor,
   localMask: tf.Tensor,
-  memory?: { queries: tf.Tensor; keys: tf.Tensor; values: tf.Tensor; visible: tf.Tensor },
+  memory?: { queries: tf.Tensor; keys: tf.Tensor; values: tf.Tensor; visible: tf.Tensor; bias?: number },
 ): tf.Tensor {
   return tf.tidy(() => {
     const d = queries.shape[queries.rank - 1]!;
@@ -91,7 +105,8 @@ export function attention(
     const masked = (scores: tf.Tensor, mask: tf.Tensor): tf.Tensor => tf.add(tf.mul(scores, scale), tf.mul(tf.sub(1, mask), MASKED));
     const local = masked(tf.matMul(queries, keys, false, true), localMask);
     if (!memory) return tf.matMul(tf.softmax(local), values);
-    const mem = masked(tf.matMul(memory.queries, memory.keys, false, true), memory.visible);
+    const scored = masked(tf.matMul(memory.queries, memory.keys, false, true), memory.visible);
+    const mem = memory.bias ? tf.add(scored, memory.bias) : scored;
     const r = memory.keys.shape[2]!;
     const p = tf.softmax(tf.concat([mem, local], -1));
     const [pMem, pLocal] = tf.split(p, [r, p.shape[p.rank - 1]! - r], -1) as [tf.Tensor, tf.Tensor];

@@ -25,6 +25,13 @@ export interface AttentionLayerView {
   readonly queries: tf.Tensor4D;
   readonly keys: tf.Tensor4D;
   readonly values: tf.Tensor4D;
+  /**
+   * The queries the layer will score memory entries with, when they differ from
+   * `queries` (a rotary model with 'window-start' placement: the rotated
+   * queries). A memory that picks entries by score should rank them with these,
+   * so that it picks what the attention will weigh most.
+   */
+  readonly memoryQueries?: tf.Tensor4D;
 }
 
 /**
@@ -37,6 +44,12 @@ export interface MemoryEntries {
   readonly keys: tf.Tensor4D;
   readonly values: tf.Tensor4D;
   readonly visible: tf.Tensor4D;
+  /**
+   * Added to every entry's scaled score before the shared softmax (default 0).
+   * Negative: the layer keeps to its local keys unless an entry matches clearly
+   * (a model that implements the hook should honour it).
+   */
+  readonly bias?: number;
 }
 
 /**

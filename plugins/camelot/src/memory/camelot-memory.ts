@@ -112,11 +112,12 @@ export class CamelotMemory {
         if (!shape) throw errors.invalidArgument('attention layer index', `below ${memory.layers.length} (this memory's layers)`, view.layer);
         const length = view.keys.shape[2];
         const expected = [memory.streams, shape.heads, length, shape.headSize];
-        for (const [name, t] of [['queries', view.queries], ['keys', view.keys], ['values', view.values]] as const) {
+        for (const [name, t] of [['queries', view.queries], ['keys', view.keys], ['values', view.values], ...(view.memoryQueries ? [['memoryQueries', view.memoryQueries] as const] : [])] as const) {
           if (t.rank !== 4 || t.shape.some((d, i) => d !== expected[i])) throw errors.shapeMismatch(`layer ${view.layer} ${name} (batch = memory streams, heads, tokens, headSize)`, expected, t.shape);
         }
         const stores = memory.stores.map((s) => s[view.layer]!);
-        const entries = retrieveEntries(stores, view.queries, view.keys, config);
+        const reads = !config.readLayers || config.readLayers.includes(view.layer);
+        const entries = reads ? retrieveEntries(stores, view.memoryQueries ?? view.queries, view.keys, config) : null;
         // Captured as [B, T, H*dh]: one row per token, heads concatenated (the slot layout).
         const [keys, values] = tf.tidy(() => [view.keys, view.values].map((t) => tf.transpose(t, [0, 2, 1, 3]).dataSync() as Float32Array));
         captured[view.layer] = { keys: keys!, values: values!, length };

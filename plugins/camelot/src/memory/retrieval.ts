@@ -12,7 +12,7 @@ import type { SlotStore } from './slot-store.js';
 /** Scores of empty (padding) slots: never picked while a filled slot remains. */
 const EMPTY_SLOT = -1e9;
 
-type ReadConfig = Pick<MemoryConfig, 'retrieval' | 'retrievalHeads' | 'topK' | 'read'>;
+type ReadConfig = Pick<MemoryConfig, 'retrieval' | 'retrievalHeads' | 'topK' | 'read'> & { scoreBias?: number };
 
 /**
  * Memory entries for one layer: `queries` and `keys` [B, H, T, dh] of the
@@ -83,5 +83,6 @@ export function retrieveEntries(stores: readonly SlotStore[], queries: tf.Tensor
     keys: tf.tensor4d(memKeys, [batch, heads, entries, headSize]),
     values: tf.tensor4d(memValues, [batch, heads, entries, headSize]),
     visible: tf.tensor4d(visible, [batch, heads, length, entries]),
+    ...(config.scoreBias ? { bias: config.scoreBias } : {}),
   };
 }

@@ -18,6 +18,10 @@ export const gptConfigSchema = z
     blocks: z.number().int().min(1).default(4).describe('transformer blocks (attention layers)'),
     hiddenSize: z.number().int().min(1).default(512).describe('hidden units of each block MLP'),
     positions: z.enum(['rotary', 'learned']).default('rotary').describe('rotary position embedding of queries and keys, or a learned embedding added to the input'),
+    smearKeys: z
+      .boolean()
+      .default(false)
+      .describe("smeared keys (Olsson et al. 2022, 'In-context Learning and Induction Heads'): each head's key is a learned mix of its token's key and the previous token's, so one layer can match by content and copy (an induction head)"),
     seed: z.number().int().default(0).describe('seed of the initial weights'),
   })
   .superRefine((c, ctx) => {

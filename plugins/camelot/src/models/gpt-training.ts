@@ -16,7 +16,7 @@
  * registered.
  */
 import * as tf from '@tensorflow/tfjs';
-import { EngramError, ErrorCodes, isEngramError, seededRandom, trainingSettingsSchema, z, type ArrayDataset, type Engram, type TrainingData, type TrainingFace } from '@engram/core';
+import { EngramError, ErrorCodes, errors, isEngramError, seededRandom, trainingSettingsSchema, z, type ArrayDataset, type Engram, type TrainingData, type TrainingFace } from '@engram/core';
 import { splitBrown } from '../internal/brown.js';
 import { BROWN_DATASET, datasetTexts } from '../internal/brown-dataset.js';
 import type { CharTokenizer } from '../internal/char-tokenizer.js';
@@ -30,7 +30,9 @@ export const gptTrainingSchema = trainingSettingsSchema.extend({
   clipNorm: z.number().positive().default(1).describe('clip the global gradient norm to this'),
   repeatFraction: z.number().min(0).max(1).default(0.3).describe('fraction of windows with a span (random letters or the window\'s own text) repeated later in the window'),
   repeatLength: z.number().int().min(6).max(63).default(24).describe('longest repeated span (spans are 6 to this many characters)'),
+  repeatAlphabet: z.enum(['lowercase', 'characters']).default('lowercase').describe("what the random repeated spans are drawn from: the 26 lowercase letters, or every character of the vocabulary but ' ', '.' and newline (a match then nearly identifies its position, which keeps an induction head learned on camelot/copy-strings in use)"),
   data: z.string().default(BROWN_DATASET).describe('registered text data set of documents in order, every 10th held out (default the Brown corpus)'),
+  windowLength: z.number().int().min(1).optional().describe('characters each training window predicts (default the context length; shorter windows make a warm-up cheaper)'),
 });
 
 /** The GPT's parsed training settings. */
@@ -89,11 +91,11 @@ export async function encodedDocuments(engram: Engram, id: string, tokenizer: Ch
  * positions (longer documents are drawn more often), seeded; a
  * `repeatFraction` of them get a planted random string and its repeat.
  */
-export function sampleWindows(docs: readonly Int32Array[], count: number, width: number, seed: number, repeatFraction: number, tokenizer: CharTokenizer, repeatLength = 24): Float32Array {
+export function sampleWindows(docs: readonly Int32Array[], count: number, width: number, seed: number, repeatFraction: number, tokenizer: CharTokenizer, repeatLength = 24, repeatAlphabet: 'lowercase' | 'characters' = 'lowercase'): Float32Array {
   const rand = seededRandom(seed);
   const total = docs.reduce((a, d) => a + Math.max(0, d.length - width), 0);
   const out = new Float32Array(count * width);
-  const letters = tokenizer.encode('abcdefghijklmnopqrstuvwxyz');
+  const letters = tokenizer.encode(repeatAlphabet === 'lowercase' ? 'abcdefghijklmnopqrstuvwxyz' : tokenizer.vocabulary.replace(/[ .\n]/g, ''));
   for (let i = 0; i < count; i++) {
     let at = Math.floor(rand() * total);
     let doc = 0;
@@ -131,13 +133,15 @@ export function gptTrainingFace(model: TrainableGpt): TrainingFace<tf.Tensor2D, 
       const split = await encodedDocuments(engram, settings.data, model.tokenizer);
       const { train } = split;
       heldOut = split.heldOut;
-      const width = model.contextLength + 1;
+      const length = settings.windowLength ?? model.contextLength;
+      if (length > model.contextLength) throw errors.invalidArgument('windowLength', `at most the context length ${model.contextLength}`, length);
+      const width = length + 1;
       const batchSize = Math.min(settings.batchSize, settings.limit);
       const batchesPerEpoch = Math.ceil(settings.limit / batchSize);
       return {
         batchesPerEpoch,
         *batches(epoch: number) {
-          const windows = sampleWindows(train, settings.limit, width, settings.seed * 7919 + epoch + 1, settings.repeatFraction, model.tokenizer, settings.repeatLength);
+          const windows = sampleWindows(train, settings.limit, width, settings.seed * 7919 + epoch + 1, settings.repeatFraction, model.tokenizer, settings.repeatLength, settings.repeatAlphabet);
           for (let b = 0; b < batchesPerEpoch; b++) {
             const rows = Math.min(batchSize, settings.limit - b * batchSize);
             yield tf.tensor2d(windows.subarray(b * batchSize * width, (b * batchSize + rows) * width), [rows, width]);

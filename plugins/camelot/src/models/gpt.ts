@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 import { ModelBase, errors, explicitRule, parseConfig, seededRandom, type DynamicsSystem, type GenerateOptions, type State, type StateLayer, type TrainingFace } from '@engram/core';
 import type { AttentionHook, AttentionLayerShape, AttentionModel } from '../memory/attention-hook.js';
 import { CharTokenizer } from '../internal/char-tokenizer.js';
-import { applyRotary, attention, causalMask, crossEntropy, gelu, layerNorm, rotaryTables, tokenLosses, type RotaryTables } from '../internal/nn-ops.js';
+import { applyRotary, attention, causalMask, crossEntropy, gelu, layerNorm, rotaryTables, smearKeys, tokenLosses, type RotaryTables } from '../internal/nn-ops.js';
 import { gptConfigSchema, type GptConfig, type GptConfigInput } from './gpt-config.js';
 import { gptTrainingFace } from './gpt-training.js';
 
@@ -32,6 +32,8 @@ interface BlockWeights {
   mlpInBias: tf.Variable;
   mlpOut: tf.Variable;
   mlpOutBias: tf.Variable;
+  /** Smeared keys: per head, the logit of the current key's share (absent without smearKeys). */
+  smear: tf.Variable | undefined;
 }
 
 /** The small GPT. Build it with `engram.createModel('camelot/gpt', config)` or `new Gpt(config)`. */
@@ -79,6 +81,8 @@ export class Gpt extends ModelBase<GptConfig> implements AttentionModel {
         mlpInBias: add(`${p}.mlp.inBias`, tf.zeros([c.hiddenSize])),
         mlpOut: add(`${p}.mlp.out`, normal([c.hiddenSize, c.size], residualStd)),
         mlpOutBias: add(`${p}.mlp.outBias`, tf.zeros([c.size])),
+        // Logit 0: each key starts as the even mix of its own and the previous token's key.
+        smear: c.smearKeys ? add(`${p}.attention.smear`, tf.zeros([1, c.heads, 1, 1])) : undefined,
       });
     }
     add('final.gamma', tf.ones([c.size]));
@@ -126,11 +130,14 @@ export class Gpt extends ModelBase<GptConfig> implements AttentionModel {
       const heads = (t: tf.Tensor): tf.Tensor4D => tf.transpose(t.reshape([batch, length, c.heads, headSize]), [0, 2, 1, 3]) as tf.Tensor4D;
       this.blockWeights.forEach((w, layer) => {
         const h = layerNorm(x, w.ln1Gamma, w.ln1Beta).reshape([batch * length, c.size]);
-        const [q, k, v] = tf.split(tf.matMul(h, w.qkv), 3, 1).map(heads) as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
+        const [q, own, v] = tf.split(tf.matMul(h, w.qkv), 3, 1).map(heads) as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
+        const k = w.smear ? smearKeys(own, w.smear) : own;
         const qr = rotary ? applyRotary(q, rotary) : q;
         const kr = rotary ? applyRotary(k, rotary) : k;
-        const entries = hook?.attend({ layer, queries: q, keys: k, values: v });
-        const memory = entries ? { queries: rotary && hook?.placement === 'query' ? q : qr, keys: entries.keys, values: entries.values, visible: entries.visible } : undefined;
+        // Memory entries are scored with rotated queries (entries at position 0 of the window) unless placed at the query.
+        const memoryQueries = (rotary && hook?.placement === 'query' ? q : qr) as tf.Tensor4D;
+        const entries = hook?.attend({ layer, queries: q, keys: k, values: v, ...(memoryQueries !== q ? { memoryQueries } : {}) });
+        const memory = entries ? { queries: memoryQueries, keys: entries.keys, values: entries.values, visible: entries.visible, ...(entries.bias ? { bias: entries.bias } : {}) } : undefined;
         const att = attention(qr, kr, v, mask, memory);
         const merged = tf.transpose(att, [0, 2, 1, 3]).reshape([batch * length, c.size]);
         x = tf.add(x, tf.matMul(merged, w.proj).reshape([batch, length, c.size]));

@@ -28,6 +28,7 @@ export const camelotCommandOptions = z.strictObject({
   length: z.number().int().min(130).max(10035).default(6144).describe('characters of each document streamed (all cut to this length)'),
   memories: z.number().int().min(1).default(256).describe('memory budget M (slots per layer) of every bounded method'),
   threshold: z.number().min(-1).max(1).default(0.8).describe("CAMELoT's novelty threshold (cosine similarity)"),
+  topK: z.number().int().min(1).max(64).default(1).describe('slots each token retrieves per head, for every memory method'),
   otherMemories: numberList('otherMemories').default('64,512').describe('other M for the ablation, comma-separated'),
   otherThresholds: numberList('otherThresholds').default('0.6,0.7,0.9').describe('other thresholds for the ablation, comma-separated'),
   readAlternatives: z.boolean().default(true).describe('also measure the read-rule alternatives'),
@@ -74,8 +75,8 @@ export async function runCamelotCommand(args: CommandArgs<CamelotCommandOptions>
     const { heldOut } = encodedBrown(model.tokenizer);
     const documents = heldOut.slice(0, docs).map((d) => d.slice(0, length));
     const methods = o.quick
-      ? methodList({ memories: o.memories, threshold: o.threshold }).slice(0, 4)
-      : methodList({ memories: o.memories, threshold: o.threshold, otherMemories, otherThresholds, readAlternatives: o.readAlternatives });
+      ? methodList({ memories: o.memories, threshold: o.threshold, read: { topK: o.topK } }).slice(0, 4)
+      : methodList({ memories: o.memories, threshold: o.threshold, otherMemories, otherThresholds, readAlternatives: o.readAlternatives, read: { topK: o.topK } });
     io.stderr(`camelot: ${methods.length} methods over ${docs} held-out documents of ${length} characters\n`);
     const longContext = await longContextExperiment(model, documents, { methods, log: (l) => io.stderr(`  ${l}\n`) });
     const camelotConfig = methods.find((m) => m.memory?.policy === 'camelot')!.memory!;

@@ -6,15 +6,18 @@ import { BROWN_GPT_CONFIG, trainBrownGpt } from '../experiments/train-brown-gpt.
 /** Options of `engram camelot-train`. */
 export const trainCommandOptions = z.strictObject({
   out: z.string().default('engram-out/camelot-train/gpt-brown').describe('checkpoint path (writes <out>.json, <out>.weights.bin, <out>.training.json)'),
-  epochs: z.number().int().min(1).default(3).describe('epochs of the first phase'),
-  lr: z.number().positive().default(2e-3).describe('learning rate of the first phase (Adam)'),
-  finalEpochs: z.number().int().min(0).default(1).describe('epochs of the final phase'),
+  warmupEpochs: z.number().int().min(0).default(6).describe("epochs of the copying warm-up on 'camelot/copy-strings' (0: none)"),
+  warmupLr: z.number().positive().default(2e-3).describe('learning rate of the warm-up'),
+  epochs: z.number().int().min(1).default(6).describe('epochs of the first Brown phase'),
+  lr: z.number().positive().default(2e-3).describe('learning rate of the first Brown phase (Adam)'),
+  finalEpochs: z.number().int().min(0).default(2).describe('epochs of the final phase'),
   finalLr: z.number().positive().default(1e-3).describe('learning rate of the final phase'),
-  finalRepeatFraction: z.number().min(0).max(1).default(0.6).describe('share of windows with a repeated span in the final phase'),
+  finalRepeatFraction: z.number().min(0).max(1).default(0.5).describe('share of windows with a repeated span in the final phase'),
   finalRepeatLength: z.number().int().min(6).max(63).default(56).describe('longest repeated span in the final phase'),
   limit: z.number().int().min(1).default(4096).describe('training windows (129 characters) drawn per epoch'),
   batchSize: z.number().int().min(1).default(16).describe('windows per batch'),
-  repeatFraction: z.number().min(0).max(1).default(0.3).describe('share of windows with a span (random letters or the window\'s own text, up to 24 characters) repeated later in the window, first phase'),
+  repeatFraction: z.number().min(0).max(1).default(0.5).describe('share of windows with a span (random letters or the window\'s own text) repeated later in the window, first Brown phase'),
+  repeatLength: z.number().int().min(6).max(63).default(40).describe('longest repeated span in the first Brown phase'),
   seed: z.number().int().default(0).describe('seed of the window draws'),
 });
 
@@ -22,7 +25,8 @@ export const trainCommandOptions = z.strictObject({
 export async function runTrainCommand(args: CommandArgs<z.output<typeof trainCommandOptions>>, io: CommandIO, engram: Engram): Promise<number> {
   const o = args.options;
   const phases = [
-    { epochs: o.epochs, lr: o.lr, repeatFraction: o.repeatFraction, repeatLength: 24 },
+    ...(o.warmupEpochs > 0 ? [{ epochs: o.warmupEpochs, lr: o.warmupLr, repeatFraction: 0, data: 'camelot/copy-strings' }] : []),
+    { epochs: o.epochs, lr: o.lr, repeatFraction: o.repeatFraction, repeatLength: o.repeatLength },
     ...(o.finalEpochs > 0 ? [{ epochs: o.finalEpochs, lr: o.finalLr, repeatFraction: o.finalRepeatFraction, repeatLength: o.finalRepeatLength }] : []),
   ];
   const out = resolve(io.cwd, o.out);
