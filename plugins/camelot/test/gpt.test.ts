@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { createEngram, initBackend, trainModel, type Engram } from '@engram/core';
 import { loadModel, saveModel } from '@engram/core/node';
 import { camelotPlugin, Gpt, BROWN_VOCABULARY } from '../src/node/index.js';
-import { camelotPlugin as browserPlugin, textDataset } from '../src/index.js';
+import { camelotPlugin as browserPlugin, textDataset, applyRotary, rotaryTables, type AttentionHook, type AttentionLayerView, type MemoryPlacement } from '../src/index.js';
 import { definePlugin, z } from '@engram/core';
 
 describe('camelot/gpt on the model protocol', () => {
@@ -101,6 +101,39 @@ describe('camelot/gpt on the model protocol', () => {
     expect(new Set(BROWN_VOCABULARY).size).to.equal(85);
     const model = new Gpt({ contextLength: 4, size: 4, heads: 1, blocks: 1, hiddenSize: 4 });
     expect(model.tokenizer.decode(model.tokenizer.encode('The jury said "no".'))).to.equal('The jury said "no".');
+    model.dispose();
+  });
+
+  it('shows its hook the queries memory is scored with: rotated at their positions, unrotated, or rotated by a fixed distance', () => {
+    const model = new Gpt({ vocabulary: 'abcdefgh', contextLength: 8, size: 8, heads: 2, blocks: 1, hiddenSize: 8, seed: 2 });
+    const tokens = tf.tensor2d([[1, 2, 3, 4, 5]], [1, 5], 'int32');
+    const kept: tf.Tensor[] = [];
+    const keep = (t: tf.Tensor4D): tf.Tensor4D => (kept.push(tf.keep(t.clone())), kept[kept.length - 1] as tf.Tensor4D);
+    const seen = (placement: MemoryPlacement): AttentionLayerView => {
+      let view: AttentionLayerView | undefined;
+      const hook: AttentionHook = { placement, attend: (v) => ((view = { ...v, queries: keep(v.queries), ...(v.memoryQueries ? { memoryQueries: keep(v.memoryQueries) } : {}) }), null) };
+      tf.dispose(model.logitsWithHook(tokens, hook));
+      return view!;
+    };
+    const tables = rotaryTables(8, 4);
+    const start = seen('window-start');
+    // 'window-start': each query rotated at its own position.
+    const own = applyRotary(start.queries, tables).dataSync();
+    start.memoryQueries!.dataSync().forEach((x, i) => expect(x).to.be.closeTo(own[i]!, 1e-5));
+    expect(seen('query').memoryQueries).to.equal(undefined);
+    // A distance n: every query rotated by n, i.e. as the last row of a window of n + 1 positions.
+    const at3 = seen(3);
+    const q = start.queries.arraySync() as number[][][][];
+    const m = at3.memoryQueries!.arraySync() as number[][][][];
+    for (const [h, t] of [[0, 0], [1, 4]] as const) {
+      const padded = tf.tensor4d([...Array.from({ length: 3 }, () => [0, 0, 0, 0]), q[0]![h]![t]!].flat(), [1, 1, 4, 4]);
+      const expected = applyRotary(padded, tables).slice([0, 0, 3, 0], [1, 1, 1, 4]).dataSync();
+      expected.forEach((x, i) => expect(m[0]![h]![t]![i]).to.be.closeTo(x, 1e-5));
+      padded.dispose();
+    }
+    expect(() => model.logitsWithHook(tokens, { placement: 8, attend: () => null })).to.throw().with.property('code', 'ENGRAM_ERR_INVALID_ARGUMENT');
+    for (const t of Object.values(tables)) t.dispose();
+    tf.dispose([...kept, tokens]);
     model.dispose();
   });
 });

@@ -56,10 +56,11 @@ export interface MemoryEntries {
  * Where a model with relative (rotary) positions places memory entries:
  * 'window-start' rotates them as keys at position 0 of the window (a query at
  * position t sees them t tokens back); 'query' leaves queries and memory keys
- * unrotated (every memory entry at distance 0 from its query). Models with
+ * unrotated (every memory entry at distance 0 from its query); a number n
+ * places every entry n tokens before each query. Models with
  * absolute positions ignore it (their keys already carry position).
  */
-export type MemoryPlacement = 'window-start' | 'query';
+export type MemoryPlacement = 'window-start' | 'query' | number;
 
 /** Called once per attention layer during a forward pass. */
 export interface AttentionHook {

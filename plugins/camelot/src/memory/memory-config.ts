@@ -23,7 +23,10 @@ export const memoryConfigSchema = z
     read: z.enum(['shared', 'own']).default('shared').describe("'shared': a token's retrieved slots are visible to it and every later token of the window (the paper's concatenation, kept causal; duplicates shown once); 'own': only to the token that retrieved them"),
     scoreBias: z.number().min(-20).max(20).default(0).describe('added to every memory entry\'s scaled attention score (log-odds against the local keys); negative keeps attention local unless an entry matches clearly'),
     readLayers: z.array(z.number().int().min(0)).optional().describe('the attention layers that read the memory (default all; every layer is written either way)'),
-    placement: z.enum(['window-start', 'query']).default('window-start').describe('for rotary models: memory keys placed at position 0 of the window, or at the distance 0 from each query'),
+    placement: z
+      .union([z.enum(['window-start', 'query']), z.number().int().min(0)])
+      .default('window-start')
+      .describe('for rotary models: memory keys placed at position 0 of the window, at distance 0 from each query, or (a number) that many tokens before each query'),
   });
 
 /** A memory's parsed config. */

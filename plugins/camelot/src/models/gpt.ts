@@ -10,7 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { ModelBase, errors, explicitRule, parseConfig, seededRandom, type DynamicsSystem, type GenerateOptions, type State, type StateLayer, type TrainingFace } from '@engram/core';
-import type { AttentionHook, AttentionLayerShape, AttentionModel } from '../memory/attention-hook.js';
+import type { AttentionHook, AttentionLayerShape, AttentionModel, MemoryPlacement } from '../memory/attention-hook.js';
 import { CharTokenizer } from '../internal/char-tokenizer.js';
 import { applyRotary, attention, causalMask, crossEntropy, gelu, layerNorm, rotaryTables, smearKeys, tokenLosses, type RotaryTables } from '../internal/nn-ops.js';
 import { gptConfigSchema, type GptConfig, type GptConfigInput } from './gpt-config.js';
@@ -34,6 +34,23 @@ interface BlockWeights {
   mlpOutBias: tf.Variable;
   /** Smeared keys: per head, the logit of the current key's share (absent without smearKeys). */
   smear: tf.Variable | undefined;
+}
+
+/**
+ * The queries a rotary layer scores memory entries with: rotated at their own positions (entries at position 0 of
+ * the window), unrotated (entries at distance 0), or all rotated by n (entries n tokens before every query).
+ */
+function memoryQueriesAt(queries: tf.Tensor4D, rotated: tf.Tensor4D, tables: RotaryTables, placement: MemoryPlacement): tf.Tensor {
+  if (placement === 'window-start') return rotated;
+  if (placement === 'query' || placement === 0) return queries;
+  const d = queries.shape[3];
+  if (placement >= tables.cos.shape[0]) throw errors.invalidArgument('memory placement', `a distance below the context length ${tables.cos.shape[0]}`, placement);
+  return tf.tidy(() => {
+    const cos = tf.slice(tables.cos, [placement, 0], [1, d]);
+    const sin = tf.slice(tables.sin, [placement, 0], [1, d]);
+    const half = tf.matMul(queries.reshape([-1, d]), tables.rotateHalf).reshape(queries.shape);
+    return tf.add(tf.mul(queries, cos), tf.mul(half, sin));
+  });
 }
 
 /** The small GPT. Build it with `engram.createModel('camelot/gpt', config)` or `new Gpt(config)`. */
@@ -134,8 +151,8 @@ export class Gpt extends ModelBase<GptConfig> implements AttentionModel {
         const k = w.smear ? smearKeys(own, w.smear) : own;
         const qr = rotary ? applyRotary(q, rotary) : q;
         const kr = rotary ? applyRotary(k, rotary) : k;
-        // Memory entries are scored with rotated queries (entries at position 0 of the window) unless placed at the query.
-        const memoryQueries = (rotary && hook?.placement === 'query' ? q : qr) as tf.Tensor4D;
+        // Memory entries are scored with queries rotated to where the placement puts the entries (memoryQueriesAt).
+        const memoryQueries = (rotary ? memoryQueriesAt(q, qr as tf.Tensor4D, rotary, hook?.placement ?? 'window-start') : q) as tf.Tensor4D;
         const entries = hook?.attend({ layer, queries: q, keys: k, values: v, ...(memoryQueries !== q ? { memoryQueries } : {}) });
         const memory = entries ? { queries: memoryQueries, keys: entries.keys, values: entries.values, visible: entries.visible, ...(entries.bias ? { bias: entries.bias } : {}) } : undefined;
         const att = attention(qr, kr, v, mask, memory);
