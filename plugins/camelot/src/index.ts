@@ -28,7 +28,7 @@ export { detokenizeBrown, splitBrown, HELD_OUT_PHASE, type BrownDocument } from 
 export { BROWN_DATASET, textDataset, datasetTexts } from './internal/brown-dataset.js';
 export { COMMITTED_CHECKPOINT, gptFromArtifacts, loadGptFromUrl, type FetchLike } from './internal/checkpoint.js';
 export { weightsFingerprint } from './internal/fingerprint.js';
-export { layerNorm, gelu, rotaryTables, applyRotary, smearKeys, attention, causalMask, crossEntropy, tokenLosses, type RotaryTables } from './internal/nn-ops.js';
+export { layerNorm, gelu, rotaryTables, applyRotary, rotateBefore, smearKeys, attention, causalMask, crossEntropy, tokenLosses, type RotaryTables } from './internal/nn-ops.js';
 export type { AttentionHook, AttentionLayerShape, AttentionLayerView, AttentionModel, MemoryEntries, MemoryPlacement } from './memory/attention-hook.js';
 export { memoryConfigSchema, type MemoryConfig, type MemoryConfigInput } from './memory/memory-config.js';
 export { SlotStore, type StoreStats, type StoreData } from './memory/slot-store.js';

@@ -234,4 +234,17 @@ describe('CamelotMemory attached to attention models', () => {
     expect(memory.snapshot()[0]!.map((l) => l.filled)).to.deep.equal([1, 1]);
     tf.dispose(k);
   });
+
+  it("placement 'age' gives each entry its distance before the window: the slot's age + 1", () => {
+    const memory = new CamelotMemory({ policy: 'unbounded', placement: 'age', read: 'own' }, [{ heads: 1, headSize: 2 }], 1);
+    const hook = memory.windowHook();
+    const k = tf.tensor4d([3, 0, 0, 2, 1, 1], [1, 1, 3, 2]);
+    hook.attend({ layer: 0, queries: k, keys: k, values: k });
+    hook.commit();
+    // Queries [1, 0] and [0, 1] pick the first token (2 tokens older than the last) and the second.
+    const q = tf.tensor4d([1, 0, 0, 1], [1, 1, 2, 2]);
+    const entries = tf.tidy(() => memory.windowHook().attend({ layer: 0, queries: q, keys: q, values: q }))!;
+    expect(Array.from(entries.distances!)).to.deep.equal([3, 2]);
+    tf.dispose([k, q, entries.keys, entries.values, entries.visible]);
+  });
 });

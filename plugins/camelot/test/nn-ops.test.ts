@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
 import { gradCheckArgs, gradCheckVariables, gradGradCheckArgs, initBackend } from '@engram/core';
-import { applyRotary, attention, causalMask, crossEntropy, gelu, Gpt, layerNorm, rotaryTables, smearKeys } from '../src/index.js';
+import { applyRotary, attention, causalMask, crossEntropy, gelu, Gpt, layerNorm, rotateBefore, rotaryTables, smearKeys } from '../src/index.js';
 
 for (const backend of ['wasm', 'cpu'] as const) {
   describe(`numerical primitives: finite-difference gradient checks (${backend})`, () => {
@@ -53,6 +53,22 @@ for (const backend of ['wasm', 'cpu'] as const) {
       k[0]![0]![0]!.forEach((x, i) => expect(out[0]![0]![0]![i]).to.be.closeTo(own * x, 1e-6));
       k[0]![0]![2]!.forEach((x, i) => expect(out[0]![0]![2]![i]).to.be.closeTo(own * x + (1 - own) * k[0]![0]![1]![i]!, 1e-6));
       tf.dispose([keys, logits, w]);
+    });
+
+    it('rotateBefore puts a key n tokens before the window: a query at p scores it as a key p + n back', () => {
+      const d = 4;
+      const tables = rotaryTables(12, d);
+      const q = tf.randomNormal([1, 1, 1, d], 0, 1, 'float32', 60);
+      const k = tf.randomNormal([1, 1, 1, d], 0, 1, 'float32', 61);
+      // Row m of a window holding x at position m is x rotated at m.
+      const at = (x: tf.Tensor, m: number): tf.Tensor => applyRotary(tf.concat([tf.zeros([1, 1, m, d]), x], 2), tables).slice([0, 0, m, 0], [1, 1, 1, d]);
+      for (const [p, n] of [[0, 3], [2, 5], [6, 4]] as const) {
+        const viaMemory = tf.sum(tf.mul(at(q, p), rotateBefore(k as tf.Tensor4D, Float32Array.of(n), d))).dataSync()[0]!;
+        const local = tf.sum(tf.mul(at(q, p + n), at(k, 0))).dataSync()[0]!;
+        expect(viaMemory).to.be.closeTo(local, 1e-4);
+      }
+      for (const t of Object.values(tables)) t.dispose();
+      tf.dispose([q, k]);
     });
 
     it('attention with memory entries, w.r.t. queries, keys, values, memory keys and memory values', () => {

@@ -75,6 +75,28 @@ export function smearKeys(keys: tf.Tensor4D, smear: tf.Tensor): tf.Tensor4D {
   });
 }
 
+/**
+ * Keys [batch, heads, entries, d] rotated (rotary, base 10000, halves layout) to the positions `distances` tokens
+ * before the window's first token: a query at position p then sees entry r at distance p + distances[r].
+ */
+export function rotateBefore(keys: tf.Tensor4D, distances: Float32Array, d: number): tf.Tensor4D {
+  const half = d / 2;
+  const cos = new Float32Array(distances.length * d);
+  const sin = new Float32Array(distances.length * d);
+  distances.forEach((n, r) => {
+    for (let i = 0; i < half; i++) {
+      const angle = -n / Math.pow(10000, (2 * i) / d);
+      cos[r * d + i] = cos[r * d + half + i] = Math.cos(angle);
+      sin[r * d + i] = sin[r * d + half + i] = Math.sin(angle);
+    }
+  });
+  return tf.tidy(() => {
+    const [x1, x2] = tf.split(keys, 2, 3);
+    const rotated = tf.concat([tf.neg(x2!), x1!], 3);
+    return tf.add(tf.mul(keys, tf.tensor4d(cos, keys.shape)), tf.mul(rotated, tf.tensor4d(sin, keys.shape))) as tf.Tensor4D;
+  });
+}
+
 /** A [T, T] causal mask: 1 where key position <= query position. */
 export function causalMask(length: number): tf.Tensor2D {
   return tf.linalg.bandPart(tf.ones([length, length]), -1, 0) as tf.Tensor2D;

@@ -50,17 +50,24 @@ export interface MemoryEntries {
    * (a model that implements the hook should honour it).
    */
   readonly bias?: number;
+  /**
+   * How many tokens before the window's first token each entry was last
+   * written, [batch * heads * entries] (given with placement 'age'; a rotary
+   * model rotates each entry's key to that position).
+   */
+  readonly distances?: Float32Array;
 }
 
 /**
  * Where a model with relative (rotary) positions places memory entries:
  * 'window-start' rotates them as keys at position 0 of the window (a query at
  * position t sees them t tokens back); 'query' leaves queries and memory keys
- * unrotated (every memory entry at distance 0 from its query); a number n
- * places every entry n tokens before each query. Models with
+ * unrotated (every memory entry at distance 0 from its query); 'age' rotates
+ * each entry as a key `distances` tokens before the window's first token; a
+ * number n places every entry n tokens before each query. Models with
  * absolute positions ignore it (their keys already carry position).
  */
-export type MemoryPlacement = 'window-start' | 'query' | number;
+export type MemoryPlacement = 'window-start' | 'query' | 'age' | number;
 
 /** Called once per attention layer during a forward pass. */
 export interface AttentionHook {

@@ -24,9 +24,9 @@ export const memoryConfigSchema = z
     scoreBias: z.number().min(-20).max(20).default(0).describe('added to every memory entry\'s scaled attention score (log-odds against the local keys); negative keeps attention local unless an entry matches clearly'),
     readLayers: z.array(z.number().int().min(0)).optional().describe('the attention layers that read the memory (default all; every layer is written either way)'),
     placement: z
-      .union([z.enum(['window-start', 'query']), z.number().int().min(0)])
+      .union([z.enum(['window-start', 'query', 'age']), z.number().int().min(0)])
       .default('window-start')
-      .describe('for rotary models: memory keys placed at position 0 of the window, at distance 0 from each query, or (a number) that many tokens before each query'),
+      .describe("for rotary models: memory keys placed at position 0 of the window, at distance 0 from each query, where their slot was last written ('age': age + 1 tokens before the window), or (a number) that many tokens before each query"),
   });
 
 /** A memory's parsed config. */

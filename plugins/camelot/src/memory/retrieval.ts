@@ -12,7 +12,7 @@ import type { SlotStore } from './slot-store.js';
 /** Scores of empty (padding) slots: never picked while a filled slot remains. */
 const EMPTY_SLOT = -1e9;
 
-type ReadConfig = Pick<MemoryConfig, 'retrieval' | 'retrievalHeads' | 'topK' | 'read'> & { scoreBias?: number };
+type ReadConfig = Pick<MemoryConfig, 'retrieval' | 'retrievalHeads' | 'topK' | 'read'> & { scoreBias?: number; placement?: MemoryConfig['placement'] };
 
 /**
  * Memory entries for one layer: `queries` and `keys` [B, H, T, dh] of the
@@ -48,8 +48,11 @@ export function retrieveEntries(stores: readonly SlotStore[], queries: tf.Tensor
   const memKeys = new Float32Array(batch * heads * entries * headSize);
   const memValues = new Float32Array(batch * heads * entries * headSize);
   const visible = new Float32Array(batch * heads * length * entries);
+  const withDistances = config.placement === 'age';
+  const distances = new Float32Array(withDistances ? batch * heads * entries : 0);
   for (let b = 0; b < batch; b++) {
     const store = stores[b]!;
+    const ages = withDistances ? store.ages() : [];
     const sk = store.keys;
     const sv = store.values;
     for (let h = 0; h < heads; h++) {
@@ -65,6 +68,8 @@ export function retrieveEntries(stores: readonly SlotStore[], queries: tf.Tensor
             const src = slot * width + h * headSize;
             memKeys.set(sk.subarray(src, src + headSize), base);
             memValues.set(sv.subarray(src, src + headSize), base);
+            // The window's previous token has age 0: one token before the window's first.
+            if (withDistances) distances[(b * heads + h) * entries + r] = ages[slot]! + 1;
           }
           if (!ok) continue;
           const rowBase = (b * heads + h) * length;
@@ -84,5 +89,6 @@ export function retrieveEntries(stores: readonly SlotStore[], queries: tf.Tensor
     values: tf.tensor4d(memValues, [batch, heads, entries, headSize]),
     visible: tf.tensor4d(visible, [batch, heads, length, entries]),
     ...(config.scoreBias ? { bias: config.scoreBias } : {}),
+    ...(withDistances ? { distances } : {}),
   };
 }

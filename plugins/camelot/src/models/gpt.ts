@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 import { ModelBase, errors, explicitRule, parseConfig, seededRandom, type DynamicsSystem, type GenerateOptions, type State, type StateLayer, type TrainingFace } from '@engram/core';
 import type { AttentionHook, AttentionLayerShape, AttentionModel, MemoryPlacement } from '../memory/attention-hook.js';
 import { CharTokenizer } from '../internal/char-tokenizer.js';
-import { applyRotary, attention, causalMask, crossEntropy, gelu, layerNorm, rotaryTables, smearKeys, tokenLosses, type RotaryTables } from '../internal/nn-ops.js';
+import { applyRotary, attention, causalMask, crossEntropy, gelu, layerNorm, rotateBefore, rotaryTables, smearKeys, tokenLosses, type RotaryTables } from '../internal/nn-ops.js';
 import { gptConfigSchema, type GptConfig, type GptConfigInput } from './gpt-config.js';
 import { gptTrainingFace } from './gpt-training.js';
 
@@ -41,7 +41,7 @@ interface BlockWeights {
  * the window), unrotated (entries at distance 0), or all rotated by n (entries n tokens before every query).
  */
 function memoryQueriesAt(queries: tf.Tensor4D, rotated: tf.Tensor4D, tables: RotaryTables, placement: MemoryPlacement): tf.Tensor {
-  if (placement === 'window-start') return rotated;
+  if (placement === 'window-start' || placement === 'age') return rotated;
   if (placement === 'query' || placement === 0) return queries;
   const d = queries.shape[3];
   if (placement >= tables.cos.shape[0]) throw errors.invalidArgument('memory placement', `a distance below the context length ${tables.cos.shape[0]}`, placement);
@@ -154,7 +154,8 @@ export class Gpt extends ModelBase<GptConfig> implements AttentionModel {
         // Memory entries are scored with queries rotated to where the placement puts the entries (memoryQueriesAt).
         const memoryQueries = (rotary ? memoryQueriesAt(q, qr as tf.Tensor4D, rotary, hook?.placement ?? 'window-start') : q) as tf.Tensor4D;
         const entries = hook?.attend({ layer, queries: q, keys: k, values: v, ...(memoryQueries !== q ? { memoryQueries } : {}) });
-        const memory = entries ? { queries: memoryQueries, keys: entries.keys, values: entries.values, visible: entries.visible, ...(entries.bias ? { bias: entries.bias } : {}) } : undefined;
+        const memoryKeys = entries?.distances && rotary ? rotateBefore(entries.keys, entries.distances, headSize) : entries?.keys;
+        const memory = entries ? { queries: memoryQueries, keys: memoryKeys!, values: entries.values, visible: entries.visible, ...(entries.bias ? { bias: entries.bias } : {}) } : undefined;
         const att = attention(qr, kr, v, mask, memory);
         const merged = tf.transpose(att, [0, 2, 1, 3]).reshape([batch * length, c.size]);
         x = tf.add(x, tf.matMul(merged, w.proj).reshape([batch, length, c.size]));
