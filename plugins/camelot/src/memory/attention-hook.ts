@@ -27,9 +27,9 @@ export interface AttentionLayerView {
   readonly values: tf.Tensor4D;
   /**
    * The queries the layer will score memory entries with, when they differ from
-   * `queries` (a rotary model with 'window-start' placement: the rotated
-   * queries). A memory that picks entries by score should rank them with these,
-   * so that it picks what the attention will weigh most.
+   * `queries` (a rotary model: its queries rotated to where the placement puts
+   * the entries). A memory that picks entries by score should rank them with
+   * these, so that it picks what the attention will weigh most.
    */
   readonly memoryQueries?: tf.Tensor4D;
 }
