@@ -235,6 +235,20 @@ describe('CamelotMemory attached to attention models', () => {
     tf.dispose(k);
   });
 
+  it('readHeads: only the listed [layer, head] pairs see memory entries', () => {
+    const memory = new CamelotMemory({ policy: 'unbounded', readHeads: [[0, 1]] }, [{ heads: 2, headSize: 1 }, { heads: 2, headSize: 1 }], 1);
+    const k = tf.tensor4d([1, 2], [1, 2, 1, 1]);
+    const first = memory.windowHook();
+    first.attend({ layer: 0, queries: k, keys: k, values: k });
+    first.attend({ layer: 1, queries: k, keys: k, values: k });
+    first.commit();
+    const next = memory.windowHook();
+    const [visible, layer1] = tf.tidy(() => [Array.from(next.attend({ layer: 0, queries: k, keys: k, values: k })!.visible.dataSync()), next.attend({ layer: 1, queries: k, keys: k, values: k })]);
+    expect(visible).to.deep.equal([0, 1]); // head 0 sees nothing, head 1 its pick
+    expect(layer1).to.equal(null);
+    tf.dispose(k);
+  });
+
   it("placement 'age' gives each entry its distance before the window: the slot's age + 1", () => {
     const memory = new CamelotMemory({ policy: 'unbounded', placement: 'age', read: 'own' }, [{ heads: 1, headSize: 2 }], 1);
     const hook = memory.windowHook();

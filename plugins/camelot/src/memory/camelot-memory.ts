@@ -116,8 +116,9 @@ export class CamelotMemory {
           if (t.rank !== 4 || t.shape.some((d, i) => d !== expected[i])) throw errors.shapeMismatch(`layer ${view.layer} ${name} (batch = memory streams, heads, tokens, headSize)`, expected, t.shape);
         }
         const stores = memory.stores.map((s) => s[view.layer]!);
-        const reads = !config.readLayers || config.readLayers.includes(view.layer);
-        const entries = reads ? retrieveEntries(stores, view.memoryQueries ?? view.queries, view.keys, config) : null;
+        const heads = config.readHeads?.filter(([l]) => l === view.layer).map(([, h]) => h);
+        const reads = (!config.readLayers || config.readLayers.includes(view.layer)) && (!heads || heads.length > 0);
+        const entries = reads ? retrieveEntries(stores, view.memoryQueries ?? view.queries, view.keys, { ...config, ...(heads ? { heads } : {}) }) : null;
         // Captured as [B, T, H*dh]: one row per token, heads concatenated (the slot layout).
         const [keys, values] = tf.tidy(() => [view.keys, view.values].map((t) => tf.transpose(t, [0, 2, 1, 3]).dataSync() as Float32Array));
         captured[view.layer] = { keys: keys!, values: values!, length };

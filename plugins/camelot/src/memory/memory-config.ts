@@ -23,6 +23,10 @@ export const memoryConfigSchema = z
     read: z.enum(['shared', 'own']).default('shared').describe("'shared': a token's retrieved slots are visible to it and every later token of the window (the paper's concatenation, kept causal; duplicates shown once); 'own': only to the token that retrieved them"),
     scoreBias: z.number().min(-20).max(20).default(0).describe('added to every memory entry\'s scaled attention score (log-odds against the local keys); negative keeps attention local unless an entry matches clearly'),
     readLayers: z.array(z.number().int().min(0)).optional().describe('the attention layers that read the memory (default all; every layer is written either way)'),
+    readHeads: z
+      .array(z.tuple([z.number().int().min(0), z.number().int().min(0)]))
+      .optional()
+      .describe('the heads that see memory entries, as [layer, head] pairs (default every head of the reading layers)'),
     placement: z
       .union([z.enum(['window-start', 'query', 'age']), z.number().int().min(0)])
       .default('window-start')

@@ -12,7 +12,7 @@ import type { SlotStore } from './slot-store.js';
 /** Scores of empty (padding) slots: never picked while a filled slot remains. */
 const EMPTY_SLOT = -1e9;
 
-type ReadConfig = Pick<MemoryConfig, 'retrieval' | 'retrievalHeads' | 'topK' | 'read'> & { scoreBias?: number; placement?: MemoryConfig['placement'] };
+type ReadConfig = Pick<MemoryConfig, 'retrieval' | 'retrievalHeads' | 'topK' | 'read'> & { scoreBias?: number; placement?: MemoryConfig['placement']; /** Heads that see entries (default all). */ heads?: readonly number[] };
 
 /**
  * Memory entries for one layer: `queries` and `keys` [B, H, T, dh] of the
@@ -71,7 +71,7 @@ export function retrieveEntries(stores: readonly SlotStore[], queries: tf.Tensor
             // The window's previous token has age 0: one token before the window's first.
             if (withDistances) distances[(b * heads + h) * entries + r] = ages[slot]! + 1;
           }
-          if (!ok) continue;
+          if (!ok || (config.heads && !config.heads.includes(h))) continue;
           const rowBase = (b * heads + h) * length;
           if (config.read === 'own') {
             visible[(rowBase + t) * entries + r] = 1;
