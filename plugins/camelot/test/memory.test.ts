@@ -156,6 +156,9 @@ describe('CamelotMemory attached to attention models', () => {
       [{ threshold: -2 }, 'threshold'],
       [{ topK: 0 }, 'topK'],
       [{ policy: 'lru' as never }, 'policy'],
+      [{ scoreBias: 50 }, 'scoreBias'],
+      [{ placement: -1 }, 'placement'],
+      [{ readHeads: [[0, 1, 2]] as never }, 'readHeads'],
     ];
     for (const [config, key] of bad) {
       let caught: unknown;
@@ -170,6 +173,9 @@ describe('CamelotMemory attached to attention models', () => {
     expect(() => CamelotMemory.for(gpt, { threshhold: 0.5 } as never)).to.throw(/did you mean 'threshold'/);
     expect(() => new CamelotMemory({}, [])).to.throw().with.property('code', 'ENGRAM_ERR_INVALID_ARGUMENT');
     expect(() => new CamelotMemory({}, gpt.attentionLayers, 0)).to.throw().with.property('code', 'ENGRAM_ERR_INVALID_ARGUMENT');
+    // Layers and heads the model does not have (the GPT here: 2 layers of 2 heads).
+    expect(() => CamelotMemory.for(gpt, { readLayers: [2] })).to.throw(/readLayers/).with.property('code', 'ENGRAM_ERR_INVALID_ARGUMENT');
+    expect(() => CamelotMemory.for(gpt, { readHeads: [[1, 2]] })).to.throw(/readHeads/).with.property('code', 'ENGRAM_ERR_INVALID_ARGUMENT');
     expect(() => deserializeMemory({ format: 'nope' })).to.throw().with.property('code', 'ENGRAM_ERR_INVALID_SPEC');
     expect(() => memoryFromBytes(new TextEncoder().encode('{"format": '))).to.throw().with.property('code', 'ENGRAM_ERR_INVALID_SPEC');
     expect(() => memoryFromBytes(Uint8Array.of(0xff, 0xfe))).to.throw().with.property('code', 'ENGRAM_ERR_INVALID_SPEC');

@@ -53,6 +53,10 @@ export class CamelotMemory {
       }
     }
     if (!Number.isInteger(streams) || streams < 1) throw errors.invalidArgument('memory streams', 'a positive integer', streams);
+    for (const l of this.config.readLayers ?? []) if (l >= layers.length) throw errors.invalidArgument('readLayers', `layer indices below ${layers.length} (the model's attention layers)`, l);
+    for (const [l, h] of this.config.readHeads ?? []) {
+      if (l >= layers.length || h >= layers[l]!.heads) throw errors.invalidArgument('readHeads', `[layer, head] pairs of the model's ${layers.length} layers (heads ${layers.map((x) => x.heads).join(', ')})`, [l, h]);
+    }
     this.layers = layers.map((l) => ({ heads: l.heads, headSize: l.headSize }));
     this.streams = streams;
     this.stores = this.freshStores();

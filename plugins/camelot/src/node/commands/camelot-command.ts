@@ -29,6 +29,11 @@ export const camelotCommandOptions = z.strictObject({
   memories: z.number().int().min(1).default(256).describe('memory budget M (slots per layer) of every bounded method'),
   threshold: z.number().min(-1).max(1).default(0.8).describe("CAMELoT's novelty threshold (cosine similarity)"),
   topK: z.number().int().min(1).max(64).default(1).describe('slots each token retrieves per head, for every memory method'),
+  readHeads: z
+    .string()
+    .regex(/^(\s*\d+:\d+\s*)(,\s*\d+:\d+\s*)*$|^$/, 'layer:head pairs, comma-separated (e.g. 0:2,1:3), or empty for every head')
+    .default('')
+    .describe('the heads that read the memory, as layer:head pairs (empty: every head), for every memory method'),
   otherMemories: numberList('otherMemories').default('64,512').describe('other M for the ablation, comma-separated'),
   otherThresholds: numberList('otherThresholds').default('0.6,0.7,0.9').describe('other thresholds for the ablation, comma-separated'),
   readAlternatives: z.boolean().default(true).describe('also measure the read-rule alternatives'),
@@ -74,9 +79,11 @@ export async function runCamelotCommand(args: CommandArgs<CamelotCommandOptions>
     const length = o.quick ? 1024 : o.length;
     const { heldOut } = encodedBrown(model.tokenizer);
     const documents = heldOut.slice(0, docs).map((d) => d.slice(0, length));
+    const readHeads = o.readHeads.trim() === '' ? undefined : o.readHeads.split(',').map((p) => p.split(':').map(Number) as [number, number]);
+    const read = { topK: o.topK, ...(readHeads ? { readHeads } : {}) };
     const methods = o.quick
-      ? methodList({ memories: o.memories, threshold: o.threshold, read: { topK: o.topK } }).slice(0, 4)
-      : methodList({ memories: o.memories, threshold: o.threshold, otherMemories, otherThresholds, readAlternatives: o.readAlternatives, read: { topK: o.topK } });
+      ? methodList({ memories: o.memories, threshold: o.threshold, read }).slice(0, 4)
+      : methodList({ memories: o.memories, threshold: o.threshold, otherMemories, otherThresholds, readAlternatives: o.readAlternatives, read });
     io.stderr(`camelot: ${methods.length} methods over ${docs} held-out documents of ${length} characters\n`);
     const longContext = await longContextExperiment(model, documents, { methods, log: (l) => io.stderr(`  ${l}\n`) });
     const camelotConfig = methods.find((m) => m.memory?.policy === 'camelot')!.memory!;
