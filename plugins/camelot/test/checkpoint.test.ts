@@ -65,12 +65,14 @@ describe('the committed Brown GPT checkpoint', () => {
     expect(readFileSync(join(out, 'run', 'table.md'), 'utf8')).to.contain('Planted repeat');
   });
 
-  it('`engram camelot` rejects a missing checkpoint and bad lists with coded errors', async () => {
+  it('`engram camelot` rejects a missing checkpoint, bad lists and heads the model lacks with coded errors', async () => {
     const command = engram.commands().find((c) => c.name === 'camelot')!;
     const io = { stdout: () => {}, stderr: () => {}, isTTY: false, cwd: tmpdir() };
     const run = (o: object): Promise<unknown> => command.run({ options: command.options.parse(o) as never, positionals: [] }, io, engram).catch((e: unknown) => e);
     expect(await run({ quick: true, checkpoint: 'nowhere.json' })).to.have.property('code', 'ENGRAM_ERR_DATA_NOT_FOUND');
     expect(await run({ quick: true, otherThresholds: '0.5,3' })).to.have.property('code', 'ENGRAM_ERR_INVALID_ARGUMENT');
+    expect(await run({ quick: true, readHeads: '3:0' })).to.have.property('code', 'ENGRAM_ERR_INVALID_ARGUMENT');
+    expect(() => command.options.parse({ readHeads: '0-2' })).to.throw(/layer:head/);
     expect(() => command.options.parse({ memories: 0 })).to.throw();
     expect(existsSync(defaultCheckpoint())).to.equal(true);
   });

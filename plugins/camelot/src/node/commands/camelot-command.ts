@@ -9,6 +9,7 @@ import { linePlotSvg } from '@engram/viz';
 import { writeText } from '@engram/viz/node';
 import { longContextExperiment, type LongContextResult } from '../../experiments/long-context.js';
 import { methodList } from '../../experiments/methods.js';
+import { CamelotMemory } from '../../memory/camelot-memory.js';
 import { plantedRepeat, type PlantedRepeatResult } from '../../experiments/planted-repeat.js';
 import { iclProbe, type IclScore } from '../../experiments/icl-probe.js';
 import { formatIclTable, formatMethodTable } from '../../experiments/tables.js';
@@ -81,6 +82,7 @@ export async function runCamelotCommand(args: CommandArgs<CamelotCommandOptions>
     const documents = heldOut.slice(0, docs).map((d) => d.slice(0, length));
     const readHeads = o.readHeads.trim() === '' ? undefined : o.readHeads.split(',').map((p) => p.split(':').map(Number) as [number, number]);
     const read = { topK: o.topK, ...(readHeads ? { readHeads } : {}) };
+    CamelotMemory.for(model, read); // a read the model cannot carry (a head it lacks) fails here, before any run
     const methods = o.quick
       ? methodList({ memories: o.memories, threshold: o.threshold, read }).slice(0, 4)
       : methodList({ memories: o.memories, threshold: o.threshold, otherMemories, otherThresholds, readAlternatives: o.readAlternatives, read });
