@@ -132,7 +132,7 @@ describe('camelot/gpt on the model protocol', () => {
       padded.dispose();
     }
     expect(() => model.logitsWithHook(tokens, { placement: 8, attend: () => null })).to.throw().with.property('code', 'ENGRAM_ERR_INVALID_ARGUMENT');
-    for (const t of Object.values(tables)) t.dispose();
+    tf.dispose([tables.cos, tables.sin, tables.rotateHalf]);
     tf.dispose([...kept, tokens]);
     model.dispose();
   });

@@ -35,7 +35,7 @@ for (const backend of ['wasm', 'cpu'] as const) {
       const s1 = tf.sum(tf.mul(at(q, 1), at(k, 0))).dataSync()[0]!;
       const s2 = tf.sum(tf.mul(at(q, 5), at(k, 4))).dataSync()[0]!;
       expect(s2).to.be.closeTo(s1, 1e-4);
-      for (const t of Object.values(tables)) t.dispose();
+      tf.dispose([tables.cos, tables.sin, tables.rotateHalf]);
     });
 
     it('smeared keys w.r.t. keys and mixing logits, first and second order; the first token keeps only its own share', () => {
@@ -63,12 +63,26 @@ for (const backend of ['wasm', 'cpu'] as const) {
       // Row m of a window holding x at position m is x rotated at m.
       const at = (x: tf.Tensor, m: number): tf.Tensor => applyRotary(tf.concat([tf.zeros([1, 1, m, d]), x], 2), tables).slice([0, 0, m, 0], [1, 1, 1, d]);
       for (const [p, n] of [[0, 3], [2, 5], [6, 4]] as const) {
-        const viaMemory = tf.sum(tf.mul(at(q, p), rotateBefore(k as tf.Tensor4D, Float32Array.of(n), d))).dataSync()[0]!;
+        const viaMemory = tf.sum(tf.mul(at(q, p), rotateBefore(k as tf.Tensor4D, Float32Array.of(n), tables))).dataSync()[0]!;
         const local = tf.sum(tf.mul(at(q, p + n), at(k, 0))).dataSync()[0]!;
         expect(viaMemory).to.be.closeTo(local, 1e-4);
       }
-      for (const t of Object.values(tables)) t.dispose();
+      tf.dispose([tables.cos, tables.sin, tables.rotateHalf]);
       tf.dispose([q, k]);
+    });
+
+    it('rotateBefore w.r.t. the keys, first and second order; distances not one per key are a coded error', () => {
+      const tables = rotaryTables(4, 4);
+      const keys = tf.randomNormal([1, 2, 3, 4], 0, 1, 'float32', 62);
+      const w = tf.randomNormal([1, 2, 3, 4], 0, 1, 'float32', 63);
+      const distances = Float32Array.of(1, 5, 200, 0, 7, 130);
+      const f = (k: tf.Tensor): tf.Scalar => tf.sum(tf.mul(tf.square(rotateBefore(k as tf.Tensor4D, distances, tables)), w));
+      const r = gradCheckArgs(f, [keys], opts);
+      expect(r.ok, r.summary).to.equal(true);
+      const r2 = gradGradCheckArgs(f, [keys], opts);
+      expect(r2.ok, r2.summary).to.equal(true);
+      expect(() => rotateBefore(keys as tf.Tensor4D, Float32Array.of(1, 2), tables)).to.throw(/one per key/).with.property('code', 'ENGRAM_ERR_INVALID_ARGUMENT');
+      tf.dispose([tables.cos, tables.sin, tables.rotateHalf, keys, w]);
     });
 
     it('attention with memory entries, w.r.t. queries, keys, values, memory keys and memory values', () => {

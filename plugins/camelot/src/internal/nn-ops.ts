@@ -4,7 +4,7 @@
  * goes through them. Each has a finite-difference gradient check in the tests.
  */
 import * as tf from '@tensorflow/tfjs';
-import { ops } from '@engram/core';
+import { errors, ops } from '@engram/core';
 
 /** Layer normalisation over the last axis, * gamma + beta: core's one formula (ops.layerNorm). */
 export function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps = 1e-5): tf.Tensor {
@@ -18,6 +18,8 @@ export function gelu(x: tf.Tensor): tf.Tensor {
 
 /** Rotary tables for positions 0..length-1 and a head size d (even). */
 export interface RotaryTables {
+  /** The base of the angles (10000 for GPT-NeoX and LLaMA). */
+  readonly base: number;
   /** cos of each position's angles, repeated over both halves: [length, d]. */
   readonly cos: tf.Tensor2D;
   /** sin likewise: [length, d]. */
@@ -26,24 +28,38 @@ export interface RotaryTables {
   readonly rotateHalf: tf.Tensor2D;
 }
 
+/**
+ * Writes the rotary cos/sin of `position` (any real, negative too) into row `row` of [rows, d] arrays
+ * (halves layout: angle i for entries i and half + i).
+ */
+function fillRotaryRow(cos: Float32Array, sin: Float32Array, row: number, position: number, headSize: number, base: number): void {
+  const half = headSize / 2;
+  for (let i = 0; i < half; i++) {
+    const angle = position / Math.pow(base, (2 * i) / headSize);
+    cos[row * headSize + i] = cos[row * headSize + half + i] = Math.cos(angle);
+    sin[row * headSize + i] = sin[row * headSize + half + i] = Math.sin(angle);
+  }
+}
+
 /** Rotary tables (GPT-NeoX halves layout, base 10000). */
 export function rotaryTables(length: number, headSize: number, base = 10000): RotaryTables {
   const half = headSize / 2;
   const cos = new Float32Array(length * headSize);
   const sin = new Float32Array(length * headSize);
-  for (let p = 0; p < length; p++) {
-    for (let i = 0; i < half; i++) {
-      const angle = p / Math.pow(base, (2 * i) / headSize);
-      cos[p * headSize + i] = cos[p * headSize + half + i] = Math.cos(angle);
-      sin[p * headSize + i] = sin[p * headSize + half + i] = Math.sin(angle);
-    }
-  }
+  for (let p = 0; p < length; p++) fillRotaryRow(cos, sin, p, p, headSize, base);
   const r = new Float32Array(headSize * headSize);
   for (let i = 0; i < half; i++) {
     r[(half + i) * headSize + i] = -1; // out[i] = -x2[i]
     r[i * headSize + half + i] = 1; // out[half + i] = x1[i]
   }
-  return { cos: tf.tensor2d(cos, [length, headSize]), sin: tf.tensor2d(sin, [length, headSize]), rotateHalf: tf.tensor2d(r, [headSize, headSize]) };
+  return { base, cos: tf.tensor2d(cos, [length, headSize]), sin: tf.tensor2d(sin, [length, headSize]), rotateHalf: tf.tensor2d(r, [headSize, headSize]) };
+}
+
+/** x cos + rotateHalf(x) sin for x [..., d] and cos, sin broadcastable to it. */
+function rotate(x: tf.Tensor, cos: tf.Tensor, sin: tf.Tensor, tables: RotaryTables): tf.Tensor {
+  const d = x.shape[x.rank - 1]!;
+  const rotated = tf.matMul(x.reshape([-1, d]), tables.rotateHalf).reshape(x.shape);
+  return tf.add(tf.mul(x, cos), tf.mul(rotated, sin));
 }
 
 /**
@@ -56,9 +72,17 @@ export function applyRotary(x: tf.Tensor, tables: RotaryTables): tf.Tensor {
     const t = x.shape[x.rank - 2]!;
     const cos = t === tables.cos.shape[0] ? tables.cos : tf.slice(tables.cos, [0, 0], [t, d]);
     const sin = t === tables.sin.shape[0] ? tables.sin : tf.slice(tables.sin, [0, 0], [t, d]);
-    const rotated = tf.matMul(x.reshape([-1, d]), tables.rotateHalf).reshape(x.shape);
-    return tf.add(tf.mul(x, cos), tf.mul(rotated, sin));
+    return rotate(x, cos, sin, tables);
   });
+}
+
+/** Every vector of x [..., d] rotated as at one position of the tables (a key that far back from each query). */
+export function rotateAt(x: tf.Tensor, position: number, tables: RotaryTables): tf.Tensor {
+  const d = x.shape[x.rank - 1]!;
+  if (!(Number.isInteger(position) && position >= 0 && position < tables.cos.shape[0])) {
+    throw errors.invalidArgument('rotary position', `an integer in [0, ${tables.cos.shape[0]}) (the tables' length)`, position);
+  }
+  return tf.tidy(() => rotate(x, tf.slice(tables.cos, [position, 0], [1, d]), tf.slice(tables.sin, [position, 0], [1, d]), tables));
 }
 
 /**
@@ -76,25 +100,19 @@ export function smearKeys(keys: tf.Tensor4D, smear: tf.Tensor): tf.Tensor4D {
 }
 
 /**
- * Keys [batch, heads, entries, d] rotated (rotary, base 10000, halves layout) to the positions `distances` tokens
- * before the window's first token: a query at position p then sees entry r at distance p + distances[r].
+ * Keys [batch, heads, entries, d] rotated to the positions `distances` [batch * heads * entries] tokens before the
+ * window's first token (the tables' rotation and base): a query at position p then sees entry r at distance
+ * p + distances[r].
+ *
+ * @throws EngramError INVALID_ARGUMENT when `distances` has not one entry per key.
  */
-export function rotateBefore(keys: tf.Tensor4D, distances: Float32Array, d: number): tf.Tensor4D {
-  const half = d / 2;
-  const cos = new Float32Array(distances.length * d);
-  const sin = new Float32Array(distances.length * d);
-  distances.forEach((n, r) => {
-    for (let i = 0; i < half; i++) {
-      const angle = -n / Math.pow(10000, (2 * i) / d);
-      cos[r * d + i] = cos[r * d + half + i] = Math.cos(angle);
-      sin[r * d + i] = sin[r * d + half + i] = Math.sin(angle);
-    }
-  });
-  return tf.tidy(() => {
-    const [x1, x2] = tf.split(keys, 2, 3);
-    const rotated = tf.concat([tf.neg(x2!), x1!], 3);
-    return tf.add(tf.mul(keys, tf.tensor4d(cos, keys.shape)), tf.mul(rotated, tf.tensor4d(sin, keys.shape))) as tf.Tensor4D;
-  });
+export function rotateBefore(keys: tf.Tensor4D, distances: Float32Array, tables: RotaryTables): tf.Tensor4D {
+  const d = keys.shape[3];
+  if (distances.length * d !== keys.size) throw errors.invalidArgument('memory distances', `one per key (${keys.size / d})`, distances.length);
+  const cos = new Float32Array(keys.size);
+  const sin = new Float32Array(keys.size);
+  distances.forEach((n, r) => fillRotaryRow(cos, sin, r, -n, d, tables.base));
+  return tf.tidy(() => rotate(keys, tf.tensor4d(cos, keys.shape), tf.tensor4d(sin, keys.shape), tables) as tf.Tensor4D);
 }
 
 /** A [T, T] causal mask: 1 where key position <= query position. */

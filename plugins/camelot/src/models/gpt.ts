@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 import { ModelBase, errors, explicitRule, parseConfig, seededRandom, type DynamicsSystem, type GenerateOptions, type State, type StateLayer, type TrainingFace } from '@engram/core';
 import type { AttentionHook, AttentionLayerShape, AttentionModel, MemoryPlacement } from '../memory/attention-hook.js';
 import { CharTokenizer } from '../internal/char-tokenizer.js';
-import { applyRotary, attention, causalMask, crossEntropy, gelu, layerNorm, rotateBefore, rotaryTables, smearKeys, tokenLosses, type RotaryTables } from '../internal/nn-ops.js';
+import { applyRotary, attention, causalMask, crossEntropy, gelu, layerNorm, rotateAt, rotateBefore, rotaryTables, smearKeys, tokenLosses, type RotaryTables } from '../internal/nn-ops.js';
 import { gptConfigSchema, type GptConfig, type GptConfigInput } from './gpt-config.js';
 import { gptTrainingFace } from './gpt-training.js';
 
@@ -43,14 +43,7 @@ interface BlockWeights {
 function memoryQueriesAt(queries: tf.Tensor4D, rotated: tf.Tensor4D, tables: RotaryTables, placement: MemoryPlacement): tf.Tensor {
   if (placement === 'window-start' || placement === 'age') return rotated;
   if (placement === 'query' || placement === 0) return queries;
-  const d = queries.shape[3];
-  if (placement >= tables.cos.shape[0]) throw errors.invalidArgument('memory placement', `a distance below the context length ${tables.cos.shape[0]}`, placement);
-  return tf.tidy(() => {
-    const cos = tf.slice(tables.cos, [placement, 0], [1, d]);
-    const sin = tf.slice(tables.sin, [placement, 0], [1, d]);
-    const half = tf.matMul(queries.reshape([-1, d]), tables.rotateHalf).reshape(queries.shape);
-    return tf.add(tf.mul(queries, cos), tf.mul(half, sin));
-  });
+  return rotateAt(queries, placement, tables);
 }
 
 /** The small GPT. Build it with `engram.createModel('camelot/gpt', config)` or `new Gpt(config)`. */
@@ -154,7 +147,7 @@ export class Gpt extends ModelBase<GptConfig> implements AttentionModel {
         // Memory entries are scored with queries rotated to where the placement puts the entries (memoryQueriesAt).
         const memoryQueries = (rotary ? memoryQueriesAt(q, qr as tf.Tensor4D, rotary, hook?.placement ?? 'window-start') : q) as tf.Tensor4D;
         const entries = hook?.attend({ layer, queries: q, keys: k, values: v, ...(memoryQueries !== q ? { memoryQueries } : {}) });
-        const memoryKeys = entries?.distances && rotary ? rotateBefore(entries.keys, entries.distances, headSize) : entries?.keys;
+        const memoryKeys = entries?.distances && rotary ? rotateBefore(entries.keys, entries.distances, rotary) : entries?.keys;
         const memory = entries ? { queries: memoryQueries, keys: memoryKeys!, values: entries.values, visible: entries.visible, ...(entries.bias ? { bias: entries.bias } : {}) } : undefined;
         const att = attention(qr, kr, v, mask, memory);
         const merged = tf.transpose(att, [0, 2, 1, 3]).reshape([batch * length, c.size]);
@@ -250,6 +243,6 @@ export class Gpt extends ModelBase<GptConfig> implements AttentionModel {
 
   protected override release(): void {
     for (const v of Object.values(this.weights)) v.dispose();
-    if (this.rotary) for (const t of Object.values(this.rotary)) t.dispose();
+    if (this.rotary) tf.dispose([this.rotary.cos, this.rotary.sin, this.rotary.rotateHalf]);
   }
 }
