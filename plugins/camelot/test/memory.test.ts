@@ -8,6 +8,14 @@ import { initBackend, seededRandom } from '@engram/core';
 import { CamelotMemory, collectLosses, deserializeMemory, Gpt, loadMemory, memoryFromBytes, memoryToBytes, saveMemory, serializeMemory, streamDocuments, weightsFingerprint, type AttentionModel, type MemoryConfigInput } from '../src/node/index.js';
 import { TinyAttentionLm } from './helpers/tiny-attention-lm.js';
 
+/** Writes one window of `k` as every layer's queries, keys and values, and returns the next window's hook. */
+const afterOneWindow = (memory: CamelotMemory, k: tf.Tensor4D): ReturnType<CamelotMemory['windowHook']> => {
+  const first = memory.windowHook();
+  for (let layer = 0; layer < memory.layers.length; layer++) first.attend({ layer, queries: k, keys: k, values: k });
+  first.commit();
+  return memory.windowHook();
+};
+
 const randomDocs = (count: number, length: number, vocab: number, seed: number): Int32Array[] => {
   const rand = seededRandom(seed);
   return Array.from({ length: count }, () => Int32Array.from({ length }, () => Math.floor(rand() * vocab)));
@@ -229,11 +237,7 @@ describe('CamelotMemory attached to attention models', () => {
   it('readLayers: only the listed layers read the memory; every layer is still written', () => {
     const memory = new CamelotMemory({ policy: 'unbounded', readLayers: [1] }, [{ heads: 1, headSize: 2 }, { heads: 1, headSize: 2 }], 1);
     const k = tf.tensor4d([1, 0], [1, 1, 1, 2]);
-    const first = memory.windowHook();
-    first.attend({ layer: 0, queries: k, keys: k, values: k });
-    first.attend({ layer: 1, queries: k, keys: k, values: k });
-    first.commit();
-    const next = memory.windowHook();
+    const next = afterOneWindow(memory, k);
     const reads = tf.tidy(() => [next.attend({ layer: 0, queries: k, keys: k, values: k }), next.attend({ layer: 1, queries: k, keys: k, values: k }) !== null]);
     expect(reads[0]).to.equal(null);
     expect(reads[1]).to.equal(true);
@@ -244,11 +248,7 @@ describe('CamelotMemory attached to attention models', () => {
   it('readHeads: only the listed [layer, head] pairs see memory entries', () => {
     const memory = new CamelotMemory({ policy: 'unbounded', readHeads: [[0, 1]] }, [{ heads: 2, headSize: 1 }, { heads: 2, headSize: 1 }], 1);
     const k = tf.tensor4d([1, 2], [1, 2, 1, 1]);
-    const first = memory.windowHook();
-    first.attend({ layer: 0, queries: k, keys: k, values: k });
-    first.attend({ layer: 1, queries: k, keys: k, values: k });
-    first.commit();
-    const next = memory.windowHook();
+    const next = afterOneWindow(memory, k);
     const [visible, layer1] = tf.tidy(() => [Array.from(next.attend({ layer: 0, queries: k, keys: k, values: k })!.visible.dataSync()), next.attend({ layer: 1, queries: k, keys: k, values: k })]);
     expect(visible).to.deep.equal([0, 1]); // head 0 sees nothing, head 1 its pick
     expect(layer1).to.equal(null);

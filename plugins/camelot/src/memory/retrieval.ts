@@ -12,7 +12,10 @@ import type { SlotStore } from './slot-store.js';
 /** Scores of empty (padding) slots: never picked while a filled slot remains. */
 const EMPTY_SLOT = -1e9;
 
-type ReadConfig = Pick<MemoryConfig, 'retrieval' | 'retrievalHeads' | 'topK' | 'read'> & { scoreBias?: number; placement?: MemoryConfig['placement']; /** Heads that see entries (default all). */ heads?: readonly number[] };
+type ReadConfig = Pick<MemoryConfig, 'retrieval' | 'retrievalHeads' | 'topK' | 'read' | 'scoreBias' | 'placement'> & {
+  /** The heads of this layer that see entries (default all). */
+  heads?: readonly number[];
+};
 
 /**
  * Memory entries for one layer: `queries` and `keys` [B, H, T, dh] of the
