@@ -11,20 +11,14 @@ import { camelotPlugin } from '../src/node/plugin.ts';
 import { loadGpt } from '../src/node/checkpoint-files.ts';
 import { encodedBrown } from '../src/node/brown-files.ts';
 import { plantedRepeat } from '../src/experiments/planted-repeat.ts';
-import { collectLosses } from '../src/experiments/collect.ts';
+import { collectLosses, meanBitsPerChar } from '../src/experiments/collect.ts';
 
 await initBackend();
 const engram = await createEngram({ plugins: [camelotPlugin] });
 const model = await loadGpt(engram, 'data/gpt-brown.json', process.cwd());
 const { train } = encodedBrown(model.tokenizer);
 const docs = train.slice(0, 4).map((d) => d.slice(0, 4096));
-const bits = async (memory: object | null): Promise<number> => {
-  const { losses } = await collectLosses(model, docs, memory);
-  let sum = 0;
-  let n = 0;
-  for (const l of losses) for (const x of l) (sum += x), n++;
-  return sum / n / Math.LN2;
-};
+const bits = async (memory: object | null): Promise<number> => meanBitsPerChar((await collectLosses(model, docs, memory)).losses);
 const base = await bits(null);
 const configs: object[] = process.argv[2]
   ? (JSON.parse(process.argv[2]) as object[])

@@ -8,18 +8,13 @@ import { camelotPlugin } from '../src/node/plugin.ts';
 import { loadGpt } from '../src/node/checkpoint-files.ts';
 import { encodedBrown } from '../src/node/brown-files.ts';
 import { plantedRepeat } from '../src/experiments/planted-repeat.ts';
-import { collectLosses } from '../src/experiments/collect.ts';
+import { collectLosses, meanBitsPerChar } from '../src/experiments/collect.ts';
 await initBackend();
 const engram = await createEngram({ plugins: [camelotPlugin] });
 const model = await loadGpt(engram, process.argv[2]!, process.cwd());
 const { heldOut } = encodedBrown(model.tokenizer);
 const docs = heldOut.slice(0, Number(process.env.DOCS ?? 6)).map((d) => d.slice(0, Number(process.env.LEN ?? 4096)));
-const bits = async (mem: object | null): Promise<number> => {
-  const { losses } = await collectLosses(model, docs, mem);
-  let s = 0, n = 0;
-  for (const l of losses) for (const x of l) { s += x; n++; }
-  return s / n / Math.LN2;
-};
+const bits = async (mem: object | null): Promise<number> => meanBitsPerChar((await collectLosses(model, docs, mem)).losses);
 const base = await bits(null);
 console.log('window', base.toFixed(4));
 for (const mem of JSON.parse(process.argv[3]!)) {

@@ -9,7 +9,21 @@ import { createEngram, initBackend } from '@engram/core';
 import { camelotPlugin } from '../src/node/plugin.ts';
 import { loadGpt } from '../src/node/checkpoint-files.ts';
 import { seededRandom } from '@engram/core';
-const pairs = (alphabet: string, min: number, max: number): string[] => { const rand = seededRandom(99); const a = [...alphabet].filter((c) => !' .\n'.includes(c)); return Array.from({ length: 8 }, () => { let d = ''; while (d.length < 200) { const n = min + Math.floor(rand() * (max - min + 1)); let x = ''; for (let i = 0; i < n; i++) x += a[Math.floor(rand() * a.length)]; d += `${x} ${x}. `; } return d; }); };
+/** 8 documents of "<s> <s>. " pairs, strings of min..max characters of the alphabet without separators (seeded). */
+const pairs = (alphabet: string, min: number, max: number): string[] => {
+  const rand = seededRandom(99);
+  const chars = [...alphabet].filter((c) => !' .\n'.includes(c));
+  return Array.from({ length: 8 }, () => {
+    let doc = '';
+    while (doc.length < 200) {
+      const n = min + Math.floor(rand() * (max - min + 1));
+      let x = '';
+      for (let i = 0; i < n; i++) x += chars[Math.floor(rand() * chars.length)];
+      doc += `${x} ${x}. `;
+    }
+    return doc;
+  });
+};
 await initBackend();
 const engram = await createEngram({ plugins: [camelotPlugin] });
 const model = await loadGpt(engram, process.argv[2]!);

@@ -29,3 +29,11 @@ export async function collectLosses(model: AttentionModel, documents: readonly I
   );
   return { losses, predictions };
 }
+
+/** Mean loss of collected per-token losses, in bits per character. */
+export function meanBitsPerChar(losses: readonly Float32Array[]): number {
+  let sum = 0;
+  let n = 0;
+  for (const l of losses) for (const x of l) (sum += x), n++;
+  return sum / n / Math.LN2;
+}
