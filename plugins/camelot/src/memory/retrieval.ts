@@ -59,6 +59,7 @@ export function retrieveEntries(stores: readonly SlotStore[], queries: tf.Tensor
     const sk = store.keys;
     const sv = store.values;
     for (let h = 0; h < heads; h++) {
+      if (config.heads && !config.heads.includes(h)) continue; // a head that does not read: its entries stay hidden
       const ph = pickHeads === 1 ? 0 : h;
       const seen = new Set<number>();
       for (let t = 0; t < length; t++) {
@@ -74,7 +75,7 @@ export function retrieveEntries(stores: readonly SlotStore[], queries: tf.Tensor
             // The window's previous token has age 0: one token before the window's first.
             if (withDistances) distances[(b * heads + h) * entries + r] = ages[slot]! + 1;
           }
-          if (!ok || (config.heads && !config.heads.includes(h))) continue;
+          if (!ok) continue;
           const rowBase = (b * heads + h) * length;
           if (config.read === 'own') {
             visible[(rowBase + t) * entries + r] = 1;
