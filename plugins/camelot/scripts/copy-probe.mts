@@ -14,7 +14,7 @@ const model = await loadGpt(engram, process.argv[2]!, process.cwd());
 const { heldOut } = encodedBrown(model.tokenizer);
 const docs = heldOut.slice(0, 8);
 // Strings of lowercase letters (the default) and of every character but the separators ' ', '.', newline.
-const alphabet = process.argv[3] === 'all' ? model.tokenizer.vocabulary.replace(/[ .\n]/g, '') : undefined;
+const alphabet = process.argv[3] === 'all' ? model.tokenizer.characters.replace(/[ .\n]/g, '') : undefined;
 const inW = await plantedRepeat(model, model.tokenizer, docs, { policy: 'fifo', memories: 64 }, { seed: 0, at: 10, repeatAt: 70, ...(alphabet ? { alphabet } : {}) });
 console.log('in-window repeat loss', inW.withoutMemory.toFixed(3), 'unseen', (await plantedRepeat(model, model.tokenizer, docs, { policy: 'fifo', memories: 1 }, { seed: 0, ...(alphabet ? { alphabet } : {}) })).withoutMemory.toFixed(3));
 for (const mem of [{ policy: 'fifo', memories: 256 }, { policy: 'unbounded' }, { policy: 'camelot', memories: 256, threshold: 0.8 }, { policy: 'camelot', memories: 256, threshold: 0.8, read: 'own', topK: 4 }] as const) {

@@ -27,7 +27,7 @@ const pairs = (alphabet: string, min: number, max: number): string[] => {
 await initBackend();
 const engram = await createEngram({ plugins: [camelotPlugin] });
 const model = await loadGpt(engram, process.argv[2]!);
-for (const [name, alphabet, min, max] of [['all 4-12', model.tokenizer.vocabulary, 4, 12], ['all 20-30', model.tokenizer.vocabulary, 20, 30], ['lower 20-30', 'abcdefghijklmnopqrstuvwxyz', 20, 30]] as const) {
+for (const [name, alphabet, min, max] of [['all 4-12', model.tokenizer.characters, 4, 12], ['all 20-30', model.tokenizer.characters, 20, 30], ['lower 20-30', 'abcdefghijklmnopqrstuvwxyz', 20, 30]] as const) {
   const docs = pairs(alphabet, min, max);
   const rows = docs.map((d) => Array.from(model.tokenizer.encode(d.slice(0, 129))));
   const losses = tf.tidy(() => model.tokenLosses(tf.tensor2d(rows, [8, 129], 'int32')).arraySync());

@@ -1,8 +1,9 @@
 /**
  * How much do the first tokens of each non-overlapping window lose? Held-out bits/char of the frozen model with
  * non-overlapping 128-character windows (what every method of `engram camelot` streams) against a sliding window
- * (every character predicted from the 128 before it, or all before it near the start): the gain a memory that only
- * restored the last window could bring at most. Same documents as the README's tables (6 x 4,096; DOCS, LEN).
+ * (every character predicted from the model's whole context before it, or all before it near the start): the gain a
+ * memory that only restored that much context could bring at most. Same documents as the README's tables (6 x 4,096;
+ * DOCS, LEN; WINDOW sets the non-overlapping windows, default 128).
  *   cd plugins/camelot && node --conditions=engram-source --import tsx scripts/sliding-window.mts
  */
 import * as tf from '@tensorflow/tfjs';
@@ -18,14 +19,15 @@ const model = await loadGpt(engram, process.argv[2] ?? 'data/gpt-brown.json', pr
 const { heldOut } = encodedBrown(model.tokenizer);
 const docs = heldOut.slice(0, Number(process.env.DOCS ?? 6)).map((d) => d.slice(0, Number(process.env.LEN ?? 4096)));
 const c = model.contextLength;
-const { losses } = await collectLosses(model, docs, null);
+const { losses } = await collectLosses(model, docs, null, Number(process.env.WINDOW ?? 128));
+const { losses: full } = await collectLosses(model, docs, null, c);
 let windowed = 0;
 let sliding = 0;
 let n = 0;
 for (const [i, doc] of docs.entries()) {
   const own = losses[i]!;
-  // Positions 1..c-1 are predicted identically (the first window holds everything before them).
-  for (let p = 1; p < c; p++) sliding += own[p - 1]!;
+  // Positions 1..c-1 are predicted from everything before them by the first full-context window.
+  for (let p = 1; p < c; p++) sliding += full[i]![p - 1]!;
   const batch = 64;
   for (let start = c; start < doc.length; start += batch) {
     const rows = Array.from({ length: Math.min(batch, doc.length - start) }, (_, r) => Array.from(doc.subarray(start + r - c, start + r + 1)));

@@ -24,6 +24,8 @@ export { Gpt, GPT_KIND } from './models/gpt.js';
 export { gptConfigSchema, BROWN_VOCABULARY, type GptConfig, type GptConfigInput } from './models/gpt-config.js';
 export { gptTrainingSchema, sampleWindows, encodeSplit, encodedDocuments, type EncodedSplit, type GptTrainingSettings } from './models/gpt-training.js';
 export { CharTokenizer, vocabularyOf } from './internal/char-tokenizer.js';
+export { SubwordTokenizer } from './internal/subword-tokenizer.js';
+export { tokenizerFor, characterIds, tokenOffsets, type Tokenizer } from './internal/tokenizer.js';
 export { detokenizeBrown, splitBrown, HELD_OUT_PHASE, type BrownDocument } from './internal/brown.js';
 export { BROWN_DATASET, textDataset, datasetTexts } from './internal/brown-dataset.js';
 export { COMMITTED_CHECKPOINT, gptFromArtifacts, loadGptFromUrl, type FetchLike } from './internal/checkpoint.js';

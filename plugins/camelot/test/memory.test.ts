@@ -167,6 +167,10 @@ describe('CamelotMemory attached to attention models', () => {
       [{ scoreBias: 50 }, 'scoreBias'],
       [{ placement: -1 }, 'placement'],
       [{ readHeads: [[0, 1, 2]] as never }, 'readHeads'],
+      [{ maxDistance: 127 }, 'maxDistance'],
+      [{ placement: 'age', maxDistance: 0 }, 'maxDistance'],
+      [{ placement: 'age', beyond: 'window-start' }, 'beyond'],
+      [{ placement: 'age', maxDistance: 127, beyondBias: -2 }, 'beyondBias'],
     ];
     for (const [config, key] of bad) {
       let caught: unknown;
@@ -266,5 +270,65 @@ describe('CamelotMemory attached to attention models', () => {
     const entries = tf.tidy(() => memory.windowHook().attend({ layer: 0, queries: q, keys: q, values: q }))!;
     expect(Array.from(entries.distances!)).to.deep.equal([3, 2]);
     tf.dispose([k, q, entries.keys, entries.values, entries.visible]);
+  });
+
+  it("maxDistance hides an entry from queries farther than it; beyond 'window-start' shows them a copy at the window start, with beyondBias", () => {
+    // One head of size 2: three tokens written (ages 2, 1, 0: distances 3, 2, 1 before the window).
+    const write = (config: MemoryConfigInput): CamelotMemory => {
+      const memory = new CamelotMemory({ policy: 'unbounded', placement: 'age', topK: 3, ...config }, [{ heads: 1, headSize: 2 }], 1);
+      const k = tf.tensor4d([3, 0, 0, 2, 1, 1], [1, 1, 3, 2]);
+      afterOneWindow(memory, k);
+      k.dispose();
+      return memory;
+    };
+    // Four queries; with shared reads, query 0's three picks are visible to every query within 4 tokens of them.
+    const q = tf.tensor4d([1, 1, 1, 1, 1, 1, 1, 1], [1, 1, 4, 2]);
+    const read = (memory: CamelotMemory): { visible: number[][]; distances: number[]; bias: number | Float32Array | undefined; entries: number } => {
+      const e = tf.tidy(() => memory.windowHook().attend({ layer: 0, queries: q, keys: q, values: q }))!;
+      const [, , tokens, entries] = e.visible.shape;
+      const flat = Array.from(e.visible.dataSync());
+      const out = { visible: Array.from({ length: tokens }, (_, t) => flat.slice(t * entries, t * entries + 3)), distances: Array.from(e.distances!).slice(0, 3), bias: e.bias, entries };
+      tf.dispose([e.keys, e.values, e.visible]);
+      return out;
+    };
+    const hidden = read(write({ maxDistance: 4 }));
+    expect(hidden.entries).to.equal(12);
+    // The entry written 1 token before the window (distance 1) reaches queries 0..3, distance 2: 0..2, distance 3: 0..1.
+    const byDistance = (r: typeof hidden, d: number): number[] => r.visible.map((row) => row[r.distances.indexOf(d)]!);
+    expect(byDistance(hidden, 1)).to.deep.equal([1, 1, 1, 1]);
+    expect(byDistance(hidden, 2)).to.deep.equal([1, 1, 1, 0]);
+    expect(byDistance(hidden, 3)).to.deep.equal([1, 1, 0, 0]);
+    expect(hidden.bias).to.equal(undefined);
+    // beyond 'window-start': every pick also as a far entry at distance 0, visible where the near one is hidden.
+    const memory = write({ maxDistance: 4, beyond: 'window-start', beyondBias: -2 });
+    const e = tf.tidy(() => memory.windowHook().attend({ layer: 0, queries: q, keys: q, values: q }))!;
+    const entries = e.visible.shape[3];
+    expect(entries).to.equal(24);
+    const visible = Array.from(e.visible.dataSync());
+    const distances = Array.from(e.distances!);
+    expect(distances.slice(12)).to.deep.equal(new Array(12).fill(0));
+    for (let r = 0; r < 12; r++) {
+      for (let t = 0; t < 4; t++) {
+        const near = visible[t * entries + r]!;
+        const far = visible[t * entries + 12 + r]!;
+        expect(near + far, `entry ${r}, query ${t}`).to.be.at.most(1);
+        if (near) expect(t + distances[r]!).to.be.at.most(4);
+        if (far) expect(t + distances[r]!).to.be.above(4);
+      }
+    }
+    expect(visible.filter((v, i) => v && i % entries >= 12)).to.have.length(3);
+    expect(Array.from(e.bias as Float32Array)).to.deep.equal([...new Array(12).fill(0), ...new Array(12).fill(-2)]);
+    tf.dispose([e.keys, e.values, e.visible, q]);
+  });
+
+  it('the GPT honours per-entry biases: far copies at beyondBias -20 change nothing against hiding them; at 0 they do', async () => {
+    const docs = randomDocs(2, 64, 8, 5);
+    const base = { policy: 'unbounded', placement: 'age', maxDistance: 15, topK: 2 } as const;
+    const hidden = (await collectLosses(gpt, docs, base)).losses;
+    const silenced = (await collectLosses(gpt, docs, { ...base, beyond: 'window-start', beyondBias: -20 })).losses;
+    const shown = (await collectLosses(gpt, docs, { ...base, beyond: 'window-start' })).losses;
+    const gap = (a: Float32Array[], b: Float32Array[]): number => Math.max(...a.flatMap((x, d) => Array.from(x, (v, i) => Math.abs(v - b[d]![i]!))));
+    expect(gap(hidden, silenced)).to.be.below(1e-5);
+    expect(gap(hidden, shown)).to.be.above(1e-4);
   });
 });

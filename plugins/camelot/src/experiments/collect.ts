@@ -11,14 +11,14 @@ export interface Collected {
   predictions: Int32Array[];
 }
 
-/** Streams documents with a fresh memory of `config` (null = window only) and collects everything. */
-export async function collectLosses(model: AttentionModel, documents: readonly Int32Array[], config: MemoryConfigInput | null): Promise<Collected> {
+/** Streams documents through windows of `window` tokens (default the model's context length) with a fresh memory of `config` (null = window only) and collects everything. */
+export async function collectLosses(model: AttentionModel, documents: readonly Int32Array[], config: MemoryConfigInput | null, window?: number): Promise<Collected> {
   const n = documents[0]!.length - 1;
   const losses = documents.map(() => new Float32Array(n));
   const predictions = documents.map(() => new Int32Array(n));
   const memory = config ? CamelotMemory.for(model, config, documents.length) : null;
   await lastValueFrom(
-    streamDocuments(model, documents, { memory, predictions: true }).pipe(
+    streamDocuments(model, documents, { memory, predictions: true, ...(window ? { window } : {}) }).pipe(
       tap((step) => {
         documents.forEach((_, d) => {
           losses[d]!.set(step.losses.subarray(d * step.length, (d + 1) * step.length), step.start - 1);

@@ -11,16 +11,19 @@ import { streamDocuments } from '../memory/stream-document.js';
 import type { StoreStats } from '../memory/slot-store.js';
 import { weightsFingerprint } from '../internal/fingerprint.js';
 import type { Method } from './methods.js';
+import type { Tokenizer } from '../internal/tokenizer.js';
 
 /** One method's result. */
 export interface MethodResult {
   name: string;
   note: string;
   memory: Method['memory'];
-  /** Mean next-token loss, nats per character. */
+  /** Mean next-token loss, nats per token. */
   loss: number;
+  bitsPerToken: number;
+  /** Bits per character of the predicted text (with the options' tokenizer; NaN without): comparable across tokenizers. */
   bitsPerChar: number;
-  /** exp(loss): per-character perplexity. */
+  /** exp(loss): per-token perplexity. */
   perplexity: number;
   /** Relative perplexity change against the window-only model (negative = lower). */
   vsWindow: number;
@@ -47,6 +50,10 @@ export interface LongContextResult {
 /** Options of {@link longContextExperiment}. */
 export interface LongContextOptions {
   methods: readonly Method[];
+  /** Window the documents stream through (default the model's context length). */
+  window?: number;
+  /** The tokenizer of the documents, to report bits per character as well (optional). */
+  tokenizer?: Tokenizer;
   /** Position bucket of the per-position curve (default: the window). */
   bucket?: number;
   /** Progress lines. */
@@ -58,8 +65,12 @@ export async function longContextExperiment(model: AttentionModel, documents: re
   const start = Date.now();
   const before = weightsFingerprint(model.variables());
   const n = documents[0]!.length;
-  const bucket = options.bucket ?? model.contextLength;
+  const window = options.window ?? model.contextLength;
+  const bucket = options.bucket ?? window;
   const buckets = Math.ceil((n - 1) / bucket);
+  // Characters of every predicted token (all but each document's first), the same for every method.
+  const tokenizer = options.tokenizer;
+  const characters = tokenizer ? documents.reduce((a, d) => a + [...tokenizer.decode(d.subarray(1))].length, 0) : NaN;
   const raw: Omit<MethodResult, 'vsWindow' | 'shareOfUnbounded'>[] = [];
   for (const method of options.methods) {
     const t0 = Date.now();
@@ -70,7 +81,7 @@ export async function longContextExperiment(model: AttentionModel, documents: re
     let tokens = 0;
     let stats: StoreStats | null = null;
     await lastValueFrom(
-      streamDocuments(model, documents, { memory }).pipe(
+      streamDocuments(model, documents, { memory, window }).pipe(
         tap((step) => {
           for (let d = 0; d < documents.length; d++) {
             for (let i = 0; i < step.length; i++) {
@@ -91,18 +102,18 @@ export async function longContextExperiment(model: AttentionModel, documents: re
     );
     const loss = total / tokens;
     const seconds = (Date.now() - t0) / 1000;
-    raw.push({ name: method.name, note: method.note, memory: method.memory, loss, bitsPerChar: loss / Math.LN2, perplexity: Math.exp(loss), lossByPosition: Array.from(sums, (s, i) => s / counts[i]!), stats, seconds });
-    options.log?.(`${method.name}: ${(loss / Math.LN2).toFixed(4)} bits/char, perplexity ${Math.exp(loss).toFixed(4)} (${seconds.toFixed(1)} s)`);
+    raw.push({ name: method.name, note: method.note, memory: method.memory, loss, bitsPerToken: loss / Math.LN2, bitsPerChar: (total / Math.LN2) / characters, perplexity: Math.exp(loss), lossByPosition: Array.from(sums, (s, i) => s / counts[i]!), stats, seconds });
+    options.log?.(`${method.name}: ${(loss / Math.LN2).toFixed(4)} bits/token, perplexity ${Math.exp(loss).toFixed(4)} (${seconds.toFixed(1)} s)`);
   }
   const after = weightsFingerprint(model.variables());
   if (before !== after) throw new EngramError(ErrorCodes.INVALID_ARGUMENT, 'the frozen model\'s weights changed during the run: a memory must never write to the model', { before, after });
-  const window = raw.find((r) => r.memory === null);
+  const windowOnly = raw.find((r) => r.memory === null);
   const unbounded = raw.find((r) => r.memory?.policy === 'unbounded');
   const methods = raw.map((r) => {
-    const vsWindow = window ? r.perplexity / window.perplexity - 1 : NaN;
-    const gain = window && unbounded ? window.perplexity - unbounded.perplexity : NaN;
-    const shareOfUnbounded = window && gain ? (window.perplexity - r.perplexity) / gain : NaN;
+    const vsWindow = windowOnly ? r.perplexity / windowOnly.perplexity - 1 : NaN;
+    const gain = windowOnly && unbounded ? windowOnly.perplexity - unbounded.perplexity : NaN;
+    const shareOfUnbounded = windowOnly && gain ? (windowOnly.perplexity - r.perplexity) / gain : NaN;
     return { ...r, vsWindow, shareOfUnbounded };
   });
-  return { documents: documents.length, tokensPerDocument: n, window: model.contextLength, bucket, methods, weightsUnchanged: true, seconds: (Date.now() - start) / 1000 };
+  return { documents: documents.length, tokensPerDocument: n, window, bucket, methods, weightsUnchanged: true, seconds: (Date.now() - start) / 1000 };
 }

@@ -3,7 +3,7 @@
  * window-only model, a FIFO cache of the last M tokens, every past token
  * (the unbounded ceiling), CAMELoT consolidation, and its ablations.
  */
-import type { MemoryConfigInput } from '../memory/memory-config.js';
+import { memoryConfigSchema, type MemoryConfigInput } from '../memory/memory-config.js';
 
 /** One method of the comparison: a name and its memory (null = window only). */
 export interface Method {
@@ -29,6 +29,9 @@ export interface MethodListOptions {
   read?: Partial<MemoryConfigInput>;
 }
 
+/** The paper's read (its text: the closest slot per token, joined to the window's keys at its start), undoing any shared read setting. */
+export const PAPER_READ: Partial<MemoryConfigInput> = { topK: 1, placement: 'window-start', maxDistance: undefined, beyond: 'hidden', beyondBias: 0, scoreBias: 0, readHeads: undefined, readLayers: undefined };
+
 /** The methods of a run. */
 export function methodList(o: MethodListOptions): Method[] {
   const read = o.read ?? {};
@@ -51,7 +54,15 @@ export function methodList(o: MethodListOptions): Method[] {
     list.push({ name: `camelot-${o.memories}-token-picks`, memory: camelot({ retrievalHeads: 'all' }), note: 'read alternative: one pick per token for all heads' });
     list.push({ name: `camelot-${o.memories}-own`, memory: camelot({ read: 'own' }), note: 'read alternative: a pick is seen only by its own token' });
     list.push({ name: `camelot-${o.memories}-top4-own`, memory: camelot({ read: 'own', topK: 4 }), note: 'read alternative: 4 picks per token, each seen by its own token' });
-    list.push({ name: `camelot-${o.memories}-at-query`, memory: camelot({ placement: 'query' }), note: 'read alternative: memory at distance 0 from each query (rotary)' });
+    list.push({ name: `camelot-${o.memories}-at-query`, memory: camelot({ ...PAPER_READ, placement: 'query' }), note: "read alternative: the paper's read with memory at distance 0 from each query (rotary)" });
+    // With a read of its own, the run also shows the paper's read.
+    const parsed = (c: Partial<MemoryConfigInput>): string => JSON.stringify(memoryConfigSchema.parse(c));
+    if (parsed({ ...read, ...PAPER_READ }) !== parsed(read)) {
+      list.push({ name: `camelot-${o.memories}-paper-read`, memory: camelot(PAPER_READ), note: "read alternative: the paper's read (top-1 slot per token and head, at the window start)" });
+      for (const t of o.otherThresholds ?? []) list.push({ name: `camelot-${o.memories}-t${t}-paper-read`, memory: camelot({ ...PAPER_READ, threshold: t }), note: `the paper's read at threshold ${t}` });
+      list.push({ name: 'unbounded-paper-read', memory: { ...read, ...PAPER_READ, policy: 'unbounded' }, note: "every past token with the paper's read" });
+      list.push({ name: `fifo-${o.memories}-paper-read`, memory: { ...read, ...PAPER_READ, policy: 'fifo', memories: o.memories }, note: "the FIFO with the paper's read" });
+    }
   }
   return list;
 }

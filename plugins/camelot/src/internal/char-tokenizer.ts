@@ -4,11 +4,14 @@
  * (the vocabulary's first character, a space for the Brown vocabulary).
  */
 import { errors } from '@engram/core';
+import type { Tokenizer } from './tokenizer.js';
 
 /** Encodes text to token ids and back, one token per character. */
-export class CharTokenizer {
+export class CharTokenizer implements Tokenizer {
   private readonly index = new Map<string, number>();
   readonly size: number;
+  readonly key: string;
+  readonly characters: string;
 
   constructor(readonly vocabulary: string) {
     const chars = [...vocabulary];
@@ -18,6 +21,8 @@ export class CharTokenizer {
     });
     if (chars.length < 2) throw errors.invalidArgument('vocabulary', 'at least 2 characters', vocabulary);
     this.size = chars.length;
+    this.key = vocabulary;
+    this.characters = vocabulary;
   }
 
   /** Token ids of `text` (unknown characters become token 0). */

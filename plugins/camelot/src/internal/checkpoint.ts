@@ -1,13 +1,13 @@
 /**
  * GPT checkpoints from memory or over HTTP (any platform): the committed one
- * (the package's data/gpt-brown.json and .weights.bin) can be served and
+ * (the package's data/gpt-brown.json and its weights file) can be served and
  * fetched in a browser. Reading them from disk is in `@engram/camelot/node`.
  */
 import { EngramError, ErrorCodes, deserializeModel, errors, type Engram, type ModelArtifacts } from '@engram/core';
 import { Gpt } from '../models/gpt.js';
 
-/** The committed checkpoint's files in the package's data/ folder. */
-export const COMMITTED_CHECKPOINT = { spec: 'gpt-brown.json', weights: 'gpt-brown.weights.bin' } as const;
+/** The committed checkpoint's spec in the package's data/ folder (its weights file, `gpt-brown.<crc32>.weights.bin`, is named in the spec). */
+export const COMMITTED_CHECKPOINT = { spec: 'gpt-brown.json' } as const;
 
 /** A GPT from its spec and weight bytes (core's deserializeModel); another kind is a coded error. */
 export async function gptFromArtifacts(engram: Engram, artifacts: ModelArtifacts, source = 'GPT checkpoint'): Promise<Gpt> {

@@ -137,7 +137,7 @@ export function attention(
   keys: tf.Tensor,
   values: tf.Tensor,
   localMask: tf.Tensor,
-  memory?: { queries: tf.Tensor; keys: tf.Tensor; values: tf.Tensor; visible: tf.Tensor; bias?: number },
+  memory?: { queries: tf.Tensor; keys: tf.Tensor; values: tf.Tensor; visible: tf.Tensor; bias?: number | Float32Array },
 ): tf.Tensor {
   return tf.tidy(() => {
     const d = queries.shape[queries.rank - 1]!;
@@ -146,7 +146,7 @@ export function attention(
     const local = masked(tf.matMul(queries, keys, false, true), localMask);
     if (!memory) return tf.matMul(tf.softmax(local), values);
     const scored = masked(tf.matMul(memory.queries, memory.keys, false, true), memory.visible);
-    const mem = memory.bias ? tf.add(scored, memory.bias) : scored;
+    const mem = memory.bias === undefined || memory.bias === 0 ? scored : tf.add(scored, typeof memory.bias === 'number' ? memory.bias : tf.tensor1d(memory.bias));
     const r = memory.keys.shape[2]!;
     const p = tf.softmax(tf.concat([mem, local], -1));
     const [pMem, pLocal] = tf.split(p, [r, p.shape[p.rank - 1]! - r], -1) as [tf.Tensor, tf.Tensor];

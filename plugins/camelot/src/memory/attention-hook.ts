@@ -45,11 +45,12 @@ export interface MemoryEntries {
   readonly values: tf.Tensor4D;
   readonly visible: tf.Tensor4D;
   /**
-   * Added to every entry's scaled score before the shared softmax (default 0).
-   * Negative: the layer keeps to its local keys unless an entry matches clearly
-   * (a model that implements the hook should honour it).
+   * Added to every entry's scaled score before the shared softmax (default 0):
+   * one number, or one per entry ([entries]). Negative: the layer keeps to its
+   * local keys unless an entry matches clearly (a model that implements the
+   * hook should honour it).
    */
-  readonly bias?: number;
+  readonly bias?: number | Float32Array;
   /**
    * How many tokens before the window's first token each entry was last
    * written, [batch * heads * entries] (given with placement 'age'; a rotary

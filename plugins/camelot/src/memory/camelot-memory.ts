@@ -54,8 +54,8 @@ export class CamelotMemory {
     }
     if (!Number.isInteger(streams) || streams < 1) throw errors.invalidArgument('memory streams', 'a positive integer', streams);
     for (const l of this.config.readLayers ?? []) if (l >= layers.length) throw errors.invalidArgument('readLayers', `layer indices below ${layers.length} (the model's attention layers)`, l);
-    for (const [l, h] of this.config.readHeads ?? []) {
-      if (l >= layers.length || h >= layers[l]!.heads) throw errors.invalidArgument('readHeads', `[layer, head] pairs of the model's ${layers.length} layers (heads ${layers.map((x) => x.heads).join(', ')})`, [l, h]);
+    for (const [l, h] of [...(this.config.readHeads ?? []), ...(this.config.beyondHeads ?? [])]) {
+      if (l >= layers.length || h >= layers[l]!.heads) throw errors.invalidArgument(this.config.readHeads?.some(([a, b]) => a === l && b === h) ? 'readHeads' : 'beyondHeads', `[layer, head] pairs of the model's ${layers.length} layers (heads ${layers.map((x) => x.heads).join(', ')})`, [l, h]);
     }
     this.layers = layers.map((l) => ({ heads: l.heads, headSize: l.headSize }));
     this.streams = streams;
@@ -122,7 +122,8 @@ export class CamelotMemory {
         const stores = memory.stores.map((s) => s[view.layer]!);
         const heads = config.readHeads?.filter(([l]) => l === view.layer).map(([, h]) => h);
         const reads = (!config.readLayers || config.readLayers.includes(view.layer)) && (!heads || heads.length > 0);
-        const entries = reads ? retrieveEntries(stores, view.memoryQueries ?? view.queries, view.keys, { ...config, ...(heads ? { heads } : {}) }) : null;
+        const beyondHeads = config.beyondHeads?.filter(([l]) => l === view.layer).map(([, h]) => h);
+        const entries = reads ? retrieveEntries(stores, view.memoryQueries ?? view.queries, view.keys, { ...config, heads, beyondHeads }) : null;
         // Captured as [B, T, H*dh]: one row per token, heads concatenated (the slot layout).
         const [keys, values] = tf.tidy(() => [view.keys, view.values].map((t) => tf.transpose(t, [0, 2, 1, 3]).dataSync() as Float32Array));
         captured[view.layer] = { keys: keys!, values: values!, length };

@@ -31,7 +31,26 @@ export const memoryConfigSchema = z
       .union([z.enum(['window-start', 'query', 'age']), z.number().int().min(0)])
       .default('window-start')
       .describe("for rotary models: memory keys placed at position 0 of the window, at distance 0 from each query, where their slot was last written ('age': age + 1 tokens before the window), or (a number) that many tokens before each query"),
-  });
+    maxDistance: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .describe("with placement 'age': an entry is hidden from queries more than this many tokens after it (e.g. the model's context length - 1, the farthest distance it was trained on); default none"),
+    beyond: z
+      .enum(['hidden', 'window-start'])
+      .default('hidden')
+      .describe("with maxDistance: what queries farther than maxDistance from an entry see of it — nothing, or the entry placed at the window start (as placement 'window-start' places every entry)"),
+    beyondHeads: z
+      .array(z.tuple([z.number().int().min(0), z.number().int().min(0)]))
+      .optional()
+      .describe("with beyond 'window-start': the [layer, head] pairs that see those far entries (default every head that reads)"),
+    beyondBias: z.number().min(-20).max(20).default(0).describe("with beyond 'window-start': added to the scores of those far entries on top of scoreBias (negative: far context is read only where it matches clearly)"),
+  })
+  .refine((c) => c.maxDistance === undefined || c.placement === 'age', { message: "maxDistance needs placement 'age' (only there has an entry a distance)", path: ['maxDistance'] })
+  .refine((c) => c.beyond === 'hidden' || c.maxDistance !== undefined, { message: "beyond 'window-start' needs maxDistance (the distance beyond which it applies)", path: ['beyond'] })
+  .refine((c) => c.beyondBias === 0 || c.beyond === 'window-start', { message: "beyondBias needs beyond 'window-start' (the far entries it biases)", path: ['beyondBias'] })
+  .refine((c) => c.beyondHeads === undefined || c.beyond === 'window-start', { message: "beyondHeads needs beyond 'window-start' (the far entries it gives to those heads)", path: ['beyondHeads'] });
 
 /** A memory's parsed config. */
 export type MemoryConfig = z.output<typeof memoryConfigSchema>;

@@ -12,9 +12,11 @@ import type { SlotStore } from './slot-store.js';
 /** Scores of empty (padding) slots: never picked while a filled slot remains. */
 const EMPTY_SLOT = -1e9;
 
-type ReadConfig = Pick<MemoryConfig, 'retrieval' | 'retrievalHeads' | 'topK' | 'read' | 'scoreBias' | 'placement'> & {
+type ReadConfig = Pick<MemoryConfig, 'retrieval' | 'retrievalHeads' | 'topK' | 'read' | 'scoreBias' | 'placement' | 'maxDistance' | 'beyond' | 'beyondBias'> & {
   /** The heads of this layer that see entries (default all). */
   heads?: readonly number[];
+  /** The heads of this layer that see far entries (beyond 'window-start'; default all that read). */
+  beyondHeads?: readonly number[];
 };
 
 /**
@@ -47,7 +49,11 @@ export function retrieveEntries(stores: readonly SlotStore[], queries: tf.Tensor
   const idx = picks.dataSync();
   const pickHeads = picks.shape[1]!;
   picks.dispose();
-  const entries = length * k;
+  const picked = length * k;
+  // With placement 'age' and beyond 'window-start', every pick is an entry twice: at its distance, for the queries
+  // within maxDistance of it, and at the window start, for the queries beyond (entries picked + r).
+  const twice = config.placement === 'age' && config.maxDistance !== undefined && config.beyond === 'window-start';
+  const entries = twice ? 2 * picked : picked;
   const memKeys = new Float32Array(batch * heads * entries * headSize);
   const memValues = new Float32Array(batch * heads * entries * headSize);
   const visible = new Float32Array(batch * heads * length * entries);
@@ -61,10 +67,12 @@ export function retrieveEntries(stores: readonly SlotStore[], queries: tf.Tensor
     for (let h = 0; h < heads; h++) {
       if (config.heads && !config.heads.includes(h)) continue; // a head that does not read: its entries stay hidden
       const ph = pickHeads === 1 ? 0 : h;
+      const farHere = twice && (!config.beyondHeads || config.beyondHeads.includes(h));
       const seen = new Set<number>();
       for (let t = 0; t < length; t++) {
         for (let j = 0; j < k; j++) {
           const r = t * k + j;
+          const far = r + picked;
           const slot = idx[((b * pickHeads + ph) * length + t) * k + j]!;
           const ok = j < store.filled;
           const base = ((b * heads + h) * entries + r) * headSize;
@@ -72,17 +80,27 @@ export function retrieveEntries(stores: readonly SlotStore[], queries: tf.Tensor
             const src = slot * width + h * headSize;
             memKeys.set(sk.subarray(src, src + headSize), base);
             memValues.set(sv.subarray(src, src + headSize), base);
+            if (twice) {
+              // The far copy: distance 0 (left at 0 in `distances`), i.e. at the window start.
+              const farBase = ((b * heads + h) * entries + far) * headSize;
+              memKeys.set(sk.subarray(src, src + headSize), farBase);
+              memValues.set(sv.subarray(src, src + headSize), farBase);
+            }
             // The window's previous token has age 0: one token before the window's first.
             if (withDistances) distances[(b * heads + h) * entries + r] = ages[slot]! + 1;
           }
           if (!ok) continue;
           const rowBase = (b * heads + h) * length;
+          // Queries at most this far into the window see the entry (maxDistance counts from the entry to the query).
+          const lastQuery = withDistances && config.maxDistance !== undefined ? Math.min(length - 1, config.maxDistance - (ages[slot]! + 1)) : length - 1;
           if (config.read === 'own') {
-            visible[(rowBase + t) * entries + r] = 1;
+            if (t <= lastQuery) visible[(rowBase + t) * entries + r] = 1;
+            else if (farHere) visible[(rowBase + t) * entries + far] = 1;
           } else {
             if (seen.has(slot)) continue; // shown once: its first retrieval already reaches every later token
             seen.add(slot);
-            for (let q = t; q < length; q++) visible[(rowBase + q) * entries + r] = 1;
+            for (let q = t; q <= lastQuery; q++) visible[(rowBase + q) * entries + r] = 1;
+            if (farHere) for (let q = Math.max(t, lastQuery + 1); q < length; q++) visible[(rowBase + q) * entries + far] = 1;
           }
         }
       }
@@ -92,7 +110,7 @@ export function retrieveEntries(stores: readonly SlotStore[], queries: tf.Tensor
     keys: tf.tensor4d(memKeys, [batch, heads, entries, headSize]),
     values: tf.tensor4d(memValues, [batch, heads, entries, headSize]),
     visible: tf.tensor4d(visible, [batch, heads, length, entries]),
-    ...(config.scoreBias ? { bias: config.scoreBias } : {}),
+    ...(twice && config.beyondBias ? { bias: Float32Array.from({ length: entries }, (_, r) => config.scoreBias + (r >= picked ? config.beyondBias : 0)) } : config.scoreBias ? { bias: config.scoreBias } : {}),
     ...(withDistances ? { distances } : {}),
   };
 }

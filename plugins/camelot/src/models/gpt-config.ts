@@ -12,6 +12,13 @@ export const BROWN_VOCABULARY = ' etaoinsrhldcumfpgwyb,.vk"T-\nIA\'SxHCMBW;1Pqj?
 export const gptConfigSchema = z
   .strictObject({
     vocabulary: z.string().min(2).default(BROWN_VOCABULARY).describe('the characters of the tokenizer, token i = i-th character'),
+    subwordRanks: z
+      .number()
+      .int()
+      .min(0)
+      .max(50256)
+      .default(0)
+      .describe("0: one token per character; otherwise GPT-2's byte-pair merges of rank below this (at least 256) made of the vocabulary's characters are tokens too (2048 on Brown: 1,857 tokens, ~3 characters each)"),
     contextLength: z.number().int().min(2).max(4096).default(128).describe('the attention window in tokens'),
     size: z.number().int().min(2).default(128).describe('width of the residual stream (d_model)'),
     heads: z.number().int().min(1).default(4).describe('attention heads per block'),
@@ -27,6 +34,7 @@ export const gptConfigSchema = z
   .superRefine((c, ctx) => {
     if (c.size % c.heads !== 0) ctx.addIssue({ code: 'custom', path: ['heads'], message: `heads must divide size (${c.size})` });
     else if (c.positions === 'rotary' && (c.size / c.heads) % 2 !== 0) ctx.addIssue({ code: 'custom', path: ['heads'], message: 'rotary positions need an even head size (size / heads)' });
+    if (c.subwordRanks !== 0 && c.subwordRanks < 256) ctx.addIssue({ code: 'custom', path: ['subwordRanks'], message: "0 (characters) or at least 256 (GPT-2's first merge)" });
     if (new Set(c.vocabulary).size !== [...c.vocabulary].length) ctx.addIssue({ code: 'custom', path: ['vocabulary'], message: 'characters must be distinct' });
   });
 

@@ -1,6 +1,6 @@
 /**
- * The GPT's training face: next-character prediction on windows of
- * contextLength + 1 characters drawn (seeded) from the Brown training
+ * The GPT's training face: next-token prediction on windows of
+ * contextLength + 1 tokens drawn (seeded) from the Brown training
  * documents; the held-out documents are never drawn. A small fraction of
  * windows (`repeatFraction`) carry a span repeated later in the same window
  * (half of them a random lowercase string, half a copy of the window's own
@@ -16,10 +16,10 @@
  * registered.
  */
 import * as tf from '@tensorflow/tfjs';
-import { EngramError, ErrorCodes, errors, isEngramError, seededRandom, trainingSettingsSchema, z, type ArrayDataset, type Engram, type TrainingData, type TrainingFace } from '@engram/core';
+import { EngramError, ErrorCodes, errors, isEngramError, seededRandom, trainingSettingsSchema, z, type ArrayDataset, type Engram, type JsonObject, type TrainingData, type TrainingFace } from '@engram/core';
 import { splitBrown } from '../internal/brown.js';
 import { BROWN_DATASET, datasetTexts } from '../internal/brown-dataset.js';
-import type { CharTokenizer } from '../internal/char-tokenizer.js';
+import { characterIds, type Tokenizer } from '../internal/tokenizer.js';
 
 /** The GPT's training settings schema (core's settings with the GPT's defaults, plus `repeatFraction`). */
 export const gptTrainingSchema = trainingSettingsSchema.extend({
@@ -30,8 +30,9 @@ export const gptTrainingSchema = trainingSettingsSchema.extend({
   clipNorm: z.number().positive().default(1).describe('clip the global gradient norm to this'),
   repeatFraction: z.number().min(0).max(1).default(0.3).describe('fraction of windows with a span (random letters or the window\'s own text) repeated later in the window'),
   repeatLength: z.number().int().min(6).max(63).default(24).describe('longest repeated span (spans are 6 to this many characters)'),
-  repeatAlphabet: z.enum(['lowercase', 'characters']).default('lowercase').describe("what the random repeated spans are drawn from: the 26 lowercase letters, or every character of the vocabulary but ' ', '.' and newline (a match then nearly identifies its position, which keeps an induction head learned on camelot/copy-strings in use)"),
+  repeatAlphabet: z.enum(['lowercase', 'characters']).default('lowercase').describe("what the random repeated spans are drawn from: the 26 lowercase letters (one token each), or every token of the vocabulary but the characters ' ', '.' and newline (a match then nearly identifies its position, which keeps an induction head learned on camelot/copy-strings in use)"),
   data: z.string().default(BROWN_DATASET).describe('registered text data set of documents in order, every 10th held out (default the Brown corpus)'),
+  dataOptions: z.record(z.string(), z.unknown()).default({}).describe("the data set's options (e.g. {\"reach\": 480} for camelot/copy-strings copies from up to 480 characters back)"),
   windowLength: z.number().int().min(1).optional().describe('characters each training window predicts (default the context length; shorter windows make a warm-up cheaper)'),
 });
 
@@ -40,7 +41,7 @@ export type GptTrainingSettings = z.output<typeof gptTrainingSchema>;
 
 /** What the training face needs of the model. */
 export interface TrainableGpt {
-  readonly tokenizer: CharTokenizer;
+  readonly tokenizer: Tokenizer;
   readonly contextLength: number;
   loss(windows: tf.Tensor2D): tf.Scalar;
 }
@@ -52,7 +53,7 @@ export interface EncodedSplit {
 }
 
 /** Documents in order encoded with a tokenizer and split (every 10th held out). */
-export function encodeSplit(texts: readonly string[], tokenizer: CharTokenizer): EncodedSplit {
+export function encodeSplit(texts: readonly string[], tokenizer: Tokenizer): EncodedSplit {
   const { train, heldOut } = splitBrown(texts);
   return { train: train.map((t) => tokenizer.encode(t)), heldOut: heldOut.map((t) => tokenizer.encode(t)) };
 }
@@ -60,11 +61,11 @@ export function encodeSplit(texts: readonly string[], tokenizer: CharTokenizer):
 /** Encoded splits per data set object and vocabulary (data sets that cache their object are encoded once). */
 const encodedCache = new WeakMap<ArrayDataset, Map<string, EncodedSplit>>();
 
-/** The documents of the registered text data set `id`, encoded and split (cached). */
-export async function encodedDocuments(engram: Engram, id: string, tokenizer: CharTokenizer): Promise<EncodedSplit> {
+/** The documents of the registered text data set `id` (loaded with `options`), encoded and split (cached). */
+export async function encodedDocuments(engram: Engram, id: string, tokenizer: Tokenizer, options: JsonObject = {}): Promise<EncodedSplit> {
   let set: ArrayDataset;
   try {
-    set = await engram.dataset(id);
+    set = await engram.dataset(id, options);
   } catch (err) {
     if (isEngramError(err) && err.code === ErrorCodes.UNKNOWN_KIND) {
       throw new EngramError(
@@ -78,10 +79,10 @@ export async function encodedDocuments(engram: Engram, id: string, tokenizer: Ch
   }
   let byVocabulary = encodedCache.get(set);
   if (!byVocabulary) encodedCache.set(set, (byVocabulary = new Map()));
-  let hit = byVocabulary.get(tokenizer.vocabulary);
+  let hit = byVocabulary.get(tokenizer.key);
   if (!hit) {
     hit = encodeSplit(datasetTexts(set, `data set '${id}'`), tokenizer);
-    byVocabulary.set(tokenizer.vocabulary, hit);
+    byVocabulary.set(tokenizer.key, hit);
   }
   return hit;
 }
@@ -91,11 +92,13 @@ export async function encodedDocuments(engram: Engram, id: string, tokenizer: Ch
  * positions (longer documents are drawn more often), seeded; a
  * `repeatFraction` of them get a planted random string and its repeat.
  */
-export function sampleWindows(docs: readonly Int32Array[], count: number, width: number, seed: number, repeatFraction: number, tokenizer: CharTokenizer, repeatLength = 24, repeatAlphabet: 'lowercase' | 'characters' = 'lowercase'): Float32Array {
+export function sampleWindows(docs: readonly Int32Array[], count: number, width: number, seed: number, repeatFraction: number, tokenizer: Tokenizer, repeatLength = 24, repeatAlphabet: 'lowercase' | 'characters' = 'lowercase'): Float32Array {
   const rand = seededRandom(seed);
   const total = docs.reduce((a, d) => a + Math.max(0, d.length - width), 0);
   const out = new Float32Array(count * width);
-  const letters = tokenizer.encode(repeatAlphabet === 'lowercase' ? 'abcdefghijklmnopqrstuvwxyz' : tokenizer.vocabulary.replace(/[ .\n]/g, ''));
+  // Lowercase letters the vocabulary has (every non-separator token if it has none).
+  const lowercase = [...'abcdefghijklmnopqrstuvwxyz'].filter((c) => tokenizer.characters.includes(c)).join('');
+  const letters = repeatAlphabet === 'lowercase' && lowercase ? characterIds(tokenizer, lowercase) : nonSeparatorIds(tokenizer);
   for (let i = 0; i < count; i++) {
     let at = Math.floor(rand() * total);
     let doc = 0;
@@ -123,6 +126,12 @@ export function sampleWindows(docs: readonly Int32Array[], count: number, width:
   return out;
 }
 
+/** Every token id but those of the separator characters ' ', '.' and newline. */
+function nonSeparatorIds(tokenizer: Tokenizer): Int32Array {
+  const separators = new Set(characterIds(tokenizer, [...' .\n'].filter((c) => tokenizer.characters.includes(c)).join('')));
+  return Int32Array.from({ length: tokenizer.size }, (_, i) => i).filter((i) => !separators.has(i));
+}
+
 /** The training face of a GPT. */
 export function gptTrainingFace(model: TrainableGpt): TrainingFace<tf.Tensor2D, GptTrainingSettings> {
   // The held-out documents of the last data() call, for evaluate() (which gets no registry).
@@ -130,7 +139,7 @@ export function gptTrainingFace(model: TrainableGpt): TrainingFace<tf.Tensor2D, 
   return {
     schema: gptTrainingSchema,
     async data(settings, engram): Promise<TrainingData<tf.Tensor2D>> {
-      const split = await encodedDocuments(engram, settings.data, model.tokenizer);
+      const split = await encodedDocuments(engram, settings.data, model.tokenizer, settings.dataOptions as JsonObject);
       const { train } = split;
       heldOut = split.heldOut;
       const length = settings.windowLength ?? model.contextLength;
@@ -155,7 +164,11 @@ export function gptTrainingFace(model: TrainableGpt): TrainingFace<tf.Tensor2D, 
       const width = model.contextLength + 1;
       const windows = sampleWindows(heldOut, 64, width, 12345, 0, model.tokenizer);
       const loss = tf.tidy(() => model.loss(tf.tensor2d(windows, [64, width])).dataSync()[0]!);
-      return { heldOutLoss: loss, heldOutBitsPerChar: loss / Math.LN2 };
+      // Bits per character over the predicted tokens (each window's first token is input only): comparable across tokenizers.
+      let characters = 0;
+      for (let r = 0; r < 64; r++) characters += [...model.tokenizer.decode(windows.subarray(r * width + 1, (r + 1) * width))].length;
+      const bitsPerToken = loss / Math.LN2;
+      return { heldOutLoss: loss, heldOutBitsPerToken: bitsPerToken, heldOutBitsPerChar: (bitsPerToken * 64 * (width - 1)) / characters };
     },
   };
 }

@@ -11,7 +11,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { ModelBase, errors, explicitRule, parseConfig, seededRandom, type DynamicsSystem, type GenerateOptions, type State, type StateLayer, type TrainingFace } from '@engram/core';
 import type { AttentionHook, AttentionLayerShape, AttentionModel, MemoryPlacement } from '../memory/attention-hook.js';
-import { CharTokenizer } from '../internal/char-tokenizer.js';
+import { tokenizerFor, type Tokenizer } from '../internal/tokenizer.js';
 import { applyRotary, attention, causalMask, crossEntropy, gelu, layerNorm, rotateAt, rotateBefore, rotaryTables, smearKeys, tokenLosses, type RotaryTables } from '../internal/nn-ops.js';
 import { gptConfigSchema, type GptConfig, type GptConfigInput } from './gpt-config.js';
 import { gptTrainingFace } from './gpt-training.js';
@@ -51,7 +51,7 @@ export class Gpt extends ModelBase<GptConfig> implements AttentionModel {
   readonly kind = GPT_KIND;
   readonly layers: readonly StateLayer[];
   readonly config: GptConfig;
-  readonly tokenizer: CharTokenizer;
+  readonly tokenizer: Tokenizer;
   readonly attentionLayers: readonly AttentionLayerShape[];
   override readonly training: TrainingFace;
   private readonly weights: Record<string, tf.Variable> = {};
@@ -62,7 +62,7 @@ export class Gpt extends ModelBase<GptConfig> implements AttentionModel {
     super();
     this.config = parseConfig(gptConfigSchema, config, GPT_KIND);
     const c = this.config;
-    this.tokenizer = new CharTokenizer(c.vocabulary);
+    this.tokenizer = tokenizerFor(c);
     this.layers = [{ name: 'tokens', shape: [c.contextLength] }];
     const headSize = c.size / c.heads;
     this.attentionLayers = Array.from({ length: c.blocks }, () => ({ heads: c.heads, headSize }));
@@ -190,7 +190,7 @@ export class Gpt extends ModelBase<GptConfig> implements AttentionModel {
     });
   }
 
-  /** Greedy continuation of a text by `length` characters (window-only, no memory). */
+  /** Greedy continuation of a text by `length` tokens (window-only, no memory). */
   generate(prompt: string, length: number): string {
     this.assertAlive();
     let ids = Array.from(this.tokenizer.encode(prompt));

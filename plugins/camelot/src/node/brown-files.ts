@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { EngramError, ErrorCodes, type ArrayDataset } from '@engram/core';
 import { detokenizeBrown, splitBrown, type BrownDocument } from '../internal/brown.js';
 import { textDataset } from '../internal/brown-dataset.js';
-import type { CharTokenizer } from '../internal/char-tokenizer.js';
+import type { Tokenizer } from '../internal/tokenizer.js';
 import { encodeSplit, type EncodedSplit } from '../models/gpt-training.js';
 
 let cache: BrownDocument[] | undefined;
@@ -58,11 +58,11 @@ export function brownDataset(): ArrayDataset {
 const encodedCache = new Map<string, EncodedSplit>();
 
 /** The Brown split encoded with a tokenizer (cached per vocabulary). */
-export function encodedBrown(tokenizer: CharTokenizer): EncodedSplit {
-  let hit = encodedCache.get(tokenizer.vocabulary);
+export function encodedBrown(tokenizer: Tokenizer): EncodedSplit {
+  let hit = encodedCache.get(tokenizer.key);
   if (!hit) {
     hit = encodeSplit(loadBrownDocuments().map((d) => d.text), tokenizer);
-    encodedCache.set(tokenizer.vocabulary, hit);
+    encodedCache.set(tokenizer.key, hit);
   }
   return hit;
 }

@@ -25,22 +25,32 @@ const numberList = (what: string) =>
 export const camelotCommandOptions = z.strictObject({
   out: z.string().default('engram-out/camelot').describe('directory for results.json, table.md, loss-by-position.svg'),
   checkpoint: z.string().default('').describe('GPT checkpoint spec (.json); empty for the committed data/gpt-brown.json'),
-  documents: z.number().int().min(1).max(50).default(8).describe('held-out Brown documents streamed (every held-out document has at least 10,035 characters)'),
-  length: z.number().int().min(130).max(10035).default(6144).describe('characters of each document streamed (all cut to this length)'),
-  memories: z.number().int().min(1).default(256).describe('memory budget M (slots per layer) of every bounded method'),
-  threshold: z.number().min(-1).max(1).default(0.8).describe("CAMELoT's novelty threshold (cosine similarity)"),
-  topK: z.number().int().min(1).max(64).default(1).describe('slots each token retrieves per head, for every memory method'),
+  documents: z.number().int().min(1).max(50).default(8).describe('held-out Brown documents streamed (every held-out document has at least 10,035 characters: 3,471 tokens of the committed subword GPT)'),
+  length: z.number().int().min(130).max(10035).default(3456).describe('tokens of each document streamed (all cut to this length; longer than a document is a coded error)'),
+  window: z.number().int().min(1).default(128).describe('tokens of the window every method streams the documents through (at most the model\'s context length; the issue\'s 128)'),
+  memories: z.number().int().min(1).default(512).describe('memory budget M (slots per layer) of every bounded method'),
+  threshold: z.number().min(-1).max(1).default(0.9).describe("CAMELoT's novelty threshold (cosine similarity)"),
+  topK: z.number().int().min(1).max(64).default(8).describe('slots each token retrieves per head, for every memory method'),
   readHeads: z
     .string()
     .regex(/^(\s*\d+:\d+\s*)(,\s*\d+:\d+\s*)*$|^$/, 'layer:head pairs, comma-separated (e.g. 0:2,1:3), or empty for every head')
     .default('')
     .describe('the heads that read the memory, as layer:head pairs (empty: every head), for every memory method'),
-  otherMemories: numberList('otherMemories').default('64,512').describe('other M for the ablation, comma-separated'),
-  otherThresholds: numberList('otherThresholds').default('0.6,0.7,0.9').describe('other thresholds for the ablation, comma-separated'),
+  placement: z
+    .string()
+    .regex(/^(window-start|query|age|\d+)$/, "'window-start', 'query', 'age' or a number of tokens")
+    .default('age')
+    .describe("where a rotary model places memory entries: 'window-start' (the paper's read), 'query', 'age' (where each was written) or n tokens before each query, for every memory method"),
+  maxDistance: z.number().int().min(0).default(127).describe("with --placement age: an entry is seen only by queries at most this many tokens after it (0: no limit; 127 = the window the model was trained on)"),
+  beyond: z.enum(['hidden', 'window-start']).default('window-start').describe('with --max-distance: what farther queries see of an entry (nothing, or the entry at the window start)'),
+  beyondBias: z.number().min(-20).max(20).default(-2).describe("with --beyond window-start: added to the far entries' scores"),
+  scoreBias: z.number().min(-20).max(20).default(0).describe("added to every memory entry's score"),
+  otherMemories: numberList('otherMemories').default('64,256').describe('other M for the ablation, comma-separated'),
+  otherThresholds: numberList('otherThresholds').default('0.8,0.95').describe('other thresholds for the ablation, comma-separated'),
   readAlternatives: z.boolean().default(true).describe('also measure the read-rule alternatives'),
   icl: z.boolean().default(true).describe('run the in-context-learning probe'),
   seed: z.number().int().default(0).describe('seed of the planted strings and the ICL dictionaries'),
-  quick: z.boolean().default(false).describe('a small, fast run (2 documents of 1,024 characters, four methods; for tests)'),
+  quick: z.boolean().default(false).describe('a small, fast run (2 documents of 1,024 tokens, four methods; for tests)'),
 });
 
 /** Parsed options of `engram camelot`. */
@@ -52,6 +62,8 @@ export interface CamelotRunResult {
   checkpoint: string;
   longContext: LongContextResult;
   plantedRepeat: PlantedRepeatResult;
+  /** The planted repeat with each method's memory, by method name. */
+  plantedByMethod: Record<string, PlantedRepeatResult>;
   /** The same probe with the repeat inside the first copy's window: the model's own copying, which no memory is needed for. */
   plantedInWindow: PlantedRepeatResult;
   icl: IclScore[] | null;
@@ -80,28 +92,42 @@ export async function runCamelotCommand(args: CommandArgs<CamelotCommandOptions>
     const length = o.quick ? 1024 : o.length;
     const { heldOut } = encodedBrown(model.tokenizer);
     const documents = heldOut.slice(0, docs).map((d) => d.slice(0, length));
+    const short = documents.findIndex((d) => d.length < length);
+    if (short >= 0) throw new EngramError(ErrorCodes.INVALID_ARGUMENT, `held-out document ${short} has only ${documents[short]!.length} tokens: ask for --length at most that`, { length, tokens: documents[short]!.length });
     const readHeads = o.readHeads.trim() === '' ? undefined : o.readHeads.split(',').map((p) => p.split(':').map(Number) as [number, number]);
-    const read = { topK: o.topK, ...(readHeads ? { readHeads } : {}) };
+    if (o.maxDistance === 0 && o.placement === 'age' && (o.beyond !== 'hidden' || o.beyondBias !== 0)) throw new EngramError(ErrorCodes.INVALID_ARGUMENT, '--beyond and --beyond-bias apply beyond --max-distance: give --max-distance too (with --placement age)', { beyond: o.beyond, beyondBias: o.beyondBias });
+    const placement = /^\d+$/.test(o.placement) ? Number(o.placement) : (o.placement as 'window-start' | 'query' | 'age');
+    const read = {
+      topK: o.topK,
+      placement,
+      scoreBias: o.scoreBias,
+      ...(readHeads ? { readHeads } : {}),
+      // The far read applies with placement 'age' only (the other placements have no distance to go beyond).
+      ...(o.maxDistance > 0 && placement === 'age' ? { maxDistance: o.maxDistance, beyond: o.beyond, beyondBias: o.beyondBias } : {}),
+    };
     CamelotMemory.for(model, read); // a read the model cannot carry (a head it lacks) fails here, before any run
     const methods = o.quick
       ? methodList({ memories: o.memories, threshold: o.threshold, read }).slice(0, 4)
       : methodList({ memories: o.memories, threshold: o.threshold, otherMemories, otherThresholds, readAlternatives: o.readAlternatives, read });
-    io.stderr(`camelot: ${methods.length} methods over ${docs} held-out documents of ${length} characters\n`);
-    const longContext = await longContextExperiment(model, documents, { methods, log: (l) => io.stderr(`  ${l}\n`) });
+    io.stderr(`camelot: ${methods.length} methods over ${docs} held-out documents of ${length} tokens\n`);
+    const longContext = await longContextExperiment(model, documents, { methods, window: o.window, tokenizer: model.tokenizer, log: (l) => io.stderr(`  ${l}\n`) });
     const camelotConfig = methods.find((m) => m.memory?.policy === 'camelot')!.memory!;
-    const planted = await plantedRepeat(model, model.tokenizer, heldOut.slice(0, o.quick ? 2 : 8), camelotConfig, { seed: o.seed });
-    const inWindow = await plantedRepeat(model, model.tokenizer, heldOut.slice(0, o.quick ? 2 : 8), camelotConfig, { seed: o.seed, at: 10, repeatAt: 70 });
+    const planted = await plantedRepeat(model, model.tokenizer, heldOut.slice(0, o.quick ? 2 : 8), camelotConfig, { seed: o.seed, window: o.window });
+    // The planted repeat with every method's memory (the table's last column).
+    const plantedByMethod: Record<string, PlantedRepeatResult> = {};
+    for (const m of methods) if (m.memory) plantedByMethod[m.name] = await plantedRepeat(model, model.tokenizer, heldOut.slice(0, o.quick ? 2 : 8), m.memory, { seed: o.seed, window: o.window });
+    const inWindow = await plantedRepeat(model, model.tokenizer, heldOut.slice(0, o.quick ? 2 : 8), camelotConfig, { seed: o.seed, window: o.window, at: 10, repeatAt: 70 });
     io.stderr(`  planted repeat: ${planted.withoutMemory.toFixed(3)} nats without memory, ${planted.withMemory.toFixed(3)} with (${(100 * planted.reduction).toFixed(1)} % lower); inside the window ${inWindow.withoutMemory.toFixed(3)}\n`);
     let icl: IclScore[] | null = null;
     if (o.icl) {
       const iclMethods = methods.filter((m) => m.memory === null || ['fifo', 'unbounded'].includes(m.memory.policy ?? '') || m === methods[3]);
-      icl = await iclProbe(model, model.tokenizer, iclMethods.slice(0, o.quick ? 2 : iclMethods.length), o.quick ? { demonstrations: 60, scored: 20, trials: 2, seed: o.seed } : { seed: o.seed });
+      icl = await iclProbe(model, model.tokenizer, iclMethods.slice(0, o.quick ? 2 : iclMethods.length), o.quick ? { demonstrations: 60, scored: 20, trials: 2, seed: o.seed, window: o.window } : { seed: o.seed, window: o.window });
     }
-    const result: CamelotRunResult = { options: o, checkpoint, longContext, plantedRepeat: planted, plantedInWindow: inWindow, icl, seconds: (Date.now() - start) / 1000 };
+    const result: CamelotRunResult = { options: o, checkpoint, longContext, plantedRepeat: planted, plantedByMethod, plantedInWindow: inWindow, icl, seconds: (Date.now() - start) / 1000 };
     writeOutputs(result, resolve(io.cwd, o.out));
-    const table = formatMethodTable(longContext);
+    const table = formatMethodTable(longContext, plantedByMethod);
     io.stdout(`${table}\n`);
-    io.stdout(`planted repeat (${planted.documents} documents, ${planted.length} characters, repeated ${planted.repeatAt - planted.at} later): loss ${planted.withoutMemory.toFixed(3)} -> ${planted.withMemory.toFixed(3)} nats (${(100 * planted.reduction).toFixed(1)} % lower); repeated inside the window (no memory needed): ${inWindow.withoutMemory.toFixed(3)} nats\n`);
+    io.stdout(`planted repeat (${planted.documents} documents, ${planted.length} random letters, repeated ${planted.repeatAt - planted.at} tokens later): loss ${planted.withoutMemory.toFixed(3)} -> ${planted.withMemory.toFixed(3)} nats (${(100 * planted.reduction).toFixed(1)} % lower); repeated inside the window (no memory needed): ${inWindow.withoutMemory.toFixed(3)} nats\n`);
     if (icl) io.stdout(`\n${formatIclTable(icl)}\n`);
     io.stdout(`\nweights unchanged: ${longContext.weightsUnchanged}; ${result.seconds.toFixed(0)} s; written to ${resolve(io.cwd, o.out)}\n`);
     return 0;
@@ -113,17 +139,17 @@ export async function runCamelotCommand(args: CommandArgs<CamelotCommandOptions>
 /** Writes results.json, table.md and loss-by-position.svg under `out`. */
 export function writeOutputs(result: CamelotRunResult, out: string): void {
   writeText(join(out, 'results.json'), `${JSON.stringify(result, null, 2)}\n`);
-  let md = `${formatMethodTable(result.longContext)}\n`;
+  let md = `${formatMethodTable(result.longContext, result.plantedByMethod)}\n`;
   const p = result.plantedRepeat;
-  md += `\nPlanted repeat (${p.documents} documents, ${p.length} random letters, repeated ${p.repeatAt - p.at} characters later): ${p.withoutMemory.toFixed(3)} nats without memory -> ${p.withMemory.toFixed(3)} with (${(100 * p.reduction).toFixed(1)} % lower); repeated inside the window, without memory: ${result.plantedInWindow.withoutMemory.toFixed(3)} nats\n`;
+  md += `\nPlanted repeat (${p.documents} documents, ${p.length} random letters, repeated ${p.repeatAt - p.at} tokens later): ${p.withoutMemory.toFixed(3)} nats without memory -> ${p.withMemory.toFixed(3)} with (${(100 * p.reduction).toFixed(1)} % lower); repeated inside the window, without memory: ${result.plantedInWindow.withoutMemory.toFixed(3)} nats\n`;
   if (result.icl) md += `\n${formatIclTable(result.icl)}\n`;
   writeText(join(out, 'table.md'), md);
   const lc = result.longContext;
   const show = lc.methods.filter((m) => m.memory === null || ['fifo', 'unbounded'].includes(m.memory.policy ?? '') || m === lc.methods[3]).slice(0, 6);
   const svg = linePlotSvg({
     title: `Held-out Brown: loss by position (${lc.documents} documents, window ${lc.window})`,
-    xLabel: 'document position (characters)',
-    yLabel: 'bits per character',
+    xLabel: 'document position (tokens)',
+    yLabel: 'bits per token',
     series: show.map((m) => ({ name: m.name, x: m.lossByPosition.map((_, i) => (i + 0.5) * lc.bucket), y: m.lossByPosition.map((l) => l / Math.LN2) })),
   });
   writeText(join(out, 'loss-by-position.svg'), svg);
