@@ -38,4 +38,4 @@ for (const [i, doc] of docs.entries()) {
   n += own.length;
 }
 const bits = (s: number): number => s / n / Math.LN2;
-console.log(`non-overlapping windows ${bits(windowed).toFixed(4)} bits/char; sliding window ${bits(sliding).toFixed(4)} bits/char; perplexity ${(100 * (2 ** (bits(sliding) - bits(windowed)) - 1)).toFixed(1)} %`);
+console.log(`non-overlapping windows ${bits(windowed).toFixed(4)} bits/token; sliding window ${bits(sliding).toFixed(4)} bits/token; perplexity ${(100 * (2 ** (bits(sliding) - bits(windowed)) - 1)).toFixed(1)} %`);
