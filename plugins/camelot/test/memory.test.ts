@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initBackend, seededRandom } from '@engram/core';
-import { CamelotMemory, collectLosses, deserializeMemory, Gpt, loadMemory, memoryFromBytes, memoryToBytes, saveMemory, serializeMemory, streamDocuments, weightsFingerprint, type AttentionModel, type MemoryConfigInput } from '../src/node/index.js';
+import { CamelotMemory, collectLosses, deserializeMemory, Gpt, loadMemory, memoryFromBytes, memoryToBytes, saveMemory, serializeMemory, streamDocuments, weightsFingerprint, type AttentionModel, type MemoryConfigInput, type MemoryEntries } from '../src/node/index.js';
 import { TinyAttentionLm } from './helpers/tiny-attention-lm.js';
 
 /** Writes one window of `k` as every layer's queries, keys and values, and returns the next window's hook. */
@@ -14,6 +14,16 @@ const afterOneWindow = (memory: CamelotMemory, k: tf.Tensor4D): ReturnType<Camel
   for (let layer = 0; layer < memory.layers.length; layer++) first.attend({ layer, queries: k, keys: k, values: k });
   first.commit();
   return memory.windowHook();
+};
+
+/** A hook's attend inside a tidy that keeps the entries' tensors (tf.tidy's types take tensor containers only). */
+const attendKept = (hook: ReturnType<CamelotMemory['windowHook']>, view: Parameters<ReturnType<CamelotMemory['windowHook']>['attend']>[0]): MemoryEntries | null => {
+  const box: { entries: MemoryEntries | null } = { entries: null };
+  tf.tidy(() => {
+    box.entries = hook.attend(view);
+    return box.entries ? [box.entries.keys, box.entries.values, box.entries.visible] : [];
+  });
+  return box.entries;
 };
 
 const randomDocs = (count: number, length: number, vocab: number, seed: number): Int32Array[] => {
@@ -242,9 +252,11 @@ describe('CamelotMemory attached to attention models', () => {
     const memory = new CamelotMemory({ policy: 'unbounded', readLayers: [1] }, [{ heads: 1, headSize: 2 }, { heads: 1, headSize: 2 }], 1);
     const k = tf.tensor4d([1, 0], [1, 1, 1, 2]);
     const next = afterOneWindow(memory, k);
-    const reads = tf.tidy(() => [next.attend({ layer: 0, queries: k, keys: k, values: k }), next.attend({ layer: 1, queries: k, keys: k, values: k }) !== null]);
-    expect(reads[0]).to.equal(null);
-    expect(reads[1]).to.equal(true);
+    const layer0 = attendKept(next, { layer: 0, queries: k, keys: k, values: k });
+    const layer1 = attendKept(next, { layer: 1, queries: k, keys: k, values: k });
+    expect(layer0).to.equal(null);
+    expect(layer1).to.not.equal(null);
+    tf.dispose([layer1!.keys, layer1!.values, layer1!.visible]);
     expect(memory.snapshot()[0]!.map((l) => l.filled)).to.deep.equal([1, 1]);
     tf.dispose(k);
   });
@@ -253,7 +265,10 @@ describe('CamelotMemory attached to attention models', () => {
     const memory = new CamelotMemory({ policy: 'unbounded', readHeads: [[0, 1]] }, [{ heads: 2, headSize: 1 }, { heads: 2, headSize: 1 }], 1);
     const k = tf.tensor4d([1, 2], [1, 2, 1, 1]);
     const next = afterOneWindow(memory, k);
-    const [visible, layer1] = tf.tidy(() => [Array.from(next.attend({ layer: 0, queries: k, keys: k, values: k })!.visible.dataSync()), next.attend({ layer: 1, queries: k, keys: k, values: k })]);
+    const layer0 = attendKept(next, { layer: 0, queries: k, keys: k, values: k })!;
+    const visible = Array.from(layer0.visible.dataSync());
+    tf.dispose([layer0.keys, layer0.values, layer0.visible]);
+    const layer1 = attendKept(next, { layer: 1, queries: k, keys: k, values: k });
     expect(visible).to.deep.equal([0, 1]); // head 0 sees nothing, head 1 its pick
     expect(layer1).to.equal(null);
     tf.dispose(k);
@@ -267,7 +282,7 @@ describe('CamelotMemory attached to attention models', () => {
     hook.commit();
     // Queries [1, 0] and [0, 1] pick the first token (2 tokens older than the last) and the second.
     const q = tf.tensor4d([1, 0, 0, 1], [1, 1, 2, 2]);
-    const entries = tf.tidy(() => memory.windowHook().attend({ layer: 0, queries: q, keys: q, values: q }))!;
+    const entries = attendKept(memory.windowHook(), { layer: 0, queries: q, keys: q, values: q })!;
     expect(Array.from(entries.distances!)).to.deep.equal([3, 2]);
     tf.dispose([k, q, entries.keys, entries.values, entries.visible]);
   });
@@ -284,7 +299,7 @@ describe('CamelotMemory attached to attention models', () => {
     // Four queries; with shared reads, query 0's three picks are visible to every query within 4 tokens of them.
     const q = tf.tensor4d([1, 1, 1, 1, 1, 1, 1, 1], [1, 1, 4, 2]);
     const read = (memory: CamelotMemory): { visible: number[][]; distances: number[]; bias: number | Float32Array | undefined; entries: number } => {
-      const e = tf.tidy(() => memory.windowHook().attend({ layer: 0, queries: q, keys: q, values: q }))!;
+      const e = attendKept(memory.windowHook(), { layer: 0, queries: q, keys: q, values: q })!;
       const [, , tokens, entries] = e.visible.shape;
       const flat = Array.from(e.visible.dataSync());
       const out = { visible: Array.from({ length: tokens }, (_, t) => flat.slice(t * entries, t * entries + 3)), distances: Array.from(e.distances!).slice(0, 3), bias: e.bias, entries };
@@ -301,7 +316,7 @@ describe('CamelotMemory attached to attention models', () => {
     expect(hidden.bias).to.equal(undefined);
     // beyond 'window-start': every pick also as a far entry at distance 0, visible where the near one is hidden.
     const memory = write({ maxDistance: 4, beyond: 'window-start', beyondBias: -2 });
-    const e = tf.tidy(() => memory.windowHook().attend({ layer: 0, queries: q, keys: q, values: q }))!;
+    const e = attendKept(memory.windowHook(), { layer: 0, queries: q, keys: q, values: q })!;
     const entries = e.visible.shape[3];
     expect(entries).to.equal(24);
     const visible = Array.from(e.visible.dataSync());
