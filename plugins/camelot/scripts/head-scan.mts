@@ -11,14 +11,14 @@ import { camelotPlugin } from '../src/node/plugin.ts';
 import { loadGpt } from '../src/node/checkpoint-files.ts';
 import { encodedBrown } from '../src/node/brown-files.ts';
 import { plantedRepeat } from '../src/experiments/planted-repeat.ts';
-import { collectLosses, meanBitsPerChar } from '../src/experiments/collect.ts';
+import { collectLosses, meanBitsPerToken } from '../src/experiments/collect.ts';
 
 await initBackend();
 const engram = await createEngram({ plugins: [camelotPlugin] });
 const model = await loadGpt(engram, 'data/gpt-brown.json', process.cwd());
 const { train } = encodedBrown(model.tokenizer);
 const docs = train.slice(0, 4).map((d) => d.slice(0, 4096));
-const bits = async (memory: object | null): Promise<number> => meanBitsPerChar((await collectLosses(model, docs, memory)).losses);
+const bits = async (memory: object | null): Promise<number> => meanBitsPerToken((await collectLosses(model, docs, memory)).losses);
 const base = await bits(null);
 const configs: object[] = process.argv[2]
   ? (JSON.parse(process.argv[2]) as object[])

@@ -10,7 +10,7 @@ import { camelotPlugin } from '../src/node/plugin.ts';
 import { loadGpt } from '../src/node/checkpoint-files.ts';
 import { encodedBrown } from '../src/node/brown-files.ts';
 import { plantedRepeat } from '../src/experiments/planted-repeat.ts';
-import { collectLosses, meanBitsPerChar } from '../src/experiments/collect.ts';
+import { collectLosses, meanBitsPerToken } from '../src/experiments/collect.ts';
 await initBackend();
 const engram = await createEngram({ plugins: [camelotPlugin] });
 const model = await loadGpt(engram, process.argv[2]!, process.cwd());
@@ -19,7 +19,7 @@ const { heldOut, train } = encodedBrown(model.tokenizer);
 const pool = process.env.SPLIT === 'train' ? train.filter((_, i) => i % 75 === 0) : heldOut;
 const docs = pool.slice(0, Number(process.env.DOCS ?? 6)).map((d) => d.slice(0, Number(process.env.LEN ?? 4096)));
 const window = Number(process.env.WINDOW ?? 128);
-const bits = async (mem: object | null): Promise<number> => meanBitsPerChar((await collectLosses(model, docs, mem, window)).losses);
+const bits = async (mem: object | null): Promise<number> => meanBitsPerToken((await collectLosses(model, docs, mem, window)).losses);
 const base = await bits(null);
 console.log('window', base.toFixed(4));
 for (const mem of JSON.parse(process.argv[3]!)) {

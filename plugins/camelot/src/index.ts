@@ -2,7 +2,7 @@
  * @engram/camelot — CAMELoT (He, Karlinsky, Kim, McAuley, Krotov, Feris,
  * arXiv 2402.13449): a training-free consolidated associative memory that
  * attaches to a frozen attention language model and gives it long context;
- * with engram's own frozen base model, a small character GPT trained on the
+ * with engram's own frozen base model, a small subword GPT trained on the
  * Brown corpus, the baselines (window only, FIFO cache, unbounded memory) and
  * the experiments.
  *

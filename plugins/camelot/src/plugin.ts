@@ -34,7 +34,7 @@ export const camelotPlugin = definePlugin({
       schema: gptConfigSchema,
       example: { contextLength: 16, size: 16, heads: 2, blocks: 2, hiddenSize: 32, smearKeys: true },
       create: (config) => new Gpt(config),
-      description: 'a small decoder-only character GPT (causal attention, rotary or learned positions); run() generates greedily',
+      description: 'a small decoder-only GPT on characters or subword tokens (causal attention, rotary or learned positions); run() generates greedily',
     });
     ctx.dataset('copy-strings', {
       schema: copyStringsSchema,

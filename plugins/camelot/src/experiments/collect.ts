@@ -30,8 +30,8 @@ export async function collectLosses(model: AttentionModel, documents: readonly I
   return { losses, predictions };
 }
 
-/** Mean loss of collected per-token losses, in bits per character. */
-export function meanBitsPerChar(losses: readonly Float32Array[]): number {
+/** Mean loss of collected per-token losses, in bits per token. */
+export function meanBitsPerToken(losses: readonly Float32Array[]): number {
   let sum = 0;
   let n = 0;
   for (const l of losses) for (const x of l) (sum += x), n++;

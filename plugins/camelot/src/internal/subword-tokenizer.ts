@@ -12,7 +12,7 @@
  * character, a 128-token window already holds nearly all the context the small
  * GPT uses — a model trained on 512-character windows gains only 2.2 % from
  * them over non-overlapping 128-character windows — so no memory can give the
- * issue's 5 %. With ranks 2048 (1,858 tokens on Brown's characters), 128 tokens
+ * issue's 5 %. With ranks 2048 (1,857 tokens on Brown's characters), 128 tokens
  * cover ~390 characters, and what lies beyond (names and rare words of the
  * document) is what a memory can bring back. Why GPT-2's merges rather than a
  * byte-pair encoding trained here: the merge list is public, fixed and shipped

@@ -29,7 +29,7 @@ export const gptTrainingSchema = trainingSettingsSchema.extend({
   lr: z.number().positive().default(2e-3).describe('Adam learning rate'),
   clipNorm: z.number().positive().default(1).describe('clip the global gradient norm to this'),
   repeatFraction: z.number().min(0).max(1).default(0.3).describe('fraction of windows with a span (random letters or the window\'s own text) repeated later in the window'),
-  repeatLength: z.number().int().min(6).max(63).default(24).describe('longest repeated span (spans are 6 to this many characters)'),
+  repeatLength: z.number().int().min(6).max(63).default(24).describe('longest repeated span (spans are 6 to this many tokens)'),
   repeatAlphabet: z.enum(['lowercase', 'characters']).default('lowercase').describe("what the random repeated spans are drawn from: the 26 lowercase letters (one token each), or every token of the vocabulary but the characters ' ', '.' and newline (a match then nearly identifies its position, which keeps an induction head learned on camelot/copy-strings in use)"),
   data: z.string().default(BROWN_DATASET).describe('registered text data set of documents in order, every 10th held out (default the Brown corpus)'),
   dataOptions: z.record(z.string(), z.unknown()).default({}).describe("the data set's options (e.g. {\"reach\": 480} for camelot/copy-strings copies from up to 480 characters back)"),

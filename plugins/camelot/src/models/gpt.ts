@@ -1,12 +1,12 @@
 /**
- * A small decoder-only GPT on characters ('camelot/gpt'): token embedding
+ * A small decoder-only GPT ('camelot/gpt') on characters or subword tokens: token embedding
  * (tied with the output layer), pre-norm blocks of causal multi-head attention
  * and a GELU MLP, rotary or learned positions. It is the frozen base model of
  * the CAMELoT experiments and the first user of the {@link AttentionHook}.
  *
  * As an engram model its state is one layer 'tokens' (the window, as token
  * ids) and `run` generates greedily: each step appends the most likely next
- * character and drops the oldest one.
+ * token and drops the oldest one.
  */
 import * as tf from '@tensorflow/tfjs';
 import { ModelBase, errors, explicitRule, parseConfig, seededRandom, type DynamicsSystem, type GenerateOptions, type State, type StateLayer, type TrainingFace } from '@engram/core';
