@@ -111,11 +111,12 @@ export async function runCamelotCommand(args: CommandArgs<CamelotCommandOptions>
       : methodList({ memories: o.memories, threshold: o.threshold, otherMemories, otherThresholds, readAlternatives: o.readAlternatives, read });
     io.stderr(`camelot: ${methods.length} methods over ${docs} held-out documents of ${length} tokens\n`);
     const longContext = await longContextExperiment(model, documents, { methods, window: o.window, tokenizer: model.tokenizer, log: (l) => io.stderr(`  ${l}\n`) });
-    const camelotConfig = methods.find((m) => m.memory?.policy === 'camelot')!.memory!;
-    const planted = await plantedRepeat(model, model.tokenizer, heldOut.slice(0, o.quick ? 2 : 8), camelotConfig, { seed: o.seed, window: o.window });
-    // The planted repeat with every method's memory (the table's last column).
+    const camelotMethod = methods.find((m) => m.memory?.policy === 'camelot')!;
+    const camelotConfig = camelotMethod.memory!;
+    // The planted repeat with every method's memory (the table's last column); CAMELoT's is the headline one.
     const plantedByMethod: Record<string, PlantedRepeatResult> = {};
     for (const m of methods) if (m.memory) plantedByMethod[m.name] = await plantedRepeat(model, model.tokenizer, heldOut.slice(0, o.quick ? 2 : 8), m.memory, { seed: o.seed, window: o.window });
+    const planted = plantedByMethod[camelotMethod.name]!;
     const inWindow = await plantedRepeat(model, model.tokenizer, heldOut.slice(0, o.quick ? 2 : 8), camelotConfig, { seed: o.seed, window: o.window, at: 10, repeatAt: 70 });
     io.stderr(`  planted repeat: ${planted.withoutMemory.toFixed(3)} nats without memory, ${planted.withMemory.toFixed(3)} with (${(100 * planted.reduction).toFixed(1)} % lower); inside the window ${inWindow.withoutMemory.toFixed(3)}\n`);
     let icl: IclScore[] | null = null;
