@@ -15,6 +15,7 @@
  */
 
 import { errors, seededRandom } from '@engram/core';
+import { SEPARATORS } from './tokenizer.js';
 
 /** Options of {@link copyStringDocuments}. */
 export interface CopyStringOptions {
@@ -35,9 +36,6 @@ export interface CopyStringOptions {
   readonly seed?: number;
 }
 
-/** The separators, never drawn (the corpus has none: nothing marks where a copy starts). */
-const SEPARATORS = new Set([' ', '.', '\n']);
-
 /**
  * Seeded documents of pieces: a fresh random string, or (`copyShare` of them)
  * a copy of a piece of the text already written, starting anywhere in the last
@@ -47,6 +45,7 @@ const SEPARATORS = new Set([' ', '.', '\n']);
  * @throws EngramError INVALID_ARGUMENT for an alphabet of fewer than 2 usable characters or bad lengths.
  */
 export function copyStringDocuments(options: CopyStringOptions): string[] {
+  // Separators are never drawn (the corpus has none: nothing marks where a copy starts).
   const alphabet = [...options.alphabet].filter((c) => !SEPARATORS.has(c));
   if (alphabet.length < 2) throw errors.invalidArgument('alphabet', "at least 2 characters besides ' ', '.' and newline", options.alphabet);
   const { documents = 100, length = 3000, minLength = 4, maxLength = 16, copyShare = 0.5, reach = 96, seed = 0 } = options;

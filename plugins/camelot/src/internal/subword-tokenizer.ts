@@ -2,7 +2,7 @@
  * A subword tokenizer: GPT-2's byte-pair encoding truncated to its first
  * merges. The vocabulary is a set of characters plus every GPT-2 token below
  * rank `ranks` spelled with them (GPT-2's r50k_base ranks, from the
- * gpt-tokenizer package); each word (GPT-2's pre-tokenizer pattern) is split
+ * gpt-tokenizer package); each word (GPT-2's pre-tokenizer pattern, from the same package) is split
  * into characters and the adjacent pair whose join has the lowest rank below
  * `ranks` is merged until none is left — exactly tiktoken's algorithm with a
  * shorter merge list, so every intermediate piece is itself a token, nothing
@@ -19,11 +19,10 @@
  * by a well-kept package; only the truncation is ours.
  */
 import { decode as gpt2Decode } from 'gpt-tokenizer/encoding/r50k_base';
+import { R50K_TOKEN_SPLIT_REGEX as WORDS } from 'gpt-tokenizer/encodingParams/constants';
 import { errors } from '@engram/core';
 import type { Tokenizer } from './tokenizer.js';
 
-/** GPT-2's pre-tokenizer: contractions, letters, digits, other symbols, each with its leading space; runs of spaces. */
-const WORDS = /'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+/gu;
 /** GPT-2's vocabulary size (r50k_base, without the end-of-text token). */
 const GPT2_TOKENS = 50256;
 /** The first 256 GPT-2 ranks are single bytes, not merges. */

@@ -27,6 +27,14 @@ export function tokenizerFor(config: { vocabulary: string; subwordRanks: number 
   return config.subwordRanks > 0 ? new SubwordTokenizer(config.vocabulary, config.subwordRanks) : new CharTokenizer(config.vocabulary);
 }
 
+/** The separator characters of Brown text: word, sentence and paragraph ends (never drawn for random strings). */
+export const SEPARATORS: ReadonlySet<string> = new Set([' ', '.', '\n']);
+
+/** The characters of `text` that the vocabulary has (in order). */
+export function knownCharacters(tokenizer: Tokenizer, text: string): string {
+  return [...text].filter((c) => tokenizer.characters.includes(c)).join('');
+}
+
 /** The ids of single characters (every character must be in the vocabulary). */
 export function characterIds(tokenizer: Tokenizer, text: string): Int32Array {
   const chars = [...tokenizer.characters];

@@ -19,7 +19,7 @@ import * as tf from '@tensorflow/tfjs';
 import { EngramError, ErrorCodes, errors, isEngramError, seededRandom, trainingSettingsSchema, z, type ArrayDataset, type Engram, type JsonObject, type TrainingData, type TrainingFace } from '@engram/core';
 import { splitBrown } from '../internal/brown.js';
 import { BROWN_DATASET, datasetTexts } from '../internal/brown-dataset.js';
-import { characterIds, type Tokenizer } from '../internal/tokenizer.js';
+import { SEPARATORS, characterIds, knownCharacters, type Tokenizer } from '../internal/tokenizer.js';
 
 /** The GPT's training settings schema (core's settings with the GPT's defaults, plus `repeatFraction`). */
 export const gptTrainingSchema = trainingSettingsSchema.extend({
@@ -97,7 +97,7 @@ export function sampleWindows(docs: readonly Int32Array[], count: number, width:
   const total = docs.reduce((a, d) => a + Math.max(0, d.length - width), 0);
   const out = new Float32Array(count * width);
   // Lowercase letters the vocabulary has (every non-separator token if it has none).
-  const lowercase = [...'abcdefghijklmnopqrstuvwxyz'].filter((c) => tokenizer.characters.includes(c)).join('');
+  const lowercase = knownCharacters(tokenizer, 'abcdefghijklmnopqrstuvwxyz');
   const letters = repeatAlphabet === 'lowercase' && lowercase ? characterIds(tokenizer, lowercase) : nonSeparatorIds(tokenizer);
   for (let i = 0; i < count; i++) {
     let at = Math.floor(rand() * total);
@@ -126,9 +126,9 @@ export function sampleWindows(docs: readonly Int32Array[], count: number, width:
   return out;
 }
 
-/** Every token id but those of the separator characters ' ', '.' and newline. */
+/** Every token id but those of the separator characters (SEPARATORS). */
 function nonSeparatorIds(tokenizer: Tokenizer): Int32Array {
-  const separators = new Set(characterIds(tokenizer, [...' .\n'].filter((c) => tokenizer.characters.includes(c)).join('')));
+  const separators = new Set(characterIds(tokenizer, knownCharacters(tokenizer, [...SEPARATORS].join(''))));
   return Int32Array.from({ length: tokenizer.size }, (_, i) => i).filter((i) => !separators.has(i));
 }
 
