@@ -32,7 +32,7 @@ export const camelotPlugin = definePlugin({
   register(ctx) {
     ctx.model('gpt', {
       schema: gptConfigSchema,
-      example: { contextLength: 16, size: 16, heads: 2, blocks: 2, hiddenSize: 32, smearKeys: true },
+      example: { subwordRanks: 512, contextLength: 16, size: 16, heads: 2, blocks: 2, hiddenSize: 32, smearKeys: true },
       create: (config) => new Gpt(config),
       description: 'a small decoder-only GPT on characters or subword tokens (causal attention, rotary or learned positions); run() generates greedily',
     });

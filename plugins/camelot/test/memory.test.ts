@@ -140,6 +140,10 @@ describe('CamelotMemory attached to attention models', () => {
         const start = tf.memory().numTensors;
         await lastValueFrom(streamDocuments(m, docs, { memory: CamelotMemory.for(m, { policy: 'unbounded' }, 2) }));
         expect(tf.memory().numTensors, 'after complete').to.equal(start);
+        // The read with far copies and per-entry biases.
+        const far = { policy: 'camelot', memories: 8, placement: 'age', maxDistance: m.contextLength - 1, beyond: 'window-start', beyondBias: -2, topK: 2 } as const;
+        await lastValueFrom(streamDocuments(m, docs, { memory: CamelotMemory.for(m, far, 2) }));
+        expect(tf.memory().numTensors, 'after complete, far read').to.equal(start);
         await lastValueFrom(streamDocuments(m, docs, { memory: CamelotMemory.for(m, { policy: 'camelot', memories: 4 }, 2) }).pipe(take(1)));
         await new Promise((r) => setTimeout(r, 20));
         expect(tf.memory().numTensors, 'after cancel').to.equal(start);

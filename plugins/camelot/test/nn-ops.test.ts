@@ -118,6 +118,25 @@ for (const backend of ['wasm', 'cpu'] as const) {
       expect(r.ok, r.summary).to.equal(true);
     });
 
+    it('a per-entry memory bias: all equal is the scalar bias; w.r.t. queries and memory keys, first and second order', () => {
+      const [q, k, v, mk, mv] = [0, 1, 2, 3, 4].map((i) => tf.randomNormal([1, 2, 4, 3], 0, 1, 'float32', 60 + i)) as tf.Tensor[];
+      const visible = tf.ones([1, 1, 4, 4]);
+      const memory = (b: tf.Tensor, bias: number | Float32Array) => ({ queries: q!, keys: b, values: mv!, visible, bias });
+      const scalar = attention(q!, k!, v!, causalMask(4), memory(mk!, -1.5)).dataSync();
+      const each = attention(q!, k!, v!, causalMask(4), memory(mk!, new Float32Array(4).fill(-1.5))).dataSync();
+      scalar.forEach((x, i) => expect(each[i]).to.be.closeTo(x, 1e-6));
+      // Far entries very negative: as if only the near ones were there.
+      const halves = attention(q!, k!, v!, causalMask(4), memory(mk!, Float32Array.of(0, 0, -1e4, -1e4))).dataSync();
+      const near = attention(q!, k!, v!, causalMask(4), { queries: q!, keys: tf.slice(mk!, [0, 0, 0, 0], [1, 2, 2, 3]), values: tf.slice(mv!, [0, 0, 0, 0], [1, 2, 2, 3]), visible: tf.ones([1, 1, 4, 2]) }).dataSync();
+      near.forEach((x, i) => expect(halves[i]).to.be.closeTo(x, 1e-5));
+      const bias = Float32Array.of(0.5, -1, 0, -2);
+      const f = (a: tf.Tensor, b: tf.Tensor): tf.Tensor => tf.sum(tf.mul(attention(a, k!, v!, causalMask(4), { queries: a, keys: b, values: mv!, visible, bias }), v!));
+      const r = gradCheckArgs(f, [q!, mk!], opts);
+      expect(r.ok, r.summary).to.equal(true);
+      const r2 = gradGradCheckArgs(f, [q!, mk!], opts);
+      expect(r2.ok, r2.summary).to.equal(true);
+    });
+
     it('cross-entropy', () => {
       const targets = tf.tensor1d([0, 2, 1], 'int32');
       const r = gradCheckArgs((l) => crossEntropy(l as tf.Tensor2D, targets), [tf.randomNormal([3, 4], 0, 1, 'float32', 30)], opts);
