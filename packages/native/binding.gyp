@@ -7,6 +7,7 @@
         "src/blas.cc",
         "src/elementwise.cc",
         "src/gemm.cc",
+        "src/layout.cc",
         "src/napi_util.cc",
         "src/pool.cc",
         "src/vmath.cc",

@@ -19,10 +19,14 @@ export interface NativeBinding {
   binary(op: number, heap: ArrayBuffer, aOffset: number, aCount: number, bOffset: number, bCount: number, outOffset: number, n: number): void;
   /** Softmax over `rows` contiguous rows of `cols` floats. */
   softmax(heap: ArrayBuffer, inOffset: number, outOffset: number, rows: number, cols: number): void;
-  /** op 0 sum, 1 max, 2 min over each of `rows` contiguous rows of `cols` floats (max and min propagate NaN). */
+  /** op 0 sum, 1 max, 2 min, 3 mean over each of `rows` contiguous rows of `cols` floats (max and min propagate NaN). */
   reduceRows(op: number, heap: ArrayBuffer, inOffset: number, outOffset: number, rows: number, cols: number): void;
   /** y[r, c] = full[r, c] OP row[r] (row[r] OP full[r, c] when rowFirst is 1); op as in `binary`. */
   binaryRows(op: number, heap: ArrayBuffer, fullOffset: number, rowOffset: number, outOffset: number, rows: number, cols: number, rowFirst: number): void;
+  /** y = transpose(x, perm) for a 4-byte dtype x of `shape` when perm keeps the last axis in place (whole runs of shape[rank-1] move). */
+  transposeRuns(heap: ArrayBuffer, inOffset: number, outOffset: number, shape: Float64Array, perm: Float64Array): void;
+  /** y[c] = sum (op 0), max (1), min (2) or mean (3) over the `rows` rows of a contiguous rows x cols matrix (max and min propagate NaN). */
+  reduceCols(op: number, heap: ArrayBuffer, inOffset: number, outOffset: number, rows: number, cols: number): void;
   /** Threads (the caller's included) the elementwise and batched kernels may use. */
   setLanes(lanes: number): void;
   getLanes(): number;

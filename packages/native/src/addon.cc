@@ -9,6 +9,7 @@
 #include "blas.h"
 #include "elementwise.h"
 #include "gemm.h"
+#include "layout.h"
 #include "napi_util.h"
 #include "pool.h"
 
@@ -75,6 +76,8 @@ napi_value init(napi_env env, napi_value exports) {
       {"binary", nullptr, binary, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"reduceRows", nullptr, reduceRows, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"binaryRows", nullptr, binaryRows, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"transposeRuns", nullptr, transposeRuns, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"reduceCols", nullptr, reduceCols, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"setLanes", nullptr, setLanes, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"getLanes", nullptr, getLanes, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
   };

@@ -91,17 +91,21 @@ napi_value softmaxImpl(const Args& args) {
   return undefinedValue(args.env);
 }
 
-// reduceRows(op, heap, inOffset, outOffset, rows, cols): op 0 sum, 1 max, 2 min over each row.
+// reduceRows(op, heap, inOffset, outOffset, rows, cols): op 0 sum, 1 max, 2 min, 3 mean over each row.
 napi_value reduceRowsImpl(const Args& args) {
   int op = args.int32(0, "op");
-  if (op < 0 || op > 2) throw ArgError{"op must be 0 (sum), 1 (max) or 2 (min)", true};
+  if (op < 0 || op > 3) throw ArgError{"op must be 0 (sum), 1 (max), 2 (min) or 3 (mean)", true};
   std::size_t length = 0;
   std::uint8_t* heap = args.buffer(1, "heap", &length);
   std::size_t rows = args.index(4, "rows"), cols = args.index(5, "cols");
   if (cols != 0 && rows > SIZE_MAX / cols) throw ArgError{"rows x cols overflows", true};
   const float* x = floatsAt(heap, length, args.number(2, "inOffset"), rows * cols, "x");
   float* y = floatsAt(heap, length, args.number(3, "outOffset"), rows, "y");
-  forRowBlocks(rows, cols, [&](std::size_t begin, std::size_t end) { vreduceRows(op, x + begin * cols, y + begin, end - begin, cols); });
+  forRowBlocks(rows, cols, [&](std::size_t begin, std::size_t end) {
+    vreduceRows(op == 3 ? 0 : op, x + begin * cols, y + begin, end - begin, cols);
+    if (op == 3)
+      for (std::size_t r = begin; r < end; r++) y[r] /= static_cast<float>(cols);
+  });
   return undefinedValue(args.env);
 }
 

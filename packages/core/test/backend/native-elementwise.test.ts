@@ -3,6 +3,7 @@ import { expect } from 'chai';
 import { initBackend } from '../../src/backend/backend.js';
 import { backendInfo } from '../../src/backend/backend-info.js';
 import { gradCheck, gradGradCheck } from '../../src/numerics/gradcheck.js';
+import { collapsePermutation } from '../../src/backend/native/native-layout.js';
 import { rng } from '../helpers.js';
 
 /** Special values every kernel must treat like libm: signed zeros, subnormals, the overflow edges, infinities, NaN. */
@@ -156,7 +157,7 @@ describe('native Exp, Log, Softmax (wasm + @engram/native)', function () {
     tf.dispose(inputs.flat());
   });
 
-  it('Sum, Max, Min over trailing axes match the stock kernels (keepDims, several axes, other axes, NaN)', async () => {
+  it('Sum, Max, Min over trailing or leading axes match the stock kernels (keepDims, several axes, other axes, NaN)', async () => {
     const cases: Array<[number[], number | number[], boolean]> = [
       [[128, 1000], 1, true],
       [[128, 1000], -1, false],
@@ -164,7 +165,10 @@ describe('native Exp, Log, Softmax (wasm + @engram/native)', function () {
       [[8, 49, 128], [2, 1], true],
       [[6000], 0, false],
       [[3, 7, 13], 2, false],
-      [[64, 300], 0, true], // a leading axis: stock kernel
+      [[64, 300], 0, true], // a leading axis: a column reduction
+      [[32, 49, 128], [0, 1], false], // leading axes: a column reduction (a bias gradient)
+      [[32, 49, 128], [1, 0], true],
+      [[8, 300, 5], 1, false], // a middle axis: stock kernel
       [[64, 300], [0, 1], false], // every axis: one row
       [[10, 10], 1, false], // small: stock kernel
     ];
@@ -209,6 +213,110 @@ describe('native Exp, Log, Softmax (wasm + @engram/native)', function () {
     expect(hostOf(() => tf.div(ones, tf.scalar(-0)))[7]).to.equal(-Infinity);
     expect(hostOf(() => tf.div(ones, tf.tensor2d([-0, -0, -0, -0], [4, 1])))[2500]).to.equal(-Infinity);
     tf.dispose([x, ones, ...inputs, ...integers]);
+  });
+
+  it('Mean over trailing or leading axes matches the stock kernel (within float32 rounding of the sum)', async () => {
+    const cases: Array<[number[], number | number[], boolean]> = [
+      [[32, 49, 128], -1, true],
+      [[32, 49, 128], [0, 1], false],
+      [[32, 49, 128], [0, 1, 2], false],
+      [[600, 7], 0, true],
+      [[8, 300, 5], 1, false], // a middle axis: stock kernel
+    ];
+    const inputs = cases.map(([shape], i) => tf.tensor(values(200 + i, shape.reduce((p, q) => p * q, 1), 3).map((v) => (Number.isFinite(v) && Math.abs(v) <= 100 ? v : 0.25)), shape));
+    const run = (): Array<{ shape: number[]; v: Float32Array }> =>
+      cases.map(([, axis, keep], i) => {
+        const y = tf.mean(inputs[i]!, axis, keep);
+        const out = { shape: y.shape, v: y.dataSync() as Float32Array };
+        y.dispose();
+        return out;
+      });
+    const got = run();
+    await initBackend({ backend: 'wasm', native: false });
+    let want: Array<{ shape: number[]; v: Float32Array }>;
+    try {
+      want = run();
+    } finally {
+      await initBackend({ backend: 'wasm' });
+    }
+    for (let i = 0; i < cases.length; i++) {
+      expect(got[i]!.shape, JSON.stringify(cases[i])).to.deep.equal(want[i]!.shape);
+      expect(worstRelative(got[i]!.v, want[i]!.v, 1), JSON.stringify(cases[i])).to.be.lessThan(1e-5);
+    }
+    tf.dispose(inputs);
+  });
+
+  it('Transpose keeping the last axis in place (after merging axes) copies whole runs; other permutations go to the stock kernel', async () => {
+    const cases: Array<[number[], number[], 'float32' | 'int32']> = [
+      [[32, 49, 4, 32], [0, 2, 1, 3], 'float32'], // the attention head split
+      [[32, 4, 49, 32], [0, 2, 1, 3], 'float32'], // and merge
+      [[4, 1, 6, 5, 16], [2, 1, 0, 3, 4], 'int32'], // size-1 axis dropped, the last two merged
+      [[3, 40, 50], [1, 0, 2], 'float32'],
+      [[64, 100], [1, 0], 'float32'], // the last axis moves: stock kernel
+      [[6, 7, 2], [1, 0, 2], 'float32'], // runs of 2: stock kernel
+    ];
+    const inputs = cases.map(([shape, , dtype], i) => {
+      const v = values(300 + i, shape.reduce((p, q) => p * q, 1), 50);
+      return dtype === 'int32' ? tf.tensor(Int32Array.from(v, (x) => (Number.isFinite(x) ? Math.round(x) : 7)), shape, 'int32') : tf.tensor(v, shape);
+    });
+    const run = (): Array<{ shape: number[]; dtype: string; v: Float32Array | Int32Array }> =>
+      cases.map(([, perm], i) => {
+        const y = tf.transpose(inputs[i]!, perm);
+        const out = { shape: y.shape, dtype: y.dtype, v: y.dataSync() as Float32Array | Int32Array };
+        y.dispose();
+        return out;
+      });
+    const got = run();
+    await initBackend({ backend: 'wasm', native: false });
+    let want: ReturnType<typeof run>;
+    try {
+      want = run();
+    } finally {
+      await initBackend({ backend: 'wasm' });
+    }
+    for (let i = 0; i < cases.length; i++) {
+      const what = JSON.stringify(cases[i]);
+      expect(got[i]!.shape, what).to.deep.equal(want[i]!.shape);
+      expect(got[i]!.dtype, what).to.equal(want[i]!.dtype);
+      // Bit for bit (NaN included): a transpose only moves values.
+      expect(Buffer.from(got[i]!.v.buffer, got[i]!.v.byteOffset, got[i]!.v.byteLength).equals(Buffer.from(want[i]!.v.buffer, want[i]!.v.byteOffset, want[i]!.v.byteLength)), what).to.equal(true);
+    }
+    tf.dispose(inputs);
+    expect(collapsePermutation([32, 49, 4, 32], [0, 2, 1, 3])).to.deep.equal({ shape: [32, 49, 4, 32], perm: [0, 2, 1, 3] });
+    expect(collapsePermutation([4, 1, 6, 5, 16], [2, 1, 0, 3, 4])).to.deep.equal({ shape: [4, 6, 80], perm: [1, 0, 2] });
+    expect(collapsePermutation([2, 3, 4], [0, 1, 2])).to.deep.equal({ shape: [24], perm: [0] });
+    expect(collapsePermutation([1, 1], [1, 0])).to.deep.equal({ shape: [], perm: [] });
+  });
+
+  it('keeps the gradients through Transpose, Mean and column sums right, first and second order, native wasm and cpu', async () => {
+    // [16, 12, 4, 16]: above the thresholds, so the head transposes, the means and the bias-gradient column sums run natively.
+    const f = (c: tf.Tensor, bias: tf.Tensor) => (t: tf.Tensor): tf.Scalar =>
+      tf.tidy(() => {
+        const heads = tf.transpose(tf.add(t, bias), [0, 2, 1, 3]);
+        const centred = tf.sub(heads, tf.mean(heads, -1, true));
+        const back = tf.transpose(tf.mul(tf.square(centred), c), [0, 2, 1, 3]);
+        return tf.add(tf.sum(back), tf.sum(tf.square(tf.mean(back, [0, 1]))));
+      });
+    const host = [31, 32].map((seed) => hostOf(() => tf.randomNormal([16, 12, 4, 16], 0, 1, 'float32', seed)));
+    const biasHost = hostOf(() => tf.randomNormal([16], 0, 1, 'float32', 33));
+    const make = () => [tf.tensor4d(host[0]!, [16, 12, 4, 16]), tf.tensor4d(host[1]!, [16, 4, 12, 16]), tf.tensor1d(biasHost)];
+    for (const backend of ['wasm', 'cpu'] as const) {
+      await initBackend({ backend });
+      try {
+        const [x, c, bias] = make();
+        const g1 = gradCheck(f(c!, bias!), x!, { seed: 5, tolerance: 1e-2 });
+        expect(g1.ok, `${backend} first order: ${g1.summary}`).to.equal(true);
+        const g2 = gradGradCheck(f(c!, bias!), x!, { seed: 6, eps: 3e-2, tolerance: 2e-2 });
+        expect(g2.ok, `${backend} second order: ${g2.summary}`).to.equal(true);
+        // The bias gradient is a column sum over the three leading axes.
+        const gb = gradCheck((b: tf.Tensor) => f(c!, b)(x!), bias!, { seed: 7, tolerance: 1e-2 });
+        expect(gb.ok, `${backend} bias: ${gb.summary}`).to.equal(true);
+        tf.dispose([x!, c!, bias!]);
+      } finally {
+        await initBackend({ backend: 'wasm' });
+      }
+    }
+    expect(backendInfo().native, 'the wasm run above used the native kernels').to.equal(true);
   });
 
   it('keeps the gradients right at first and second order (finite differences; Hessian-vector products against cpu)', async () => {
@@ -276,7 +384,7 @@ describe('native Exp, Log, Softmax (wasm + @engram/native)', function () {
   it('leaves no tensor and no backend buffer behind; int32 inputs still go to the stock kernels', () => {
     const backend = tf.backend() as tf.KernelBackend & { numDataIds(): number };
     const x = tf.randomNormal([50, 400], 0, 1, 'float32', 1);
-    const work = (): void => tf.dispose([tf.exp(x), tf.log(x), tf.softmax(x), tf.add(x, x), tf.mul(x, 2), tf.neg(x), tf.relu(x), tf.sum(x, 1), tf.max(x, -1, true), tf.tidy(() => tf.sub(x, tf.min(x, 1, true)))]);
+    const work = (): void => tf.dispose([tf.exp(x), tf.log(x), tf.softmax(x), tf.add(x, x), tf.mul(x, 2), tf.neg(x), tf.relu(x), tf.sum(x, 1), tf.sum(x, 0), tf.mean(x, 1), tf.mean(x, 0, true), tf.max(x, -1, true), tf.tidy(() => tf.sub(x, tf.min(x, 1, true))), tf.tidy(() => tf.transpose(tf.reshape(x, [50, 20, 20]), [1, 0, 2]))]);
     work();
     const tensors = tf.memory().numTensors;
     const ids = backend.numDataIds();

@@ -16,10 +16,14 @@ export interface NativeBinding {
   /** op 0 add, 1 sub, 2 mul, 3 div; counts n, 1, or a period of n (the operand repeats along leading dims). */
   binary(op: number, heap: ArrayBuffer, aOffset: number, aCount: number, bOffset: number, bCount: number, outOffset: number, n: number): void;
   softmax(heap: ArrayBuffer, inOffset: number, outOffset: number, rows: number, cols: number): void;
-  /** op 0 sum, 1 max, 2 min over each of `rows` contiguous rows of `cols` floats (absent in addons built before it: the stock kernels run). */
+  /** op 0 sum, 1 max, 2 min, 3 mean (addons with reduceCols) over each of `rows` contiguous rows of `cols` floats (absent in addons built before it: the stock kernels run). */
   reduceRows?(op: number, heap: ArrayBuffer, inOffset: number, outOffset: number, rows: number, cols: number): void;
   /** y[r, c] = full[r, c] OP row[r] (row[r] OP full[r, c] when rowFirst is 1); op as in `binary` (absent in older addons). */
   binaryRows?(op: number, heap: ArrayBuffer, fullOffset: number, rowOffset: number, outOffset: number, rows: number, cols: number, rowFirst: number): void;
+  /** y = transpose(x, perm) when perm keeps the last axis in place, for 4-byte dtypes (absent in older addons). */
+  transposeRuns?(heap: ArrayBuffer, inOffset: number, outOffset: number, shape: Float64Array, perm: Float64Array): void;
+  /** op 0 sum, 1 max, 2 min, 3 mean over the rows of a contiguous rows x cols matrix, one value per column (absent in older addons). */
+  reduceCols?(op: number, heap: ArrayBuffer, inOffset: number, outOffset: number, rows: number, cols: number): void;
   setLanes(lanes: number): void;
   getLanes(): number;
 }

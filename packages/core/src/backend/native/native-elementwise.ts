@@ -7,16 +7,17 @@
  * 128-bit single-threaded SIMD they replace), for same-shape operands, a
  * scalar, an operand broadcast along leading dims, or one value per row
  * broadcast along trailing dims (`x - max(x, -1, true)`: the stock kernel's
- * general broadcast loop indexes every element). Sum, Max and Min over the
- * trailing axes run as row reductions (the stock ones are scalar loops); Max
- * and Min propagate NaN, sums use 16 partial sums (not the stock kernel's
- * bits). Anything else (non-float32, other broadcasts or axes, small arrays)
- * goes to the kernel below.
+ * general broadcast loop indexes every element). Sum, Max, Min and Mean over
+ * the trailing axes run as row reductions (the stock ones are scalar loops),
+ * over the leading axes as column reductions; Max and Min propagate NaN, sums
+ * use partial sums (not the stock kernel's bits). Anything else (non-float32,
+ * other broadcasts or axes, small arrays) goes to the kernel below.
  */
 import type * as tf from '@tensorflow/tfjs';
 import { backend_util, util } from '@tensorflow/tfjs';
 import type { NativeBinding } from './binding.js';
 import { heap, isWasmBackendLike, offsetOf, sizeOf, type Info, type WasmBackendLike } from './heap.js';
+import { nativeTranspose } from './native-layout.js';
 
 type KernelFunc = tf.KernelConfig['kernelFunc'];
 
@@ -144,16 +145,22 @@ function rowBinary(binding: NativeBinding, op: number, backend: WasmBackendLike,
   return y;
 }
 
-const REDUCE = { Sum: 0, Max: 1, Min: 2 } as const;
+const REDUCE = { Sum: 0, Max: 1, Min: 2, Mean: 3 } as const;
 
-/** Sum / Max / Min over trailing axes as row reductions; other axes, dtypes and small inputs go below. */
+/**
+ * Sum / Max / Min / Mean over the trailing axes (row reductions) or over the
+ * leading axes (column reductions: the gradient of a bias broadcast over a
+ * batch, which the stock kernel computes by transposing first); a mean is the
+ * sum divided by the count. Other axes, dtypes and small inputs go below.
+ */
 function reduceKernel(binding: NativeBinding, op: number): (below: KernelFunc) => KernelFunc {
   return (below) => (args) => {
     const backend = args.backend;
     const { x } = args.inputs as unknown as { x: Info };
     const attrs = args.attrs as unknown as { axis?: number | number[]; reductionIndices?: number | number[]; keepDims: boolean };
     const size = sizeOf(x.shape);
-    if (!binding.reduceRows || !isWasmBackendLike(backend) || x.dtype !== 'float32' || size < ELEMENTWISE_MIN) return below(args);
+    // Mean (op 3) and the column reductions came with reduceCols: an older addon has neither.
+    if (!binding.reduceRows || (op === 3 && !binding.reduceCols) || !isWasmBackendLike(backend) || x.dtype !== 'float32' || size < ELEMENTWISE_MIN) return below(args);
     const rank = x.shape.length;
     let axes: number[];
     try {
@@ -163,13 +170,17 @@ function reduceKernel(binding: NativeBinding, op: number): (below: KernelFunc) =
       return below(args);
     }
     const sorted = [...new Set(axes)].sort((p, q) => p - q);
-    if (sorted.length === 0 || sorted.some((axis, i) => axis !== rank - sorted.length + i)) return below(args);
-    const kept = x.shape.slice(0, rank - sorted.length);
-    const cols = size / sizeOf(kept);
-    const shape = attrs.keepDims ? [...kept, ...new Array<number>(sorted.length).fill(1)] : kept;
+    const trailing = sorted.every((axis, i) => axis === rank - sorted.length + i);
+    const leading = sorted.every((axis, i) => axis === i);
+    if (sorted.length === 0 || (!trailing && !(leading && binding.reduceCols))) return below(args);
+    const kept = trailing ? x.shape.slice(0, rank - sorted.length) : x.shape.slice(sorted.length);
+    const count = size / sizeOf(kept); // elements per output value
+    const ones = new Array<number>(sorted.length).fill(1);
+    const shape = attrs.keepDims ? (trailing ? [...kept, ...ones] : [...ones, ...kept]) : kept;
     const y = backend.makeOutput(shape, 'float32') as Info;
     try {
-      binding.reduceRows(op, heap(backend), offsetOf(backend, x), offsetOf(backend, y), sizeOf(kept), cols);
+      if (trailing) binding.reduceRows(op, heap(backend), offsetOf(backend, x), offsetOf(backend, y), sizeOf(kept), count);
+      else binding.reduceCols!(op, heap(backend), offsetOf(backend, x), offsetOf(backend, y), count, sizeOf(kept));
     } catch (e) {
       backend.disposeData(y.dataId);
       throw e;
@@ -184,5 +195,6 @@ export function nativeElementwiseKernels(binding: NativeBinding): Record<string,
   for (const [name, op] of Object.entries(UNARY)) out[name] = unaryKernel(binding, op);
   for (const [name, op] of Object.entries(BINARY)) out[name] = binaryKernel(binding, op);
   for (const [name, op] of Object.entries(REDUCE)) out[name] = reduceKernel(binding, op);
+  out['Transpose'] = nativeTranspose(binding);
   return out;
 }
