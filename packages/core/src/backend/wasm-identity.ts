@@ -8,7 +8,8 @@
  * step (B=32, N=49, T=12): 618 Identity copies per step and a 917 MB tensor
  * peak. Tensors are immutable (no wasm kernel writes into an input; a
  * variable's assign swaps its buffer), so sharing is safe; the buffer is
- * freed when the last reference goes, as for Reshape.
+ * freed when the last reference goes, as for Reshape. A Cast to the tensor's
+ * own dtype shares the same way.
  */
 import type * as tf from '@tensorflow/tfjs';
 import { defineLayer } from './kernel-stack.js';
@@ -26,4 +27,31 @@ const identity = (below: KernelFunc): KernelFunc => (args) => {
   return { dataId: x.dataId, shape: [...x.shape], dtype: x.dtype };
 };
 
-defineLayer({ name: 'identity-share', backends: ['wasm'], kernels: { Identity: identity } });
+/**
+ * Cast to the dtype a tensor already has is an identity too: tfjs' Relu and
+ * Square gradients cast float32 to float32 (`cast(step(x), 'float32')`), and
+ * the wasm Cast copies (measured in the ET train step: 50 copies per step, up
+ * to 3.2 MB each). A cast to bool writes x != 0 (the stock wasm kernel stores
+ * the number itself truncated to a byte: -2 became 254, 0.5 became 0; the cpu
+ * backend gives 1 for both).
+ */
+interface Heap {
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  typedArrayFromHeap(t: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
+}
+
+const cast = (below: KernelFunc): KernelFunc => (args) => {
+  const { x } = args.inputs as unknown as { x: tf.TensorInfo };
+  const { dtype } = args.attrs as unknown as { dtype: tf.DataType };
+  if (dtype === x.dtype) return identity(below)(args);
+  const backend = args.backend as unknown as Partial<Heap>;
+  if (dtype !== 'bool' || (x.dtype !== 'float32' && x.dtype !== 'int32') || typeof backend.makeOutput !== 'function' || typeof backend.typedArrayFromHeap !== 'function') return below(args);
+  const out = backend.makeOutput([...x.shape], 'bool');
+  // Views after the allocation (it may grow the heap and detach older views).
+  const from = backend.typedArrayFromHeap(x);
+  const to = backend.typedArrayFromHeap(out);
+  for (let i = 0; i < from.length; i++) to[i] = from[i] !== 0 ? 1 : 0;
+  return out;
+};
+
+defineLayer({ name: 'identity-share', backends: ['wasm'], kernels: { Identity: identity, Cast: cast } });

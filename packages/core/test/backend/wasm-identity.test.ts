@@ -45,4 +45,33 @@ describe('wasm Identity (shared buffer)', function () {
     expect(tf.memory().numTensors).to.equal(before);
     v.dispose();
   });
+
+  it('casts to the same dtype without copying, to bool as x != 0, and to other dtypes as before', () => {
+    const backend = tf.backend() as tf.KernelBackend & { numDataIds(): number };
+    const x = tf.tensor2d([1.5, -2, 0, 4], [2, 2]);
+    const ids = backend.numDataIds();
+    const same = tf.cast(x, 'float32');
+    expect(backend.numDataIds(), 'no new buffer').to.equal(ids);
+    x.dispose();
+    expect(Array.from(same.dataSync()), 'survives the original').to.deep.equal([1.5, -2, 0, 4]);
+    const ints = tf.cast(same, 'int32');
+    expect(ints.dtype).to.equal('int32');
+    expect(Array.from(ints.dataSync())).to.deep.equal([1, -2, 0, 4]);
+    const back = tf.cast(ints, 'int32');
+    expect(Array.from(back.dataSync())).to.deep.equal([1, -2, 0, 4]);
+    // To bool: x != 0, as on cpu (the stock wasm kernel stored -2 as 254 and 0.5 as 0).
+    const flags = tf.cast(same, 'bool');
+    const halves = tf.tensor1d([0.5, -0, NaN, -2]);
+    const halfFlags = tf.cast(halves, 'bool');
+    const intFlags = tf.cast(ints, 'bool');
+    expect(Array.from(flags.dataSync())).to.deep.equal([1, 1, 0, 1]);
+    expect(Array.from(halfFlags.dataSync())).to.deep.equal([1, 0, 1, 1]);
+    expect(Array.from(intFlags.dataSync())).to.deep.equal([1, 1, 0, 1]);
+    tf.dispose([same, ints, back, flags, halves, halfFlags, intFlags]);
+    expect(backend.numDataIds(), 'every buffer freed').to.equal(ids - 1);
+    // The ReLU gradient casts float32 to float32: still right.
+    const g = tf.grad((t: tf.Tensor) => tf.sum(tf.relu(t)))(tf.tensor1d([-1, 2, 0.5]));
+    expect(Array.from(g.dataSync())).to.deep.equal([0, 1, 1]);
+    g.dispose();
+  });
 });
