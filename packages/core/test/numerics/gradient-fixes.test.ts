@@ -76,6 +76,65 @@ for (const backend of ['wasm', 'cpu'] as const) {
       });
     }
 
+    it('read the saved output at first order (no recomputed Exp, Tanh, Sigmoid or Softmax) and give the stock first derivatives', async () => {
+      const firstOrder: Array<[string, (x: tf.Tensor) => tf.Scalar]> = [
+        ['Exp', cases['Exp']!],
+        ['Tanh', cases['Tanh']!],
+        ['Sigmoid', cases['Sigmoid']!],
+        ['Softmax', cases['Softmax']!],
+      ];
+      for (const [name, f] of firstOrder) {
+        const x = x0();
+        const before = tf.memory().numTensors;
+        let grad: Float32Array | undefined;
+        const profile = await tf.profile(() => {
+          const g = tf.grad(f)(x);
+          grad = g.dataSync() as Float32Array;
+          g.dispose();
+        });
+        expect(tf.memory().numTensors, `${name}: no tensor left`).to.equal(before);
+        expect(profile.kernels.filter((k) => k.name === name).length, `${name} runs once (forward only)`).to.equal(1);
+        uninstallGradientFixes();
+        const stock = tf.tidy(() => tf.grad(f)(x).dataSync() as Float32Array);
+        installGradientFixes();
+        x.dispose();
+        const worst = Math.max(...Array.from(grad!, (v, i) => Math.abs(v - stock[i]!)));
+        expect(worst, `${name}: the stock gradient`).to.be.lessThan(1e-6);
+      }
+    });
+
+    it('broadcast the Sum and Mean gradients on the backend (OnesLike, no host-filled tensor), with the stock values at first and second order', async () => {
+      const fs: Array<[string, (x: tf.Tensor) => tf.Scalar]> = [
+        ['Sum', (x) => tf.sum(tf.square(tf.sum(tf.mul(x, x), 1)))],
+        ['Sum (every axis)', (x) => tf.square(tf.sum(tf.mul(x, x))) as tf.Scalar],
+        ['Mean', (x) => tf.sum(tf.square(tf.mean(tf.mul(x, x), [0], true)))],
+      ];
+      for (const [name, f] of fs) {
+        const x = x0();
+        const hv = (): Float32Array => tf.tidy(() => tf.grad((t: tf.Tensor) => tf.sum(tf.grad(f)(t)))(x).dataSync() as Float32Array);
+        let first: Float32Array | undefined;
+        const before = tf.memory().numTensors;
+        const profile = await tf.profile(() => {
+          first = tf.tidy(() => tf.grad(f)(x).dataSync() as Float32Array);
+        });
+        expect(tf.memory().numTensors, `${name}: no tensor left`).to.equal(before);
+        expect(profile.kernels.some((k) => k.name === 'OnesLike'), `${name}: ones made on the backend`).to.equal(true);
+        const second = hv();
+        uninstallGradientFixes();
+        const stockFirst = tf.tidy(() => tf.grad(f)(x).dataSync() as Float32Array);
+        const stockSecond = hv();
+        installGradientFixes();
+        x.dispose();
+        const worst = (a: Float32Array, b: Float32Array): number => Math.max(...Array.from(a, (v, i) => Math.abs(v - b[i]!) / Math.max(1, Math.abs(b[i]!))));
+        expect(worst(first!, stockFirst), `${name}: first order`).to.be.lessThan(1e-6);
+        expect(worst(second, stockSecond), `${name}: second order`).to.be.lessThan(1e-5);
+      }
+      const x = x0();
+      const r = gradGradCheck((t: tf.Tensor) => tf.sum(tf.mul(tf.mean(tf.square(t), 1), tf.sum(t, 0).slice([0], [3]))), x, { seed: 9 });
+      x.dispose();
+      expect(r.ok, r.summary).to.equal(true);
+    });
+
     const lses: Record<string, (z: tf.Tensor) => tf.Tensor> = {
       'log(sum(exp(.)))': (z) => tf.log(tf.sum(tf.exp(z), 1)),
       'tf.logSumExp': (z) => tf.logSumExp(z, 1),
