@@ -23,6 +23,8 @@ export interface NativeBinding {
   reduceRows(op: number, heap: ArrayBuffer, inOffset: number, outOffset: number, rows: number, cols: number): void;
   /** y[r, c] = full[r, c] OP row[r] (row[r] OP full[r, c] when rowFirst is 1); op as in `binary`. */
   binaryRows(op: number, heap: ArrayBuffer, fullOffset: number, rowOffset: number, outOffset: number, rows: number, cols: number, rowFirst: number): void;
+  /** y[r] = log(sum(exp(row r))) over `rows` contiguous rows of `cols` floats (max-shifted; NaN, +inf or an all -inf row give NaN). */
+  logSumExpRows(heap: ArrayBuffer, inOffset: number, outOffset: number, rows: number, cols: number): void;
   /** y = transpose(x, perm) for a 4-byte dtype x of `shape` when perm keeps the last axis in place (whole runs of shape[rank-1] move). */
   transposeRuns(heap: ArrayBuffer, inOffset: number, outOffset: number, shape: Float64Array, perm: Float64Array): void;
   /** y[c] = sum (op 0), max (1), min (2) or mean (3) over the `rows` rows of a contiguous rows x cols matrix (max and min propagate NaN). */

@@ -109,6 +109,18 @@ napi_value reduceRowsImpl(const Args& args) {
   return undefinedValue(args.env);
 }
 
+// logSumExpRows(heap, inOffset, outOffset, rows, cols): y[r] = log sum exp over row r.
+napi_value logSumExpRowsImpl(const Args& args) {
+  std::size_t length = 0;
+  std::uint8_t* heap = args.buffer(0, "heap", &length);
+  std::size_t rows = args.index(3, "rows"), cols = args.index(4, "cols");
+  if (cols != 0 && rows > SIZE_MAX / 4 / cols) throw ArgError{"rows x cols overflows", true};
+  const float* x = floatsAt(heap, length, args.number(1, "inOffset"), rows * cols, "x");
+  float* y = floatsAt(heap, length, args.number(2, "outOffset"), rows, "y");
+  forRowBlocks(rows, cols, [&](std::size_t begin, std::size_t end) { vlogSumExpRows(x + begin * cols, y + begin, end - begin, cols); });
+  return undefinedValue(args.env);
+}
+
 // binaryRows(op, heap, fullOffset, rowOffset, outOffset, rows, cols, rowFirst): y[r, c] = full[r, c] OP row[r]
 // (row[r] OP full[r, c] when rowFirst); op 0 add, 1 sub, 2 mul, 3 div.
 napi_value binaryRowsImpl(const Args& args) {
@@ -142,6 +154,7 @@ napi_value softmax(napi_env env, napi_callback_info info) { return guarded<softm
 napi_value binary(napi_env env, napi_callback_info info) { return guarded<binaryImpl>(env, info); }
 napi_value reduceRows(napi_env env, napi_callback_info info) { return guarded<reduceRowsImpl>(env, info); }
 napi_value binaryRows(napi_env env, napi_callback_info info) { return guarded<binaryRowsImpl>(env, info); }
+napi_value logSumExpRows(napi_env env, napi_callback_info info) { return guarded<logSumExpRowsImpl>(env, info); }
 napi_value setLanes(napi_env env, napi_callback_info info) { return guarded<setLanesImpl>(env, info); }
 napi_value getLanes(napi_env env, napi_callback_info info) { return guarded<getLanesImpl>(env, info); }
 

@@ -13,6 +13,7 @@ namespace engram {
   void vbinary(int op, const float* a, std::size_t na, const float* b, std::size_t nb, float* y, std::size_t n); \
   void vreduceRows(int op, const float* x, float* y, std::size_t rows, std::size_t cols); \
   void vbinaryRows(int op, const float* full, const float* row, bool rowFirst, float* y, std::size_t rows, std::size_t cols); \
+  void vlogSumExpRows(const float* x, float* y, std::size_t rows, std::size_t cols); \
   }
 ENGRAM_DECLARE(base)
 #if defined(__x86_64__) && defined(__GNUC__)
@@ -30,6 +31,7 @@ struct Kernels {
   void (*binary)(int, const float*, std::size_t, const float*, std::size_t, float*, std::size_t);
   void (*reduceRows)(int, const float*, float*, std::size_t, std::size_t);
   void (*binaryRows)(int, const float*, const float*, bool, float*, std::size_t, std::size_t);
+  void (*logSumExpRows)(const float*, float*, std::size_t, std::size_t);
   const char* name;
 };
 
@@ -37,10 +39,10 @@ Kernels pick() {
 #if defined(__x86_64__) && defined(__GNUC__)
   __builtin_cpu_init();
   if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl"))
-    return {avx512::vexp, avx512::vlog, avx512::vsoftmax, avx512::vunary, avx512::vbinary, avx512::vreduceRows, avx512::vbinaryRows, "avx512"};
-  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return {avx2::vexp, avx2::vlog, avx2::vsoftmax, avx2::vunary, avx2::vbinary, avx2::vreduceRows, avx2::vbinaryRows, "avx2"};
+    return {avx512::vexp, avx512::vlog, avx512::vsoftmax, avx512::vunary, avx512::vbinary, avx512::vreduceRows, avx512::vbinaryRows, avx512::vlogSumExpRows, "avx512"};
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return {avx2::vexp, avx2::vlog, avx2::vsoftmax, avx2::vunary, avx2::vbinary, avx2::vreduceRows, avx2::vbinaryRows, avx2::vlogSumExpRows, "avx2"};
 #endif
-  return {base::vexp, base::vlog, base::vsoftmax, base::vunary, base::vbinary, base::vreduceRows, base::vbinaryRows, "baseline"};
+  return {base::vexp, base::vlog, base::vsoftmax, base::vunary, base::vbinary, base::vreduceRows, base::vbinaryRows, base::vlogSumExpRows, "baseline"};
 }
 
 const Kernels& kernels() {
@@ -57,6 +59,7 @@ void vunary(int op, const float* x, float* y, std::size_t n) { kernels().unary(o
 void vbinary(int op, const float* a, std::size_t na, const float* b, std::size_t nb, float* y, std::size_t n) { kernels().binary(op, a, na, b, nb, y, n); }
 void vreduceRows(int op, const float* x, float* y, std::size_t rows, std::size_t cols) { kernels().reduceRows(op, x, y, rows, cols); }
 void vbinaryRows(int op, const float* full, const float* row, bool rowFirst, float* y, std::size_t rows, std::size_t cols) { kernels().binaryRows(op, full, row, rowFirst, y, rows, cols); }
+void vlogSumExpRows(const float* x, float* y, std::size_t rows, std::size_t cols) { kernels().logSumExpRows(x, y, rows, cols); }
 const char* vmathIsa() { return kernels().name; }
 
 }  // namespace engram

@@ -25,6 +25,8 @@ void vbinary(int op, const float* a, std::size_t na, const float* b, std::size_t
 void vreduceRows(int op, const float* x, float* y, std::size_t rows, std::size_t cols);
 /** y[r, c] = full[r, c] OP row[r] (row[r] OP full[r, c] when rowFirst); OP by code as in vbinary. */
 void vbinaryRows(int op, const float* full, const float* row, bool rowFirst, float* y, std::size_t rows, std::size_t cols);
+/** y[r] = log(sum(exp(x[r, :]))) over each of `rows` contiguous rows (max-shifted; NaN, +inf or an all -inf row give NaN). */
+void vlogSumExpRows(const float* x, float* y, std::size_t rows, std::size_t cols);
 /** Which instruction set the kernels run on ("avx512", "avx2", "baseline"). */
 const char* vmathIsa();
 

@@ -396,5 +396,44 @@ void vsoftmax(const float* x, float* y, std::size_t rows, std::size_t cols) {
   }
 }
 
+/**
+ * Row log-sum-exp: m + log(sum exp(x - m)) with m the row's max, the same
+ * formula (and the same NaN for rows holding NaN, +inf, or only -inf) as the
+ * composed max / sub / exp / sum / log / add it replaces.
+ */
+void vlogSumExpRows(const float* x, float* y, std::size_t rows, std::size_t cols) {
+  const float ninf = -std::numeric_limits<float>::infinity();
+  if (cols < W) {
+    for (std::size_t r = 0; r < rows; r++) {
+      const float* xr = x + r * cols;
+      float m = ninf;
+      for (std::size_t c = 0; c < cols; c++) m = xr[c] > m ? xr[c] : m;
+      float s = 0.0f;
+      for (std::size_t c = 0; c < cols; c++) s += std::exp(xr[c] - m);
+      y[r] = m + std::log(s);
+    }
+    return;
+  }
+  const std::size_t full = cols / W * W;
+  const std::size_t rest = cols - full;
+  const vi fresh = iota() >= splati(static_cast<std::int32_t>(W - rest));
+  const std::size_t last = cols - W;
+  for (std::size_t r = 0; r < rows; r++) {
+    const float* xr = x + r * cols;
+    vf mv = load(xr + last);
+    for (std::size_t c = 0; c < full; c += W) {
+      vf v = load(xr + c);
+      mv = select(v > mv, v, mv);
+    }
+    // A NaN anywhere must give NaN: the max above skips NaN, the sum below keeps it.
+    float m = hmax(mv);
+    vf shift = splat(m);
+    vf sv = splat(0.0f);
+    for (std::size_t c = 0; c < full; c += W) sv += vexpW(load(xr + c) - shift);
+    if (rest) sv += select(fresh, vexpW(load(xr + last) - shift), splat(0.0f));
+    y[r] = m + std::log(hsum(sv));
+  }
+}
+
 }  // namespace ENGRAM_VMATH_NS
 }  // namespace engram

@@ -240,4 +240,31 @@ describe('@engram/native addon', function () {
       expect(() => b.reduceCols(4, heap, 0, 4 * n, rows, cols)).to.throw();
     }
   });
+  it('logSumExpRows matches a host log-sum-exp (rows shorter and longer than 16), NaN for rows with NaN, +inf or only -inf', () => {
+    const b = r.binding;
+    for (const [rows, cols] of [[3, 5], [64, 49], [128, 1000], [7, 33]]) {
+      const n = rows * cols;
+      const heap = new ArrayBuffer(4 * (n + rows));
+      const x = new Float32Array(heap, 0, n);
+      fill(x, 5 * rows + cols);
+      for (let i = 0; i < n; i++) x[i] *= 40;
+      x.fill(-Infinity, 0, cols); // row 0: only -inf
+      x[cols + 1] = NaN; // row 1
+      x[2 * cols + cols - 1] = Infinity; // row 2
+      const y = new Float32Array(heap, 4 * n, rows);
+      for (const lanes of [1, 2]) {
+        b.setLanes(lanes);
+        b.logSumExpRows(heap, 0, 4 * n, rows, cols);
+        expect(Array.from(y.subarray(0, 3), Number.isNaN), `[${rows}, ${cols}] special rows`).to.deep.equal([true, true, true]);
+        for (let rr = 3; rr < rows; rr++) {
+          const v = Array.from(x.subarray(rr * cols, (rr + 1) * cols));
+          const m = Math.max(...v);
+          const want = m + Math.log(v.reduce((p, q) => p + Math.exp(q - m), 0));
+          expect(Math.abs(y[rr] - want), `[${rows}, ${cols}] row ${rr}`).to.be.lessThan(1e-5 * Math.max(1, Math.abs(want)));
+        }
+      }
+      b.setLanes(r.blas.threads);
+      expect(() => b.logSumExpRows(heap, 0, 4 * n, rows + 1, cols)).to.throw(RangeError);
+    }
+  });
 });

@@ -8,6 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { invalidArgument } from '../errors/factories.js';
+import { fusedLogSumExp } from './fused-log-sum-exp.js';
 import { installGradientFixes } from './gradient-fixes.js';
 
 installGradientFixes();
@@ -64,10 +65,16 @@ function constantCopy(x: tf.Tensor): tf.Tensor | undefined {
  * differentiating through tf.max only cost time: its gradient builds an
  * Equal mask with broadcasting, measured at 29% of an autodiff descent. The
  * gradient is softmax(x), read only from x, so second order stays right.
+ * Over trailing axes on the native path it is one fused kernel (see
+ * fused-log-sum-exp.ts) with the same gradient.
  */
 export function logSumExp(x: tf.Tensor, axis: number | readonly number[] = -1, keepDims = false): tf.Tensor {
   return tf.tidy(() => {
     const axes = normalizeAxes(axis, x.rank);
+    // Trailing axes: one kernel where the backend has it (the native path), same values and gradients.
+    const trailing = axes.every((a, i) => a === x.rank - axes.length + i);
+    const fused = trailing ? fusedLogSumExp(x, axes.length) : undefined;
+    if (fused) return keepDims ? tf.reshape(fused, x.shape.map((s, i) => (axes.includes(i) ? 1 : s))) : fused;
     const m = tf.max(constantCopy(x) ?? x, axes, true);
     const lse = tf.add(tf.log(tf.sum(tf.exp(tf.sub(x, m)), axes, true)), m);
     return keepDims ? lse : tf.squeeze(lse, axes);

@@ -71,10 +71,12 @@ export function separation(spec: SeparationSpec, owner = 'separation'): Separati
     });
   }
   const power = (x: tf.Tensor, p: number): tf.Tensor => (Number.isInteger(p) ? integerPower(x, p) : tf.pow(x, p));
+  // beta h without the pass over [batch, K] (and its gradient's) when beta is 1, the default.
+  const scaled = (h: tf.Tensor): tf.Tensor => (beta === 1 ? h : tf.mul(h, beta));
   const apply = (h: tf.Tensor, shift = 0): tf.Tensor =>
     tf.tidy(() => {
       const x = shift === 0 ? h : tf.sub(h, shift);
-      if (kind === 'exp' || kind === 'lse') return tf.exp(tf.mul(x, beta));
+      if (kind === 'exp' || kind === 'lse') return tf.exp(scaled(x));
       if (kind === 'power') return integerPower(x, n);
       return power(tf.relu(x), n);
     });
@@ -86,13 +88,13 @@ export function separation(spec: SeparationSpec, owner = 'separation'): Separati
   };
   const energy = (h: tf.Tensor2D, shift = 0): tf.Tensor1D =>
     tf.tidy(() => {
-      if (kind === 'lse') return tf.mul(logSumExp(tf.mul(h, beta), 1), -1 / beta) as tf.Tensor1D;
+      if (kind === 'lse') return tf.mul(logSumExp(scaled(h), 1), -1 / beta) as tf.Tensor1D;
       return tf.neg(tf.sum(apply(h, shift), 1)) as tf.Tensor1D;
     });
   const weights = (h: tf.Tensor2D, shift = 0): tf.Tensor2D =>
     tf.tidy(() => {
-      if (kind === 'lse') return softmax(tf.mul(h, beta), 1) as tf.Tensor2D;
-      if (kind === 'exp') return tf.mul(apply(h, shift), beta) as tf.Tensor2D;
+      if (kind === 'lse') return softmax(scaled(h), 1) as tf.Tensor2D;
+      if (kind === 'exp') return scaled(apply(h, shift)) as tf.Tensor2D;
       const x = shift === 0 ? h : tf.sub(h, shift);
       if (n === 1) return (kind === 'power' ? tf.onesLike(h) : tf.cast(tf.greater(x, 0), 'float32')) as tf.Tensor2D;
       const base = kind === 'power' ? x : tf.relu(x);
@@ -103,7 +105,7 @@ export function separation(spec: SeparationSpec, owner = 'separation'): Separati
       if (kind === 'lse') {
         // lse = m + log sum exp(beta h - m) and softmax = exp(beta h - m) / sum, sharing the exponentials;
         // the shift m cancels in both (and in their gradients).
-        const b = tf.mul(h, beta);
+        const b = scaled(h);
         const m = tf.max(b, 1, true);
         const e = tf.exp(tf.sub(b, m));
         const total = tf.sum(e, 1, true);
@@ -111,7 +113,7 @@ export function separation(spec: SeparationSpec, owner = 'separation'): Separati
       }
       if (kind === 'exp') {
         const f = apply(h, shift);
-        return { energy: tf.neg(tf.sum(f, 1)) as tf.Tensor1D, weights: tf.mul(f, beta) as tf.Tensor2D };
+        return { energy: tf.neg(tf.sum(f, 1)) as tf.Tensor1D, weights: scaled(f) as tf.Tensor2D };
       }
       return { energy: energy(h, shift), weights: weights(h, shift) };
     });

@@ -1,11 +1,13 @@
 /**
  * Turns the native path on or off for the wasm backend: loads the addon and
  * OpenBLAS once, then enables the kernel layers (BatchMatMul on OpenBLAS;
- * Exp, Log and Softmax vectorised) above engram's other wasm layers.
+ * elementwise, reduction and layout kernels vectorised) above engram's other
+ * wasm layers, and registers core's fused log-sum-exp kernel for wasm.
  */
 import { defineLayer, layerOn, setLayer } from '../kernel-stack.js';
 import { loadNative, reportMissingNative, type NativeLoad } from './load-native.js';
 import { nativeElementwiseKernels } from './native-elementwise.js';
+import { setNativeLogSumExp } from './native-log-sum-exp.js';
 import { nativeBatchMatMul } from './native-matmul.js';
 
 let last: NativeLoad | undefined;
@@ -20,6 +22,7 @@ export async function applyNativePath(wanted: boolean): Promise<NativeLoad> {
   if (!wanted) {
     setLayer('native-elementwise', false, 'wasm');
     setLayer('native-matmul', false, 'wasm');
+    setNativeLogSumExp(undefined, false);
     last = { ok: false, reason: 'disabled', message: 'turned off (ENGRAM_NATIVE=0 or { native: false })' };
     return last;
   }
@@ -29,6 +32,7 @@ export async function applyNativePath(wanted: boolean): Promise<NativeLoad> {
     reportMissingNative(r);
     setLayer('native-elementwise', false, 'wasm');
     setLayer('native-matmul', false, 'wasm');
+    setNativeLogSumExp(undefined, false);
     return r;
   }
   if (!defined) {
@@ -38,6 +42,7 @@ export async function applyNativePath(wanted: boolean): Promise<NativeLoad> {
   }
   setLayer('native-matmul', true, 'wasm');
   setLayer('native-elementwise', true, 'wasm');
+  setNativeLogSumExp(r.binding, true);
   return r;
 }
 
@@ -45,6 +50,7 @@ export async function applyNativePath(wanted: boolean): Promise<NativeLoad> {
 export function disableNativePath(): void {
   setLayer('native-elementwise', false, 'wasm');
   setLayer('native-matmul', false, 'wasm');
+  setNativeLogSumExp(undefined, false);
 }
 
 /** True when the native BatchMatMul is the registered wasm kernel. */
