@@ -34,6 +34,12 @@ export interface LagrangianDefinition {
   lagrangian(x: tf.Tensor): tf.Tensor1D;
   /** Closed-form dL/dx; autodiff of `lagrangian` is used when absent. */
   activation?(x: tf.Tensor): tf.Tensor;
+  /**
+   * Closed-form Legendre energy <x, g> - L(x) per sample, where a cheaper
+   * formula exists (identity: |x|^2 / 2 = L); it must equal the Legendre form.
+   * Default: the Legendre form.
+   */
+  energy?(x: tf.Tensor): tf.Tensor1D;
   variables?: Record<string, tf.Variable>;
 }
 
@@ -47,6 +53,7 @@ export function defineLagrangian(def: LagrangianDefinition): Lagrangian {
   if (typeof def.kind !== 'string' || def.kind.length === 0) throw invalidArgument('Lagrangian kind', "a non-empty id such as 'core/relu'", def.kind);
   const lagrangian = (x: tf.Tensor): tf.Tensor1D => tf.tidy(() => def.lagrangian(x));
   const closedForm = def.activation;
+  const closedEnergy = def.energy;
   const activation = closedForm
     ? (x: tf.Tensor): tf.Tensor => tf.tidy(() => closedForm(x))
     : (x: tf.Tensor): tf.Tensor => tf.tidy(() => tf.grad((z: tf.Tensor) => tf.sum(def.lagrangian(z)))(x));
@@ -56,6 +63,8 @@ export function defineLagrangian(def: LagrangianDefinition): Lagrangian {
     variables: def.variables ?? {},
     lagrangian,
     activation,
-    energy: (x) => tf.tidy(() => tf.sub(dotPerSample(x, activation(x)), def.lagrangian(x)) as tf.Tensor1D),
+    energy: closedEnergy
+      ? (x) => tf.tidy(() => closedEnergy(x))
+      : (x) => tf.tidy(() => tf.sub(dotPerSample(x, activation(x)), def.lagrangian(x)) as tf.Tensor1D),
   };
 }

@@ -30,6 +30,17 @@ for (const backend of ['wasm', 'cpu'] as const) {
       x.dispose();
     });
 
+    it('uses a closed-form energy when given one (and it runs fewer kernels than the Legendre form)', async () => {
+      const legendre = defineLagrangian({ kind: 'test/quadratic', lagrangian: (x) => tf.mul(0.5, sumPerSample(tf.square(x))) as tf.Tensor1D, activation: (x) => tf.clone(x) });
+      const closed = lagrangians.identity();
+      const x = tf.tensor2d([[1, -2], [0.5, 3]]);
+      const [a, b] = [legendre.energy(x), closed.energy(x)];
+      expect(Array.from(b.dataSync())).to.deep.equal(Array.from(a.dataSync()));
+      const count = async (f: () => tf.Tensor): Promise<number> => (await tf.profile(() => tf.dispose(f()))).kernels.length;
+      expect(await count(() => closed.energy(x))).to.be.lessThan(await count(() => legendre.energy(x)));
+      tf.dispose([a, b, x]);
+    });
+
     it('rejects an empty kind', () => {
       expect(() => defineLagrangian({ kind: '', lagrangian: (x) => sumPerSample(x) })).to.throw(EngramError).with.property('code', ErrorCodes.INVALID_ARGUMENT);
     });
