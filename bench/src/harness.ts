@@ -4,6 +4,7 @@
  * to run (a leak) or stays above where the case started once it is disposed.
  */
 import * as tf from '@tensorflow/tfjs';
+import type { Breakdown } from './breakdown.js';
 
 /** One prepared workload. */
 export interface Workload {
@@ -66,6 +67,8 @@ export interface CaseResult {
   /** Live tensors after dispose minus before setup: 0 when the case cleans up. */
   tensors_left: number;
   extra?: Record<string, number | string | boolean>;
+  /** With --breakdown: time inside and outside kernels (breakdown.ts). */
+  breakdown?: Breakdown;
   skipped?: string;
 }
 

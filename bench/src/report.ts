@@ -43,6 +43,18 @@ export function table(results: CaseResult[]): string {
   return grid(head, rows);
 }
 
+/** --breakdown: per case, the time inside kernels and outside them, and the top kernels. */
+export function breakdownTable(results: CaseResult[]): string {
+  const head = ['case', 'wall ms', 'in kernels ms', 'outside ms', 'kernels/run', 'us outside per kernel', 'top kernels (ms per run)'];
+  const rows = results
+    .filter((r) => r.breakdown)
+    .map((r) => {
+      const b = r.breakdown!;
+      return [r.name, fmt(b.wall_ms), fmt(b.kernel_ms), fmt(b.outside_ms), fmt(b.kernels_per_run), fmt((b.outside_ms / Math.max(1, b.kernels_per_run)) * 1000), b.top.map((t) => `${t.kernel} ${fmt(t.ms)}`).join(', ')];
+    });
+  return grid(head, rows);
+}
+
 /** Scaling families: per point engram and every torch setting, then the fitted exponents. */
 export function scalingTable(scaling: ScalingResult[]): string {
   const out: string[] = [];

@@ -3,7 +3,7 @@
  *
  *   run.js [--only NAME[,NAME]] [--json FILE] [--reps N] [--backend wasm|cpu|tensorflow]
  *          [--no-fast-path] [--no-native] [--no-torch] [--torch-settings 1x1,1x2,2x1,2x2]
- *          [--settle-ms MS] [--no-quiesce] [--no-scaling] [--no-memory] [--list]
+ *          [--settle-ms MS] [--no-quiesce] [--no-scaling] [--no-memory] [--breakdown] [--list]
  *
  * Each case: warm-up, then rounds in which engram and its PyTorch twins (one
  * long-lived torch process per setting: torch threads x OpenBLAS threads)
@@ -18,10 +18,11 @@ import * as tf from '@tensorflow/tfjs';
 import { backendInfo, initBackend, type BackendName } from '@engram/core';
 import { CASES, PAIRED_GROUPS } from './cases/index.js';
 import { PEAK_N } from './cases/matmul.js';
+import { breakdown } from './breakdown.js';
 import { measure, type BenchCase, type CaseResult } from './harness.js';
 import { MEMORY_CASES, measureMemory, type MemoryResult } from './memory.js';
 import { measurePaired, type External, type ExternalResult, type PairedResult } from './paired.js';
-import { memoryTable, scalingTable, table } from './report.js';
+import { breakdownTable, memoryTable, scalingTable, table } from './report.js';
 import { SCALING, scalingResult, type ScalingPoint, type ScalingResult } from './scaling.js';
 import { blasNote, findTorch, parseSetting, TorchServer, type TorchInfo, type TorchServerInfo } from './torch.js';
 import { targets } from './targets.js';
@@ -39,15 +40,16 @@ interface Args {
   quiesce: boolean;
   scaling: boolean;
   memory: boolean;
+  breakdown: boolean;
   list: boolean;
 }
 
 const USAGE =
   'usage: npm run bench -- [--only NAME[,NAME]] [--json FILE] [--reps N] [--backend wasm|cpu|tensorflow] [--no-fast-path] [--no-native]\n' +
-  '                        [--no-torch] [--torch-settings 1x1,1x2,2x1,2x2] [--settle-ms MS] [--no-quiesce] [--no-scaling] [--no-memory] [--list]\n';
+  '                        [--no-torch] [--torch-settings 1x1,1x2,2x1,2x2] [--settle-ms MS] [--no-quiesce] [--no-scaling] [--no-memory] [--breakdown] [--list]\n';
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { fastPath: true, native: true, torch: true, torchSettings: ['1x1', '1x2', '2x1', '2x2'], settleMs: 100, quiesce: true, scaling: true, memory: true, list: false };
+  const a: Args = { fastPath: true, native: true, torch: true, torchSettings: ['1x1', '1x2', '2x1', '2x2'], settleMs: 100, quiesce: true, scaling: true, memory: true, breakdown: false, list: false };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i]!;
     const val = (): string => {
@@ -67,6 +69,7 @@ function parseArgs(argv: string[]): Args {
     else if (k === '--no-quiesce') a.quiesce = false;
     else if (k === '--no-scaling') a.scaling = false;
     else if (k === '--no-memory') a.memory = false;
+    else if (k === '--breakdown') a.breakdown = true;
     else if (k === '--list') a.list = true;
     else if (k === '--help' || k === '-h') {
       process.stdout.write(USAGE);
@@ -223,6 +226,19 @@ async function main(): Promise<number> {
   }
   results.sort((a, b) => selectedNames.indexOf(a.name) - selectedNames.indexOf(b.name));
 
+  if (args.breakdown) {
+    process.stdout.write('- breakdown (kernels timed, 3 runs per case):\n');
+    for (const r of results) {
+      if (r.skipped) continue;
+      try {
+        r.breakdown = await breakdown(CASES.find(([k]) => k === r.name)![1]());
+        process.stdout.write(`    ${r.name}: ${r.breakdown.kernel_ms.toFixed(1)} ms in ${r.breakdown.kernels_per_run} kernels, ${r.breakdown.outside_ms.toFixed(1)} ms outside\n`);
+      } catch (e) {
+        process.stdout.write(`    ${r.name}: skipped: ${e instanceof Error ? e.message : String(e)}\n`);
+      }
+    }
+  }
+
   const scaling: ScalingResult[] = [];
   for (const f of families) {
     process.stdout.write(`- ${f.name}: ${f.param} = ${f.values.join(', ')}\n`);
@@ -262,6 +278,7 @@ async function main(): Promise<number> {
   const elapsed = (performance.now() - t0) / 1000;
   const load1 = loadavg();
   process.stdout.write('\n' + table(results) + '\n');
+  if (results.some((r) => r.breakdown)) process.stdout.write('\n' + breakdownTable(results) + '\n');
   if (scaling.length) process.stdout.write('\n' + scalingTable(scaling) + '\n');
   if (memory.length) process.stdout.write('\n' + memoryTable(memory) + '\n');
   process.stdout.write('\n');
