@@ -25,6 +25,8 @@ export interface NativeBinding {
   binaryRows(op: number, heap: ArrayBuffer, fullOffset: number, rowOffset: number, outOffset: number, rows: number, cols: number, rowFirst: number): void;
   /** y[r] = log(sum(exp(row r))) over `rows` contiguous rows of `cols` floats (max-shifted; NaN, +inf or an all -inf row give NaN). */
   logSumExpRows(heap: ArrayBuffer, inOffset: number, outOffset: number, rows: number, cols: number): void;
+  /** Row layer norm of `rows` rows of `cols` floats: y = (x - mean) / sqrt(var + eps) (biased variance), rstd[r] = 1 / sqrt(var + eps). */
+  layerNormRows(heap: ArrayBuffer, inOffset: number, outOffset: number, rstdOffset: number, rows: number, cols: number, eps: number): void;
   /** y = transpose(x, perm) for a 4-byte dtype x of `shape` when perm keeps the last axis in place (whole runs of shape[rank-1] move). */
   transposeRuns(heap: ArrayBuffer, inOffset: number, outOffset: number, shape: Float64Array, perm: Float64Array): void;
   /** y[c] = sum (op 0), max (1), min (2) or mean (3) over the `rows` rows of a contiguous rows x cols matrix (max and min propagate NaN). */

@@ -59,13 +59,13 @@ export function etWeights(s: EtSizes, seed = 0): EtWeights {
   }));
 }
 
-/** LayerNorm over the last axis with a scalar gain and a vector bias (the twin's layernorm). */
+/**
+ * LayerNorm over the last axis with a scalar gain and a vector bias (the twin's
+ * layernorm): core's ops.layerNorm, one fused kernel on the native path, as
+ * the twin uses torch's fused F.layer_norm.
+ */
 export function layerNorm(x: tf.Tensor, w: Pick<EtParams, 'gamma' | 'delta'>): tf.Tensor {
-  return tf.tidy(() => {
-    const c = tf.sub(x, tf.mean(x, -1, true));
-    const std = tf.sqrt(tf.add(tf.mean(tf.square(c), -1, true), EPS));
-    return tf.add(tf.mul(w.gamma, tf.div(c, std)), w.delta);
-  });
+  return tf.tidy(() => tf.add(tf.mul(w.gamma, ops.layerNorm(x, undefined, undefined, EPS)), w.delta));
 }
 
 /** [B*N, H*Y] -> [B, H, N, Y] */

@@ -77,6 +77,7 @@ napi_value init(napi_env env, napi_value exports) {
       {"reduceRows", nullptr, reduceRows, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"binaryRows", nullptr, binaryRows, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"logSumExpRows", nullptr, logSumExpRows, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"layerNormRows", nullptr, layerNormRows, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"transposeRuns", nullptr, transposeRuns, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"reduceCols", nullptr, reduceCols, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"setLanes", nullptr, setLanes, nullptr, nullptr, nullptr, napi_enumerable, nullptr},

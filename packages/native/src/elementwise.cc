@@ -121,6 +121,22 @@ napi_value logSumExpRowsImpl(const Args& args) {
   return undefinedValue(args.env);
 }
 
+// layerNormRows(heap, inOffset, outOffset, rstdOffset, rows, cols, eps): y = (x - mean) * rstd per row.
+napi_value layerNormRowsImpl(const Args& args) {
+  std::size_t length = 0;
+  std::uint8_t* heap = args.buffer(0, "heap", &length);
+  std::size_t rows = args.index(4, "rows"), cols = args.index(5, "cols");
+  double eps = args.number(6, "eps");
+  if (cols == 0) throw ArgError{"cols must be at least 1", true};
+  if (!(eps >= 0)) throw ArgError{"eps must be >= 0", true};
+  if (rows > SIZE_MAX / 4 / cols) throw ArgError{"rows x cols overflows", true};
+  const float* x = floatsAt(heap, length, args.number(1, "inOffset"), rows * cols, "x");
+  float* y = floatsAt(heap, length, args.number(2, "outOffset"), rows * cols, "y");
+  float* rstd = floatsAt(heap, length, args.number(3, "rstdOffset"), rows, "rstd");
+  forRowBlocks(rows, cols, [&](std::size_t begin, std::size_t end) { vlayerNormRows(x + begin * cols, y + begin * cols, rstd + begin, end - begin, cols, static_cast<float>(eps)); });
+  return undefinedValue(args.env);
+}
+
 // binaryRows(op, heap, fullOffset, rowOffset, outOffset, rows, cols, rowFirst): y[r, c] = full[r, c] OP row[r]
 // (row[r] OP full[r, c] when rowFirst); op 0 add, 1 sub, 2 mul, 3 div.
 napi_value binaryRowsImpl(const Args& args) {
@@ -155,6 +171,7 @@ napi_value binary(napi_env env, napi_callback_info info) { return guarded<binary
 napi_value reduceRows(napi_env env, napi_callback_info info) { return guarded<reduceRowsImpl>(env, info); }
 napi_value binaryRows(napi_env env, napi_callback_info info) { return guarded<binaryRowsImpl>(env, info); }
 napi_value logSumExpRows(napi_env env, napi_callback_info info) { return guarded<logSumExpRowsImpl>(env, info); }
+napi_value layerNormRows(napi_env env, napi_callback_info info) { return guarded<layerNormRowsImpl>(env, info); }
 napi_value setLanes(napi_env env, napi_callback_info info) { return guarded<setLanesImpl>(env, info); }
 napi_value getLanes(napi_env env, napi_callback_info info) { return guarded<getLanesImpl>(env, info); }
 

@@ -11,6 +11,7 @@ napi_value binary(napi_env env, napi_callback_info info);
 napi_value reduceRows(napi_env env, napi_callback_info info);
 napi_value binaryRows(napi_env env, napi_callback_info info);
 napi_value logSumExpRows(napi_env env, napi_callback_info info);
+napi_value layerNormRows(napi_env env, napi_callback_info info);
 napi_value setLanes(napi_env env, napi_callback_info info);
 napi_value getLanes(napi_env env, napi_callback_info info);
 

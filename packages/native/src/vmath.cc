@@ -14,6 +14,7 @@ namespace engram {
   void vreduceRows(int op, const float* x, float* y, std::size_t rows, std::size_t cols); \
   void vbinaryRows(int op, const float* full, const float* row, bool rowFirst, float* y, std::size_t rows, std::size_t cols); \
   void vlogSumExpRows(const float* x, float* y, std::size_t rows, std::size_t cols); \
+  void vlayerNormRows(const float* x, float* y, float* rstd, std::size_t rows, std::size_t cols, float eps); \
   }
 ENGRAM_DECLARE(base)
 #if defined(__x86_64__) && defined(__GNUC__)
@@ -32,6 +33,7 @@ struct Kernels {
   void (*reduceRows)(int, const float*, float*, std::size_t, std::size_t);
   void (*binaryRows)(int, const float*, const float*, bool, float*, std::size_t, std::size_t);
   void (*logSumExpRows)(const float*, float*, std::size_t, std::size_t);
+  void (*layerNormRows)(const float*, float*, float*, std::size_t, std::size_t, float);
   const char* name;
 };
 
@@ -39,10 +41,10 @@ Kernels pick() {
 #if defined(__x86_64__) && defined(__GNUC__)
   __builtin_cpu_init();
   if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl"))
-    return {avx512::vexp, avx512::vlog, avx512::vsoftmax, avx512::vunary, avx512::vbinary, avx512::vreduceRows, avx512::vbinaryRows, avx512::vlogSumExpRows, "avx512"};
-  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return {avx2::vexp, avx2::vlog, avx2::vsoftmax, avx2::vunary, avx2::vbinary, avx2::vreduceRows, avx2::vbinaryRows, avx2::vlogSumExpRows, "avx2"};
+    return {avx512::vexp, avx512::vlog, avx512::vsoftmax, avx512::vunary, avx512::vbinary, avx512::vreduceRows, avx512::vbinaryRows, avx512::vlogSumExpRows, avx512::vlayerNormRows, "avx512"};
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return {avx2::vexp, avx2::vlog, avx2::vsoftmax, avx2::vunary, avx2::vbinary, avx2::vreduceRows, avx2::vbinaryRows, avx2::vlogSumExpRows, avx2::vlayerNormRows, "avx2"};
 #endif
-  return {base::vexp, base::vlog, base::vsoftmax, base::vunary, base::vbinary, base::vreduceRows, base::vbinaryRows, base::vlogSumExpRows, "baseline"};
+  return {base::vexp, base::vlog, base::vsoftmax, base::vunary, base::vbinary, base::vreduceRows, base::vbinaryRows, base::vlogSumExpRows, base::vlayerNormRows, "baseline"};
 }
 
 const Kernels& kernels() {
@@ -60,6 +62,7 @@ void vbinary(int op, const float* a, std::size_t na, const float* b, std::size_t
 void vreduceRows(int op, const float* x, float* y, std::size_t rows, std::size_t cols) { kernels().reduceRows(op, x, y, rows, cols); }
 void vbinaryRows(int op, const float* full, const float* row, bool rowFirst, float* y, std::size_t rows, std::size_t cols) { kernels().binaryRows(op, full, row, rowFirst, y, rows, cols); }
 void vlogSumExpRows(const float* x, float* y, std::size_t rows, std::size_t cols) { kernels().logSumExpRows(x, y, rows, cols); }
+void vlayerNormRows(const float* x, float* y, float* rstd, std::size_t rows, std::size_t cols, float eps) { kernels().layerNormRows(x, y, rstd, rows, cols, eps); }
 const char* vmathIsa() { return kernels().name; }
 
 }  // namespace engram

@@ -27,6 +27,8 @@ void vreduceRows(int op, const float* x, float* y, std::size_t rows, std::size_t
 void vbinaryRows(int op, const float* full, const float* row, bool rowFirst, float* y, std::size_t rows, std::size_t cols);
 /** y[r] = log(sum(exp(x[r, :]))) over each of `rows` contiguous rows (max-shifted; NaN, +inf or an all -inf row give NaN). */
 void vlogSumExpRows(const float* x, float* y, std::size_t rows, std::size_t cols);
+/** Row layer norm: y = (x - mean) / sqrt(var + eps) (biased variance) and rstd[r] = 1 / sqrt(var + eps). */
+void vlayerNormRows(const float* x, float* y, float* rstd, std::size_t rows, std::size_t cols, float eps);
 /** Which instruction set the kernels run on ("avx512", "avx2", "baseline"). */
 const char* vmathIsa();
 

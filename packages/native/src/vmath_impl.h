@@ -435,5 +435,38 @@ void vlogSumExpRows(const float* x, float* y, std::size_t rows, std::size_t cols
   }
 }
 
+/**
+ * Row layer norm without gain and bias: y = (x - mean) * rstd with the biased
+ * variance, rstd = 1 / sqrt(var + eps) (torch's nn.LayerNorm); rstd is written
+ * per row. Two passes for the statistics (the centred sum of squares, not
+ * E[x^2] - mean^2, which cancels badly) and one for y.
+ */
+void vlayerNormRows(const float* x, float* y, float* rstd, std::size_t rows, std::size_t cols, float eps) {
+  const float inv = 1.0f / static_cast<float>(cols);
+  for (std::size_t r = 0; r < rows; r++) {
+    const float* xr = x + r * cols;
+    float* yr = y + r * cols;
+    std::size_t c = 0;
+    vf acc = splat(0.0f);
+    for (; c + W <= cols; c += W) acc += load(xr + c);
+    float sum = hsum(acc);
+    for (; c < cols; c++) sum += xr[c];
+    const float mean = sum * inv;
+    const vf mv = splat(mean);
+    vf sq = splat(0.0f);
+    for (c = 0; c + W <= cols; c += W) {
+      vf d = load(xr + c) - mv;
+      sq += d * d;
+    }
+    float ss = hsum(sq);
+    for (; c < cols; c++) ss += (xr[c] - mean) * (xr[c] - mean);
+    const float rs = 1.0f / std::sqrt(ss * inv + eps);
+    rstd[r] = rs;
+    const vf rv = splat(rs);
+    for (c = 0; c + W <= cols; c += W) store(yr + c, (load(xr + c) - mv) * rv);
+    for (; c < cols; c++) yr[c] = (xr[c] - mean) * rs;
+  }
+}
+
 }  // namespace ENGRAM_VMATH_NS
 }  // namespace engram

@@ -267,4 +267,32 @@ describe('@engram/native addon', function () {
       expect(() => b.logSumExpRows(heap, 0, 4 * n, rows + 1, cols)).to.throw(RangeError);
     }
   });
+  it('layerNormRows matches a float64 layer norm and its rstd, one lane and several, and refuses bad arguments', () => {
+    const b = r.binding;
+    for (const [rows, cols] of [[3, 5], [1568, 128], [40, 33]]) {
+      const n = rows * cols;
+      const heap = new ArrayBuffer(4 * (2 * n + rows));
+      const x = new Float32Array(heap, 0, n);
+      fill(x, rows * 7 + cols);
+      for (let i = 0; i < n; i++) x[i] = x[i] * 3 + 100; // an offset the centred variance must survive
+      const y = new Float32Array(heap, 4 * n, n);
+      const rstd = new Float32Array(heap, 8 * n, rows);
+      for (const lanes of [1, 2]) {
+        b.setLanes(lanes);
+        b.layerNormRows(heap, 0, 4 * n, 8 * n, rows, cols, 1e-5);
+        for (let rr = 0; rr < rows; rr += Math.max(1, Math.floor(rows / 50))) {
+          const v = Array.from(x.subarray(rr * cols, (rr + 1) * cols));
+          const mean = v.reduce((p, q) => p + q, 0) / cols;
+          const varb = v.reduce((p, q) => p + (q - mean) ** 2, 0) / cols;
+          const rs = 1 / Math.sqrt(varb + 1e-5);
+          expect(Math.abs(rstd[rr] - rs) / rs, `rstd row ${rr}`).to.be.lessThan(1e-4);
+          for (let c = 0; c < cols; c++) expect(Math.abs(y[rr * cols + c] - (v[c] - mean) * rs), `[${rows}, ${cols}] (${rr}, ${c})`).to.be.lessThan(1e-3);
+        }
+      }
+      b.setLanes(r.blas.threads);
+      expect(() => b.layerNormRows(heap, 0, 4 * n, 8 * n + 4, rows, cols, 1e-5)).to.throw(RangeError);
+      expect(() => b.layerNormRows(heap, 0, 4 * n, 8 * n, rows, cols, -1)).to.throw(RangeError, /eps/);
+      expect(() => b.layerNormRows(heap, 0, 4 * n, 8 * n, rows, 0, 1e-5)).to.throw(RangeError, /cols/);
+    }
+  });
 });

@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { shapeMismatch } from '../errors/factories.js';
 import { EngramError, ErrorCodes } from '../errors/index.js';
-import { layerNormStats, sumPerSample } from '../numerics/ops.js';
+import { layerNorm, layerNormStats, sumPerSample } from '../numerics/ops.js';
 import { defineLagrangian, type Lagrangian } from './lagrangian.js';
 import { parseConfig } from '../schema/parse-config.js';
 import type { JsonObject } from '../numerics/tensor-input.js';
@@ -73,8 +73,8 @@ export function layernorm(options: LayerNormOptions = {}): Lagrangian {
     },
     activation: (x) => {
       checkRank(x);
-      const { centered, std } = stats(x);
-      return tf.add(tf.mul(gammaOf(), tf.div(centered, std)), deltaOf(x));
+      // ops.layerNorm: one fused kernel on the native path, the same formula otherwise.
+      return tf.add(tf.mul(gammaOf(), layerNorm(x, undefined, undefined, eps)), deltaOf(x));
     },
   });
 }

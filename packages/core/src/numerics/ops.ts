@@ -8,6 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { invalidArgument } from '../errors/factories.js';
+import { fusedLayerNorm } from './fused-layer-norm.js';
 import { fusedLogSumExp } from './fused-log-sum-exp.js';
 import { installGradientFixes } from './gradient-fixes.js';
 
@@ -99,8 +100,13 @@ export function layerNormStats(x: tf.Tensor, eps = 1e-5): { centered: tf.Tensor;
  */
 export function layerNorm(x: tf.Tensor, gamma?: tf.Tensor | number, beta?: tf.Tensor | number, eps = 1e-5): tf.Tensor {
   return tf.tidy(() => {
-    const { centered, std } = layerNormStats(x, eps);
-    let y = tf.div(centered, std);
+    // One kernel where the backend has it (the native path), same values and gradients.
+    let y =
+      fusedLayerNorm(x, eps) ??
+      (() => {
+        const { centered, std } = layerNormStats(x, eps);
+        return tf.div(centered, std);
+      })();
     if (gamma !== undefined) y = tf.mul(y, gamma);
     if (beta !== undefined) y = tf.add(y, beta);
     return y;

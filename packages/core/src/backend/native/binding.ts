@@ -22,6 +22,8 @@ export interface NativeBinding {
   binaryRows?(op: number, heap: ArrayBuffer, fullOffset: number, rowOffset: number, outOffset: number, rows: number, cols: number, rowFirst: number): void;
   /** y[r] = log(sum(exp(row r))) over contiguous rows (absent in older addons: core composes the op). */
   logSumExpRows?(heap: ArrayBuffer, inOffset: number, outOffset: number, rows: number, cols: number): void;
+  /** Row layer norm y = (x - mean) * rstd, rstd = 1/sqrt(var + eps) per row (absent in older addons: core composes the op). */
+  layerNormRows?(heap: ArrayBuffer, inOffset: number, outOffset: number, rstdOffset: number, rows: number, cols: number, eps: number): void;
   /** y = transpose(x, perm) when perm keeps the last axis in place, for 4-byte dtypes (absent in older addons). */
   transposeRuns?(heap: ArrayBuffer, inOffset: number, outOffset: number, shape: Float64Array, perm: Float64Array): void;
   /** op 0 sum, 1 max, 2 min, 3 mean over the rows of a contiguous rows x cols matrix, one value per column (absent in older addons). */

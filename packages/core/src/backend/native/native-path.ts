@@ -2,12 +2,12 @@
  * Turns the native path on or off for the wasm backend: loads the addon and
  * OpenBLAS once, then enables the kernel layers (BatchMatMul on OpenBLAS;
  * elementwise, reduction and layout kernels vectorised) above engram's other
- * wasm layers, and registers core's fused log-sum-exp kernel for wasm.
+ * wasm layers, and registers core's fused kernels (log-sum-exp, layer norm) for wasm.
  */
 import { defineLayer, layerOn, setLayer } from '../kernel-stack.js';
 import { loadNative, reportMissingNative, type NativeLoad } from './load-native.js';
 import { nativeElementwiseKernels } from './native-elementwise.js';
-import { setNativeLogSumExp } from './native-log-sum-exp.js';
+import { setNativeFusedKernels } from './native-fused.js';
 import { nativeBatchMatMul } from './native-matmul.js';
 
 let last: NativeLoad | undefined;
@@ -22,7 +22,7 @@ export async function applyNativePath(wanted: boolean): Promise<NativeLoad> {
   if (!wanted) {
     setLayer('native-elementwise', false, 'wasm');
     setLayer('native-matmul', false, 'wasm');
-    setNativeLogSumExp(undefined, false);
+    setNativeFusedKernels(undefined, false);
     last = { ok: false, reason: 'disabled', message: 'turned off (ENGRAM_NATIVE=0 or { native: false })' };
     return last;
   }
@@ -32,7 +32,7 @@ export async function applyNativePath(wanted: boolean): Promise<NativeLoad> {
     reportMissingNative(r);
     setLayer('native-elementwise', false, 'wasm');
     setLayer('native-matmul', false, 'wasm');
-    setNativeLogSumExp(undefined, false);
+    setNativeFusedKernels(undefined, false);
     return r;
   }
   if (!defined) {
@@ -42,7 +42,7 @@ export async function applyNativePath(wanted: boolean): Promise<NativeLoad> {
   }
   setLayer('native-matmul', true, 'wasm');
   setLayer('native-elementwise', true, 'wasm');
-  setNativeLogSumExp(r.binding, true);
+  setNativeFusedKernels(r.binding, true);
   return r;
 }
 
@@ -50,7 +50,7 @@ export async function applyNativePath(wanted: boolean): Promise<NativeLoad> {
 export function disableNativePath(): void {
   setLayer('native-elementwise', false, 'wasm');
   setLayer('native-matmul', false, 'wasm');
-  setNativeLogSumExp(undefined, false);
+  setNativeFusedKernels(undefined, false);
 }
 
 /** True when the native BatchMatMul is the registered wasm kernel. */

@@ -1,0 +1,64 @@
+/**
+ * The wasm implementations of core's fused kernels (numerics/fused-log-sum-exp.ts,
+ * numerics/fused-layer-norm.ts) on the addon's vectorised row kernels.
+ * Registered while the native path is on; without them core composes the ops
+ * from stock kernels.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { LAYER_NORM_KERNEL, type LayerNormAttrs } from '../../numerics/fused-layer-norm.js';
+import { LOG_SUM_EXP_KERNEL, type LogSumExpAttrs } from '../../numerics/fused-log-sum-exp.js';
+import type { NativeBinding } from './binding.js';
+import { heap, isWasmBackendLike, offsetOf, sizeOf, type Info } from './heap.js';
+
+function logSumExp(binding: NativeBinding): tf.KernelFunc {
+  return (args) => {
+    const backend = args.backend;
+    const { x } = args.inputs as unknown as { x: Info };
+    const { axes } = args.attrs as unknown as LogSumExpAttrs;
+    if (!isWasmBackendLike(backend) || !binding.logSumExpRows) throw new Error(`${LOG_SUM_EXP_KERNEL} needs the native wasm path`);
+    const kept = x.shape.slice(0, x.shape.length - axes);
+    const rows = sizeOf(kept);
+    const out = backend.makeOutput(kept, 'float32') as Info;
+    try {
+      binding.logSumExpRows(heap(backend), offsetOf(backend, x), offsetOf(backend, out), rows, rows === 0 ? 0 : sizeOf(x.shape) / rows);
+    } catch (e) {
+      backend.disposeData(out.dataId);
+      throw e;
+    }
+    return out;
+  };
+}
+
+function layerNorm(binding: NativeBinding): tf.KernelFunc {
+  return (args) => {
+    const backend = args.backend;
+    const { x } = args.inputs as unknown as { x: Info };
+    const { eps } = args.attrs as unknown as LayerNormAttrs;
+    if (!isWasmBackendLike(backend) || !binding.layerNormRows) throw new Error(`${LAYER_NORM_KERNEL} needs the native wasm path`);
+    const cols = x.shape[x.shape.length - 1]!;
+    const rows = sizeOf(x.shape) / cols;
+    const y = backend.makeOutput([...x.shape], 'float32') as Info;
+    let rstd: Info | undefined;
+    try {
+      rstd = backend.makeOutput(x.shape.slice(0, -1), 'float32') as Info;
+      // Offsets and the heap after the last allocation (growth detaches the buffer).
+      binding.layerNormRows(heap(backend), offsetOf(backend, x), offsetOf(backend, y), offsetOf(backend, rstd), rows, cols, eps);
+    } catch (e) {
+      backend.disposeData(y.dataId);
+      if (rstd) backend.disposeData(rstd.dataId);
+      throw e;
+    }
+    return [y, rstd];
+  };
+}
+
+function set(name: string, func: tf.KernelFunc | undefined): void {
+  if (tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
+  if (func) tf.registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc: func });
+}
+
+/** Registers (on) or removes (off) the fused kernels for 'wasm'; each only when the addon has its row kernel. */
+export function setNativeFusedKernels(binding: NativeBinding | undefined, on: boolean): void {
+  set(LOG_SUM_EXP_KERNEL, on && binding?.logSumExpRows ? logSumExp(binding) : undefined);
+  set(LAYER_NORM_KERNEL, on && binding?.layerNormRows ? layerNorm(binding) : undefined);
+}
