@@ -4,7 +4,7 @@
  * E = -(1/beta) logsumexp(beta Xi x), so dE/dx = x - Xi^T softmax(beta Xi x).
  */
 import * as tf from '@tensorflow/tfjs';
-import type { DynamicsSystem, State, StepResult } from '@engram/core';
+import { ops, type DynamicsSystem, type State, type StepResult } from '@engram/core';
 
 /** Sizes of the shared model. */
 export interface HopfieldSizes {
@@ -28,9 +28,8 @@ export function closedFormStep(cf: ClosedForm, x: tf.Tensor2D, dt: number): { ne
     const p = tf.softmax(h);
     const recall = tf.matMul(p, cf.xi); // [B, D]
     const next = tf.add(x, tf.mul(tf.sub(recall, x), dt)) as tf.Tensor2D;
-    // E = |x|^2/2 - (1/beta) lse(h); lse via max-shift (first order only, no gradient needed here).
-    const m = tf.max(h, 1, true);
-    const lse = tf.add(tf.log(tf.sum(tf.exp(tf.sub(h, m)), 1)), tf.squeeze(m, [1]));
+    // E = |x|^2/2 - (1/beta) lse(h): core's log-sum-exp (one fused kernel on the native path), as the twin uses torch.logsumexp.
+    const lse = ops.logSumExp(h, 1);
     const energy = tf.sub(tf.mul(tf.sum(tf.square(x), 1), 0.5), tf.div(lse, cf.beta)) as tf.Tensor1D;
     return { next, energy };
   });
