@@ -50,9 +50,10 @@ export function breakdownTable(results: CaseResult[]): string {
     .filter((r) => r.breakdown)
     .map((r) => {
       const b = r.breakdown!;
-      return [r.name, fmt(b.wall_ms), fmt(b.kernel_ms), fmt(b.outside_ms), fmt(b.kernels_per_run), fmt((b.outside_ms / Math.max(1, b.kernels_per_run)) * 1000), b.top.map((t) => `${t.kernel} ${fmt(t.ms)}`).join(', ')];
+      return [b.self_timed ? `${r.name} *` : r.name, fmt(b.wall_ms), fmt(b.kernel_ms), fmt(b.outside_ms), fmt(b.kernels_per_run), fmt((b.outside_ms / Math.max(1, b.kernels_per_run)) * 1000), b.top.map((t) => `${t.kernel} ${fmt(t.ms)}`).join(', ')];
     });
-  return grid(head, rows);
+  const note = results.some((r) => r.breakdown?.self_timed) ? '\n* times itself: its run also builds what its own time leaves out (model, data), so wall and outside are not its reported time' : '';
+  return grid(head, rows) + note;
 }
 
 /** Scaling families: per point engram and every torch setting, then the fitted exponents. */

@@ -28,6 +28,7 @@ describe('bench breakdown (time inside and outside kernels)', function () {
     expect(b.top.map((t) => t.kernel).sort()).to.deep.equal(['Add', 'BatchMatMul', 'Sum']);
     expect(b.kernel_ms).to.be.greaterThan(0);
     expect(b.kernel_ms + b.outside_ms).to.be.closeTo(b.wall_ms, 1e-9);
+    expect(b.self_timed).to.equal(false);
     const after = tf.getKernelsForBackend('wasm').map((k) => [k.kernelName, k.kernelFunc] as const);
     expect(new Map(after)).to.deep.equal(new Map(before));
     expect(breakdownTable([{ name: 'tiny', description: '', median_ms: 1, min_ms: 1, runs_ms: [1], peak_tensors: 0, tensor_growth: 0, tensors_left: 0, breakdown: b }])).to.match(/tiny .*BatchMatMul/);
