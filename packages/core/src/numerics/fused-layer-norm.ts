@@ -13,6 +13,7 @@
  * backward (measured in the ET train step: one layer norm per descent step).
  */
 import * as tf from '@tensorflow/tfjs';
+import { differentiated } from './gradient-fixes.js';
 
 /** The kernel's name in tfjs' registry; outputs [y, rstd] (rstd one value per row). */
 export const LAYER_NORM_KERNEL = 'EngramLayerNorm';
@@ -20,10 +21,6 @@ export const LAYER_NORM_KERNEL = 'EngramLayerNorm';
 /** The kernel's attributes. */
 export interface LayerNormAttrs {
   eps: number;
-}
-
-function tapeOn(): boolean {
-  return (tf.engine() as unknown as { isTapeOn(): boolean }).isTapeOn();
 }
 
 /** 1/sqrt(var + eps) per row, keeping the last axis as 1, from differentiable ops. */
@@ -44,7 +41,7 @@ export const layerNormGradConfig: tf.GradConfig = {
     return {
       x: () => {
         const rowShape = [...x.shape.slice(0, -1), 1];
-        const nested = tapeOn();
+        const nested = differentiated();
         const y = nested ? fusedLayerNorm(x, eps)! : ySaved;
         const rstd = nested ? composedRstd(x, eps) : tf.reshape(rstdSaved, rowShape);
         const inner = tf.sub(tf.sub(d, tf.mean(d, -1, true)), tf.mul(y, tf.mean(tf.mul(d, y), -1, true)));

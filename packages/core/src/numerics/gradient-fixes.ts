@@ -44,12 +44,13 @@ function keptShape(shape: readonly number[], axes: readonly number[]): number[] 
 }
 
 /**
- * True while an outer gradient is recording, i.e. this gradient is itself being
- * differentiated. Only then must it recompute what it needs from the saved
- * input; at first order the saved output is exact and saves a pass (the
- * recomputed softmax was 12 of the ET train step's 24 Softmax kernels).
+ * True while an outer gradient is recording, i.e. the gradient being computed
+ * is itself being differentiated. Only then must a gradient recompute what it
+ * needs from the saved input; at first order the saved output is exact and
+ * saves a pass (the recomputed softmax was 12 of the ET train step's 24
+ * Softmax kernels). Also used by core's fused kernels' gradients.
  */
-function differentiated(): boolean {
+export function differentiated(): boolean {
   return (tf.engine() as unknown as { isTapeOn(): boolean }).isTapeOn();
 }
 
@@ -59,7 +60,7 @@ function output(saved: Tensor[], recompute: (x: Tensor) => Tensor): [Tensor, Ten
   return [x, differentiated() ? recompute(x) : y];
 }
 
-/** Gradient configs that read only saved inputs, so they differentiate correctly again. */
+/** Gradient configs that, when differentiated, read only saved inputs, so they differentiate correctly again. */
 function fixedConfigs(): GradConfig[] {
   const configs: GradConfig[] = [
     {
