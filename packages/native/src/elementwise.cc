@@ -12,19 +12,10 @@ namespace engram {
 
 namespace {
 
-/** Below this many elements one lane does it all: waking a worker measured 30-100 us here (a 128k-float multiply took 137 us on two lanes, 23 us on one); at 256k two lanes win (exp 87 vs 133 us, add 56 vs 76). */
-constexpr std::size_t PARALLEL_MIN = 1 << 18;
-
-int lanesFor(std::size_t work) {
-  int lanes = Pool::get().lanes();
-  if (work < PARALLEL_MIN) return 1;
-  return std::max(1, std::min<int>(lanes, static_cast<int>(work / (PARALLEL_MIN / 2))));
-}
-
 /** Runs fn(begin, end) on contiguous blocks of rows [0, rows) of `cols` floats each, one block per lane. */
 template <typename Fn>
 void forRowBlocks(std::size_t rows, std::size_t cols, Fn fn) {
-  int lanes = std::min<int>(lanesFor(rows * cols), static_cast<int>(std::max<std::size_t>(rows, 1)));
+  int lanes = lanesFor(rows * cols, std::max<std::size_t>(rows, 1));
   Pool::get().run(lanes, [&](int lane, int total) {
     std::size_t chunk = (rows + total - 1) / total;
     std::size_t begin = std::min(rows, chunk * lane), end = std::min(rows, begin + chunk);

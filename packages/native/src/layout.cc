@@ -21,13 +21,7 @@ namespace engram {
 
 namespace {
 
-constexpr std::size_t PARALLEL_MIN = 1 << 18;  // as in elementwise.cc: below it one lane is faster
 constexpr std::size_t MAX_RANK = 8;
-
-int lanesFor(std::size_t work, std::size_t units) {
-  if (work < PARALLEL_MIN) return 1;
-  return std::max(1, std::min<int>(Pool::get().lanes(), static_cast<int>(std::min<std::size_t>(units, work / (PARALLEL_MIN / 2)))));
-}
 
 // transposeRuns(heap, inOffset, outOffset, shape: Float64Array, perm: Float64Array)
 // y = transpose(x, perm) for a float32 (or any 4-byte) x of `shape`, where the

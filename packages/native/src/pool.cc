@@ -2,6 +2,8 @@
 
 #include <sched.h>
 
+#include <algorithm>
+
 #include <thread>
 
 namespace engram {
@@ -22,6 +24,12 @@ int availableCpus() {
 #endif
   unsigned n = std::thread::hardware_concurrency();
   return n > 0 ? static_cast<int>(n) : 1;
+}
+
+int lanesFor(std::size_t work, std::size_t units) {
+  if (work < PARALLEL_MIN) return 1;
+  std::size_t byWork = work / (PARALLEL_MIN / 2);
+  return std::max(1, std::min<int>(Pool::get().lanes(), static_cast<int>(std::min(units, byWork))));
 }
 
 void Pool::setLanes(int lanes) { lanes_ = lanes < 1 ? 1 : lanes; }

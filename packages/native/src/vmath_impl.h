@@ -446,12 +446,10 @@ void vlayerNormRows(const float* x, float* y, float* rstd, std::size_t rows, std
   for (std::size_t r = 0; r < rows; r++) {
     const float* xr = x + r * cols;
     float* yr = y + r * cols;
-    std::size_t c = 0;
-    vf acc = splat(0.0f);
-    for (; c + W <= cols; c += W) acc += load(xr + c);
-    float sum = hsum(acc);
-    for (; c < cols; c++) sum += xr[c];
+    float sum;
+    reduceRowsW<0>(xr, &sum, 1, cols);  // the row sum Sum runs, same partial sums
     const float mean = sum * inv;
+    std::size_t c = 0;
     const vf mv = splat(mean);
     vf sq = splat(0.0f);
     for (c = 0; c + W <= cols; c += W) {
