@@ -40,10 +40,15 @@ interface Heap {
   typedArrayFromHeap(t: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
 }
 
-const cast = (below: KernelFunc): KernelFunc => (args) => {
+const cast = (below: KernelFunc): KernelFunc => {
+  const share = identity(below);
+  return (args) => castOrShare(args, share, below);
+};
+
+function castOrShare(args: Parameters<KernelFunc>[0], share: KernelFunc, below: KernelFunc): ReturnType<KernelFunc> {
   const { x } = args.inputs as unknown as { x: tf.TensorInfo };
   const { dtype } = args.attrs as unknown as { dtype: tf.DataType };
-  if (dtype === x.dtype) return identity(below)(args);
+  if (dtype === x.dtype) return share(args);
   const backend = args.backend as unknown as Partial<Heap>;
   if (dtype !== 'bool' || (x.dtype !== 'float32' && x.dtype !== 'int32') || typeof backend.makeOutput !== 'function' || typeof backend.typedArrayFromHeap !== 'function') return below(args);
   const out = backend.makeOutput([...x.shape], 'bool');
@@ -52,6 +57,6 @@ const cast = (below: KernelFunc): KernelFunc => (args) => {
   const to = backend.typedArrayFromHeap(out);
   for (let i = 0; i < from.length; i++) to[i] = from[i] !== 0 ? 1 : 0;
   return out;
-};
+}
 
 defineLayer({ name: 'identity-share', backends: ['wasm'], kernels: { Identity: identity, Cast: cast } });

@@ -29,7 +29,7 @@ function composedRstd(x: tf.Tensor, eps: number): tf.Tensor {
   return tf.rsqrt(tf.add(tf.mean(tf.square(centred), -1, true), eps));
 }
 
-/** The kernel's gradient (see the module comment). */
+/** The kernel's gradient, registered with the kernel (backend/native/native-fused.ts) (see the module comment). */
 export const layerNormGradConfig: tf.GradConfig = {
   kernelName: LAYER_NORM_KERNEL,
   inputsToSave: ['x'],
@@ -51,16 +51,10 @@ export const layerNormGradConfig: tf.GradConfig = {
   },
 };
 
-/** Registers the gradient (idempotent); the backend side registers the kernel. */
-export function installLayerNormGradient(): void {
-  if (tf.getGradient(LAYER_NORM_KERNEL) !== layerNormGradConfig) tf.registerGradient(layerNormGradConfig);
-}
-
 /** (x - mean) / sqrt(var + eps) over the last axis through the fused kernel; undefined when the active backend has none. */
 export function fusedLayerNorm(x: tf.Tensor, eps: number): tf.Tensor | undefined {
   if (x.dtype !== 'float32' || x.rank < 1 || x.size === 0 || !(eps >= 0)) return undefined;
   if (!tf.getKernel(LAYER_NORM_KERNEL, tf.getBackend())) return undefined;
-  installLayerNormGradient();
   const attrs: LayerNormAttrs = { eps };
   const [y, rstd] = tf.engine().runKernel(LAYER_NORM_KERNEL, { x } as unknown as tf.NamedTensorMap, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
   rstd!.dispose();

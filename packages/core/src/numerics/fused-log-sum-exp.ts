@@ -27,7 +27,7 @@ function trailingSoftmax(x: tf.Tensor, axes: number): tf.Tensor {
   return tf.reshape(tf.softmax(tf.reshape(x, [...kept, cols])), x.shape);
 }
 
-/** The kernel's gradient: dy broadcast over the reduced axes, times softmax(x). */
+/** The kernel's gradient, registered with the kernel (backend/native/native-fused.ts): dy broadcast over the reduced axes, times softmax(x). */
 export const logSumExpGradConfig: tf.GradConfig = {
   kernelName: LOG_SUM_EXP_KERNEL,
   inputsToSave: ['x'],
@@ -39,11 +39,6 @@ export const logSumExpGradConfig: tf.GradConfig = {
   },
 };
 
-/** Registers the gradient (idempotent); the backend side registers the kernel. */
-export function installLogSumExpGradient(): void {
-  if (tf.getGradient(LOG_SUM_EXP_KERNEL) !== logSumExpGradConfig) tf.registerGradient(logSumExpGradConfig);
-}
-
 /**
  * lse over the trailing `axes` axes of a float32 x, without keeping the reduced
  * axes, through the fused kernel; undefined when the active backend has none
@@ -52,7 +47,6 @@ export function installLogSumExpGradient(): void {
 export function fusedLogSumExp(x: tf.Tensor, axes: number): tf.Tensor | undefined {
   if (x.dtype !== 'float32' || axes < 1 || axes > x.rank || x.size === 0) return undefined;
   if (!tf.getKernel(LOG_SUM_EXP_KERNEL, tf.getBackend())) return undefined;
-  installLogSumExpGradient();
   const attrs: LogSumExpAttrs = { axes };
   return tf.engine().runKernel(LOG_SUM_EXP_KERNEL, { x } as unknown as tf.NamedTensorMap, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
 }

@@ -54,10 +54,10 @@ export function differentiated(): boolean {
   return (tf.engine() as unknown as { isTapeOn(): boolean }).isTapeOn();
 }
 
-/** The saved output at first order, `recompute()` when differentiated (saved = [input, output]). */
-function output(saved: Tensor[], recompute: (x: Tensor) => Tensor): [Tensor, Tensor] {
+/** The kernel's output: the saved one at first order, `recompute(input)` when differentiated (saved = [input, output]). */
+function savedOutput(saved: Tensor[], recompute: (x: Tensor) => Tensor): Tensor {
   const [x, y] = saved as [Tensor, Tensor];
-  return [x, differentiated() ? recompute(x) : y];
+  return differentiated() ? recompute(x) : y;
 }
 
 /** Gradient configs that, when differentiated, read only saved inputs, so they differentiate correctly again. */
@@ -67,13 +67,13 @@ function fixedConfigs(): GradConfig[] {
       kernelName: tf.Exp,
       inputsToSave: ['x'],
       outputsToSave: [true],
-      gradFunc: (dy, saved) => ({ x: () => tf.mul(single(dy), output(saved, (x) => tf.exp(x))[1]) }),
+      gradFunc: (dy, saved) => ({ x: () => tf.mul(single(dy), savedOutput(saved, (x) => tf.exp(x))) }),
     },
     {
       kernelName: tf.Tanh,
       inputsToSave: ['x'],
       outputsToSave: [true],
-      gradFunc: (dy, saved) => ({ x: () => tf.mul(single(dy), tf.sub(1, tf.square(output(saved, (x) => tf.tanh(x))[1]))) }),
+      gradFunc: (dy, saved) => ({ x: () => tf.mul(single(dy), tf.sub(1, tf.square(savedOutput(saved, (x) => tf.tanh(x))))) }),
     },
     {
       kernelName: tf.Sigmoid,
@@ -81,7 +81,7 @@ function fixedConfigs(): GradConfig[] {
       outputsToSave: [true],
       gradFunc: (dy, saved) => ({
         x: () => {
-          const [, s] = output(saved, (x) => tf.sigmoid(x));
+          const s = savedOutput(saved, (x) => tf.sigmoid(x));
           return tf.mul(single(dy), tf.mul(s, tf.sub(1, s)));
         },
       }),
@@ -94,7 +94,7 @@ function fixedConfigs(): GradConfig[] {
         const dim = (attrs as unknown as tf.SoftmaxAttrs).dim;
         return {
           logits: () => {
-            const [, y] = output(saved, (logits) => tf.softmax(logits, dim));
+            const y = savedOutput(saved, (logits) => tf.softmax(logits, dim));
             const dyTimesY = tf.mul(single(dy), y);
             return tf.sub(dyTimesY, tf.mul(tf.sum(dyTimesY, [dim], true), y));
           },

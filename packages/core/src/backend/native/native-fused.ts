@@ -5,8 +5,8 @@
  * from stock kernels.
  */
 import * as tf from '@tensorflow/tfjs';
-import { LAYER_NORM_KERNEL, type LayerNormAttrs } from '../../numerics/fused-layer-norm.js';
-import { LOG_SUM_EXP_KERNEL, type LogSumExpAttrs } from '../../numerics/fused-log-sum-exp.js';
+import { LAYER_NORM_KERNEL, layerNormGradConfig, type LayerNormAttrs } from '../../numerics/fused-layer-norm.js';
+import { LOG_SUM_EXP_KERNEL, logSumExpGradConfig, type LogSumExpAttrs } from '../../numerics/fused-log-sum-exp.js';
 import type { NativeBinding } from './binding.js';
 import { heap, isWasmBackendLike, offsetOf, sizeOf, type Info } from './heap.js';
 
@@ -52,13 +52,16 @@ function layerNorm(binding: NativeBinding): tf.KernelFunc {
   };
 }
 
-function set(name: string, func: tf.KernelFunc | undefined): void {
+/** (Re)registers a kernel for wasm, or removes it; its gradient is registered with it (once, whatever the backend). */
+function set(name: string, gradient: tf.GradConfig, func: tf.KernelFunc | undefined): void {
   if (tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
-  if (func) tf.registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc: func });
+  if (!func) return;
+  tf.registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc: func });
+  if (tf.getGradient(name) !== gradient) tf.registerGradient(gradient);
 }
 
 /** Registers (on) or removes (off) the fused kernels for 'wasm'; each only when the addon has its row kernel. */
 export function setNativeFusedKernels(binding: NativeBinding | undefined, on: boolean): void {
-  set(LOG_SUM_EXP_KERNEL, on && binding?.logSumExpRows ? logSumExp(binding) : undefined);
-  set(LAYER_NORM_KERNEL, on && binding?.layerNormRows ? layerNorm(binding) : undefined);
+  set(LOG_SUM_EXP_KERNEL, logSumExpGradConfig, on && binding?.logSumExpRows ? logSumExp(binding) : undefined);
+  set(LAYER_NORM_KERNEL, layerNormGradConfig, on && binding?.layerNormRows ? layerNorm(binding) : undefined);
 }
