@@ -4,6 +4,9 @@ import { lagrangians } from '../src/lagrangians/index.js';
 import { denseSynapse } from '../src/synapses/dense.js';
 import { memorySynapse } from '../src/synapses/memory.js';
 import { biasSynapse } from '../src/synapses/bias.js';
+import { initBackend } from '../src/backend/backend.js';
+import { gradCheck, gradGradCheck } from '../src/numerics/gradcheck.js';
+import { expect } from 'chai';
 
 /** A deterministic PRNG for test structure choices (mulberry32). */
 export function rng(seed: number): () => number {
@@ -56,3 +59,71 @@ export function randomGraph(seed: number): EnergyModel {
 export const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
 
 export { autodiffOnly } from '../src/synapses/hypersynapse.js';
+
+/**
+ * f's result on the host, with its shape. (Not through tf.tidy's return value:
+ * tidy walks every element of a returned typed array, seconds for 10^5 floats.)
+ */
+export function hostWithShape(f: () => tf.Tensor): { shape: number[]; v: Float32Array } {
+  const y = tf.tidy(f);
+  const out = { shape: y.shape, v: y.dataSync() as Float32Array };
+  y.dispose();
+  return out;
+}
+
+/** f's result on the host (see {@link hostWithShape}). */
+export function hostOf(f: () => tf.Tensor): Float32Array {
+  return hostWithShape(f).v;
+}
+
+/** What {@link expectGradientsOnWasmAndCpu} checks, and how closely. */
+export interface GradientsOnBothBackends {
+  /** The scalar function of x, given the constant c. */
+  f: (c: tf.Tensor) => (x: tf.Tensor) => tf.Scalar;
+  xShape: number[];
+  cShape: number[];
+  /** Seeds of x, c and the H v direction v: seed, seed + 1, seed + 2 (x, c, v ~ N(0, 1)). */
+  seed: number;
+  /** H v must be larger than this on cpu (a check that the second derivative is not trivially 0). */
+  minScale: number;
+  /** Largest difference of H v between wasm and cpu, relative to the largest |H v| on cpu. */
+  hvTolerance: number;
+}
+
+/**
+ * Finite differences at first and second order on wasm (the active kernels,
+ * native ones included) and on cpu, no tensor left by either, and the exact
+ * second order (H v through double backprop) on wasm against cpu. Leaves the
+ * wasm backend active.
+ */
+export async function expectGradientsOnWasmAndCpu(o: GradientsOnBothBackends): Promise<void> {
+  const [xHost, cHost, vHost] = [o.xShape, o.cShape, o.xShape].map((shape, i) => hostOf(() => tf.randomNormal(shape, 0, 1, 'float32', o.seed + i)));
+  const hv = (): Float32Array =>
+    tf.tidy(() => {
+      const [x, c, v] = [tf.tensor(xHost!, o.xShape), tf.tensor(cHost!, o.cShape), tf.tensor(vHost!, o.xShape)];
+      return tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.grad(o.f(c))(t), v)))(x).dataSync() as Float32Array;
+    });
+  const results: Record<string, Float32Array> = {};
+  for (const backend of ['wasm', 'cpu'] as const) {
+    await initBackend({ backend });
+    try {
+      const x = tf.tensor(xHost!, o.xShape);
+      const c = tf.tensor(cHost!, o.cShape);
+      const before = tf.memory().numTensors;
+      const g1 = gradCheck(o.f(c), x, { seed: 1, tolerance: 1e-2 });
+      expect(g1.ok, `${backend} first order: ${g1.summary}`).to.equal(true);
+      const g2 = gradGradCheck(o.f(c), x, { seed: 2, eps: 3e-2, tolerance: 2e-2 });
+      expect(g2.ok, `${backend} second order: ${g2.summary}`).to.equal(true);
+      results[backend] = hv();
+      expect(tf.memory().numTensors, `${backend}: no tensor left`).to.equal(before);
+      tf.dispose([x, c]);
+    } finally {
+      await initBackend({ backend: 'wasm' });
+    }
+  }
+  const cpu = results['cpu']!;
+  const scale = Math.max(...Array.from(cpu, Math.abs));
+  expect(scale, 'non-trivial H v').to.be.greaterThan(o.minScale);
+  const worst = Math.max(...Array.from(results['wasm']!, (y, i) => Math.abs(y - cpu[i]!))) / scale;
+  expect(worst, 'wasm H v vs cpu').to.be.lessThan(o.hvTolerance);
+}

@@ -4,7 +4,7 @@ import { initBackend } from '../../src/backend/backend.js';
 import { backendInfo } from '../../src/backend/backend-info.js';
 import { gradCheck, gradGradCheck } from '../../src/numerics/gradcheck.js';
 import { collapsePermutation } from '../../src/backend/native/native-layout.js';
-import { rng } from '../helpers.js';
+import { hostOf, rng } from '../helpers.js';
 
 /** Special values every kernel must treat like libm: signed zeros, subnormals, the overflow edges, infinities, NaN. */
 const SPECIAL = [0, -0, 1e-45, 1e-40, 1.17549435e-38, 1e-30, 0.5, 1, 1 + 1e-7, 2, 10, 80, 88.7, 88.72, 88.73, 89, 100, -80, -87.3, -88, -100, -103, -104, -110, 1e30, -1e30, Infinity, -Infinity, NaN, -1, -1e-30];
@@ -15,17 +15,6 @@ function values(seed: number, n: number, scale: number): Float32Array {
   for (let i = 0; i < n; i++) out[i] = (r() * 2 - 1) * scale;
   out.set(SPECIAL.slice(0, Math.min(n, SPECIAL.length)));
   return out;
-}
-
-/**
- * f's result on the host. (Not through tf.tidy's return value: tidy walks every
- * element of a returned typed array, seconds for 10^5 floats.)
- */
-function hostOf(f: () => tf.Tensor): Float32Array {
-  const y = tf.tidy(f);
-  const v = y.dataSync() as Float32Array;
-  y.dispose();
-  return v;
 }
 
 /** Largest difference in units of the stock result (relative, with a floor for values near 0), NaN/inf required to agree. */
@@ -59,14 +48,17 @@ describe('native Exp, Log, Softmax (wasm + @engram/native)', function () {
     await initBackend({ backend: 'wasm' });
   });
 
-  async function stock(f: () => tf.Tensor): Promise<Float32Array> {
+  /** f's result with the native path off (the stock kernels), the native path back on afterwards. */
+  async function onStock<T>(f: () => T): Promise<T> {
     await initBackend({ backend: 'wasm', native: false });
     try {
-      return hostOf(() => f());
+      return f();
     } finally {
       await initBackend({ backend: 'wasm' });
     }
   }
+
+  const stock = (f: () => tf.Tensor): Promise<Float32Array> => onStock(() => hostOf(f));
 
   // Sizes: below the native threshold, ragged vector tails, and above the threaded split (2^16).
   for (const n of [100, 1000, 4099, 200_003]) {
@@ -142,13 +134,7 @@ describe('native Exp, Log, Softmax (wasm + @engram/native)', function () {
         }),
       );
     const got = run();
-    await initBackend({ backend: 'wasm', native: false });
-    let want: Float32Array[];
-    try {
-      want = run();
-    } finally {
-      await initBackend({ backend: 'wasm' });
-    }
+    const want = await onStock(run);
     for (let i = 0; i < got.length; i++) {
       const what = `${['add', 'sub', 'mul', 'div'][i % 4]} ${JSON.stringify(shapes[Math.floor(i / 4)])}`;
       expect(got[i]!.length, what).to.equal(want[i]!.length);
@@ -186,13 +172,7 @@ describe('native Exp, Log, Softmax (wasm + @engram/native)', function () {
         }),
       );
     const got = run();
-    await initBackend({ backend: 'wasm', native: false });
-    let want: Array<{ shape: number[]; v: Float32Array }>;
-    try {
-      want = run();
-    } finally {
-      await initBackend({ backend: 'wasm' });
-    }
+    const want = await onStock(run);
     for (let i = 0; i < got.length; i++) {
       const what = `${['sum', 'max', 'min'][i % 3]} ${JSON.stringify(cases[Math.floor(i / 3)])}`;
       expect(got[i]!.shape, what).to.deep.equal(want[i]!.shape);
@@ -232,13 +212,7 @@ describe('native Exp, Log, Softmax (wasm + @engram/native)', function () {
         return out;
       });
     const got = run();
-    await initBackend({ backend: 'wasm', native: false });
-    let want: Array<{ shape: number[]; v: Float32Array }>;
-    try {
-      want = run();
-    } finally {
-      await initBackend({ backend: 'wasm' });
-    }
+    const want = await onStock(run);
     for (let i = 0; i < cases.length; i++) {
       expect(got[i]!.shape, JSON.stringify(cases[i])).to.deep.equal(want[i]!.shape);
       expect(worstRelative(got[i]!.v, want[i]!.v, 1), JSON.stringify(cases[i])).to.be.lessThan(1e-5);
@@ -267,13 +241,7 @@ describe('native Exp, Log, Softmax (wasm + @engram/native)', function () {
         return out;
       });
     const got = run();
-    await initBackend({ backend: 'wasm', native: false });
-    let want: ReturnType<typeof run>;
-    try {
-      want = run();
-    } finally {
-      await initBackend({ backend: 'wasm' });
-    }
+    const want = await onStock(run);
     for (let i = 0; i < cases.length; i++) {
       const what = JSON.stringify(cases[i]);
       expect(got[i]!.shape, what).to.deep.equal(want[i]!.shape);

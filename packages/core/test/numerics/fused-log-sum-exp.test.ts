@@ -3,8 +3,8 @@ import { expect } from 'chai';
 import { initBackend } from '../../src/backend/backend.js';
 import { backendInfo } from '../../src/backend/backend-info.js';
 import { LOG_SUM_EXP_KERNEL } from '../../src/numerics/fused-log-sum-exp.js';
-import { gradCheck, gradGradCheck } from '../../src/numerics/gradcheck.js';
 import { logSumExp } from '../../src/numerics/ops.js';
+import { expectGradientsOnWasmAndCpu, hostWithShape } from '../helpers.js';
 
 /** The composed log-sum-exp (what core runs without the fused kernel), for reference. */
 function composed(x: tf.Tensor, axes: number[], keepDims: boolean): tf.Tensor {
@@ -13,13 +13,6 @@ function composed(x: tf.Tensor, axes: number[], keepDims: boolean): tf.Tensor {
     const lse = tf.add(tf.log(tf.sum(tf.exp(tf.sub(x, m)), axes, true)), m);
     return keepDims ? lse : tf.squeeze(lse, axes);
   });
-}
-
-function host(f: () => tf.Tensor): { shape: number[]; v: Float32Array } {
-  const y = tf.tidy(f);
-  const out = { shape: y.shape, v: y.dataSync() as Float32Array };
-  y.dispose();
-  return out;
 }
 
 describe('fused log-sum-exp (native wasm kernel)', function () {
@@ -45,8 +38,8 @@ describe('fused log-sum-exp (native wasm kernel)', function () {
       const profile = await tf.profile(() => tf.dispose(logSumExp(x, axis, keep)));
       expect(profile.kernels.map((k) => k.name), `axis ${JSON.stringify(axis)}`).to.include(LOG_SUM_EXP_KERNEL);
       expect(profile.kernels.filter((k) => ['Max', 'Exp', 'Log'].includes(k.name)), 'no composed kernels').to.have.length(0);
-      const got = host(() => logSumExp(x, axis, keep));
-      const want = host(() => composed(x, axes, keep));
+      const got = hostWithShape(() => logSumExp(x, axis, keep));
+      const want = hostWithShape(() => composed(x, axes, keep));
       expect(got.shape).to.deep.equal(want.shape);
       for (let i = 0; i < want.v.length; i++) {
         const w = want.v[i]!;
@@ -61,40 +54,14 @@ describe('fused log-sum-exp (native wasm kernel)', function () {
   });
 
   it('has the right gradient at first and second order (finite differences on the fused wasm kernel and on cpu; H v against cpu)', async () => {
-    const xHost = host(() => tf.randomNormal([8, 300], 0, 1, 'float32', 4)).v;
-    const cHost = host(() => tf.randomNormal([8], 0, 1, 'float32', 5)).v;
-    const vHost = host(() => tf.randomNormal([8, 300], 0, 1, 'float32', 6)).v;
-    const f = (c: tf.Tensor) => (t: tf.Tensor): tf.Scalar => tf.tidy(() => tf.sum(tf.mul(logSumExp(tf.mul(t, 3), -1), c)));
-    const hv = (): Float32Array =>
-      tf.tidy(() => {
-        const x = tf.tensor2d(xHost, [8, 300]);
-        const c = tf.tensor1d(cHost);
-        const v = tf.tensor2d(vHost, [8, 300]);
-        return tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.grad(f(c))(t), v)))(x).dataSync() as Float32Array;
-      });
-    const results: Record<string, Float32Array> = {};
-    for (const backend of ['wasm', 'cpu'] as const) {
-      await initBackend({ backend });
-      try {
-        const x = tf.tensor2d(xHost, [8, 300]);
-        const c = tf.tensor1d(cHost);
-        const before = tf.memory().numTensors;
-        const g1 = gradCheck(f(c), x, { seed: 1, tolerance: 1e-2 });
-        expect(g1.ok, `${backend} first order: ${g1.summary}`).to.equal(true);
-        const g2 = gradGradCheck(f(c), x, { seed: 2, eps: 3e-2, tolerance: 2e-2 });
-        expect(g2.ok, `${backend} second order: ${g2.summary}`).to.equal(true);
-        results[backend] = hv();
-        expect(tf.memory().numTensors, `${backend}: no tensor left`).to.equal(before);
-        tf.dispose([x, c]);
-      } finally {
-        await initBackend({ backend: 'wasm' });
-      }
-    }
-    const cpu = results['cpu']!;
-    const scale = Math.max(...Array.from(cpu, Math.abs));
-    expect(scale, 'non-trivial H v').to.be.greaterThan(1e-3);
-    const worst = Math.max(...Array.from(results['wasm']!, (y, i) => Math.abs(y - cpu[i]!))) / scale;
-    expect(worst, 'fused H v vs cpu').to.be.lessThan(1e-4);
+    await expectGradientsOnWasmAndCpu({
+      f: (c) => (t) => tf.tidy(() => tf.sum(tf.mul(logSumExp(tf.mul(t, 3), -1), c))),
+      xShape: [8, 300],
+      cShape: [8],
+      seed: 4,
+      minScale: 1e-3,
+      hvTolerance: 1e-4,
+    });
   });
 
   it('is registered only while the native path is on (the composed op otherwise)', async () => {
@@ -103,7 +70,7 @@ describe('fused log-sum-exp (native wasm kernel)', function () {
     try {
       expect(tf.getKernel(LOG_SUM_EXP_KERNEL, 'wasm')).to.equal(undefined);
       const x = tf.tensor2d([1, 2, 3, 4, 5, 6], [2, 3]);
-      const v = host(() => logSumExp(x)).v;
+      const v = hostWithShape(() => logSumExp(x)).v;
       expect(v[0]).to.be.closeTo(3 + Math.log(1 + Math.exp(-1) + Math.exp(-2)), 1e-5);
       x.dispose();
     } finally {
