@@ -99,14 +99,15 @@ export function layerNormStats(x: tf.Tensor, eps = 1e-5): { centered: tf.Tensor;
  * torch's nn.LayerNorm computes. Differentiable at any order.
  */
 export function layerNorm(x: tf.Tensor, gamma?: tf.Tensor | number, beta?: tf.Tensor | number, eps = 1e-5): tf.Tensor {
+  // A negative eps makes sqrt(var + eps) NaN for near-constant rows: refuse it rather than return NaN.
+  if (!(Number.isFinite(eps) && eps >= 0)) throw invalidArgument('layerNorm eps', "a finite number >= 0 (torch's default is 1e-5)", eps);
   return tf.tidy(() => {
     // One kernel where the backend has it (the native path), same values and gradients.
-    let y =
-      fusedLayerNorm(x, eps) ??
-      (() => {
-        const { centered, std } = layerNormStats(x, eps);
-        return tf.div(centered, std);
-      })();
+    let y = fusedLayerNorm(x, eps);
+    if (!y) {
+      const { centered, std } = layerNormStats(x, eps);
+      y = tf.div(centered, std);
+    }
     if (gamma !== undefined) y = tf.mul(y, gamma);
     if (beta !== undefined) y = tf.add(y, beta);
     return y;

@@ -78,6 +78,16 @@ for (const backend of ['wasm', 'cpu'] as const) {
       tf.dispose([x, g, b, w]);
     });
 
+    it('layerNorm refuses a negative or non-finite eps with a coded error (not NaN rows)', () => {
+      const x = tf.tensor2d([[1, 1, 1, 1]]);
+      const before = tf.memory().numTensors;
+      for (const eps of [-1e-5, Number.NaN, Infinity]) {
+        expect(() => layerNorm(x, undefined, undefined, eps), String(eps)).to.throw(EngramError).with.property('code', 'ENGRAM_ERR_INVALID_ARGUMENT');
+      }
+      expect(tf.memory().numTensors).to.equal(before);
+      x.dispose();
+    });
+
     it('softmax and logSoftmax agree with each other on any axis and sum to one', () => {
       const x = tf.randomNormal([2, 3, 4], 0, 3, 'float32', 1);
       for (const axis of [-1, 1, 2]) {
