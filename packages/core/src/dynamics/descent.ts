@@ -30,13 +30,12 @@ export function descentStep(graph: EnergyGraph, state: State, dt: number, option
   const legendre = options.legendre ?? true;
   return tf.tidy(() => {
     const g = graph.activations(state);
-    const { dEdg, synapseEnergy } = graph.energyGradient(state, g);
+    const { dEdg, synapseEnergy } = graph.energyGradient(state, g, { legendre });
     const next: State = {};
     const terms: Record<string, tf.Tensor1D> = {};
     for (const l of graph.layers) {
       const x = state[l.name]!;
-      const d = legendre ? dEdg[l.name]! : tf.sub(dEdg[l.name]!, x);
-      next[l.name] = tf.sub(x, tf.mul(d, dt / l.tau));
+      next[l.name] = tf.sub(x, tf.mul(dEdg[l.name]!, dt / l.tau));
       if (legendre) terms[l.name] = l.lagrangian.energy(x);
     }
     Object.assign(terms, synapseEnergy);

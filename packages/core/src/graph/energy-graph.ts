@@ -7,6 +7,12 @@ import { NeuronLayer, type NeuronLayerSpec } from './neuron-layer.js';
 import type { State } from '../state.js';
 
 /** A synapse placed in the graph: which synapse, and the layers it connects (in order). */
+/** Options of {@link EnergyGraph.energyGradient}. */
+export interface EnergyGradientOptions {
+  /** Include each layer's Legendre part x in dE/dg (default true: dE/dg = x + dE_syn/dg). */
+  legendre?: boolean;
+}
+
 export interface Connection {
   /** Name of the placement (its term in the energy tree). */
   readonly name: string;
@@ -148,8 +154,11 @@ export class EnergyGraph {
    * dE/dg per layer: x + dE_syn/dg (the Legendre term contributes x). Also returns
    * each connection's energy per sample, computed in the same pass. Connections
    * whose synapse has a closed form use it; the others share one autodiff pass.
+   * With `legendre: false` the x is left out: dEdg is dE_syn/dg alone (what the
+   * Energy Transformer's update follows), without adding x only to subtract it.
    */
-  energyGradient(state: State, g?: State): { dEdg: State; synapseEnergy: Record<string, tf.Tensor1D> } {
+  energyGradient(state: State, g?: State, options: EnergyGradientOptions = {}): { dEdg: State; synapseEnergy: Record<string, tf.Tensor1D> } {
+    const legendre = options.legendre ?? true;
     this.assertAlive();
     return tf.tidy(() => {
       const acts = g ?? this.activations(state);
@@ -194,7 +203,9 @@ export class EnergyGraph {
       const dEdg: State = {};
       for (const l of this.layerMap.values()) {
         const d = grad[l.name];
-        dEdg[l.name] = d ? tf.add(state[l.name]!, d.reshape(state[l.name]!.shape)) : state[l.name]!.clone();
+        const x = state[l.name]!;
+        if (legendre) dEdg[l.name] = d ? tf.add(x, d.reshape(x.shape)) : x.clone();
+        else dEdg[l.name] = d ? d.reshape(x.shape) : tf.zerosLike(x);
       }
       // Energy tree in connection order, whichever path computed each term.
       const ordered: Record<string, tf.Tensor1D> = {};

@@ -1,2 +1,2 @@
-export { EnergyGraph, type Connection } from './energy-graph.js';
+export { EnergyGraph, type Connection, type EnergyGradientOptions } from './energy-graph.js';
 export { NeuronLayer, type NeuronLayerSpec } from './neuron-layer.js';

@@ -13,7 +13,7 @@ import { descentStep, descentSystem, type DescentOptions } from '../dynamics/des
 import { integrate, type IntegrateOptions } from '../dynamics/integrate.js';
 import type { DynamicsSystem, StepResult } from '../dynamics/system.js';
 import type { EnergyTerms } from '../energy-terms.js';
-import { EnergyGraph, type Connection } from '../graph/energy-graph.js';
+import { EnergyGraph, type Connection, type EnergyGradientOptions } from '../graph/energy-graph.js';
 import type { NeuronLayer, NeuronLayerSpec } from '../graph/neuron-layer.js';
 import type { JsonObject } from '../numerics/tensor-input.js';
 import type { Hypersynapse } from '../synapses/hypersynapse.js';
@@ -112,9 +112,9 @@ export class EnergyModel extends ModelBase<JsonObject> {
   }
 
   /** dE/dg per layer and the synapse energies, in one pass (see {@link EnergyGraph.energyGradient}). */
-  energyGradient(state: State, g?: State): { dEdg: State; synapseEnergy: Record<string, tf.Tensor1D> } {
+  energyGradient(state: State, g?: State, options?: EnergyGradientOptions): { dEdg: State; synapseEnergy: Record<string, tf.Tensor1D> } {
     this.assertAlive();
-    return this.graph.energyGradient(state, g);
+    return this.graph.energyGradient(state, g, options);
   }
 
   /** Applies `steps` descent updates synchronously (differentiable, for training); see {@link integrate}. */

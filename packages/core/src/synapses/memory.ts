@@ -41,8 +41,10 @@ export function memorySynapse(options: MemorySynapseOptions): Hypersynapse {
       tf.tidy(() => {
         const xi = v['patterns'] as tf.Tensor2D;
         const h = tf.matMul(flattenBatch(g!), xi, false, true) as tf.Tensor2D;
-        const { energy, weights } = F.energyAndWeights(h, shift);
-        return { energy, gradients: [tf.neg(tf.matMul(weights, xi)).reshape(g!.shape)] };
+        // The weights' constant (n, beta) goes in with the sign, on [batch, D] rather than [batch, K].
+        const { energy, weights, factor } = F.energyAndFactoredWeights(h, shift);
+        const pull = tf.matMul(weights, xi);
+        return { energy, gradients: [(factor === 1 ? tf.neg(pull) : tf.mul(pull, -factor)).reshape(g!.shape)] };
       }),
     validate: (shapes) => {
       const s = shapes[0]!.reduce((x, y) => x * y, 1);

@@ -50,6 +50,21 @@ export interface Separation {
   weights(h: tf.Tensor2D, shift?: number): tf.Tensor2D;
   /** Both of the above from one pass (one exp for 'lse' and 'exp'): what a closed-form gradient needs. */
   energyAndWeights(h: tf.Tensor2D, shift?: number): { energy: tf.Tensor1D; weights: tf.Tensor2D };
+  /**
+   * The weights up to a constant: F'(h) = factor * weights (n and max(h, 0)^(n-1)
+   * for 'rectified-power', beta and exp(beta h) for 'exp', 1 and softmax for 'lse').
+   * A closed-form gradient multiplies the factor in after the product with the
+   * patterns, on [batch, D] instead of [batch, K]: one pass over the overlaps fewer.
+   */
+  factoredWeights(h: tf.Tensor2D, shift?: number): FactoredWeights;
+  /** {@link Separation.energyAndWeights} with the weights factored as in {@link Separation.factoredWeights}. */
+  energyAndFactoredWeights(h: tf.Tensor2D, shift?: number): FactoredWeights & { energy: tf.Tensor1D };
+}
+
+/** F'(h) = factor * weights. */
+export interface FactoredWeights {
+  readonly weights: tf.Tensor2D;
+  readonly factor: number;
 }
 
 function integerPower(x: tf.Tensor, n: number): tf.Tensor {
@@ -92,16 +107,16 @@ export function separation(spec: SeparationSpec, owner = 'separation'): Separati
       if (kind === 'lse') return tf.mul(logSumExp(scaled(h), 1), -1 / beta) as tf.Tensor1D;
       return tf.neg(tf.sum(apply(h, shift), 1)) as tf.Tensor1D;
     });
-  const weights = (h: tf.Tensor2D, shift = 0): tf.Tensor2D =>
+  const factor = kind === 'lse' ? 1 : kind === 'exp' ? beta : n;
+  const factoredWeights = (h: tf.Tensor2D, shift = 0): FactoredWeights =>
     tf.tidy(() => {
-      if (kind === 'lse') return softmax(scaled(h), 1) as tf.Tensor2D;
-      if (kind === 'exp') return scaled(apply(h, shift)) as tf.Tensor2D;
+      if (kind === 'lse') return { weights: softmax(scaled(h), 1) as tf.Tensor2D, factor };
+      if (kind === 'exp') return { weights: apply(h, shift) as tf.Tensor2D, factor };
       const x = shift === 0 ? h : tf.sub(h, shift);
-      if (n === 1) return (kind === 'power' ? tf.onesLike(h) : tf.cast(tf.greater(x, 0), 'float32')) as tf.Tensor2D;
-      const base = kind === 'power' ? x : tf.relu(x);
-      return tf.mul(power(base, n - 1), n) as tf.Tensor2D;
+      if (n === 1) return { weights: (kind === 'power' ? tf.onesLike(h) : tf.cast(tf.greater(x, 0), 'float32')) as tf.Tensor2D, factor };
+      return { weights: power(kind === 'power' ? x : tf.relu(x), n - 1) as tf.Tensor2D, factor };
     });
-  const energyAndWeights = (h: tf.Tensor2D, shift = 0): { energy: tf.Tensor1D; weights: tf.Tensor2D } =>
+  const energyAndFactoredWeights = (h: tf.Tensor2D, shift = 0): FactoredWeights & { energy: tf.Tensor1D } =>
     tf.tidy(() => {
       if (kind === 'lse') {
         // lse = m + log sum exp(beta h - m) and softmax = exp(beta h - m) / sum, sharing the exponentials;
@@ -109,17 +124,24 @@ export function separation(spec: SeparationSpec, owner = 'separation'): Separati
         const b = scaled(h);
         // With the fused log-sum-exp kernel: two kernels (lse, softmax) instead of five sharing the exponentials.
         const fused = fusedLogSumExp(b, 1);
-        if (fused) return { energy: tf.mul(fused, -1 / beta) as tf.Tensor1D, weights: tf.softmax(b) as tf.Tensor2D };
+        if (fused) return { energy: tf.mul(fused, -1 / beta) as tf.Tensor1D, weights: tf.softmax(b) as tf.Tensor2D, factor };
         const m = tf.max(b, 1, true);
         const e = tf.exp(tf.sub(b, m));
         const total = tf.sum(e, 1, true);
-        return { energy: tf.mul(tf.add(tf.log(total), m).reshape([-1]), -1 / beta) as tf.Tensor1D, weights: tf.div(e, total) as tf.Tensor2D };
+        return { energy: tf.mul(tf.add(tf.log(total), m).reshape([-1]), -1 / beta) as tf.Tensor1D, weights: tf.div(e, total) as tf.Tensor2D, factor };
       }
       if (kind === 'exp') {
-        const f = apply(h, shift);
-        return { energy: tf.neg(tf.sum(f, 1)) as tf.Tensor1D, weights: scaled(f) as tf.Tensor2D };
+        const f = apply(h, shift) as tf.Tensor2D;
+        return { energy: tf.neg(tf.sum(f, 1)) as tf.Tensor1D, weights: f, factor };
       }
-      return { energy: energy(h, shift), weights: weights(h, shift) };
+      return { energy: energy(h, shift), ...factoredWeights(h, shift) };
     });
-  return { config, apply, host, energy, weights, energyAndWeights };
+  const unfactored = (w: FactoredWeights): tf.Tensor2D => (w.factor === 1 ? w.weights : (tf.mul(w.weights, w.factor) as tf.Tensor2D));
+  const weights = (h: tf.Tensor2D, shift = 0): tf.Tensor2D => tf.tidy(() => unfactored(factoredWeights(h, shift)));
+  const energyAndWeights = (h: tf.Tensor2D, shift = 0): { energy: tf.Tensor1D; weights: tf.Tensor2D } =>
+    tf.tidy(() => {
+      const f = energyAndFactoredWeights(h, shift);
+      return { energy: f.energy, weights: unfactored(f) };
+    });
+  return { config, apply, host, energy, weights, energyAndWeights, factoredWeights, energyAndFactoredWeights };
 }

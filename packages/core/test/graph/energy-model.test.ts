@@ -42,6 +42,28 @@ describe('EnergyModel', () => {
     model.dispose();
   });
 
+  it('energyGradient with legendre: false is dE_syn/dg alone (x left out; zeros for a layer no synapse touches), no tensor left', () => {
+    const model = randomGraph(3);
+    model.addLayer('alone', { shape: [2], lagrangian: lagrangians.identity() });
+    const state = { ...model.initialState(4, { std: 1, seed: 6 }) };
+    const before = tf.memory().numTensors;
+    tf.tidy(() => {
+      const g = model.activations(state);
+      const full = model.energyGradient(state, g);
+      const syn = model.energyGradient(state, g, { legendre: false });
+      for (const l of model.layers) {
+        const expected = tf.sub(full.dEdg[l.name]!, state[l.name]!);
+        expect(syn.dEdg[l.name]!.shape, l.name).to.deep.equal(state[l.name]!.shape);
+        expect(tf.max(tf.abs(tf.sub(expected, syn.dEdg[l.name]!))).dataSync()[0], l.name).to.be.lessThan(1e-5);
+      }
+      expect(tf.max(tf.abs(syn.dEdg['alone']!)).dataSync()[0]).to.equal(0);
+      for (const k of Object.keys(full.synapseEnergy)) expect(tf.max(tf.abs(tf.sub(full.synapseEnergy[k]!, syn.synapseEnergy[k]!))).dataSync()[0], k).to.equal(0);
+    });
+    expect(tf.memory().numTensors).to.equal(before);
+    tf.dispose(Object.values(state));
+    model.dispose();
+  });
+
   it('rejects wrong shapes, unknown layers, duplicate names and wrong arity with coded errors', () => {
     const model = new EnergyModel().addLayer('v', { shape: [4], lagrangian: lagrangians.sigmoid() });
     model.addLayer('h', { shape: [3], lagrangian: lagrangians.relu() });

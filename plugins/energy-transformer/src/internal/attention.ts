@@ -74,12 +74,14 @@ export function attentionEnergyAndGradient(g: tf.Tensor, w: AttentionWeights, s:
     const { K, Q, logits } = scores(g, w, s, mask);
     // tf.softmax has a cheap native gradient (the second-order pass goes through it).
     const P = tf.softmax(logits) as tf.Tensor3D;
-    const dQ = tf.neg(tf.matMul(P, K));
-    const dK = tf.neg(tf.matMul(P, Q, true, false));
-    const gradient = tf.reshape(
-      tf.add(tf.matMul(fromHeads(dK, B, N, H, Y), tf.reshape(w.keys, [H * Y, D])), tf.matMul(fromHeads(dQ, B, N, H, Y), tf.reshape(w.queries, [H * Y, D]))),
-      [B, N, D],
-    );
+    // -dE/dQ and -dE/dK. The sign goes where it costs one pass over the fewest numbers: on the two
+    // [H*Y, D] weights, or on the [B*N, D] sum when there are fewer tokens than that.
+    const pullQ = tf.matMul(P, K);
+    const pullK = tf.matMul(P, Q, true, false);
+    const signOnWeights = 2 * H * Y <= B * N;
+    const weight = (t: tf.Tensor): tf.Tensor => (signOnWeights ? tf.neg(tf.reshape(t, [H * Y, D])) : tf.reshape(t, [H * Y, D]));
+    const sum = tf.add(tf.matMul(fromHeads(pullK, B, N, H, Y), weight(w.keys)), tf.matMul(fromHeads(pullQ, B, N, H, Y), weight(w.queries)));
+    const gradient = tf.reshape(signOnWeights ? sum : tf.neg(sum), [B, N, D]);
     return { energy: withEnergy ? energyOf(logits, B, s.beta) : (tf.zeros([B]) as tf.Tensor1D), gradient };
   });
 }

@@ -19,11 +19,12 @@ export interface HopfieldForm {
   readonly F: Separation;
   readonly scale: number;
   /**
-   * F(h) = degree * h F'(h) for the power kinds (F homogeneous of degree n:
-   * F = h F'/n) and F = F'/beta for 'exp'; null for 'lse'. Lets the energy come
-   * from the weights F'(h) the gradient needs anyway, in one product.
+   * How F(h) comes from the factored weights w (F' = factor w, core's
+   * `factoredWeights`): F = h w for the power kinds (F homogeneous of degree n:
+   * F = h F'/n = h w) and F = w for 'exp'; null for 'lse'. Lets the energy come
+   * from the weights the gradient needs anyway, in one product.
    */
-  readonly fromWeights: { readonly timesH: boolean; readonly factor: number } | null;
+  readonly fromWeights: { readonly timesH: boolean } | null;
 }
 
 /** The separation function and scale of a Hopfield module (checked: ENGRAM_ERR_INVALID_CONFIG). */
@@ -40,16 +41,16 @@ export function hopfieldForm(spec: SeparationConfig, owner: string): HopfieldFor
     });
   }
   const scale = kind === 'lse' ? 1 : kind === 'exp' ? 1 / beta : 1 / n;
-  const fromWeights = kind === 'lse' ? null : kind === 'exp' ? { timesH: false, factor: 1 / beta } : { timesH: true, factor: 1 / n };
+  const fromWeights = kind === 'lse' ? null : { timesH: kind !== 'exp' };
   return { F, scale, fromWeights };
 }
 
-/** Per-token energies [B*N] from overlaps h and (for the power and exp kinds) the weights F'(h). */
+/** Per-token energies [B*N] from overlaps h and (for the power and exp kinds) the factored weights F'(h) / factor. */
 function tokenEnergyOf(h: tf.Tensor2D, weights: tf.Tensor2D | null, form: HopfieldForm): tf.Tensor1D {
   const w = form.fromWeights;
   if (!w || !weights) return tf.mul(form.F.energy(h), form.scale) as tf.Tensor1D;
   const F = w.timesH ? tf.mul(weights, h) : weights;
-  return tf.mul(tf.sum(F, 1), -form.scale * w.factor) as tf.Tensor1D;
+  return tf.mul(tf.sum(F, 1), -form.scale) as tf.Tensor1D;
 }
 
 function overlaps(g: tf.Tensor, patterns: tf.Tensor): tf.Tensor2D {
@@ -71,11 +72,13 @@ export function hopfieldEnergy(g: tf.Tensor, patterns: tf.Tensor, form: Hopfield
 export function hopfieldEnergyAndGradient(g: tf.Tensor, patterns: tf.Tensor, form: HopfieldForm, withEnergy = true): { energy: tf.Tensor1D; gradient: tf.Tensor } {
   return tf.tidy(() => {
     const h = overlaps(g, patterns);
-    const weights = form.F.weights(h);
+    const { weights, factor } = form.F.factoredWeights(h);
     const B = g.shape[0]!;
     const energy = withEnergy ? ops.sumPerSample(tf.reshape(tokenEnergyOf(h, weights, form), [B, -1])) : (tf.zeros([B]) as tf.Tensor1D);
-    // The scale is applied after the product, on [B*N, D] rather than [B*N, M].
-    const gradient = tf.reshape(tf.mul(tf.matMul(weights, patterns as tf.Tensor2D), -form.scale), g.shape);
+    // The scale and the weights' factor are applied after the product, on [B*N, D] rather than [B*N, M].
+    const pull = tf.matMul(weights, patterns as tf.Tensor2D);
+    const k = -form.scale * factor;
+    const gradient = tf.reshape(k === -1 ? tf.neg(pull) : tf.mul(pull, k), g.shape);
     return { energy, gradient };
   });
 }

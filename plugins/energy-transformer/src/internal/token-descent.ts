@@ -62,9 +62,9 @@ export function tokenDescentSystem(graph: EnergyGraph, options: TokenDescentOpti
     step: (state, ctx) =>
       tf.tidy(() => {
         const x = state[name]!;
-        const { dEdg, synapseEnergy } = graph.energyGradient(state, graph.activations(state));
-        // dEdg = x + dE_syn/dg (core adds the Legendre part); the ET update uses dE_syn/dg alone.
-        const next: State = { [name]: tf.sub(x, tf.mul(tf.sub(dEdg[name]!, x), ctx.dt * rate)) };
+        // The ET update uses dE_syn/dg alone (without the Legendre part x).
+        const { dEdg, synapseEnergy } = graph.energyGradient(state, graph.activations(state), { legendre: false });
+        const next: State = { [name]: tf.sub(x, tf.mul(dEdg[name]!, ctx.dt * rate)) };
         if (!report) return { next };
         const total = tf.addN(Object.values(synapseEnergy)) as tf.Tensor1D;
         if (!energyTree) return { next, energy: { total } };
