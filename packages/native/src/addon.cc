@@ -73,6 +73,7 @@ napi_value init(napi_env env, napi_value exports) {
       {"getBlasThreads", nullptr, getBlasThreads, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"unary", nullptr, unary, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"softmax", nullptr, softmax, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"softmaxGradRows", nullptr, softmaxGradRows, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"binary", nullptr, binary, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"reduceRows", nullptr, reduceRows, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"binaryRows", nullptr, binaryRows, nullptr, nullptr, nullptr, napi_enumerable, nullptr},

@@ -41,11 +41,12 @@ napi_value unaryImpl(const Args& args) {
   return undefinedValue(args.env);
 }
 
-// binary(op, heap, aOffset, aCount, bOffset, bCount, outOffset, n): op 0 add, 1 sub, 2 mul, 3 div;
-// aCount, bCount: n, 1, or a period dividing n (the operand repeats along leading dims).
+// binary(op, heap, aOffset, aCount, bOffset, bCount, outOffset, n): op 0 add, 1 sub, 2 mul, 3 div,
+// 4 ReLU's gradient a * step(b); aCount, bCount: n, 1, or a period dividing n (the operand repeats
+// along leading dims).
 napi_value binaryImpl(const Args& args) {
   int op = args.int32(0, "op");
-  if (op < 0 || op > 3) throw ArgError{"op must be 0 (add), 1 (sub), 2 (mul) or 3 (div)", true};
+  if (op < 0 || op > 4) throw ArgError{"op must be 0 (add), 1 (sub), 2 (mul), 3 (div) or 4 (relu gradient)", true};
   std::size_t length = 0;
   std::uint8_t* heap = args.buffer(1, "heap", &length);
   std::size_t na = args.index(3, "aCount"), nb = args.index(5, "bCount"), n = args.index(7, "n");
@@ -79,6 +80,19 @@ napi_value softmaxImpl(const Args& args) {
   const float* x = floatsAt(heap, length, args.number(1, "inOffset"), rows * cols, "x");
   float* y = floatsAt(heap, length, args.number(2, "outOffset"), rows * cols, "y");
   forRowBlocks(rows, cols, [&](std::size_t begin, std::size_t end) { vsoftmax(x + begin * cols, y + begin * cols, end - begin, cols); });
+  return undefinedValue(args.env);
+}
+
+// softmaxGradRows(heap, dyOffset, yOffset, outOffset, rows, cols): dx = dy y - (sum dy y) y per row.
+napi_value softmaxGradRowsImpl(const Args& args) {
+  std::size_t length = 0;
+  std::uint8_t* heap = args.buffer(0, "heap", &length);
+  std::size_t rows = args.index(4, "rows"), cols = args.index(5, "cols");
+  if (cols != 0 && rows > SIZE_MAX / 4 / cols) throw ArgError{"rows x cols overflows", true};
+  const float* dy = floatsAt(heap, length, args.number(1, "dyOffset"), rows * cols, "dy");
+  const float* y = floatsAt(heap, length, args.number(2, "yOffset"), rows * cols, "y");
+  float* dx = floatsAt(heap, length, args.number(3, "outOffset"), rows * cols, "dx");
+  forRowBlocks(rows, cols, [&](std::size_t begin, std::size_t end) { vsoftmaxGradRows(dy + begin * cols, y + begin * cols, dx + begin * cols, end - begin, cols); });
   return undefinedValue(args.env);
 }
 
@@ -158,6 +172,7 @@ napi_value getLanesImpl(const Args& args) { return makeNumber(args.env, Pool::ge
 
 napi_value unary(napi_env env, napi_callback_info info) { return guarded<unaryImpl>(env, info); }
 napi_value softmax(napi_env env, napi_callback_info info) { return guarded<softmaxImpl>(env, info); }
+napi_value softmaxGradRows(napi_env env, napi_callback_info info) { return guarded<softmaxGradRowsImpl>(env, info); }
 napi_value binary(napi_env env, napi_callback_info info) { return guarded<binaryImpl>(env, info); }
 napi_value reduceRows(napi_env env, napi_callback_info info) { return guarded<reduceRowsImpl>(env, info); }
 napi_value binaryRows(napi_env env, napi_callback_info info) { return guarded<binaryRowsImpl>(env, info); }

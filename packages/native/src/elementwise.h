@@ -7,6 +7,7 @@ namespace engram {
 
 napi_value unary(napi_env env, napi_callback_info info);
 napi_value softmax(napi_env env, napi_callback_info info);
+napi_value softmaxGradRows(napi_env env, napi_callback_info info);
 napi_value binary(napi_env env, napi_callback_info info);
 napi_value reduceRows(napi_env env, napi_callback_info info);
 napi_value binaryRows(napi_env env, napi_callback_info info);

@@ -15,6 +15,7 @@ namespace engram {
   void vbinaryRows(int op, const float* full, const float* row, bool rowFirst, float* y, std::size_t rows, std::size_t cols); \
   void vlogSumExpRows(const float* x, float* y, std::size_t rows, std::size_t cols); \
   void vlayerNormRows(const float* x, float* y, float* rstd, std::size_t rows, std::size_t cols, float eps); \
+  void vsoftmaxGradRows(const float* dy, const float* y, float* dx, std::size_t rows, std::size_t cols); \
   }
 ENGRAM_DECLARE(base)
 #if defined(__x86_64__) && defined(__GNUC__)
@@ -34,6 +35,7 @@ struct Kernels {
   void (*binaryRows)(int, const float*, const float*, bool, float*, std::size_t, std::size_t);
   void (*logSumExpRows)(const float*, float*, std::size_t, std::size_t);
   void (*layerNormRows)(const float*, float*, float*, std::size_t, std::size_t, float);
+  void (*softmaxGradRows)(const float*, const float*, float*, std::size_t, std::size_t);
   const char* name;
 };
 
@@ -41,10 +43,10 @@ Kernels pick() {
 #if defined(__x86_64__) && defined(__GNUC__)
   __builtin_cpu_init();
   if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl"))
-    return {avx512::vexp, avx512::vlog, avx512::vsoftmax, avx512::vunary, avx512::vbinary, avx512::vreduceRows, avx512::vbinaryRows, avx512::vlogSumExpRows, avx512::vlayerNormRows, "avx512"};
-  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return {avx2::vexp, avx2::vlog, avx2::vsoftmax, avx2::vunary, avx2::vbinary, avx2::vreduceRows, avx2::vbinaryRows, avx2::vlogSumExpRows, avx2::vlayerNormRows, "avx2"};
+    return {avx512::vexp, avx512::vlog, avx512::vsoftmax, avx512::vunary, avx512::vbinary, avx512::vreduceRows, avx512::vbinaryRows, avx512::vlogSumExpRows, avx512::vlayerNormRows, avx512::vsoftmaxGradRows, "avx512"};
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return {avx2::vexp, avx2::vlog, avx2::vsoftmax, avx2::vunary, avx2::vbinary, avx2::vreduceRows, avx2::vbinaryRows, avx2::vlogSumExpRows, avx2::vlayerNormRows, avx2::vsoftmaxGradRows, "avx2"};
 #endif
-  return {base::vexp, base::vlog, base::vsoftmax, base::vunary, base::vbinary, base::vreduceRows, base::vbinaryRows, base::vlogSumExpRows, base::vlayerNormRows, "baseline"};
+  return {base::vexp, base::vlog, base::vsoftmax, base::vunary, base::vbinary, base::vreduceRows, base::vbinaryRows, base::vlogSumExpRows, base::vlayerNormRows, base::vsoftmaxGradRows, "baseline"};
 }
 
 const Kernels& kernels() {
@@ -63,6 +65,7 @@ void vreduceRows(int op, const float* x, float* y, std::size_t rows, std::size_t
 void vbinaryRows(int op, const float* full, const float* row, bool rowFirst, float* y, std::size_t rows, std::size_t cols) { kernels().binaryRows(op, full, row, rowFirst, y, rows, cols); }
 void vlogSumExpRows(const float* x, float* y, std::size_t rows, std::size_t cols) { kernels().logSumExpRows(x, y, rows, cols); }
 void vlayerNormRows(const float* x, float* y, float* rstd, std::size_t rows, std::size_t cols, float eps) { kernels().layerNormRows(x, y, rstd, rows, cols, eps); }
+void vsoftmaxGradRows(const float* dy, const float* y, float* dx, std::size_t rows, std::size_t cols) { kernels().softmaxGradRows(dy, y, dx, rows, cols); }
 const char* vmathIsa() { return kernels().name; }
 
 }  // namespace engram

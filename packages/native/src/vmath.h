@@ -29,6 +29,8 @@ void vbinaryRows(int op, const float* full, const float* row, bool rowFirst, flo
 void vlogSumExpRows(const float* x, float* y, std::size_t rows, std::size_t cols);
 /** Row layer norm: y = (x - mean) / sqrt(var + eps) (biased variance) and rstd[r] = 1 / sqrt(var + eps). */
 void vlayerNormRows(const float* x, float* y, float* rstd, std::size_t rows, std::size_t cols, float eps);
+/** Softmax's gradient per row from its output y: dx = dy y - (sum over the row of dy y) y. */
+void vsoftmaxGradRows(const float* dy, const float* y, float* dx, std::size_t rows, std::size_t cols);
 /** Which instruction set the kernels run on ("avx512", "avx2", "baseline"). */
 const char* vmathIsa();
 

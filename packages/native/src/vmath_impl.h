@@ -172,11 +172,14 @@ ENGRAM_INLINE vf vsqrtW(vf x) {
   return y;
 }
 
+// OP 4 is ReLU's gradient dy * step(x) (a = dy, b = x; step(x) = 1 for x > 0, NaN for NaN, else 0):
+// written as that product, so inf * 0 and NaN give what the stock Step and Multiply kernels give.
 template <int OP>
 ENGRAM_INLINE vf apply(vf a, vf b) {
   if constexpr (OP == 0) return a + b;
   if constexpr (OP == 1) return a - b;
   if constexpr (OP == 2) return a * b;
+  if constexpr (OP == 4) return a * select(b != b, b, select(b > splat(0.0f), splat(1.0f), splat(0.0f)));
   return a / b;
 }
 
@@ -185,6 +188,7 @@ ENGRAM_INLINE float apply1(float a, float b) {
   if constexpr (OP == 0) return a + b;
   if constexpr (OP == 1) return a - b;
   if constexpr (OP == 2) return a * b;
+  if constexpr (OP == 4) return a * (b != b ? b : (b > 0.0f ? 1.0f : 0.0f));
   return a / b;
 }
 
@@ -310,6 +314,7 @@ void vbinary(int op, const float* a, std::size_t na, const float* b, std::size_t
     case 0: binaryW<0>(a, na, b, nb, y, n); break;
     case 1: binaryW<1>(a, na, b, nb, y, n); break;
     case 2: binaryW<2>(a, na, b, nb, y, n); break;
+    case 4: binaryW<4>(a, na, b, nb, y, n); break;
     default: binaryW<3>(a, na, b, nb, y, n); break;
   }
 }
@@ -463,6 +468,28 @@ void vlayerNormRows(const float* x, float* y, float* rstd, std::size_t rows, std
     const vf rv = splat(rs);
     for (c = 0; c + W <= cols; c += W) store(yr + c, (load(xr + c) - mv) * rv);
     for (; c < cols; c++) yr[c] = (xr[c] - mean) * rs;
+  }
+}
+
+/**
+ * Softmax's gradient from its output, per row: dx = dy y - (sum dy y) y, the
+ * formula (and the order of its products) of the composed Multiply / Sum /
+ * Multiply / Sub it replaces; the row sum is Sum's partial sums over dy y.
+ */
+void vsoftmaxGradRows(const float* dy, const float* y, float* dx, std::size_t rows, std::size_t cols) {
+  for (std::size_t r = 0; r < rows; r++) {
+    const float* dr = dy + r * cols;
+    const float* yr = y + r * cols;
+    float* xr = dx + r * cols;
+    std::size_t c = 0;
+    // dy y into dx first (the row is then in cache for the second pass).
+    for (; c + W <= cols; c += W) store(xr + c, load(dr + c) * load(yr + c));
+    for (; c < cols; c++) xr[c] = dr[c] * yr[c];
+    float s;
+    reduceRowsW<0>(xr, &s, 1, cols);
+    const vf sv = splat(s);
+    for (c = 0; c + W <= cols; c += W) store(xr + c, load(xr + c) - sv * load(yr + c));
+    for (; c < cols; c++) xr[c] = xr[c] - s * yr[c];
   }
 }
 

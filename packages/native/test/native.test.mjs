@@ -295,4 +295,57 @@ describe('@engram/native addon', function () {
       expect(() => b.layerNormRows(heap, 0, 4 * n, 8 * n, rows, 0, 1e-5)).to.throw(RangeError, /cols/);
     }
   });
+  it('binary op 4 (ReLU gradient) is dy * step(x) with the stock special values, every broadcast form, one lane and several', () => {
+    const b = r.binding;
+    const n = 300000; // above the two-lane threshold
+    const heap = new ArrayBuffer(4 * 3 * n);
+    const dy = new Float32Array(heap, 0, n);
+    const x = new Float32Array(heap, 4 * n, n);
+    const y = new Float32Array(heap, 8 * n, n);
+    fill(dy, 41);
+    fill(x, 42);
+    [NaN, Infinity, -Infinity, 0, -0, 1e-38, -2].forEach((v, i) => (x[i] = v));
+    dy[6] = Infinity; // inf * 0 = NaN
+    const want = (a, v) => Math.fround(a * (Number.isNaN(v) ? NaN : v > 0 ? 1 : 0));
+    const same = (got, w) => (Number.isNaN(w) ? Number.isNaN(got) : got === w);
+    for (const lanes of [1, 2]) {
+      b.setLanes(lanes);
+      b.binary(4, heap, 0, n, 4 * n, n, 8 * n, n);
+      for (let i = 0; i < n; i += i < 100 ? 1 : 997) expect(same(y[i], want(dy[i], x[i])), `element ${i}: ${y[i]} vs ${want(dy[i], x[i])}`).to.equal(true);
+      b.binary(4, heap, 0, 1, 4 * n, n, 8 * n, n); // a scalar dy
+      for (let i = 0; i < n; i += 1009) expect(same(y[i], want(dy[0], x[i])), `scalar dy, element ${i}`).to.equal(true);
+      b.binary(4, heap, 0, n, 4 * n, 100, 8 * n, n); // x repeating with period 100
+      for (let i = 0; i < n; i += 1013) expect(same(y[i], want(dy[i], x[i % 100])), `periodic x, element ${i}`).to.equal(true);
+    }
+    b.setLanes(r.blas.threads);
+    expect(() => b.binary(5, heap, 0, n, 4 * n, n, 8 * n, n)).to.throw(RangeError, /op/);
+  });
+
+  it('softmaxGradRows is dy y - sum(dy y) y per row (rows shorter and longer than 16), one lane and several, and refuses bad ranges', () => {
+    const b = r.binding;
+    for (const [rows, cols] of [[3, 5], [6272, 49], [40, 33], [9, 1]]) {
+      const n = rows * cols;
+      const heap = new ArrayBuffer(4 * 3 * n);
+      const dy = new Float32Array(heap, 0, n);
+      const y = new Float32Array(heap, 4 * n, n);
+      const dx = new Float32Array(heap, 8 * n, n);
+      fill(dy, rows + 3 * cols);
+      fill(y, rows * 5 + cols);
+      for (const lanes of [1, 2]) {
+        b.setLanes(lanes);
+        b.softmaxGradRows(heap, 0, 4 * n, 8 * n, rows, cols);
+        for (let rr = 0; rr < rows; rr += Math.max(1, Math.floor(rows / 60))) {
+          let dot = 0;
+          for (let c = 0; c < cols; c++) dot += dy[rr * cols + c] * y[rr * cols + c];
+          for (let c = 0; c < cols; c++) {
+            const i = rr * cols + c;
+            expect(Math.abs(dx[i] - (dy[i] * y[i] - dot * y[i])), `[${rows}, ${cols}] (${rr}, ${c})`).to.be.lessThan(1e-6);
+          }
+        }
+      }
+      b.setLanes(r.blas.threads);
+      expect(() => b.softmaxGradRows(heap, 0, 4 * n, 8 * n, rows + 1, cols)).to.throw(RangeError);
+      expect(() => b.softmaxGradRows(heap, 2, 4 * n, 8 * n, rows, cols)).to.throw(RangeError);
+    }
+  });
 });

@@ -12,12 +12,19 @@ import { errorOf, maxDiff } from './helpers.js';
 const makers: Record<string, () => Hypersynapse> = {
   attention: () => attentionSynapse({ size: 6, heads: 2, headSize: 3, std: 0.4, seed: 1 }),
   'attention, diagonal excluded': () => attentionSynapse({ size: 6, heads: 2, headSize: 3, beta: 0.8, excludeDiagonal: true, std: 0.4, seed: 2 }),
+  // The closed form puts beta and the sign on the weights or on the token-sized tensors, whichever is
+  // smaller: these two sizes take the other branches (see `tokens` below).
+  'attention, 8 tokens (sign and beta on the weights)': () => attentionSynapse({ size: 6, heads: 2, headSize: 3, beta: 0.6, std: 0.4, seed: 8 }),
+  'attention, 2 tokens, one head (beta on the logits)': () => attentionSynapse({ size: 6, heads: 1, headSize: 6, beta: 1.3, std: 0.4, seed: 9 }),
   'hopfield relu (rectified-power n = 2)': () => hopfieldSynapse({ size: 6, memories: 7, std: 0.4, seed: 3 }),
   'hopfield rectified-power n = 3': () => hopfieldSynapse({ size: 6, memories: 7, separation: { kind: 'rectified-power', n: 3 }, std: 0.4, seed: 4 }),
   'hopfield softmax (lse)': () => hopfieldSynapse({ size: 6, memories: 7, separation: { kind: 'lse', beta: 0.7 }, std: 0.4, seed: 5 }),
   'hopfield power n = 2': () => hopfieldSynapse({ size: 6, memories: 7, separation: { kind: 'power', n: 2 }, std: 0.4, seed: 6 }),
   'hopfield exp': () => hopfieldSynapse({ size: 6, memories: 7, separation: { kind: 'exp', beta: 0.5 }, std: 0.4, seed: 7 }),
 };
+
+/** Tokens per sample of the test activations [2, tokens, 6] (4 unless named here). */
+const tokens: Record<string, number> = { 'attention, 8 tokens (sign and beta on the weights)': 8, 'attention, 2 tokens, one head (beta on the logits)': 2 };
 
 const scale = (a: tf.Tensor): number => tf.tidy(() => tf.max(tf.abs(a)).dataSync()[0]!) || 1;
 
@@ -33,7 +40,7 @@ for (const backend of ['wasm', 'cpu'] as const) {
     for (const [name, make] of Object.entries(makers)) {
       it(`${name}: closed form = autodiff (first and second order) and finite differences`, () => {
         const syn = make();
-        const g = tf.randomNormal([2, 4, 6], 0, 1, 'float32', 11);
+        const g = tf.randomNormal([2, tokens[name] ?? 4, 6], 0, 1, 'float32', 11);
         const before = tf.memory().numTensors;
         const closed = syn.energyAndGradient!([g]);
         const e = syn.energy([g]);

@@ -25,6 +25,7 @@
  * `numerics/ops.ts` instead.
  */
 import * as tf from '@tensorflow/tfjs';
+import { reluBackward, softmaxBackward } from './fused-backward.js';
 
 type GradConfig = tf.GradConfig;
 type Tensor = tf.Tensor;
@@ -92,13 +93,18 @@ function fixedConfigs(): GradConfig[] {
       outputsToSave: [true],
       gradFunc: (dy, saved, attrs) => {
         const dim = (attrs as unknown as tf.SoftmaxAttrs).dim;
-        return {
-          logits: () => {
-            const y = savedOutput(saved, (logits) => tf.softmax(logits, dim));
-            const dyTimesY = tf.mul(single(dy), y);
-            return tf.sub(dyTimesY, tf.mul(tf.sum(dyTimesY, [dim], true), y));
-          },
-        };
+        // One fused kernel at first order (when the backend has it); stock kernels when differentiated.
+        return { logits: () => softmaxBackward(single(dy), savedOutput(saved, (logits) => tf.softmax(logits, dim)), dim, differentiated()) };
+      },
+    },
+    {
+      // The stock gradient (dy * step(x)) is right at every order; this one is a single kernel at
+      // first order when the backend has it (numerics/fused-backward.ts).
+      kernelName: tf.Relu,
+      inputsToSave: ['x'],
+      gradFunc: (dy, saved) => {
+        const [x] = saved as [Tensor];
+        return { x: () => reluBackward(single(dy), x, differentiated()) };
       },
     },
     // Sum and Mean: the stock gradients broadcast dy by multiplying with tf.ones(x.shape), a
@@ -208,7 +214,8 @@ export function fixedGradientKernels(): string[] {
 
 /**
  * Makes tfjs second-order gradients correct for the kernels engram relies on
- * (Exp, Tanh, Sigmoid, Softmax, LogSoftmax, Elu, Pow; Sum and Mean broadcast dy
+ * (Exp, Tanh, Sigmoid, Softmax, LogSoftmax, Elu, Pow; Relu's and Softmax's gradients one fused
+ * kernel at first order where the backend has it; Sum and Mean broadcast dy
  * on the backend instead of through a host-filled ones tensor) and differentiable through
  * masks (zero gradients for Equal, NotEqual, Greater, Less, LessEqual, the logical
  * kernels, All and Any), by re-registering their gradients in tfjs' global registry.

@@ -35,21 +35,33 @@ export type LogMaskSource = (tokens: number) => tf.Tensor | null;
 
 interface Scores {
   K: tf.Tensor3D;
+  /** The queries times `queryScale`. */
   Q: tf.Tensor3D;
   /** beta Q K^T plus the log-mask: [B*H, N (queries), N (keys)]. */
   logits: tf.Tensor3D;
+  /** beta when it was put on the query weights, else 1 (it was put on the logits). */
+  queryScale: number;
+}
+
+/** t times a constant, without a pass when the constant is 1. */
+function times(t: tf.Tensor, k: number): tf.Tensor {
+  if (k === 1) return t;
+  return k === -1 ? tf.neg(t) : tf.mul(t, k);
 }
 
 function scores(g: tf.Tensor, w: AttentionWeights, s: AttentionSettings, mask: LogMaskSource): Scores {
   const [B, N, D] = g.shape as [number, number, number];
-  const { heads: H, headSize: Y } = s;
+  const { heads: H, headSize: Y, beta } = s;
   const flat = tf.reshape(g, [B * N, D]);
+  // beta goes where one pass (and its gradient's) covers fewer numbers: the [H*Y, D] query weights
+  // or the [B*H, N, N] logits.
+  const queryScale = H * Y * D < B * H * N * N ? beta : 1;
   const K = toHeads(tf.matMul(flat, tf.reshape(w.keys, [H * Y, D]), false, true), B, N, H, Y);
-  const Q = toHeads(tf.matMul(flat, tf.reshape(w.queries, [H * Y, D]), false, true), B, N, H, Y);
-  let logits = tf.mul(tf.matMul(Q, K, false, true), s.beta) as tf.Tensor3D;
+  const Q = toHeads(tf.matMul(flat, times(tf.reshape(w.queries, [H * Y, D]), queryScale), false, true), B, N, H, Y);
+  let logits = times(tf.matMul(Q, K, false, true), beta / queryScale) as tf.Tensor3D;
   const logMask = mask(N);
   if (logMask) logits = tf.reshape(tf.add(tf.reshape(logits, [B, H, N, N]), logMask), [B * H, N, N]);
-  return { K, Q, logits };
+  return { K, Q, logits, queryScale };
 }
 
 /** Per-sample energy of this term from its logits: [B]. */
@@ -71,17 +83,17 @@ export function attentionEnergyAndGradient(g: tf.Tensor, w: AttentionWeights, s:
   return tf.tidy(() => {
     const [B, N, D] = g.shape as [number, number, number];
     const { heads: H, headSize: Y } = s;
-    const { K, Q, logits } = scores(g, w, s, mask);
+    const { K, Q, logits, queryScale } = scores(g, w, s, mask);
     // tf.softmax has a cheap native gradient (the second-order pass goes through it).
     const P = tf.softmax(logits) as tf.Tensor3D;
-    // -dE/dQ and -dE/dK. The sign goes where it costs one pass over the fewest numbers: on the two
-    // [H*Y, D] weights, or on the [B*N, D] sum when there are fewer tokens than that.
+    // -dE/dQ and -queryScale dE/dK. The sign (and 1/queryScale) go where one pass covers the fewest
+    // numbers: on the two [H*Y, D] weights, or the sign on the [B*N, D] sum when there are fewer tokens.
     const pullQ = tf.matMul(P, K);
     const pullK = tf.matMul(P, Q, true, false);
-    const signOnWeights = 2 * H * Y <= B * N;
-    const weight = (t: tf.Tensor): tf.Tensor => (signOnWeights ? tf.neg(tf.reshape(t, [H * Y, D])) : tf.reshape(t, [H * Y, D]));
-    const sum = tf.add(tf.matMul(fromHeads(pullK, B, N, H, Y), weight(w.keys)), tf.matMul(fromHeads(pullQ, B, N, H, Y), weight(w.queries)));
-    const gradient = tf.reshape(signOnWeights ? sum : tf.neg(sum), [B, N, D]);
+    const sign = 2 * H * Y <= B * N ? -1 : 1;
+    const weight = (t: tf.Tensor, k: number): tf.Tensor => times(tf.reshape(t, [H * Y, D]), k);
+    const sum = tf.add(tf.matMul(fromHeads(pullK, B, N, H, Y), weight(w.keys, sign / queryScale)), tf.matMul(fromHeads(pullQ, B, N, H, Y), weight(w.queries, sign)));
+    const gradient = tf.reshape(times(sum, -sign), [B, N, D]);
     return { energy: withEnergy ? energyOf(logits, B, s.beta) : (tf.zeros([B]) as tf.Tensor1D), gradient };
   });
 }

@@ -13,9 +13,11 @@ export interface NativeBinding {
   getBlasThreads(): number;
   /** op 0 exp, 1 log, 2 neg, 3 relu, 4 square, 5 sqrt. */
   unary(op: number, heap: ArrayBuffer, inOffset: number, outOffset: number, n: number): void;
-  /** op 0 add, 1 sub, 2 mul, 3 div; counts n, 1, or a period of n (the operand repeats along leading dims). */
+  /** op 0 add, 1 sub, 2 mul, 3 div, 4 ReLU's gradient a * step(b) (addons with softmaxGradRows); counts n, 1, or a period of n (the operand repeats along leading dims). */
   binary(op: number, heap: ArrayBuffer, aOffset: number, aCount: number, bOffset: number, bCount: number, outOffset: number, n: number): void;
   softmax(heap: ArrayBuffer, inOffset: number, outOffset: number, rows: number, cols: number): void;
+  /** dx = dy y - (sum of the row's dy y) y over contiguous rows, softmax's gradient from its output (absent in older addons, which also lack binary op 4: core composes both). */
+  softmaxGradRows?(heap: ArrayBuffer, dyOffset: number, yOffset: number, outOffset: number, rows: number, cols: number): void;
   /** op 0 sum, 1 max, 2 min, 3 mean (addons with reduceCols) over each of `rows` contiguous rows of `cols` floats (absent in addons built before it: the stock kernels run). */
   reduceRows?(op: number, heap: ArrayBuffer, inOffset: number, outOffset: number, rows: number, cols: number): void;
   /** y[r, c] = full[r, c] OP row[r] (row[r] OP full[r, c] when rowFirst is 1); op as in `binary` (absent in older addons). */

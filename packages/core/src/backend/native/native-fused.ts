@@ -1,10 +1,12 @@
 /**
  * The wasm implementations of core's fused kernels (numerics/fused-log-sum-exp.ts,
- * numerics/fused-layer-norm.ts) on the addon's vectorised row kernels.
+ * numerics/fused-layer-norm.ts, numerics/fused-backward.ts) on the addon's
+ * vectorised row kernels.
  * Registered while the native path is on; without them core composes the ops
  * from stock kernels.
  */
 import * as tf from '@tensorflow/tfjs';
+import { RELU_GRAD_KERNEL, SOFTMAX_GRAD_KERNEL } from '../../numerics/fused-backward.js';
 import { LAYER_NORM_KERNEL, layerNormGradConfig, type LayerNormAttrs } from '../../numerics/fused-layer-norm.js';
 import { LOG_SUM_EXP_KERNEL, logSumExpGradConfig, type LogSumExpAttrs } from '../../numerics/fused-log-sum-exp.js';
 import type { NativeBinding } from './binding.js';
@@ -52,16 +54,56 @@ function layerNorm(binding: NativeBinding): tf.KernelFunc {
   };
 }
 
+/** dy * step(x) in one pass (addon binary op 4). */
+function reluGrad(binding: NativeBinding): tf.KernelFunc {
+  return (args) => {
+    const backend = args.backend;
+    const { dy, x } = args.inputs as unknown as { dy: Info; x: Info };
+    if (!isWasmBackendLike(backend)) throw new Error(`${RELU_GRAD_KERNEL} needs the native wasm path`);
+    const n = sizeOf(x.shape);
+    const out = backend.makeOutput([...x.shape], 'float32') as Info;
+    try {
+      binding.binary(4, heap(backend), offsetOf(backend, dy), n, offsetOf(backend, x), n, offsetOf(backend, out), n);
+    } catch (e) {
+      backend.disposeData(out.dataId);
+      throw e;
+    }
+    return out;
+  };
+}
+
+/** Softmax's gradient over the last axis from its output, one pass per row. */
+function softmaxGrad(binding: NativeBinding): tf.KernelFunc {
+  return (args) => {
+    const backend = args.backend;
+    const { dy, y } = args.inputs as unknown as { dy: Info; y: Info };
+    if (!isWasmBackendLike(backend) || !binding.softmaxGradRows) throw new Error(`${SOFTMAX_GRAD_KERNEL} needs the native wasm path`);
+    const cols = y.shape[y.shape.length - 1]!;
+    const size = sizeOf(y.shape);
+    const out = backend.makeOutput([...y.shape], 'float32') as Info;
+    try {
+      binding.softmaxGradRows(heap(backend), offsetOf(backend, dy), offsetOf(backend, y), offsetOf(backend, out), cols === 0 ? 0 : size / cols, cols);
+    } catch (e) {
+      backend.disposeData(out.dataId);
+      throw e;
+    }
+    return out;
+  };
+}
+
 /** (Re)registers a kernel for wasm, or removes it; its gradient is registered with it (once, whatever the backend). */
-function set(name: string, gradient: tf.GradConfig, func: tf.KernelFunc | undefined): void {
+function set(name: string, gradient: tf.GradConfig | undefined, func: tf.KernelFunc | undefined): void {
   if (tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
   if (!func) return;
   tf.registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc: func });
-  if (tf.getGradient(name) !== gradient) tf.registerGradient(gradient);
+  if (gradient && tf.getGradient(name) !== gradient) tf.registerGradient(gradient);
 }
 
 /** Registers (on) or removes (off) the fused kernels for 'wasm'; each only when the addon has its row kernel. */
 export function setNativeFusedKernels(binding: NativeBinding | undefined, on: boolean): void {
   set(LOG_SUM_EXP_KERNEL, logSumExpGradConfig, on && binding?.logSumExpRows ? logSumExp(binding) : undefined);
   set(LAYER_NORM_KERNEL, layerNormGradConfig, on && binding?.layerNormRows ? layerNorm(binding) : undefined);
+  // Backward kernels: used at first order only (numerics/fused-backward.ts), so they have no gradient.
+  set(RELU_GRAD_KERNEL, undefined, on && binding?.softmaxGradRows ? reluGrad(binding) : undefined);
+  set(SOFTMAX_GRAD_KERNEL, undefined, on && binding?.softmaxGradRows ? softmaxGrad(binding) : undefined);
 }
