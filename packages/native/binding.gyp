@@ -4,6 +4,7 @@
       "target_name": "engram_native",
       "sources": [
         "src/addon.cc",
+        "src/attention.cc",
         "src/blas.cc",
         "src/elementwise.cc",
         "src/gemm.cc",

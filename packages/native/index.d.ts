@@ -29,6 +29,15 @@ export interface NativeBinding {
   logSumExpRows(heap: ArrayBuffer, inOffset: number, outOffset: number, rows: number, cols: number): void;
   /** Row layer norm of `rows` rows of `cols` floats: y = (x - mean) / sqrt(var + eps) (biased variance), rstd[r] = 1 / sqrt(var + eps). */
   layerNormRows(heap: ArrayBuffer, inOffset: number, outOffset: number, rstdOffset: number, rows: number, cols: number, eps: number): void;
+  /**
+   * Attention pulls per (sample b, head h) of token-major q, k [B*N, H*Y] (head h of sample b is the N x Y
+   * matrix at b*N*H*Y + h*Y, leading dimension H*Y): S = scale Q K^T (+ mask [maskBatch, N, N], maskOffset -1
+   * for none), P = softmax(S) by rows, lse = log sum exp(S) by rows [B, H, N] (lseOffset -1: not computed); pullQ = P K, pullK = P^T Q,
+   * token-major. Split over `lanes` (OpenBLAS single-threaded meanwhile).
+   */
+  headAttention(heap: ArrayBuffer, qOffset: number, kOffset: number, maskOffset: number, maskBatch: number, pullQOffset: number, pullKOffset: number, lseOffset: number, B: number, N: number, H: number, Y: number, scale: number, lanes: number): void;
+  /** dq, dk of headAttention's outputs given dPullQ, dPullK and dLse (dLseOffset -1: none); S and P are recomputed. */
+  headAttentionGrad(heap: ArrayBuffer, qOffset: number, kOffset: number, maskOffset: number, maskBatch: number, dPullQOffset: number, dPullKOffset: number, dLseOffset: number, dqOffset: number, dkOffset: number, B: number, N: number, H: number, Y: number, scale: number, lanes: number): void;
   /** y = transpose(x, perm) for a 4-byte dtype x of `shape` when perm keeps the last axis in place (whole runs of shape[rank-1] move). */
   transposeRuns(heap: ArrayBuffer, inOffset: number, outOffset: number, shape: Float64Array, perm: Float64Array): void;
   /** y[c] = sum (op 0), max (1), min (2) or mean (3) over the `rows` rows of a contiguous rows x cols matrix (max and min propagate NaN). */

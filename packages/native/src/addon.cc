@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "attention.h"
 #include "blas.h"
 #include "elementwise.h"
 #include "gemm.h"
@@ -79,6 +80,8 @@ napi_value init(napi_env env, napi_value exports) {
       {"binaryRows", nullptr, binaryRows, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"logSumExpRows", nullptr, logSumExpRows, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"layerNormRows", nullptr, layerNormRows, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"headAttention", nullptr, headAttention, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"headAttentionGrad", nullptr, headAttentionGrad, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"transposeRuns", nullptr, transposeRuns, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"reduceCols", nullptr, reduceCols, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"setLanes", nullptr, setLanes, nullptr, nullptr, nullptr, napi_enumerable, nullptr},

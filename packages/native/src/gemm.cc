@@ -94,13 +94,7 @@ napi_value sgemmBatchImpl(const Args& args) {
     bs[p] = floatsAt(heap, length, offsets[3 * p + 1], bc, "b");
     cs[p] = floatsAt(heap, length, offsets[3 * p + 2], cc, "c");
   }
-  lanes = std::max(1, std::min<int>(lanes, static_cast<int>(count)));
-  int restore = currentThreads > 0 ? currentThreads : (blas().getThreads ? blas().getThreads() : -1);
-  if (lanes > 1) useThreads(1);
-  Pool::get().run(lanes, [&](int lane, int total) {
-    for (std::size_t p = static_cast<std::size_t>(lane); p < count; p += static_cast<std::size_t>(total)) run(s, alpha, as[p], bs[p], beta, cs[p]);
-  });
-  if (lanes > 1 && restore > 0) useThreads(restore);
+  batchOnLanes(count, lanes, [&](std::size_t p, int) { run(s, alpha, as[p], bs[p], beta, cs[p]); });
   return undefinedValue(args.env);
 }
 
@@ -119,6 +113,21 @@ napi_value getThreadsImpl(const Args& args) {
 }
 
 }  // namespace
+
+void batchOnLanes(std::size_t count, int lanes, const std::function<void(std::size_t, int)>& task) {
+  requireBlas();
+  lanes = std::max(1, std::min<int>(lanes, static_cast<int>(std::min<std::size_t>(count, 1 << 20))));
+  int restore = currentThreads > 0 ? currentThreads : (blas().getThreads ? blas().getThreads() : -1);
+  if (lanes > 1) useThreads(1);
+  Pool::get().run(lanes, [&](int lane, int total) {
+    for (std::size_t p = static_cast<std::size_t>(lane); p < count; p += static_cast<std::size_t>(total)) task(p, lane);
+  });
+  if (lanes > 1 && restore > 0) useThreads(restore);
+}
+
+void sgemmRowMajor(bool ta, bool tb, int m, int n, int k, float alpha, const float* a, int lda, const float* b, int ldb, float beta, float* c, int ldc) {
+  run(Shape{ta, tb, m, n, k, lda, ldb, ldc}, alpha, a, b, beta, c);
+}
 
 napi_value sgemm(napi_env env, napi_callback_info info) { return guarded<sgemmImpl>(env, info); }
 napi_value sgemmBatch(napi_env env, napi_callback_info info) { return guarded<sgemmBatchImpl>(env, info); }

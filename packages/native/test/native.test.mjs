@@ -348,4 +348,95 @@ describe('@engram/native addon', function () {
       expect(() => b.softmaxGradRows(heap, 2, 4 * n, 8 * n, rows, cols)).to.throw(RangeError);
     }
   });
+  it('headAttention and headAttentionGrad match a float64 host attention and its finite differences (token-major, masks of 1 and B, one lane and several)', () => {
+    const b = r.binding;
+    const [B, N, H, Y] = [2, 5, 3, 4];
+    const T = B * N * H * Y;
+    const scale = 0.7;
+    const host = (q, k, mask, mb) => {
+      // float64: pullQ, pullK [B*N, H*Y] token-major, lse [B, H, N].
+      const pullQ = new Float64Array(T), pullK = new Float64Array(T), lse = new Float64Array(B * H * N);
+      for (let s = 0; s < B; s++)
+        for (let h = 0; h < H; h++) {
+          const at = (t, y) => s * N * H * Y + t * H * Y + h * Y + y;
+          const P = [];
+          for (let c = 0; c < N; c++) {
+            const row = [];
+            for (let j = 0; j < N; j++) {
+              let v = 0;
+              for (let y = 0; y < Y; y++) v += q[at(c, y)] * k[at(j, y)];
+              row.push(scale * v + (mask ? mask[(mb === 1 ? 0 : s) * N * N + c * N + j] : 0));
+            }
+            const m = Math.max(...row);
+            const e = row.map((v) => Math.exp(v - m));
+            const tot = e.reduce((p, v) => p + v, 0);
+            lse[(s * H + h) * N + c] = m + Math.log(tot);
+            P.push(e.map((v) => v / tot));
+          }
+          for (let c = 0; c < N; c++)
+            for (let y = 0; y < Y; y++) {
+              let a = 0, bb = 0;
+              for (let j = 0; j < N; j++) {
+                a += P[c][j] * k[at(j, y)];
+                bb += P[j][c] * q[at(j, y)];
+              }
+              pullQ[at(c, y)] = a;
+              pullK[at(c, y)] = bb;
+            }
+        }
+      return { pullQ, pullK, lse };
+    };
+    for (const mb of [0, 1, B]) {
+      const heap = new ArrayBuffer(4 * (9 * T + 2 * B * H * N + B * N * N));
+      const f = (i, n) => new Float32Array(heap, 4 * i, n);
+      const [q, k, pq, pk, dpq, dpk, dq, dk] = [0, 1, 2, 3, 4, 5, 6, 7].map((i) => f(i * T, T));
+      const lse = f(8 * T, B * H * N);
+      const dlse = f(8 * T + B * H * N, B * H * N);
+      const maskOff = 8 * T + 2 * B * H * N;
+      const mask = f(maskOff, B * N * N);
+      [q, k, dpq, dpk, dlse].forEach((a, i) => fill(a, 61 + i + mb));
+      for (let i = 0; i < mask.length; i++) mask[i] = i % 7 === 3 ? -1e9 : 0.1 * ((i * 13) % 5);
+      const mArg = mb === 0 ? -1 : 4 * maskOff;
+      const ref = host(q, k, mb === 0 ? null : mask, mb);
+      for (const lanes of [1, 2]) {
+        b.headAttention(heap, 0, 4 * T, mArg, mb || 1, 4 * 2 * T, 4 * 3 * T, 4 * 8 * T, B, N, H, Y, scale, lanes);
+        for (let i = 0; i < T; i++) {
+          expect(Math.abs(pq[i] - ref.pullQ[i]), `mask ${mb} lanes ${lanes} pullQ ${i}`).to.be.lessThan(1e-5);
+          expect(Math.abs(pk[i] - ref.pullK[i]), `mask ${mb} lanes ${lanes} pullK ${i}`).to.be.lessThan(1e-5);
+        }
+        for (let i = 0; i < B * H * N; i++) expect(Math.abs(lse[i] - ref.lse[i]), `lse ${i}`).to.be.lessThan(1e-5);
+        // Without lse (offset -1): the same pulls, lse left alone.
+        pq.fill(0);
+        lse.fill(7);
+        b.headAttention(heap, 0, 4 * T, mArg, mb || 1, 4 * 2 * T, 4 * 3 * T, -1, B, N, H, Y, scale, lanes);
+        for (let i = 0; i < T; i++) expect(Math.abs(pq[i] - ref.pullQ[i]), `no lse: pullQ ${i}`).to.be.lessThan(1e-5);
+        expect(lse.every((v) => v === 7)).to.equal(true);
+        b.headAttentionGrad(heap, 0, 4 * T, mArg, mb || 1, 4 * 4 * T, 4 * 5 * T, 4 * (8 * T + B * H * N), 4 * 6 * T, 4 * 7 * T, B, N, H, Y, scale, lanes);
+        // L = <pullQ, dpq> + <pullK, dpk> + <lse, dlse>; central differences in float64.
+        const loss = (qq, kk) => {
+          const o = host(qq, kk, mb === 0 ? null : mask, mb);
+          let v = 0;
+          for (let i = 0; i < T; i++) v += o.pullQ[i] * dpq[i] + o.pullK[i] * dpk[i];
+          for (let i = 0; i < B * H * N; i++) v += o.lse[i] * dlse[i];
+          return v;
+        };
+        const [q64, k64] = [Float64Array.from(q), Float64Array.from(k)];
+        for (const [which, x, g] of [['q', q64, dq], ['k', k64, dk]]) {
+          for (let i = 0; i < T; i += 7) {
+            const keep = x[i];
+            x[i] = keep + 1e-5;
+            const up = which === 'q' ? loss(x, k64) : loss(q64, x);
+            x[i] = keep - 1e-5;
+            const down = which === 'q' ? loss(x, k64) : loss(q64, x);
+            x[i] = keep;
+            expect(Math.abs(g[i] - (up - down) / 2e-5), `mask ${mb} lanes ${lanes} d${which} ${i}`).to.be.lessThan(1e-4);
+          }
+        }
+      }
+      b.setLanes(r.blas.threads);
+      if (mb !== 0) expect(() => b.headAttention(heap, 0, 4 * T, mArg, 3, 4 * 2 * T, 4 * 3 * T, 4 * 8 * T, B, N, H, Y, scale, 1)).to.throw(RangeError, /maskBatch/);
+      expect(() => b.headAttention(heap, 0, 4 * T, mArg, mb || 1, 4 * 2 * T, 4 * 3 * T, 4 * 8 * T, B + 99, N, H, Y, scale, 1)).to.throw(RangeError);
+      expect(() => b.headAttentionGrad(heap, 0, 4 * T, mArg, mb || 1, 4 * 4 * T, 4 * 5 * T, -1, 4 * 6 * T, 4 * 7 * T, B, 0, H, Y, scale, 1)).to.throw(RangeError, /N, H and Y/);
+    }
+  });
 });

@@ -14,6 +14,8 @@ import { installGradientFixes } from './gradient-fixes.js';
 
 installGradientFixes();
 
+export { headAttention, type HeadAttentionOptions, type HeadAttentionResult } from './head-attention.js';
+
 /** Normalises `axis` (one or several, negative counting from the end) against `rank`, sorted, unique. */
 export function normalizeAxes(axis: number | readonly number[], rank: number): number[] {
   const list = typeof axis === 'number' ? [axis] : [...axis];

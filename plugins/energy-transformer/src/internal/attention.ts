@@ -10,11 +10,13 @@
  *   dE/dg = dE/dK W^K + dE/dQ W^Q
  *
  * Written in differentiable tf ops (a gradient of the closed form is taken when
- * training through the unrolled descent).
+ * training through the unrolled descent); the closed form's pulls P K and P^T Q
+ * come from core's `ops.headAttention` (one fused kernel each way on the native
+ * path, reading the token-major projections in place).
  */
 import * as tf from '@tensorflow/tfjs';
 import { defineSynapse, errors, ops, type Hypersynapse, type JsonObject } from '@engram/core';
-import { fromHeads, toHeads } from './heads.js';
+import { toHeads } from './heads.js';
 
 /** The settings the attention math needs. */
 export type AttentionSettings = {
@@ -33,35 +35,41 @@ export interface AttentionWeights {
 /** Where a log-mask comes from: called inside the energy's tidy (a tensor made there is freed there). */
 export type LogMaskSource = (tokens: number) => tf.Tensor | null;
 
-interface Scores {
-  K: tf.Tensor3D;
-  /** The queries times `queryScale`. */
-  Q: tf.Tensor3D;
-  /** beta Q K^T plus the log-mask: [B*H, N (queries), N (keys)]. */
-  logits: tf.Tensor3D;
-  /** beta when it was put on the query weights, else 1 (it was put on the logits). */
-  queryScale: number;
-}
-
 /** t times a constant, without a pass when the constant is 1. */
 function times(t: tf.Tensor, k: number): tf.Tensor {
   if (k === 1) return t;
   return k === -1 ? tf.neg(t) : tf.mul(t, k);
 }
 
-function scores(g: tf.Tensor, w: AttentionWeights, s: AttentionSettings, mask: LogMaskSource): Scores {
+/**
+ * beta goes where one pass (and its gradient's) covers fewer numbers: on the [H*Y, D] query
+ * weights (returns beta: the queries carry it) or on the [B*H, N, N] scores (returns 1).
+ */
+function queryScaleOf(B: number, N: number, D: number, s: AttentionSettings): number {
+  return s.heads * s.headSize * D < B * s.heads * N * N ? s.beta : 1;
+}
+
+/** Token-major keys and queries [B, N, H*Y], the queries times `queryScale`. */
+function projections(g: tf.Tensor, w: AttentionWeights, s: AttentionSettings, queryScale: number): { K: tf.Tensor; Q: tf.Tensor } {
+  const [B, N, D] = g.shape as [number, number, number];
+  const HY = s.heads * s.headSize;
+  const flat = tf.reshape(g, [B * N, D]);
+  return {
+    K: tf.reshape(tf.matMul(flat, tf.reshape(w.keys, [HY, D]), false, true), [B, N, HY]),
+    Q: tf.reshape(tf.matMul(flat, times(tf.reshape(w.queries, [HY, D]), queryScale), false, true), [B, N, HY]),
+  };
+}
+
+/** beta Q K^T plus the log-mask: [B*H, N (queries), N (keys)]. */
+function logitsOf(g: tf.Tensor, w: AttentionWeights, s: AttentionSettings, mask: LogMaskSource): tf.Tensor3D {
   const [B, N, D] = g.shape as [number, number, number];
   const { heads: H, headSize: Y, beta } = s;
-  const flat = tf.reshape(g, [B * N, D]);
-  // beta goes where one pass (and its gradient's) covers fewer numbers: the [H*Y, D] query weights
-  // or the [B*H, N, N] logits.
-  const queryScale = H * Y * D < B * H * N * N ? beta : 1;
-  const K = toHeads(tf.matMul(flat, tf.reshape(w.keys, [H * Y, D]), false, true), B, N, H, Y);
-  const Q = toHeads(tf.matMul(flat, times(tf.reshape(w.queries, [H * Y, D]), queryScale), false, true), B, N, H, Y);
-  let logits = times(tf.matMul(Q, K, false, true), beta / queryScale) as tf.Tensor3D;
+  const queryScale = queryScaleOf(B, N, D, s);
+  const { K, Q } = projections(g, w, s, queryScale);
+  let logits = times(tf.matMul(toHeads(Q, B, N, H, Y), toHeads(K, B, N, H, Y), false, true), beta / queryScale) as tf.Tensor3D;
   const logMask = mask(N);
   if (logMask) logits = tf.reshape(tf.add(tf.reshape(logits, [B, H, N, N]), logMask), [B * H, N, N]);
-  return { K, Q, logits, queryScale };
+  return logits;
 }
 
 /** Per-sample energy of this term from its logits: [B]. */
@@ -71,7 +79,7 @@ function energyOf(logits: tf.Tensor3D, B: number, beta: number): tf.Tensor1D {
 
 /** E_ATT per sample, [B]. */
 export function attentionEnergy(g: tf.Tensor, w: AttentionWeights, s: AttentionSettings, mask: LogMaskSource): tf.Tensor1D {
-  return tf.tidy(() => energyOf(scores(g, w, s, mask).logits, g.shape[0]!, s.beta));
+  return tf.tidy(() => energyOf(logitsOf(g, w, s, mask), g.shape[0]!, s.beta));
 }
 
 /**
@@ -82,19 +90,20 @@ export function attentionEnergy(g: tf.Tensor, w: AttentionWeights, s: AttentionS
 export function attentionEnergyAndGradient(g: tf.Tensor, w: AttentionWeights, s: AttentionSettings, mask: LogMaskSource, withEnergy = true): { energy: tf.Tensor1D; gradient: tf.Tensor } {
   return tf.tidy(() => {
     const [B, N, D] = g.shape as [number, number, number];
-    const { heads: H, headSize: Y } = s;
-    const { K, Q, logits, queryScale } = scores(g, w, s, mask);
-    // tf.softmax has a cheap native gradient (the second-order pass goes through it).
-    const P = tf.softmax(logits) as tf.Tensor3D;
-    // -dE/dQ and -queryScale dE/dK. The sign (and 1/queryScale) go where one pass covers the fewest
-    // numbers: on the two [H*Y, D] weights, or the sign on the [B*N, D] sum when there are fewer tokens.
-    const pullQ = tf.matMul(P, K);
-    const pullK = tf.matMul(P, Q, true, false);
+    const { heads: H, headSize: Y, beta } = s;
+    const queryScale = queryScaleOf(B, N, D, s);
+    const { K, Q } = projections(g, w, s, queryScale);
+    // Core's fused attention: pullQ = P K = -dE/dQ, pullK = P^T Q = -queryScale dE/dK, token-major
+    // (no transposes to heads and back), and the scores' log-sum-exp for the energy.
+    const { pullQ, pullK, lse } = ops.headAttention(Q, K, { heads: H, scale: beta / queryScale, logMask: mask(N), lse: withEnergy });
+    // The sign (and 1/queryScale) go where one pass covers the fewest numbers: on the two
+    // [H*Y, D] weights, or the sign on the [B*N, D] sum when there are fewer tokens.
     const sign = 2 * H * Y <= B * N ? -1 : 1;
     const weight = (t: tf.Tensor, k: number): tf.Tensor => times(tf.reshape(t, [H * Y, D]), k);
-    const sum = tf.add(tf.matMul(fromHeads(pullK, B, N, H, Y), weight(w.keys, sign / queryScale)), tf.matMul(fromHeads(pullQ, B, N, H, Y), weight(w.queries, sign)));
+    const sum = tf.add(tf.matMul(tf.reshape(pullK, [B * N, H * Y]), weight(w.keys, sign / queryScale)), tf.matMul(tf.reshape(pullQ, [B * N, H * Y]), weight(w.queries, sign)));
     const gradient = tf.reshape(times(sum, -sign), [B, N, D]);
-    return { energy: withEnergy ? energyOf(logits, B, s.beta) : (tf.zeros([B]) as tf.Tensor1D), gradient };
+    const energy = lse ? (tf.mul(ops.sumPerSample(tf.reshape(lse, [B, -1])), -1 / beta) as tf.Tensor1D) : (tf.zeros([B]) as tf.Tensor1D);
+    return { energy, gradient };
   });
 }
 
@@ -105,7 +114,7 @@ export function attentionEnergyAndGradient(g: tf.Tensor, w: AttentionWeights, s:
 export function attentionTokenEnergies(g: tf.Tensor, w: AttentionWeights, s: AttentionSettings, mask: LogMaskSource): tf.Tensor3D {
   return tf.tidy(() => {
     const [B, N] = g.shape as [number, number];
-    const lse = ops.logSumExp(scores(g, w, s, mask).logits, -1); // [B*H, N]
+    const lse = ops.logSumExp(logitsOf(g, w, s, mask), -1); // [B*H, N]
     return tf.transpose(tf.reshape(tf.mul(lse, -1 / s.beta), [B, s.heads, N]), [0, 2, 1]) as tf.Tensor3D;
   });
 }

@@ -26,6 +26,10 @@ export interface NativeBinding {
   logSumExpRows?(heap: ArrayBuffer, inOffset: number, outOffset: number, rows: number, cols: number): void;
   /** Row layer norm y = (x - mean) * rstd, rstd = 1/sqrt(var + eps) per row (absent in older addons: core composes the op). */
   layerNormRows?(heap: ArrayBuffer, inOffset: number, outOffset: number, rstdOffset: number, rows: number, cols: number, eps: number): void;
+  /** Attention pulls per (sample, head) of token-major q, k [B*N, H*Y]: pullQ = P K, pullK = P^T Q, lse [B, H, N] (maskOffset, lseOffset -1: none; absent in older addons). */
+  headAttention?(heap: ArrayBuffer, qOffset: number, kOffset: number, maskOffset: number, maskBatch: number, pullQOffset: number, pullKOffset: number, lseOffset: number, B: number, N: number, H: number, Y: number, scale: number, lanes: number): void;
+  /** dq, dk of the pulls from dPullQ, dPullK and dLse (dLseOffset -1: none), the scores recomputed (absent in older addons). */
+  headAttentionGrad?(heap: ArrayBuffer, qOffset: number, kOffset: number, maskOffset: number, maskBatch: number, dPullQOffset: number, dPullKOffset: number, dLseOffset: number, dqOffset: number, dkOffset: number, B: number, N: number, H: number, Y: number, scale: number, lanes: number): void;
   /** y = transpose(x, perm) when perm keeps the last axis in place, for 4-byte dtypes (absent in older addons). */
   transposeRuns?(heap: ArrayBuffer, inOffset: number, outOffset: number, shape: Float64Array, perm: Float64Array): void;
   /** op 0 sum, 1 max, 2 min, 3 mean over the rows of a contiguous rows x cols matrix, one value per column (absent in older addons). */

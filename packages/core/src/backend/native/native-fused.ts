@@ -1,12 +1,14 @@
 /**
  * The wasm implementations of core's fused kernels (numerics/fused-log-sum-exp.ts,
- * numerics/fused-layer-norm.ts, numerics/fused-backward.ts) on the addon's
- * vectorised row kernels.
+ * numerics/fused-layer-norm.ts, numerics/fused-backward.ts,
+ * numerics/head-attention.ts) on the addon's vectorised row kernels and its
+ * strided per-head products.
  * Registered while the native path is on; without them core composes the ops
  * from stock kernels.
  */
 import * as tf from '@tensorflow/tfjs';
 import { RELU_GRAD_KERNEL, SOFTMAX_GRAD_KERNEL } from '../../numerics/fused-backward.js';
+import { HEAD_ATTENTION_GRAD_KERNEL, HEAD_ATTENTION_KERNEL, headAttentionGradConfig, type HeadAttentionAttrs } from '../../numerics/head-attention.js';
 import { LAYER_NORM_KERNEL, layerNormGradConfig, type LayerNormAttrs } from '../../numerics/fused-layer-norm.js';
 import { LOG_SUM_EXP_KERNEL, logSumExpGradConfig, type LogSumExpAttrs } from '../../numerics/fused-log-sum-exp.js';
 import type { NativeBinding } from './binding.js';
@@ -91,6 +93,62 @@ function softmaxGrad(binding: NativeBinding): tf.KernelFunc {
   };
 }
 
+/** The attention pulls of token-major q, k (numerics/head-attention.ts), every head's products in place. */
+function headAttention(binding: NativeBinding): tf.KernelFunc {
+  return (args) => {
+    const backend = args.backend;
+    const { q, k, logMask } = args.inputs as unknown as { q: Info; k: Info; logMask: Info };
+    const { heads, scale, masked, withLse } = args.attrs as unknown as HeadAttentionAttrs;
+    if (!isWasmBackendLike(backend) || !binding.headAttention) throw new Error(`${HEAD_ATTENTION_KERNEL} needs the native wasm path`);
+    const [B, N, HY] = q.shape as [number, number, number];
+    const made: Info[] = [];
+    try {
+      const pullQ = backend.makeOutput([B, N, HY], 'float32') as Info;
+      made.push(pullQ);
+      const pullK = backend.makeOutput([B, N, HY], 'float32') as Info;
+      made.push(pullK);
+      const lse = backend.makeOutput([B, heads, N], 'float32') as Info;
+      made.push(lse);
+      // Offsets and the heap after the last allocation (growth detaches the buffer).
+      const maskOffset = masked ? offsetOf(backend, logMask) : -1;
+      const maskBatch = masked ? sizeOf(logMask.shape) / (N * N) : 1;
+      const lseOffset = offsetOf(backend, lse);
+      // Without lse its output is zeros (never read by the op, but a tensor never holds garbage).
+      if (!withLse) new Float32Array(heap(backend), lseOffset, B * heads * N).fill(0);
+      binding.headAttention(heap(backend), offsetOf(backend, q), offsetOf(backend, k), maskOffset, maskBatch, offsetOf(backend, pullQ), offsetOf(backend, pullK), withLse ? lseOffset : -1, B, N, heads, HY / heads, scale, binding.getLanes());
+      return [pullQ, pullK, lse];
+    } catch (e) {
+      for (const t of made) backend.disposeData(t.dataId);
+      throw e;
+    }
+  };
+}
+
+/** dq, dk of the attention pulls (first order only: the scores are recomputed inside). */
+function headAttentionGrad(binding: NativeBinding): tf.KernelFunc {
+  return (args) => {
+    const backend = args.backend;
+    const { q, k, logMask, dPullQ, dPullK, dLse } = args.inputs as unknown as Record<'q' | 'k' | 'logMask' | 'dPullQ' | 'dPullK' | 'dLse', Info>;
+    const { heads, scale, masked, withLse } = args.attrs as unknown as HeadAttentionAttrs;
+    if (!isWasmBackendLike(backend) || !binding.headAttentionGrad) throw new Error(`${HEAD_ATTENTION_GRAD_KERNEL} needs the native wasm path`);
+    const [B, N, HY] = q.shape as [number, number, number];
+    const made: Info[] = [];
+    try {
+      const dq = backend.makeOutput([B, N, HY], 'float32') as Info;
+      made.push(dq);
+      const dk = backend.makeOutput([B, N, HY], 'float32') as Info;
+      made.push(dk);
+      const maskOffset = masked ? offsetOf(backend, logMask) : -1;
+      const maskBatch = masked ? sizeOf(logMask.shape) / (N * N) : 1;
+      binding.headAttentionGrad(heap(backend), offsetOf(backend, q), offsetOf(backend, k), maskOffset, maskBatch, offsetOf(backend, dPullQ), offsetOf(backend, dPullK), withLse ? offsetOf(backend, dLse) : -1, offsetOf(backend, dq), offsetOf(backend, dk), B, N, heads, HY / heads, scale, binding.getLanes());
+      return [dq, dk];
+    } catch (e) {
+      for (const t of made) backend.disposeData(t.dataId);
+      throw e;
+    }
+  };
+}
+
 /** (Re)registers a kernel for wasm, or removes it; its gradient is registered with it (once, whatever the backend). */
 function set(name: string, gradient: tf.GradConfig | undefined, func: tf.KernelFunc | undefined): void {
   if (tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
@@ -106,4 +164,6 @@ export function setNativeFusedKernels(binding: NativeBinding | undefined, on: bo
   // Backward kernels: used at first order only (numerics/fused-backward.ts), so they have no gradient.
   set(RELU_GRAD_KERNEL, undefined, on && binding?.softmaxGradRows ? reluGrad(binding) : undefined);
   set(SOFTMAX_GRAD_KERNEL, undefined, on && binding?.softmaxGradRows ? softmaxGrad(binding) : undefined);
+  set(HEAD_ATTENTION_KERNEL, headAttentionGradConfig, on && binding?.headAttention && binding.headAttentionGrad ? headAttention(binding) : undefined);
+  set(HEAD_ATTENTION_GRAD_KERNEL, undefined, on && binding?.headAttention && binding.headAttentionGrad ? headAttentionGrad(binding) : undefined);
 }
