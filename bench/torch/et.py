@@ -37,11 +37,12 @@ def dEdg(g, p, b, n):
     k = (flat @ p["wk"]).reshape(b, n, H, Y).permute(0, 2, 1, 3)
     q = (flat @ p["wq"]).reshape(b, n, H, Y).permute(0, 2, 1, 3)
     P = torch.softmax(beta * (q @ k.transpose(-1, -2)), dim=-1)  # [B, H, C, B']
-    dq = -(P @ k)
-    dk = -(P.transpose(-1, -2) @ q)
-    dh = -torch.relu(flat @ p["xi"])
+    pull_q = P @ k
+    pull_k = P.transpose(-1, -2) @ q
+    h = torch.relu(flat @ p["xi"])
     heads = lambda t: t.permute(0, 2, 1, 3).reshape(b * n, H * Y)
-    d = heads(dk) @ p["wk"].t() + heads(dq) @ p["wq"].t() + dh @ p["xi"].t()
+    # The sign once, on the sum (as the engram side does).
+    d = -(heads(pull_k) @ p["wk"].t() + heads(pull_q) @ p["wq"].t() + h @ p["xi"].t())
     return d.reshape(b, n, D)
 
 

@@ -2,12 +2,13 @@
  * The Energy Transformer block of the bench, written with plain tfjs ops on
  * core's backend: the SAME algorithm and shapes as the PyTorch twin
  * (bench/torch/et.py) line by line, so that the ratio compares kernels and
- * dispatch, not two different programs. (The @engram/energy-transformer
+ * dispatch, not two different programs; where a framework has a fused op for a
+ * line (layer norm on both sides, the attention pulls on engram's), each uses it. (The @engram/energy-transformer
  * plugin computes the same update; this copy keeps the bench independent of
  * the plugin while plugins move to their bench entry points.)
  *
  * g = LN(x) = gamma (x - mean)/std + delta; per head, K = g W^K, Q = g W^Q,
- * P = softmax(beta Q K^T); dE/dg = -(P^T Q) W^K^T - (P K) W^Q^T - relu(g xi) xi^T;
+ * P = softmax(beta Q K^T); dE/dg = -((P^T Q) W^K^T + (P K) W^Q^T + relu(g xi) xi^T);
  * x <- x - alpha dE/dg for T steps (closed-form dE/dg).
  */
 import * as tf from '@tensorflow/tfjs';
@@ -68,29 +69,26 @@ export function layerNorm(x: tf.Tensor, w: Pick<EtParams, 'gamma' | 'delta'>): t
   return tf.tidy(() => tf.add(tf.mul(w.gamma, ops.layerNorm(x, undefined, undefined, EPS)), w.delta));
 }
 
-/** [B*N, H*Y] -> [B, H, N, Y] */
-function toHeads(t: tf.Tensor, s: EtSizes): tf.Tensor {
-  return tf.transpose(tf.reshape(t, [s.batch, s.tokens, s.heads, s.headDim]), [0, 2, 1, 3]);
-}
-
-/** [B, H, N, Y] -> [B*N, H*Y] */
-function fromHeads(t: tf.Tensor, s: EtSizes): tf.Tensor {
-  return tf.reshape(tf.transpose(t, [0, 2, 1, 3]), [s.batch * s.tokens, s.heads * s.headDim]);
-}
-
-/** Closed-form dE/dg at activations g [B, N, D]. */
+/**
+ * Closed-form dE/dg at activations g [B, N, D]. The attention pulls P K and
+ * P^T Q come from core's ops.headAttention (one fused kernel each way on the
+ * native path, the heads read in place on the token-major projections); torch
+ * 1.13 has no op for them (its fused attention, 2.0's scaled_dot_product_attention,
+ * returns P V only), so the twin composes them from permutes and bmm as a torch
+ * user must. The sign is applied once to the sum, on both sides.
+ */
 export function etEnergyGradient(g: tf.Tensor, w: EtParams, s: EtSizes): tf.Tensor {
   return tf.tidy(() => {
     const beta = 1 / Math.sqrt(s.headDim);
-    const flat = tf.reshape(g, [s.batch * s.tokens, s.dim]);
-    const k = toHeads(tf.matMul(flat, w.wk), s);
-    const q = toHeads(tf.matMul(flat, w.wq), s);
-    const p = tf.softmax(tf.mul(tf.matMul(q, k, false, true), beta)); // [B, H, N, N]
-    const dq = tf.neg(tf.matMul(p, k)); // [B, H, N, Y]
-    const dk = tf.neg(tf.matMul(p, q, true, false));
-    const dh = tf.neg(tf.relu(tf.matMul(flat, w.xi))); // [BN, M]
-    const d = tf.add(tf.add(tf.matMul(fromHeads(dk, s), w.wk, false, true), tf.matMul(fromHeads(dq, s), w.wq, false, true)), tf.matMul(dh, w.xi, false, true));
-    return tf.reshape(d, [s.batch, s.tokens, s.dim]);
+    const bn = s.batch * s.tokens;
+    const hy = s.heads * s.headDim;
+    const flat = tf.reshape(g, [bn, s.dim]);
+    const k = tf.reshape(tf.matMul(flat, w.wk), [s.batch, s.tokens, hy]);
+    const q = tf.reshape(tf.matMul(flat, w.wq), [s.batch, s.tokens, hy]);
+    const { pullQ, pullK } = ops.headAttention(q, k, { heads: s.heads, scale: beta, lse: false }); // P K, P^T Q
+    const h = tf.relu(tf.matMul(flat, w.xi)); // [BN, M]
+    const pulls = tf.add(tf.add(tf.matMul(tf.reshape(pullK, [bn, hy]), w.wk, false, true), tf.matMul(tf.reshape(pullQ, [bn, hy]), w.wq, false, true)), tf.matMul(h, w.xi, false, true));
+    return tf.reshape(tf.neg(pulls), [s.batch, s.tokens, s.dim]);
   });
 }
 

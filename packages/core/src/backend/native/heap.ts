@@ -42,6 +42,24 @@ export function offsetOf(backend: WasmBackendLike, x: Info): number {
   return d.memoryOffset;
 }
 
+/**
+ * Allocates a kernel's outputs (`shapes`, all of `dtype`), then runs `fill`
+ * on them, which reads `heap()` itself (the allocations may have grown it);
+ * if anything throws, every output made so far is freed (a failed kernel
+ * leaks nothing) and the error goes on.
+ */
+export function withOutputs(backend: WasmBackendLike, shapes: readonly (readonly number[])[], fill: (outs: Info[]) => void, dtype: tf.DataType = 'float32'): Info[] {
+  const outs: Info[] = [];
+  try {
+    for (const shape of shapes) outs.push(backend.makeOutput([...shape], dtype) as Info);
+    fill(outs);
+    return outs;
+  } catch (e) {
+    for (const t of outs) backend.disposeData(t.dataId);
+    throw e;
+  }
+}
+
 /** Product of a list of sizes (1 for an empty list). */
 export function sizeOf(shape: readonly number[]): number {
   let p = 1;

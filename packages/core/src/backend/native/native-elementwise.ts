@@ -16,7 +16,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { backend_util, util } from '@tensorflow/tfjs';
 import type { NativeBinding } from './binding.js';
-import { heap, isWasmBackendLike, offsetOf, sizeOf, type Info, type WasmBackendLike } from './heap.js';
+import { heap, isWasmBackendLike, offsetOf, sizeOf, withOutputs, type Info, type WasmBackendLike } from './heap.js';
 import { nativeTranspose } from './native-layout.js';
 
 type KernelFunc = tf.KernelConfig['kernelFunc'];
@@ -36,14 +36,7 @@ function unaryKernel(binding: NativeBinding, op: number): (below: KernelFunc) =>
     const { x } = args.inputs as unknown as { x: Info };
     const size = sizeOf(x.shape);
     if (!isWasmBackendLike(backend) || x.dtype !== 'float32' || size < min) return below(args);
-    const out = backend.makeOutput([...x.shape], 'float32') as Info;
-    try {
-      binding.unary(op, heap(backend), offsetOf(backend, x), offsetOf(backend, out), size);
-    } catch (e) {
-      backend.disposeData(out.dataId);
-      throw e;
-    }
-    return out;
+    return withOutputs(backend, [x.shape], ([out]) => binding.unary(op, heap(backend), offsetOf(backend, x), offsetOf(backend, out!), size))[0]!;
   };
 }
 
@@ -57,14 +50,7 @@ function softmaxKernel(binding: NativeBinding): (below: KernelFunc) => KernelFun
     const last = dim === -1 || dim === rank - 1;
     if (!isWasmBackendLike(backend) || logits.dtype !== 'float32' || rank === 0 || !last || size < ELEMENTWISE_MIN) return below(args);
     const cols = logits.shape[rank - 1]!;
-    const out = backend.makeOutput([...logits.shape], 'float32') as Info;
-    try {
-      binding.softmax(heap(backend), offsetOf(backend, logits), offsetOf(backend, out), size / cols, cols);
-    } catch (e) {
-      backend.disposeData(out.dataId);
-      throw e;
-    }
-    return out;
+    return withOutputs(backend, [logits.shape], ([out]) => binding.softmax(heap(backend), offsetOf(backend, logits), offsetOf(backend, out!), size / cols, cols))[0]!;
   };
 }
 
@@ -100,14 +86,7 @@ function binaryKernel(binding: NativeBinding, op: number): (below: KernelFunc) =
     const na = operandCount(a.shape, out);
     const nb = operandCount(b.shape, out);
     if (na === undefined || nb === undefined || (na !== n && nb !== n && na !== 1 && nb !== 1)) return rowBinary(binding, op, backend, a, b, out) ?? below(args);
-    const y = backend.makeOutput(out, 'float32') as Info;
-    try {
-      binding.binary(op, heap(backend), offsetOf(backend, a), na, offsetOf(backend, b), nb, offsetOf(backend, y), n);
-    } catch (e) {
-      backend.disposeData(y.dataId);
-      throw e;
-    }
-    return y;
+    return withOutputs(backend, [out], ([y]) => binding.binary(op, heap(backend), offsetOf(backend, a), na, offsetOf(backend, b), nb, offsetOf(backend, y!), n))[0]!;
   };
 }
 
@@ -135,14 +114,8 @@ function rowBinary(binding: NativeBinding, op: number, backend: WasmBackendLike,
   if (!full || full === row) return undefined;
   const split = rowSplit(row.shape, out);
   if (!split) return undefined;
-  const y = backend.makeOutput(out, 'float32') as Info;
-  try {
-    binding.binaryRows(op, heap(backend), offsetOf(backend, full), offsetOf(backend, row), offsetOf(backend, y), split[0], split[1], row === a ? 1 : 0);
-  } catch (e) {
-    backend.disposeData(y.dataId);
-    throw e;
-  }
-  return y;
+  const binaryRows = binding.binaryRows;
+  return withOutputs(backend, [out], ([y]) => binaryRows(op, heap(backend), offsetOf(backend, full), offsetOf(backend, row), offsetOf(backend, y!), split[0], split[1], row === a ? 1 : 0))[0]!;
 }
 
 const REDUCE = { Sum: 0, Max: 1, Min: 2, Mean: 3 } as const;
@@ -177,15 +150,11 @@ function reduceKernel(binding: NativeBinding, op: number): (below: KernelFunc) =
     const count = size / sizeOf(kept); // elements per output value
     const ones = new Array<number>(sorted.length).fill(1);
     const shape = attrs.keepDims ? (trailing ? [...kept, ...ones] : [...ones, ...kept]) : kept;
-    const y = backend.makeOutput(shape, 'float32') as Info;
-    try {
-      if (trailing) binding.reduceRows(op, heap(backend), offsetOf(backend, x), offsetOf(backend, y), sizeOf(kept), count);
-      else binding.reduceCols!(op, heap(backend), offsetOf(backend, x), offsetOf(backend, y), count, sizeOf(kept));
-    } catch (e) {
-      backend.disposeData(y.dataId);
-      throw e;
-    }
-    return y;
+    const { reduceRows, reduceCols } = binding;
+    return withOutputs(backend, [shape], ([y]) => {
+      if (trailing) reduceRows(op, heap(backend), offsetOf(backend, x), offsetOf(backend, y!), sizeOf(kept), count);
+      else reduceCols!(op, heap(backend), offsetOf(backend, x), offsetOf(backend, y!), count, sizeOf(kept));
+    })[0]!;
   };
 }
 

@@ -12,7 +12,7 @@ import { HEAD_ATTENTION_GRAD_KERNEL, HEAD_ATTENTION_KERNEL, headAttentionGradCon
 import { LAYER_NORM_KERNEL, layerNormGradConfig, type LayerNormAttrs } from '../../numerics/fused-layer-norm.js';
 import { LOG_SUM_EXP_KERNEL, logSumExpGradConfig, type LogSumExpAttrs } from '../../numerics/fused-log-sum-exp.js';
 import type { NativeBinding } from './binding.js';
-import { heap, isWasmBackendLike, offsetOf, sizeOf, type Info } from './heap.js';
+import { heap, isWasmBackendLike, offsetOf, sizeOf, withOutputs, type Info, type WasmBackendLike } from './heap.js';
 
 function logSumExp(binding: NativeBinding): tf.KernelFunc {
   return (args) => {
@@ -22,14 +22,7 @@ function logSumExp(binding: NativeBinding): tf.KernelFunc {
     if (!isWasmBackendLike(backend) || !binding.logSumExpRows) throw new Error(`${LOG_SUM_EXP_KERNEL} needs the native wasm path`);
     const kept = x.shape.slice(0, x.shape.length - axes);
     const rows = sizeOf(kept);
-    const out = backend.makeOutput(kept, 'float32') as Info;
-    try {
-      binding.logSumExpRows(heap(backend), offsetOf(backend, x), offsetOf(backend, out), rows, rows === 0 ? 0 : sizeOf(x.shape) / rows);
-    } catch (e) {
-      backend.disposeData(out.dataId);
-      throw e;
-    }
-    return out;
+    return withOutputs(backend, [kept], ([out]) => binding.logSumExpRows!(heap(backend), offsetOf(backend, x), offsetOf(backend, out!), rows, rows === 0 ? 0 : sizeOf(x.shape) / rows))[0]!;
   };
 }
 
@@ -41,18 +34,9 @@ function layerNorm(binding: NativeBinding): tf.KernelFunc {
     if (!isWasmBackendLike(backend) || !binding.layerNormRows) throw new Error(`${LAYER_NORM_KERNEL} needs the native wasm path`);
     const cols = x.shape[x.shape.length - 1]!;
     const rows = sizeOf(x.shape) / cols;
-    const y = backend.makeOutput([...x.shape], 'float32') as Info;
-    let rstd: Info | undefined;
-    try {
-      rstd = backend.makeOutput(x.shape.slice(0, -1), 'float32') as Info;
-      // Offsets and the heap after the last allocation (growth detaches the buffer).
-      binding.layerNormRows(heap(backend), offsetOf(backend, x), offsetOf(backend, y), offsetOf(backend, rstd), rows, cols, eps);
-    } catch (e) {
-      backend.disposeData(y.dataId);
-      if (rstd) backend.disposeData(rstd.dataId);
-      throw e;
-    }
-    return [y, rstd];
+    return withOutputs(backend, [x.shape, x.shape.slice(0, -1)], ([y, rstd]) =>
+      binding.layerNormRows!(heap(backend), offsetOf(backend, x), offsetOf(backend, y!), offsetOf(backend, rstd!), rows, cols, eps),
+    );
   };
 }
 
@@ -63,14 +47,7 @@ function reluGrad(binding: NativeBinding): tf.KernelFunc {
     const { dy, x } = args.inputs as unknown as { dy: Info; x: Info };
     if (!isWasmBackendLike(backend)) throw new Error(`${RELU_GRAD_KERNEL} needs the native wasm path`);
     const n = sizeOf(x.shape);
-    const out = backend.makeOutput([...x.shape], 'float32') as Info;
-    try {
-      binding.binary(4, heap(backend), offsetOf(backend, dy), n, offsetOf(backend, x), n, offsetOf(backend, out), n);
-    } catch (e) {
-      backend.disposeData(out.dataId);
-      throw e;
-    }
-    return out;
+    return withOutputs(backend, [x.shape], ([out]) => binding.binary(4, heap(backend), offsetOf(backend, dy), n, offsetOf(backend, x), n, offsetOf(backend, out!), n))[0]!;
   };
 }
 
@@ -81,16 +58,14 @@ function softmaxGrad(binding: NativeBinding): tf.KernelFunc {
     const { dy, y } = args.inputs as unknown as { dy: Info; y: Info };
     if (!isWasmBackendLike(backend) || !binding.softmaxGradRows) throw new Error(`${SOFTMAX_GRAD_KERNEL} needs the native wasm path`);
     const cols = y.shape[y.shape.length - 1]!;
-    const size = sizeOf(y.shape);
-    const out = backend.makeOutput([...y.shape], 'float32') as Info;
-    try {
-      binding.softmaxGradRows(heap(backend), offsetOf(backend, dy), offsetOf(backend, y), offsetOf(backend, out), cols === 0 ? 0 : size / cols, cols);
-    } catch (e) {
-      backend.disposeData(out.dataId);
-      throw e;
-    }
-    return out;
+    const rows = cols === 0 ? 0 : sizeOf(y.shape) / cols;
+    return withOutputs(backend, [y.shape], ([out]) => binding.softmaxGradRows!(heap(backend), offsetOf(backend, dy), offsetOf(backend, y), offsetOf(backend, out!), rows, cols))[0]!;
   };
+}
+
+/** The mask's offset and batch (1 or B) for the attention kernels; -1 when unmasked. */
+function maskArgs(backend: WasmBackendLike, logMask: Info, masked: boolean, N: number): [number, number] {
+  return masked ? [offsetOf(backend, logMask), sizeOf(logMask.shape) / (N * N)] : [-1, 1];
 }
 
 /** The attention pulls of token-major q, k (numerics/head-attention.ts), every head's products in place. */
@@ -101,26 +76,13 @@ function headAttention(binding: NativeBinding): tf.KernelFunc {
     const { heads, scale, masked, withLse } = args.attrs as unknown as HeadAttentionAttrs;
     if (!isWasmBackendLike(backend) || !binding.headAttention) throw new Error(`${HEAD_ATTENTION_KERNEL} needs the native wasm path`);
     const [B, N, HY] = q.shape as [number, number, number];
-    const made: Info[] = [];
-    try {
-      const pullQ = backend.makeOutput([B, N, HY], 'float32') as Info;
-      made.push(pullQ);
-      const pullK = backend.makeOutput([B, N, HY], 'float32') as Info;
-      made.push(pullK);
-      const lse = backend.makeOutput([B, heads, N], 'float32') as Info;
-      made.push(lse);
-      // Offsets and the heap after the last allocation (growth detaches the buffer).
-      const maskOffset = masked ? offsetOf(backend, logMask) : -1;
-      const maskBatch = masked ? sizeOf(logMask.shape) / (N * N) : 1;
-      const lseOffset = offsetOf(backend, lse);
+    return withOutputs(backend, [q.shape, q.shape, [B, heads, N]], ([pullQ, pullK, lse]) => {
+      const [maskOffset, maskBatch] = maskArgs(backend, logMask, masked, N);
+      const lseOffset = offsetOf(backend, lse!);
       // Without lse its output is zeros (never read by the op, but a tensor never holds garbage).
       if (!withLse) new Float32Array(heap(backend), lseOffset, B * heads * N).fill(0);
-      binding.headAttention(heap(backend), offsetOf(backend, q), offsetOf(backend, k), maskOffset, maskBatch, offsetOf(backend, pullQ), offsetOf(backend, pullK), withLse ? lseOffset : -1, B, N, heads, HY / heads, scale, binding.getLanes());
-      return [pullQ, pullK, lse];
-    } catch (e) {
-      for (const t of made) backend.disposeData(t.dataId);
-      throw e;
-    }
+      binding.headAttention!(heap(backend), offsetOf(backend, q), offsetOf(backend, k), maskOffset, maskBatch, offsetOf(backend, pullQ!), offsetOf(backend, pullK!), withLse ? lseOffset : -1, B, N, heads, HY / heads, scale, binding.getLanes());
+    });
   };
 }
 
@@ -132,20 +94,11 @@ function headAttentionGrad(binding: NativeBinding): tf.KernelFunc {
     const { heads, scale, masked, withLse } = args.attrs as unknown as HeadAttentionAttrs;
     if (!isWasmBackendLike(backend) || !binding.headAttentionGrad) throw new Error(`${HEAD_ATTENTION_GRAD_KERNEL} needs the native wasm path`);
     const [B, N, HY] = q.shape as [number, number, number];
-    const made: Info[] = [];
-    try {
-      const dq = backend.makeOutput([B, N, HY], 'float32') as Info;
-      made.push(dq);
-      const dk = backend.makeOutput([B, N, HY], 'float32') as Info;
-      made.push(dk);
-      const maskOffset = masked ? offsetOf(backend, logMask) : -1;
-      const maskBatch = masked ? sizeOf(logMask.shape) / (N * N) : 1;
-      binding.headAttentionGrad(heap(backend), offsetOf(backend, q), offsetOf(backend, k), maskOffset, maskBatch, offsetOf(backend, dPullQ), offsetOf(backend, dPullK), withLse ? offsetOf(backend, dLse) : -1, offsetOf(backend, dq), offsetOf(backend, dk), B, N, heads, HY / heads, scale, binding.getLanes());
-      return [dq, dk];
-    } catch (e) {
-      for (const t of made) backend.disposeData(t.dataId);
-      throw e;
-    }
+    return withOutputs(backend, [q.shape, q.shape], ([dq, dk]) => {
+      const [maskOffset, maskBatch] = maskArgs(backend, logMask, masked, N);
+      const dLseOffset = withLse ? offsetOf(backend, dLse) : -1;
+      binding.headAttentionGrad!(heap(backend), offsetOf(backend, q), offsetOf(backend, k), maskOffset, maskBatch, offsetOf(backend, dPullQ), offsetOf(backend, dPullK), dLseOffset, offsetOf(backend, dq!), offsetOf(backend, dk!), B, N, heads, HY / heads, scale, binding.getLanes());
+    });
   };
 }
 

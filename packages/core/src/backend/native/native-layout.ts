@@ -9,7 +9,7 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { NativeBinding } from './binding.js';
-import { heap, isWasmBackendLike, offsetOf, sizeOf, type Info } from './heap.js';
+import { heap, isWasmBackendLike, offsetOf, sizeOf, withOutputs, type Info } from './heap.js';
 
 type KernelFunc = tf.KernelConfig['kernelFunc'];
 
@@ -53,13 +53,8 @@ export function nativeTranspose(binding: NativeBinding): (below: KernelFunc) => 
     const merged = collapsePermutation(x.shape, perm);
     const rank = merged.shape.length;
     if (rank === 0 || merged.perm[rank - 1] !== rank - 1 || merged.shape[rank - 1]! < TRANSPOSE_MIN_RUN || rank > 8) return below(args);
-    const out = backend.makeOutput(perm.map((p) => x.shape[p]!), x.dtype) as Info;
-    try {
-      binding.transposeRuns(heap(backend), offsetOf(backend, x), offsetOf(backend, out), Float64Array.from(merged.shape), Float64Array.from(merged.perm));
-    } catch (e) {
-      backend.disposeData(out.dataId);
-      throw e;
-    }
-    return out;
+    const transposeRuns = binding.transposeRuns;
+    const shape = perm.map((p) => x.shape[p]!);
+    return withOutputs(backend, [shape], ([out]) => transposeRuns(heap(backend), offsetOf(backend, x), offsetOf(backend, out!), Float64Array.from(merged.shape), Float64Array.from(merged.perm)), x.dtype)[0]!;
   };
 }

@@ -17,7 +17,7 @@ import { broadcast_util } from '@tensorflow/tfjs';
 import { batchIndices } from '../internal/batch-indices.js';
 import { productDims } from '../internal/product-dims.js';
 import type { NativeBinding } from './binding.js';
-import { heap, isWasmBackendLike, offsetOf, sizeOf, type Info } from './heap.js';
+import { heap, isWasmBackendLike, offsetOf, sizeOf, withOutputs, type Info } from './heap.js';
 
 type KernelFunc = tf.KernelConfig['kernelFunc'];
 
@@ -54,26 +54,25 @@ export function nativeBatchMatMul(binding: NativeBinding, threads: number): (bel
     } catch {
       return below(args);
     }
-    const out = backend.makeOutput([...outer, m, n], 'float32') as Info;
     const count = sizeOf(outer);
-    if (count * m * n === 0) return out;
-    // Offsets and the heap are read AFTER the allocation above (growth detaches the buffer).
-    const buf = heap(backend);
-    const aOff = offsetOf(backend, a);
-    const bOff = offsetOf(backend, b);
-    const cOff = offsetOf(backend, out);
-    // Leading dimensions of at least 1 (cblas requires it; k = 0 products have empty operands).
-    const lda = Math.max(1, transposeA ? m : k);
-    const ldb = Math.max(1, transposeB ? k : n);
     const batchA = sizeOf(aBatch);
     const batchB = sizeOf(bBatch);
-    products++;
-    try {
+    return withOutputs(backend, [[...outer, m, n]], ([out]) => {
+      if (count * m * n === 0) return;
+      // Offsets and the heap are read AFTER the allocation (growth detaches the buffer).
+      const buf = heap(backend);
+      const aOff = offsetOf(backend, a);
+      const bOff = offsetOf(backend, b);
+      const cOff = offsetOf(backend, out!);
+      // Leading dimensions of at least 1 (cblas requires it; k = 0 products have empty operands).
+      const lda = Math.max(1, transposeA ? m : k);
+      const ldb = Math.max(1, transposeB ? k : n);
+      products++;
       if (batchB === 1 && (batchA === 1 || !transposeA)) {
         const rows = batchA * m;
         const macs = rows * n * k;
         binding.sgemm(buf, transposeA, transposeB, rows, n, k, 1, aOff, lda, bOff, ldb, 0, cOff, n, macs >= THREADED_MIN_MACS ? threads : 1);
-        return out;
+        return;
       }
       const ia = batchIndices(aBatch, outer);
       const ib = batchIndices(bBatch, outer);
@@ -85,10 +84,6 @@ export function nativeBatchMatMul(binding: NativeBinding, threads: number): (bel
       }
       const lanes = count * m * n * k >= BATCH_PARALLEL_MIN_MACS ? threads : 1;
       binding.sgemmBatch(buf, transposeA, transposeB, m, n, k, 1, offsets, lda, ldb, 0, n, lanes);
-      return out;
-    } catch (e) {
-      backend.disposeData(out.dataId);
-      throw e;
-    }
+    })[0]!;
   };
 }
