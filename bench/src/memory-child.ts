@@ -22,9 +22,9 @@ interface Spec {
 
 function make(spec: Spec): BenchCase {
   const p = spec.params ?? {};
-  if (spec.kind === 'et-train') return etTrainCase('memory', { ...ET_DEFAULT, ...p });
+  if (spec.kind === 'et-train') return etTrainCase('memory', { ...ET_DEFAULT, ...p }, 3);
   if (spec.kind === 'et-train-checkpointed') return etTrainCase('memory', { ...ET_DEFAULT, ...p }, 1, 'et-train-step', true);
-  if (spec.kind === 'et-inference') return etInferenceCase('memory', { ...ET_DEFAULT, ...p });
+  if (spec.kind === 'et-inference') return etInferenceCase('memory', { ...ET_DEFAULT, ...p }, 5);
   return denseAmCase('memory', { memories: 10_000, features: 784, batch: 256, steps: 5, beta: 0.05, ...p });
 }
 

@@ -23,7 +23,7 @@ function graphCase(name: string, description: string, wrap: (s: Hypersynapse) =>
     name,
     description: `${description}: ${WHAT}`,
     flops: FLOPS,
-    reps: 7,
+    reps: 11,
     torch,
     setup() {
       const { patterns, queries } = hopfieldData(SIZES);
@@ -63,7 +63,7 @@ export const descentClosedForm: BenchCase = {
   name: 'descent-closed-form',
   description: `closed-form update, memories pre-transposed: ${WHAT}`,
   flops: FLOPS,
-  reps: 7,
+  reps: 11,
   torch: 'descent-closed-form',
   setup() {
     const { patterns, queries } = hopfieldData(SIZES);

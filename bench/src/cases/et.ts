@@ -10,7 +10,7 @@ import { ET_DEFAULT, etEvolve, etFlops, etWeights, layerNorm, type EtSizes } fro
 const what = (s: EtSizes): string => `B=${s.batch}, N=${s.tokens}, D=${s.dim}, ${s.heads} heads x ${s.headDim}, M=${s.memories}, T=${s.steps}`;
 
 /** ET inference: T closed-form descent steps on random tokens. */
-export function etInferenceCase(name: string, s: EtSizes, reps = 5, torch = 'et-inference'): BenchCase {
+export function etInferenceCase(name: string, s: EtSizes, reps = 7, torch = 'et-inference'): BenchCase {
   return {
     name,
     description: `ET block (tfjs ops): ${what(s)}, inference (closed-form dE/dg)`,
@@ -39,7 +39,7 @@ export function etInferenceCase(name: string, s: EtSizes, reps = 5, torch = 'et-
  * steps, Adam update. With `checkpoint`, every step is core's ops.checkpoint
  * (the backward holds one step's intermediates at a time and recomputes them).
  */
-export function etTrainCase(name: string, s: EtSizes, reps = 3, torch = 'et-train-step', checkpoint = false): BenchCase {
+export function etTrainCase(name: string, s: EtSizes, reps = 5, torch = 'et-train-step', checkpoint = false): BenchCase {
   return {
     name,
     description: `ET block (tfjs ops): ${what(s)}, one Adam step through the unrolled descent${checkpoint ? ', steps checkpointed (recomputed in the backward pass)' : ''}`,

@@ -11,7 +11,7 @@ export const matmulPeak: BenchCase = {
   description: `matMul ${PEAK_N}x${PEAK_N} by ${PEAK_N}x${PEAK_N}, float32`,
   flops: 2 * PEAK_N ** 3,
   warmup: 2,
-  reps: 7,
+  reps: 15,
   torch: 'matmul-peak',
   setup() {
     const a = tf.randomNormal([PEAK_N, PEAK_N], 0, 1, 'float32', 1);

@@ -18,7 +18,7 @@ export const openblasSgemm: BenchCase = {
   description: `cblas_sgemm ${PEAK_N}x${PEAK_N} by ${PEAK_N}x${PEAK_N} through the addon on a plain buffer (no tfjs), native threads`,
   flops: 2 * PEAK_N ** 3,
   warmup: 2,
-  reps: 7,
+  reps: 15,
   async setup() {
     const info = backendInfo();
     if (!info.native) throw new Error(`needs the native path (${info.nativeOff ?? 'off'})`);
