@@ -5,8 +5,28 @@ import { denseSynapse } from '../src/synapses/dense.js';
 import { memorySynapse } from '../src/synapses/memory.js';
 import { biasSynapse } from '../src/synapses/bias.js';
 import { initBackend } from '../src/backend/backend.js';
+import { backendInfo } from '../src/backend/backend-info.js';
 import { gradCheck, gradGradCheck } from '../src/numerics/gradcheck.js';
 import { expect } from 'chai';
+
+/**
+ * Hooks for a suite of the native path's kernels: before, the wasm backend
+ * (the suite is skipped, saying why, where the native path is off); after, the
+ * wasm backend again (tests in it may switch backends or the native path).
+ * Call inside `describe`.
+ */
+export function onNativeWasm(): void {
+  before(async function () {
+    await initBackend({ backend: 'wasm' });
+    if (!backendInfo().native) {
+      process.stdout.write(`      (skipped: ${backendInfo().nativeOff})\n`);
+      this.skip();
+    }
+  });
+  after(async () => {
+    await initBackend({ backend: 'wasm' });
+  });
+}
 
 /** A deterministic PRNG for test structure choices (mulberry32). */
 export function rng(seed: number): () => number {

@@ -4,7 +4,7 @@ import { initBackend } from '../../src/backend/backend.js';
 import { backendInfo } from '../../src/backend/backend-info.js';
 import { gradCheck, gradGradCheck } from '../../src/numerics/gradcheck.js';
 import { collapsePermutation } from '../../src/backend/native/native-layout.js';
-import { hostOf, rng } from '../helpers.js';
+import { hostOf, onNativeWasm, rng } from '../helpers.js';
 
 /** Special values every kernel must treat like libm: signed zeros, subnormals, the overflow edges, infinities, NaN. */
 const SPECIAL = [0, -0, 1e-45, 1e-40, 1.17549435e-38, 1e-30, 0.5, 1, 1 + 1e-7, 2, 10, 80, 88.7, 88.72, 88.73, 89, 100, -80, -87.3, -88, -100, -103, -104, -110, 1e30, -1e30, Infinity, -Infinity, NaN, -1, -1e-30];
@@ -37,16 +37,7 @@ function worstRelative(got: Float32Array, want: Float32Array, floor: number): nu
 }
 
 describe('native Exp, Log, Softmax (wasm + @engram/native)', function () {
-  before(async function () {
-    await initBackend({ backend: 'wasm' });
-    if (!backendInfo().native) {
-      process.stdout.write(`      (skipped: ${backendInfo().nativeOff})\n`);
-      this.skip();
-    }
-  });
-  after(async () => {
-    await initBackend({ backend: 'wasm' });
-  });
+  onNativeWasm();
 
   /** f's result with the native path off (the stock kernels), the native path back on afterwards. */
   async function onStock<T>(f: () => T): Promise<T> {

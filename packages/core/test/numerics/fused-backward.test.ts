@@ -1,9 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
 import { initBackend } from '../../src/backend/backend.js';
-import { backendInfo } from '../../src/backend/backend-info.js';
 import { RELU_GRAD_KERNEL, SOFTMAX_GRAD_KERNEL } from '../../src/numerics/fused-backward.js';
-import { expectGradientsOnWasmAndCpu, hostOf } from '../helpers.js';
+import { expectGradientsOnWasmAndCpu, hostOf, onNativeWasm } from '../helpers.js';
 
 /** x with the special values ReLU's gradient must get right, then seeded normals. */
 function specialX(n: number): Float32Array {
@@ -13,16 +12,7 @@ function specialX(n: number): Float32Array {
 }
 
 describe('fused backward kernels (native wasm): ReLU and softmax gradients', function () {
-  before(async function () {
-    await initBackend({ backend: 'wasm' });
-    if (!backendInfo().native) {
-      process.stdout.write(`      (skipped: ${backendInfo().nativeOff})\n`);
-      this.skip();
-    }
-  });
-  after(async () => {
-    await initBackend({ backend: 'wasm' });
-  });
+  onNativeWasm();
 
   it("ReLU's gradient is one kernel at first order with the stock values (NaN, +-inf, +-0 in x; inf in dy)", async () => {
     const n = 3001;

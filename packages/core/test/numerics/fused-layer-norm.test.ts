@@ -1,22 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
 import { initBackend } from '../../src/backend/backend.js';
-import { backendInfo } from '../../src/backend/backend-info.js';
 import { LAYER_NORM_KERNEL } from '../../src/numerics/fused-layer-norm.js';
 import { layerNorm, layerNormStats } from '../../src/numerics/ops.js';
-import { expectGradientsOnWasmAndCpu, hostOf } from '../helpers.js';
+import { expectGradientsOnWasmAndCpu, hostOf, onNativeWasm } from '../helpers.js';
 
 describe('fused layer norm (native wasm kernel)', function () {
-  before(async function () {
-    await initBackend({ backend: 'wasm' });
-    if (!backendInfo().native) {
-      process.stdout.write(`      (skipped: ${backendInfo().nativeOff})\n`);
-      this.skip();
-    }
-  });
-  after(async () => {
-    await initBackend({ backend: 'wasm' });
-  });
+  onNativeWasm();
 
   it('runs as one kernel with the composed values (an offset of 100 included), gain and bias applied after', async () => {
     const x = tf.tidy(() => tf.add(tf.mul(tf.randomNormal([32, 49, 128], 0, 1, 'float32', 7), 3), 100));

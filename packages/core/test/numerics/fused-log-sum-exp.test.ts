@@ -1,10 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
 import { initBackend } from '../../src/backend/backend.js';
-import { backendInfo } from '../../src/backend/backend-info.js';
 import { LOG_SUM_EXP_KERNEL } from '../../src/numerics/fused-log-sum-exp.js';
 import { logSumExp } from '../../src/numerics/ops.js';
-import { expectGradientsOnWasmAndCpu, hostWithShape } from '../helpers.js';
+import { expectGradientsOnWasmAndCpu, hostWithShape, onNativeWasm } from '../helpers.js';
 
 /** The composed log-sum-exp (what core runs without the fused kernel), for reference. */
 function composed(x: tf.Tensor, axes: number[], keepDims: boolean): tf.Tensor {
@@ -16,16 +15,7 @@ function composed(x: tf.Tensor, axes: number[], keepDims: boolean): tf.Tensor {
 }
 
 describe('fused log-sum-exp (native wasm kernel)', function () {
-  before(async function () {
-    await initBackend({ backend: 'wasm' });
-    if (!backendInfo().native) {
-      process.stdout.write(`      (skipped: ${backendInfo().nativeOff})\n`);
-      this.skip();
-    }
-  });
-  after(async () => {
-    await initBackend({ backend: 'wasm' });
-  });
+  onNativeWasm();
 
   it('runs as one kernel over trailing axes, with the composed values (NaN, +inf and all -inf rows included), keepDims honoured', async () => {
     const data = tf.tidy(() => tf.mul(tf.randomNormal([6, 5, 40], 0, 1, 'float32', 3), 30).dataSync() as Float32Array);
