@@ -12,6 +12,7 @@
 #include "attention.h"
 
 #include <limits>
+#include <string>
 #include <vector>
 
 #include "gemm.h"
@@ -59,32 +60,64 @@ const float* maskAt(const Args& args, std::size_t i, std::uint8_t* heap, std::si
   return floatsAt(heap, length, off, mb * d.N * d.N, "mask");
 }
 
+/** What both kernels take: heap, q, k, mask, maskBatch (arguments 0-4), then B, N, H, Y, scale, lanes from `dimsAt`. */
+struct Common {
+  std::uint8_t* heap;
+  std::size_t length;
+  Dims d;
+  float scale;
+  int lanes;
+  const float* q;
+  const float* k;
+  const float* mask;
+  /** A [B*N, H*Y] float array `what` at the offset in argument i ("<what>Offset"). */
+  float* tokens(const Args& args, std::size_t i, const char* what) const { return floatsAt(heap, length, args.number(i, (std::string(what) + "Offset").c_str()), d.tokens(), what); }
+  /** A [B, H, N] float array `what` at the offset in argument i, or null for a negative offset. */
+  float* perRow(const Args& args, std::size_t i, const char* what) const {
+    const double off = args.number(i, (std::string(what) + "Offset").c_str());
+    return off < 0 ? nullptr : floatsAt(heap, length, off, d.B * d.H * d.N, what);
+  }
+};
+
+Common readCommon(const Args& args, std::size_t dimsAt) {
+  Common c{};
+  c.heap = args.buffer(0, "heap", &c.length);
+  c.d = readDims(args, dimsAt);
+  c.scale = static_cast<float>(args.number(dimsAt + 4, "scale"));
+  c.lanes = args.int32(dimsAt + 5, "lanes");
+  c.q = c.tokens(args, 1, "q");
+  c.k = c.tokens(args, 2, "k");
+  c.mask = maskAt(args, 3, c.heap, c.length, c.d);
+  return c;
+}
+
+/** Runs fn(b, h, task, scratch) for every (sample, head) over the lanes, with 2 N^2 floats of scratch per lane. */
+template <typename Fn>
+void forEachHead(const Common& c, Fn fn) {
+  std::vector<std::vector<float>> scratch(static_cast<std::size_t>(std::max(1, c.lanes)));
+  batchOnLanes(c.d.B * c.d.H, c.lanes, [&](std::size_t task, int lane) {
+    std::vector<float>& buf = scratch[static_cast<std::size_t>(lane)];
+    buf.resize(2 * c.d.N * c.d.N);
+    fn(task / c.d.H, task % c.d.H, task, buf.data());
+  });
+}
+
 // headAttention(heap, qOffset, kOffset, maskOffset (-1: none), maskBatch, pullQOffset, pullKOffset,
 //               lseOffset (-1: none), B, N, H, Y, scale, lanes)
 napi_value headAttentionImpl(const Args& args) {
-  std::size_t length = 0;
-  std::uint8_t* heap = args.buffer(0, "heap", &length);
-  Dims d = readDims(args, 8);
-  const float scale = static_cast<float>(args.number(12, "scale"));
-  const int lanes = args.int32(13, "lanes");
-  const float* q = floatsAt(heap, length, args.number(1, "qOffset"), d.tokens(), "q");
-  const float* k = floatsAt(heap, length, args.number(2, "kOffset"), d.tokens(), "k");
-  const float* mask = maskAt(args, 3, heap, length, d);
-  float* pullQ = floatsAt(heap, length, args.number(5, "pullQOffset"), d.tokens(), "pullQ");
-  float* pullK = floatsAt(heap, length, args.number(6, "pullKOffset"), d.tokens(), "pullK");
-  const double lseOff = args.number(7, "lseOffset");
-  float* lse = lseOff < 0 ? nullptr : floatsAt(heap, length, lseOff, d.B * d.H * d.N, "lse");
+  const Common c = readCommon(args, 8);
+  const Dims& d = c.d;
+  float* pullQ = c.tokens(args, 5, "pullQ");
+  float* pullK = c.tokens(args, 6, "pullK");
+  float* lse = c.perRow(args, 7, "lse");
   if (d.B == 0) return undefinedValue(args.env);
   const int N = static_cast<int>(d.N), Y = static_cast<int>(d.Y), ld = static_cast<int>(d.ld());
-  std::vector<std::vector<float>> scratch(static_cast<std::size_t>(std::max(1, lanes)));
-  batchOnLanes(d.B * d.H, lanes, [&](std::size_t task, int lane) {
-    std::vector<float>& buf = scratch[static_cast<std::size_t>(lane)];
-    buf.resize(2 * d.N * d.N);
-    float* p = buf.data() + d.N * d.N;
-    const std::size_t b = task / d.H, h = task % d.H;
-    scoresAndSoftmax(d, q, k, mask, scale, b, h, buf.data(), p, lse ? lse + task * d.N : nullptr);
-    sgemmRowMajor(false, false, N, Y, N, 1.0f, p, N, k + d.head(b, h), ld, 0.0f, pullQ + d.head(b, h), ld);
-    sgemmRowMajor(true, false, N, Y, N, 1.0f, p, N, q + d.head(b, h), ld, 0.0f, pullK + d.head(b, h), ld);
+  forEachHead(c, [&](std::size_t b, std::size_t h, std::size_t task, float* buf) {
+    float* p = buf + d.N * d.N;
+    const std::size_t at = d.head(b, h);
+    scoresAndSoftmax(d, c.q, c.k, c.mask, c.scale, b, h, buf, p, lse ? lse + task * d.N : nullptr);
+    sgemmRowMajor(false, false, N, Y, N, 1.0f, p, N, c.k + at, ld, 0.0f, pullQ + at, ld);
+    sgemmRowMajor(true, false, N, Y, N, 1.0f, p, N, c.q + at, ld, 0.0f, pullK + at, ld);
   });
   return undefinedValue(args.env);
 }
@@ -92,44 +125,35 @@ napi_value headAttentionImpl(const Args& args) {
 // headAttentionGrad(heap, qOffset, kOffset, maskOffset (-1: none), maskBatch, dPullQOffset, dPullKOffset,
 //                   dLseOffset (-1: none), dqOffset, dkOffset, B, N, H, Y, scale, lanes)
 napi_value headAttentionGradImpl(const Args& args) {
-  std::size_t length = 0;
-  std::uint8_t* heap = args.buffer(0, "heap", &length);
-  Dims d = readDims(args, 10);
-  const float scale = static_cast<float>(args.number(14, "scale"));
-  const int lanes = args.int32(15, "lanes");
-  const float* q = floatsAt(heap, length, args.number(1, "qOffset"), d.tokens(), "q");
-  const float* k = floatsAt(heap, length, args.number(2, "kOffset"), d.tokens(), "k");
-  const float* mask = maskAt(args, 3, heap, length, d);
-  const float* dPullQ = floatsAt(heap, length, args.number(5, "dPullQOffset"), d.tokens(), "dPullQ");
-  const float* dPullK = floatsAt(heap, length, args.number(6, "dPullKOffset"), d.tokens(), "dPullK");
-  const double dLseOff = args.number(7, "dLseOffset");
-  const float* dLse = dLseOff < 0 ? nullptr : floatsAt(heap, length, dLseOff, d.B * d.H * d.N, "dLse");
-  float* dq = floatsAt(heap, length, args.number(8, "dqOffset"), d.tokens(), "dq");
-  float* dk = floatsAt(heap, length, args.number(9, "dkOffset"), d.tokens(), "dk");
+  const Common c = readCommon(args, 10);
+  const Dims& d = c.d;
+  const float* dPullQ = c.tokens(args, 5, "dPullQ");
+  const float* dPullK = c.tokens(args, 6, "dPullK");
+  const float* dLse = c.perRow(args, 7, "dLse");
+  float* dq = c.tokens(args, 8, "dq");
+  float* dk = c.tokens(args, 9, "dk");
   if (d.B == 0) return undefinedValue(args.env);
   const int N = static_cast<int>(d.N), Y = static_cast<int>(d.Y), ld = static_cast<int>(d.ld());
-  std::vector<std::vector<float>> scratch(static_cast<std::size_t>(std::max(1, lanes)));
-  batchOnLanes(d.B * d.H, lanes, [&](std::size_t task, int lane) {
-    std::vector<float>& buf = scratch[static_cast<std::size_t>(lane)];
-    buf.resize(2 * d.N * d.N);
-    float* ds = buf.data();  // the scores first, then dS
+  const float* q = c.q;
+  const float* k = c.k;
+  forEachHead(c, [&](std::size_t b, std::size_t h, std::size_t task, float* buf) {
+    float* ds = buf;  // the scores first, then dS
     float* p = ds + d.N * d.N;
-    const std::size_t b = task / d.H, h = task % d.H;
     const std::size_t at = d.head(b, h);
-    scoresAndSoftmax(d, q, k, mask, scale, b, h, ds, p, nullptr);
+    scoresAndSoftmax(d, q, k, c.mask, c.scale, b, h, ds, p, nullptr);
     sgemmRowMajor(false, true, N, N, Y, 1.0f, dPullQ + at, ld, k + at, ld, 0.0f, ds, N);
     sgemmRowMajor(false, true, N, N, Y, 1.0f, q + at, ld, dPullK + at, ld, 1.0f, ds, N);
     for (std::size_t r = 0; r < d.N; r++) {
       float* dr = ds + r * d.N;
       const float* pr = p + r * d.N;
       float dot = 0.0f;
-      for (std::size_t c = 0; c < d.N; c++) dot += dr[c] * pr[c];
+      for (std::size_t j = 0; j < d.N; j++) dot += dr[j] * pr[j];
       const float shift = (dLse ? dLse[task * d.N + r] : 0.0f) - dot;
-      for (std::size_t c = 0; c < d.N; c++) dr[c] = pr[c] * (dr[c] + shift);
+      for (std::size_t j = 0; j < d.N; j++) dr[j] = pr[j] * (dr[j] + shift);
     }
-    sgemmRowMajor(false, false, N, Y, N, scale, ds, N, k + at, ld, 0.0f, dq + at, ld);
+    sgemmRowMajor(false, false, N, Y, N, c.scale, ds, N, k + at, ld, 0.0f, dq + at, ld);
     sgemmRowMajor(false, false, N, Y, N, 1.0f, p, N, dPullK + at, ld, 1.0f, dq + at, ld);
-    sgemmRowMajor(true, false, N, Y, N, scale, ds, N, q + at, ld, 0.0f, dk + at, ld);
+    sgemmRowMajor(true, false, N, Y, N, c.scale, ds, N, q + at, ld, 0.0f, dk + at, ld);
     sgemmRowMajor(true, false, N, Y, N, 1.0f, p, N, dPullQ + at, ld, 1.0f, dk + at, ld);
   });
   return undefinedValue(args.env);
