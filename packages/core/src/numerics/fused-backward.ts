@@ -18,22 +18,22 @@ export const RELU_GRAD_KERNEL = 'EngramReluGrad';
 /** The softmax gradient kernel's name: inputs dy and y (the softmax's output) of one shape, over the last axis. */
 export const SOFTMAX_GRAD_KERNEL = 'EngramSoftmaxGrad';
 
-function fused(kernel: string, a: tf.Tensor, b: tf.Tensor): tf.Tensor | undefined {
-  if (a.dtype !== 'float32' || b.dtype !== 'float32' || a.rank === 0 || !tf.util.arraysEqual(a.shape, b.shape)) return undefined;
+/** The kernel on inputs {dy, [second]: b} when the backend has it and the operands are float32 of one shape. */
+function fused(kernel: string, dy: tf.Tensor, second: 'x' | 'y', b: tf.Tensor): tf.Tensor | undefined {
+  if (dy.dtype !== 'float32' || b.dtype !== 'float32' || dy.rank === 0 || !tf.util.arraysEqual(dy.shape, b.shape)) return undefined;
   if (!tf.getKernel(kernel, tf.getBackend())) return undefined;
-  const names = kernel === RELU_GRAD_KERNEL ? { dy: a, x: b } : { dy: a, y: b };
-  return tf.engine().runKernel(kernel, names as unknown as tf.NamedTensorMap, {}) as tf.Tensor;
+  return tf.engine().runKernel(kernel, { dy, [second]: b } as unknown as tf.NamedTensorMap, {}) as tf.Tensor;
 }
 
 /** dy * step(x) (tfjs' Relu gradient), one kernel when the backend has it and `composeOnly` is false. */
 export function reluBackward(dy: tf.Tensor, x: tf.Tensor, composeOnly: boolean): tf.Tensor {
-  return (!composeOnly && fused(RELU_GRAD_KERNEL, dy, x)) || tf.mul(dy, tf.cast(tf.step(x), 'float32'));
+  return (!composeOnly && fused(RELU_GRAD_KERNEL, dy, 'x', x)) || tf.mul(dy, tf.cast(tf.step(x), 'float32'));
 }
 
 /** dy y - sum(dy y) y over axis `dim` (softmax's gradient from its output y), one kernel when the backend has it (last axis) and `composeOnly` is false. */
 export function softmaxBackward(dy: tf.Tensor, y: tf.Tensor, dim: number, composeOnly: boolean): tf.Tensor {
   const last = dim === -1 || dim === y.rank - 1;
-  const one = !composeOnly && last ? fused(SOFTMAX_GRAD_KERNEL, dy, y) : undefined;
+  const one = !composeOnly && last ? fused(SOFTMAX_GRAD_KERNEL, dy, 'y', y) : undefined;
   if (one) return one;
   const dyTimesY = tf.mul(dy, y);
   return tf.sub(dyTimesY, tf.mul(tf.sum(dyTimesY, [dim], true), y));

@@ -23,8 +23,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { invalidArgument, shapeMismatch } from '../errors/factories.js';
-import { fusedLogSumExp } from './fused-log-sum-exp.js';
 import { differentiated } from './gradient-fixes.js';
+// ops.ts re-exports this module; logSumExp is only called at run time, after both have loaded.
+import { logSumExp } from './ops.js';
 
 /** The forward kernel's name: inputs q, k [B, N, H*Y] and logMask; outputs pullQ, pullK [B, N, H*Y] and lse [B, H, N]. */
 export const HEAD_ATTENTION_KERNEL = 'EngramHeadAttention';
@@ -90,7 +91,7 @@ function composedScores(qh: tf.Tensor3D, kh: tf.Tensor3D, mask: tf.Tensor | null
 function composed(q: tf.Tensor, k: tf.Tensor, mask: tf.Tensor | null, d: Dims, scale: number, withLse: boolean): HeadAttentionResult {
   const [qh, kh] = [toHeads(q, d), toHeads(k, d)];
   const { S, P } = composedScores(qh, kh, mask, d, scale);
-  const lse = withLse ? (tf.reshape(fusedLogSumExp(S, 1) ?? tf.logSumExp(S, -1), [d.B, d.H, d.N]) as tf.Tensor3D) : null;
+  const lse = withLse ? (tf.reshape(logSumExp(S, -1), [d.B, d.H, d.N]) as tf.Tensor3D) : null;
   return { pullQ: fromHeads(tf.matMul(P, kh), d), pullK: fromHeads(tf.matMul(P, qh, true, false), d), lse };
 }
 
