@@ -72,14 +72,14 @@ function logitsOf(g: tf.Tensor, w: AttentionWeights, s: AttentionSettings, mask:
   return logits;
 }
 
-/** Per-sample energy of this term from its logits: [B]. */
-function energyOf(logits: tf.Tensor3D, B: number, beta: number): tf.Tensor1D {
-  return tf.mul(ops.sumPerSample(tf.reshape(ops.logSumExp(logits, -1), [B, -1])), -1 / beta) as tf.Tensor1D;
+/** Per-sample energy of this term from the scores' log-sum-exp over keys (any shape with B leading): [B]. */
+function energyFromLse(lse: tf.Tensor, B: number, beta: number): tf.Tensor1D {
+  return tf.mul(ops.sumPerSample(tf.reshape(lse, [B, -1])), -1 / beta) as tf.Tensor1D;
 }
 
 /** E_ATT per sample, [B]. */
 export function attentionEnergy(g: tf.Tensor, w: AttentionWeights, s: AttentionSettings, mask: LogMaskSource): tf.Tensor1D {
-  return tf.tidy(() => energyOf(logitsOf(g, w, s, mask), g.shape[0]!, s.beta));
+  return tf.tidy(() => energyFromLse(ops.logSumExp(logitsOf(g, w, s, mask), -1), g.shape[0]!, s.beta));
 }
 
 /**
@@ -102,7 +102,7 @@ export function attentionEnergyAndGradient(g: tf.Tensor, w: AttentionWeights, s:
     const weight = (t: tf.Tensor, k: number): tf.Tensor => times(tf.reshape(t, [H * Y, D]), k);
     const sum = tf.add(tf.matMul(tf.reshape(pullK, [B * N, H * Y]), weight(w.keys, sign / queryScale)), tf.matMul(tf.reshape(pullQ, [B * N, H * Y]), weight(w.queries, sign)));
     const gradient = tf.reshape(times(sum, -sign), [B, N, D]);
-    const energy = lse ? (tf.mul(ops.sumPerSample(tf.reshape(lse, [B, -1])), -1 / beta) as tf.Tensor1D) : (tf.zeros([B]) as tf.Tensor1D);
+    const energy = lse ? energyFromLse(lse, B, beta) : (tf.zeros([B]) as tf.Tensor1D);
     return { energy, gradient };
   });
 }
