@@ -75,8 +75,8 @@ napi_value binaryImpl(const Args& args) {
 napi_value softmaxImpl(const Args& args) {
   std::size_t length = 0;
   std::uint8_t* heap = args.buffer(0, "heap", &length);
-  std::size_t rows = args.index(3, "rows"), cols = args.index(4, "cols");
-  if (cols != 0 && rows > SIZE_MAX / cols) throw ArgError{"rows x cols overflows", true};
+  const RowsCols rc = rowsAndCols(args, 3);
+  const std::size_t rows = rc.rows, cols = rc.cols;
   const float* x = floatsAt(heap, length, args.number(1, "inOffset"), rows * cols, "x");
   float* y = floatsAt(heap, length, args.number(2, "outOffset"), rows * cols, "y");
   forRowBlocks(rows, cols, [&](std::size_t begin, std::size_t end) { vsoftmax(x + begin * cols, y + begin * cols, end - begin, cols); });
@@ -87,8 +87,8 @@ napi_value softmaxImpl(const Args& args) {
 napi_value softmaxGradRowsImpl(const Args& args) {
   std::size_t length = 0;
   std::uint8_t* heap = args.buffer(0, "heap", &length);
-  std::size_t rows = args.index(4, "rows"), cols = args.index(5, "cols");
-  if (cols != 0 && rows > SIZE_MAX / 4 / cols) throw ArgError{"rows x cols overflows", true};
+  const RowsCols rc = rowsAndCols(args, 4);
+  const std::size_t rows = rc.rows, cols = rc.cols;
   const float* dy = floatsAt(heap, length, args.number(1, "dyOffset"), rows * cols, "dy");
   const float* y = floatsAt(heap, length, args.number(2, "yOffset"), rows * cols, "y");
   float* dx = floatsAt(heap, length, args.number(3, "outOffset"), rows * cols, "dx");
@@ -102,8 +102,8 @@ napi_value reduceRowsImpl(const Args& args) {
   if (op < 0 || op > 3) throw ArgError{"op must be 0 (sum), 1 (max), 2 (min) or 3 (mean)", true};
   std::size_t length = 0;
   std::uint8_t* heap = args.buffer(1, "heap", &length);
-  std::size_t rows = args.index(4, "rows"), cols = args.index(5, "cols");
-  if (cols != 0 && rows > SIZE_MAX / cols) throw ArgError{"rows x cols overflows", true};
+  const RowsCols rc = rowsAndCols(args, 4);
+  const std::size_t rows = rc.rows, cols = rc.cols;
   const float* x = floatsAt(heap, length, args.number(2, "inOffset"), rows * cols, "x");
   float* y = floatsAt(heap, length, args.number(3, "outOffset"), rows, "y");
   forRowBlocks(rows, cols, [&](std::size_t begin, std::size_t end) {
@@ -118,8 +118,8 @@ napi_value reduceRowsImpl(const Args& args) {
 napi_value logSumExpRowsImpl(const Args& args) {
   std::size_t length = 0;
   std::uint8_t* heap = args.buffer(0, "heap", &length);
-  std::size_t rows = args.index(3, "rows"), cols = args.index(4, "cols");
-  if (cols != 0 && rows > SIZE_MAX / 4 / cols) throw ArgError{"rows x cols overflows", true};
+  const RowsCols rc = rowsAndCols(args, 3);
+  const std::size_t rows = rc.rows, cols = rc.cols;
   const float* x = floatsAt(heap, length, args.number(1, "inOffset"), rows * cols, "x");
   float* y = floatsAt(heap, length, args.number(2, "outOffset"), rows, "y");
   forRowBlocks(rows, cols, [&](std::size_t begin, std::size_t end) { vlogSumExpRows(x + begin * cols, y + begin, end - begin, cols); });
@@ -130,11 +130,11 @@ napi_value logSumExpRowsImpl(const Args& args) {
 napi_value layerNormRowsImpl(const Args& args) {
   std::size_t length = 0;
   std::uint8_t* heap = args.buffer(0, "heap", &length);
-  std::size_t rows = args.index(4, "rows"), cols = args.index(5, "cols");
+  const RowsCols rc = rowsAndCols(args, 4);
+  const std::size_t rows = rc.rows, cols = rc.cols;
   double eps = args.number(6, "eps");
   if (cols == 0) throw ArgError{"cols must be at least 1", true};
   if (!(eps >= 0)) throw ArgError{"eps must be >= 0", true};
-  if (rows > SIZE_MAX / 4 / cols) throw ArgError{"rows x cols overflows", true};
   const float* x = floatsAt(heap, length, args.number(1, "inOffset"), rows * cols, "x");
   float* y = floatsAt(heap, length, args.number(2, "outOffset"), rows * cols, "y");
   float* rstd = floatsAt(heap, length, args.number(3, "rstdOffset"), rows, "rstd");
@@ -149,9 +149,9 @@ napi_value binaryRowsImpl(const Args& args) {
   if (op < 0 || op > 3) throw ArgError{"op must be 0 (add), 1 (sub), 2 (mul) or 3 (div)", true};
   std::size_t length = 0;
   std::uint8_t* heap = args.buffer(1, "heap", &length);
-  std::size_t rows = args.index(5, "rows"), cols = args.index(6, "cols");
+  const RowsCols rc = rowsAndCols(args, 5);
+  const std::size_t rows = rc.rows, cols = rc.cols;
   bool rowFirst = args.int32(7, "rowFirst") != 0;
-  if (cols != 0 && rows > SIZE_MAX / cols) throw ArgError{"rows x cols overflows", true};
   const float* full = floatsAt(heap, length, args.number(2, "fullOffset"), rows * cols, "full");
   const float* row = floatsAt(heap, length, args.number(3, "rowOffset"), rows, "row");
   float* y = floatsAt(heap, length, args.number(4, "outOffset"), rows * cols, "y");

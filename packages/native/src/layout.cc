@@ -111,9 +111,9 @@ napi_value reduceColsImpl(const Args& args) {
   if (op < 0 || op > 3) throw ArgError{"op must be 0 (sum), 1 (max), 2 (min) or 3 (mean)", true};
   std::size_t length = 0;
   std::uint8_t* heap = args.buffer(1, "heap", &length);
-  std::size_t rows = args.index(4, "rows"), cols = args.index(5, "cols");
+  const RowsCols rc = rowsAndCols(args, 4);
+  const std::size_t rows = rc.rows, cols = rc.cols;
   if (rows == 0) throw ArgError{"rows must be at least 1", true};
-  if (cols != 0 && rows > SIZE_MAX / 4 / cols) throw ArgError{"rows x cols overflows", true};
   const float* x = floatsAt(heap, length, args.number(2, "inOffset"), rows * cols, "x");
   float* y = floatsAt(heap, length, args.number(3, "outOffset"), cols, "y");
   // Lanes split the columns (blocks of 16), so no lane's sums depend on another's.

@@ -99,4 +99,10 @@ napi_value undefinedValue(napi_env env) {
   return v;
 }
 
+RowsCols rowsAndCols(const Args& args, std::size_t i) {
+  RowsCols rc{args.index(i, "rows"), args.index(i + 1, "cols")};
+  if (rc.cols != 0 && rc.rows > SIZE_MAX / 4 / rc.cols) throw ArgError{"rows x cols overflows", true};
+  return rc;
+}
+
 }  // namespace engram

@@ -37,6 +37,12 @@ struct Args {
 /** Checks that [offset, offset + count floats) lies inside a buffer of `length` bytes and is 4-byte aligned. */
 float* floatsAt(std::uint8_t* base, std::size_t length, double offset, std::size_t count, const char* what);
 
+/** rows and cols of a row kernel from arguments i and i + 1; refuses a rows x cols whose float bytes overflow. */
+struct RowsCols {
+  std::size_t rows, cols;
+};
+RowsCols rowsAndCols(const Args& args, std::size_t i);
+
 napi_value makeNumber(napi_env env, double x);
 napi_value makeString(napi_env env, const std::string& s);
 napi_value makeBool(napi_env env, bool b);
