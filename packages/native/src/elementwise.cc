@@ -98,8 +98,7 @@ napi_value softmaxGradRowsImpl(const Args& args) {
 
 // reduceRows(op, heap, inOffset, outOffset, rows, cols): op 0 sum, 1 max, 2 min, 3 mean over each row.
 napi_value reduceRowsImpl(const Args& args) {
-  int op = args.int32(0, "op");
-  if (op < 0 || op > 3) throw ArgError{"op must be 0 (sum), 1 (max), 2 (min) or 3 (mean)", true};
+  int op = reduceOp(args, 0);
   std::size_t length = 0;
   std::uint8_t* heap = args.buffer(1, "heap", &length);
   const RowsCols rc = rowsAndCols(args, 4);

@@ -107,8 +107,7 @@ void reduceColBlock(const float* x, float* y, std::size_t rows, std::size_t cols
 
 // reduceCols(op, heap, inOffset, outOffset, rows, cols): y[c] = sum (0), max (1), min (2) or mean (3) over r of x[r, c].
 napi_value reduceColsImpl(const Args& args) {
-  int op = args.int32(0, "op");
-  if (op < 0 || op > 3) throw ArgError{"op must be 0 (sum), 1 (max), 2 (min) or 3 (mean)", true};
+  int op = reduceOp(args, 0);
   std::size_t length = 0;
   std::uint8_t* heap = args.buffer(1, "heap", &length);
   const RowsCols rc = rowsAndCols(args, 4);

@@ -105,4 +105,10 @@ RowsCols rowsAndCols(const Args& args, std::size_t i) {
   return rc;
 }
 
+int reduceOp(const Args& args, std::size_t i) {
+  int op = args.int32(i, "op");
+  if (op < 0 || op > 3) throw ArgError{"op must be 0 (sum), 1 (max), 2 (min) or 3 (mean)", true};
+  return op;
+}
+
 }  // namespace engram

@@ -43,6 +43,9 @@ struct RowsCols {
 };
 RowsCols rowsAndCols(const Args& args, std::size_t i);
 
+/** A reduction's op code from argument i: 0 sum, 1 max, 2 min, 3 mean. */
+int reduceOp(const Args& args, std::size_t i);
+
 napi_value makeNumber(napi_env env, double x);
 napi_value makeString(napi_env env, const std::string& s);
 napi_value makeBool(napi_env env, bool b);

@@ -340,20 +340,35 @@ void vexp(const float* x, float* y, std::size_t n) { mapW<vexpW>(x, y, n); }
 
 void vlog(const float* x, float* y, std::size_t n) { mapW<vlogW>(x, y, n); }
 
+/** Max of a short row (scalar; a NaN is skipped unless it comes first, as the vector max below skips it). */
+ENGRAM_INLINE float rowMax1(const float* xr, std::size_t cols) {
+  float m = -std::numeric_limits<float>::infinity();
+  for (std::size_t c = 0; c < cols; c++) m = xr[c] > m ? xr[c] : m;
+  return m;
+}
+
+/** Max of a row of at least W: the full blocks and the block ending at `last` (duplicates do not change a max). */
+ENGRAM_INLINE float rowMaxW(const float* xr, std::size_t full, std::size_t last) {
+  vf mv = load(xr + last);
+  for (std::size_t c = 0; c < full; c += W) {
+    vf v = load(xr + c);
+    mv = select(v > mv, v, mv);
+  }
+  return hmax(mv);
+}
+
 /**
  * Row softmax: max, exp(x - max) and its sum, scale by 1/sum. A row holding
  * NaN gives NaN (as the stock kernel does); a row of -inf gives NaN (0/0) too.
  */
 void vsoftmax(const float* x, float* y, std::size_t rows, std::size_t cols) {
-  const float ninf = -std::numeric_limits<float>::infinity();
   if (cols < W || x == y) {
     // Short rows (or in place): scalar, with libm's exp (a padded vector block
     // per row measured ~300 ns a row: store-forwarding stalls).
     for (std::size_t r = 0; r < rows; r++) {
       const float* xr = x + r * cols;
       float* yr = y + r * cols;
-      float m = ninf;
-      for (std::size_t c = 0; c < cols; c++) m = xr[c] > m ? xr[c] : m;
+      float m = rowMax1(xr, cols);
       float s = 0.0f;
       for (std::size_t c = 0; c < cols; c++) {
         float e = std::exp(xr[c] - m);
@@ -374,12 +389,7 @@ void vsoftmax(const float* x, float* y, std::size_t rows, std::size_t cols) {
   for (std::size_t r = 0; r < rows; r++) {
     const float* xr = x + r * cols;
     float* yr = y + r * cols;
-    vf mv = load(xr + last);  // duplicates do not change a max
-    for (std::size_t c = 0; c < full; c += W) {
-      vf v = load(xr + c);
-      mv = select(v > mv, v, mv);
-    }
-    vf shift = splat(hmax(mv));
+    vf shift = splat(rowMaxW(xr, full, last));
     vf sv = splat(0.0f);
     for (std::size_t c = 0; c < full; c += W) {
       vf e = vexpW(load(xr + c) - shift);
@@ -407,12 +417,10 @@ void vsoftmax(const float* x, float* y, std::size_t rows, std::size_t cols) {
  * composed max / sub / exp / sum / log / add it replaces.
  */
 void vlogSumExpRows(const float* x, float* y, std::size_t rows, std::size_t cols) {
-  const float ninf = -std::numeric_limits<float>::infinity();
   if (cols < W) {
     for (std::size_t r = 0; r < rows; r++) {
       const float* xr = x + r * cols;
-      float m = ninf;
-      for (std::size_t c = 0; c < cols; c++) m = xr[c] > m ? xr[c] : m;
+      float m = rowMax1(xr, cols);
       float s = 0.0f;
       for (std::size_t c = 0; c < cols; c++) s += std::exp(xr[c] - m);
       y[r] = m + std::log(s);
@@ -425,13 +433,8 @@ void vlogSumExpRows(const float* x, float* y, std::size_t rows, std::size_t cols
   const std::size_t last = cols - W;
   for (std::size_t r = 0; r < rows; r++) {
     const float* xr = x + r * cols;
-    vf mv = load(xr + last);
-    for (std::size_t c = 0; c < full; c += W) {
-      vf v = load(xr + c);
-      mv = select(v > mv, v, mv);
-    }
-    // A NaN anywhere must give NaN: the max above skips NaN, the sum below keeps it.
-    float m = hmax(mv);
+    // A NaN anywhere must give NaN: the max skips NaN, the sum below keeps it.
+    float m = rowMaxW(xr, full, last);
     vf shift = splat(m);
     vf sv = splat(0.0f);
     for (std::size_t c = 0; c < full; c += W) sv += vexpW(load(xr + c) - shift);
