@@ -169,6 +169,7 @@ async function main(): Promise<number> {
     native: info.native,
     native_threads: info.threads,
     native_off: info.nativeOff ?? null,
+    native_vector_isa: info.vectorIsa ?? null,
     wasm_fast_path: backend === 'wasm' ? info.fastPath : null,
     openblas_coretype: process.env['OPENBLAS_CORETYPE'] ?? null,
     openblas_corename: { engram: info.blas?.corename ?? null, torch: Object.values(serverInfo)[0]?.corename ?? null },

@@ -45,6 +45,10 @@ export interface NativeBinding {
   /** Threads (the caller's included) the elementwise and batched kernels may use. */
   setLanes(lanes: number): void;
   getLanes(): number;
+  /** The vectorised kernels' instruction set ('avx512', 'avx2', 'baseline') and the sets this CPU runs, widest first (the widest is the default). */
+  getIsa(): { isa: string; supported: string[] };
+  /** Runs the vectorised kernels on one of `getIsa().supported` from the next call on; RangeError for a set this CPU lacks. */
+  setIsa(isa: string): void;
 }
 
 export type NativeOpenResult =

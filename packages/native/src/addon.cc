@@ -86,6 +86,8 @@ napi_value init(napi_env env, napi_value exports) {
       {"reduceCols", nullptr, reduceCols, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"setLanes", nullptr, setLanes, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"getLanes", nullptr, getLanes, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"setIsa", nullptr, setIsa, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"getIsa", nullptr, getIsa, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
   };
   napi_define_properties(env, exports, sizeof(fns) / sizeof(fns[0]), fns);
   return exports;

@@ -167,6 +167,29 @@ napi_value setLanesImpl(const Args& args) {
 
 napi_value getLanesImpl(const Args& args) { return makeNumber(args.env, Pool::get().lanes()); }
 
+// setIsa(name): the vectorised kernels' instruction set from the next call on (tests run every set this CPU has).
+napi_value setIsaImpl(const Args& args) {
+  std::string isa = args.string(0, "isa");
+  if (!useVmathIsa(isa)) {
+    std::string have;
+    for (const char* name : vmathIsas()) have += (have.empty() ? "" : ", ") + std::string(name);
+    throw ArgError{"this CPU runs the kernels on " + have + ", not '" + isa + "'", true};
+  }
+  return undefinedValue(args.env);
+}
+
+// getIsa(): { isa: the set in use, supported: the sets this CPU runs, widest first }.
+napi_value getIsaImpl(const Args& args) {
+  napi_value out, list;
+  napi_create_object(args.env, &out);
+  napi_create_array(args.env, &list);
+  std::uint32_t i = 0;
+  for (const char* name : vmathIsas()) napi_set_element(args.env, list, i++, makeString(args.env, name));
+  napi_set_named_property(args.env, out, "isa", makeString(args.env, vmathIsa()));
+  napi_set_named_property(args.env, out, "supported", list);
+  return out;
+}
+
 }  // namespace
 
 napi_value unary(napi_env env, napi_callback_info info) { return guarded<unaryImpl>(env, info); }
@@ -179,5 +202,7 @@ napi_value logSumExpRows(napi_env env, napi_callback_info info) { return guarded
 napi_value layerNormRows(napi_env env, napi_callback_info info) { return guarded<layerNormRowsImpl>(env, info); }
 napi_value setLanes(napi_env env, napi_callback_info info) { return guarded<setLanesImpl>(env, info); }
 napi_value getLanes(napi_env env, napi_callback_info info) { return guarded<getLanesImpl>(env, info); }
+napi_value setIsa(napi_env env, napi_callback_info info) { return guarded<setIsaImpl>(env, info); }
+napi_value getIsa(napi_env env, napi_callback_info info) { return guarded<getIsaImpl>(env, info); }
 
 }  // namespace engram

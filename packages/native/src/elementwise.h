@@ -15,5 +15,7 @@ napi_value logSumExpRows(napi_env env, napi_callback_info info);
 napi_value layerNormRows(napi_env env, napi_callback_info info);
 napi_value setLanes(napi_env env, napi_callback_info info);
 napi_value getLanes(napi_env env, napi_callback_info info);
+napi_value setIsa(napi_env env, napi_callback_info info);
+napi_value getIsa(napi_env env, napi_callback_info info);
 
 }  // namespace engram

@@ -2,6 +2,8 @@
 // whatever this CPU supports (one build runs anywhere).
 #include "vmath.h"
 
+#include <cstring>
+
 namespace engram {
 
 #define ENGRAM_DECLARE(NS)                                                   \
@@ -39,18 +41,34 @@ struct Kernels {
   const char* name;
 };
 
-Kernels pick() {
+Kernels variant(const char* isa) {
+  if (std::strcmp(isa, "baseline") == 0)
+    return {base::vexp, base::vlog, base::vsoftmax, base::vunary, base::vbinary, base::vreduceRows, base::vbinaryRows, base::vlogSumExpRows, base::vlayerNormRows, base::vsoftmaxGradRows, "baseline"};
 #if defined(__x86_64__) && defined(__GNUC__)
-  __builtin_cpu_init();
-  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl"))
-    return {avx512::vexp, avx512::vlog, avx512::vsoftmax, avx512::vunary, avx512::vbinary, avx512::vreduceRows, avx512::vbinaryRows, avx512::vlogSumExpRows, avx512::vlayerNormRows, avx512::vsoftmaxGradRows, "avx512"};
-  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return {avx2::vexp, avx2::vlog, avx2::vsoftmax, avx2::vunary, avx2::vbinary, avx2::vreduceRows, avx2::vbinaryRows, avx2::vlogSumExpRows, avx2::vlayerNormRows, avx2::vsoftmaxGradRows, "avx2"};
+  if (std::strcmp(isa, "avx2") == 0)
+    return {avx2::vexp, avx2::vlog, avx2::vsoftmax, avx2::vunary, avx2::vbinary, avx2::vreduceRows, avx2::vbinaryRows, avx2::vlogSumExpRows, avx2::vlayerNormRows, avx2::vsoftmaxGradRows, "avx2"};
+  return {avx512::vexp, avx512::vlog, avx512::vsoftmax, avx512::vunary, avx512::vbinary, avx512::vreduceRows, avx512::vbinaryRows, avx512::vlogSumExpRows, avx512::vlayerNormRows, avx512::vsoftmaxGradRows, "avx512"};
+#else
+  return variant("baseline");
 #endif
-  return {base::vexp, base::vlog, base::vsoftmax, base::vunary, base::vbinary, base::vreduceRows, base::vbinaryRows, base::vlogSumExpRows, base::vlayerNormRows, base::vsoftmaxGradRows, "baseline"};
 }
 
-const Kernels& kernels() {
-  static const Kernels k = pick();  // trivially destructible: nothing runs at exit
+/** The instruction sets this CPU runs, widest first ("baseline" always last). */
+std::vector<const char*> supported() {
+  std::vector<const char*> out;
+#if defined(__x86_64__) && defined(__GNUC__)
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl")) out.push_back("avx512");
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) out.push_back("avx2");
+#endif
+  out.push_back("baseline");
+  return out;
+}
+
+// Trivially destructible (nothing runs at exit); set once from the widest
+// supported set, changed only by useVmathIsa on the JS thread between calls.
+Kernels& kernels() {
+  static Kernels k = variant(supported().front());
   return k;
 }
 
@@ -67,5 +85,16 @@ void vlogSumExpRows(const float* x, float* y, std::size_t rows, std::size_t cols
 void vlayerNormRows(const float* x, float* y, float* rstd, std::size_t rows, std::size_t cols, float eps) { kernels().layerNormRows(x, y, rstd, rows, cols, eps); }
 void vsoftmaxGradRows(const float* dy, const float* y, float* dx, std::size_t rows, std::size_t cols) { kernels().softmaxGradRows(dy, y, dx, rows, cols); }
 const char* vmathIsa() { return kernels().name; }
+
+std::vector<const char*> vmathIsas() { return supported(); }
+
+bool useVmathIsa(const std::string& isa) {
+  for (const char* name : supported())
+    if (isa == name) {
+      kernels() = variant(name);
+      return true;
+    }
+  return false;
+}
 
 }  // namespace engram

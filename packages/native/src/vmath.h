@@ -3,13 +3,16 @@
 // Why: the tfjs wasm build runs Exp and Log as scalar loops calling libm
 // (measured 4.2x slower than a vectorised exp). These are branch-free
 // polynomial versions (Cephes-style range reduction, ~1 ulp) written with
-// 16-lane GCC vector types, compiled for AVX-512, AVX2+FMA and baseline x86-64
+// GCC vector types one register wide (16, 8 or 4 floats), compiled for
+// AVX-512, AVX2+FMA and baseline x86-64
 // (vmath_*.cc) and picked at run time (vmath.cc), so one build runs anywhere.
 // Measured (one core, 307k floats): exp 0.14 ms vs libm's 1.0 ms; softmax over
 // rows of 49: 0.31 ms.
 #pragma once
 
 #include <cstddef>
+#include <string>
+#include <vector>
 
 namespace engram {
 
@@ -33,5 +36,9 @@ void vlayerNormRows(const float* x, float* y, float* rstd, std::size_t rows, std
 void vsoftmaxGradRows(const float* dy, const float* y, float* dx, std::size_t rows, std::size_t cols);
 /** Which instruction set the kernels run on ("avx512", "avx2", "baseline"). */
 const char* vmathIsa();
+/** The instruction sets this CPU can run the kernels on, widest first (the widest is the default). */
+std::vector<const char*> vmathIsas();
+/** Runs the kernels on `isa` from the next call on (tests compare the sets); false, and no change, when this CPU lacks it. */
+bool useVmathIsa(const std::string& isa);
 
 }  // namespace engram

@@ -12,6 +12,9 @@
 #ifndef ENGRAM_VMATH_NS
 #error "define ENGRAM_VMATH_NS before including vmath_impl.h"
 #endif
+#ifndef ENGRAM_VMATH_BYTES
+#error "define ENGRAM_VMATH_BYTES (the register width: 64, 32 or 16) before including vmath_impl.h"
+#endif
 
 #define ENGRAM_INLINE static inline __attribute__((always_inline))
 
@@ -20,14 +23,16 @@ namespace ENGRAM_VMATH_NS {
 
 namespace {
 
-// 16 lanes: one AVX-512 register, two AVX2 ones, four SSE ones (GCC vector
-// extensions; comparisons give all-ones masks, casts between same-size
-// vectors reinterpret the bits). Explicit vectors because the autovectoriser
-// leaves these loops scalar (floor and the special-value selects are control
-// flow to it).
-typedef float vf __attribute__((vector_size(64)));
-typedef std::int32_t vi __attribute__((vector_size(64)));
-constexpr std::size_t W = 16;
+// One register of lanes: 16 floats on AVX-512, 8 on AVX2, 4 on the baseline
+// (GCC vector extensions; comparisons give all-ones masks, casts between
+// same-size vectors reinterpret the bits). Explicit vectors because the
+// autovectoriser leaves these loops scalar (floor and the special-value
+// selects are control flow to it). The vector must be exactly one register:
+// a 64-byte vector under AVX2 compiled its comparisons and selects lane by
+// lane (measured on a Zen 3: exp 8.5 ns a float, 11x the 8-lane version).
+typedef float vf __attribute__((vector_size(ENGRAM_VMATH_BYTES)));
+typedef std::int32_t vi __attribute__((vector_size(ENGRAM_VMATH_BYTES)));
+constexpr std::size_t W = ENGRAM_VMATH_BYTES / sizeof(float);
 
 // Not `vf{} + x`: 0 + -0 is +0, which turned x / -0 into +inf.
 ENGRAM_INLINE vf splat(float x) {
@@ -115,14 +120,18 @@ ENGRAM_INLINE vf vlogW(vf x) {
   return select(x != x, x, r);
 }
 
-/** Lane indices 0..15. */
-ENGRAM_INLINE vi iota() { return vi{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15}; }
+/** Lane indices 0..W-1. */
+ENGRAM_INLINE vi iota() {
+  vi v;
+  for (std::size_t l = 0; l < W; l++) v[l] = static_cast<std::int32_t>(l);  // folded to a constant
+  return v;
+}
 
 /**
- * Applies f to n floats, 16 at a time. The ragged end is one more block ending
+ * Applies f to n floats, W at a time. The ragged end is one more block ending
  * at n, overlapping the previous one (its first lanes are recomputed with the
  * same inputs, so the same values are stored again): no scalar loop, no
- * partial copies (which stall on store forwarding). Below 16 floats, or in
+ * partial copies (which stall on store forwarding). Below W floats, or in
  * place (x == y: the overlap would be read after being overwritten), the tail
  * goes through a padded block.
  */
@@ -141,25 +150,48 @@ ENGRAM_INLINE void mapW(const float* x, float* y, std::size_t n) {
   std::memcpy(y + i, out, (n - i) * sizeof(float));
 }
 
-typedef float vf8 __attribute__((vector_size(32)));
 typedef float vf4 __attribute__((vector_size(16)));
 
-// Horizontal reductions by halving (log2(16) = 4 vector steps, no lane loop).
-ENGRAM_INLINE float hmax(vf v) {
+// Horizontal reductions by halving down to 4 lanes (no lane loop on the wide part).
+ENGRAM_INLINE vf4 quarterMax(vf v) {
+#if ENGRAM_VMATH_BYTES == 64
+  typedef float vf8 __attribute__((vector_size(32)));
   vf8 a = __builtin_shufflevector(v, v, 0, 1, 2, 3, 4, 5, 6, 7);
   vf8 b = __builtin_shufflevector(v, v, 8, 9, 10, 11, 12, 13, 14, 15);
   a = a > b ? a : b;
   vf4 c = __builtin_shufflevector(a, a, 0, 1, 2, 3);
   vf4 d = __builtin_shufflevector(a, a, 4, 5, 6, 7);
-  c = c > d ? c : d;
+  return c > d ? c : d;
+#elif ENGRAM_VMATH_BYTES == 32
+  vf4 c = __builtin_shufflevector(v, v, 0, 1, 2, 3);
+  vf4 d = __builtin_shufflevector(v, v, 4, 5, 6, 7);
+  return c > d ? c : d;
+#else
+  return v;
+#endif
+}
+
+ENGRAM_INLINE vf4 quarterSum(vf v) {
+#if ENGRAM_VMATH_BYTES == 64
+  typedef float vf8 __attribute__((vector_size(32)));
+  vf8 a = __builtin_shufflevector(v, v, 0, 1, 2, 3, 4, 5, 6, 7) + __builtin_shufflevector(v, v, 8, 9, 10, 11, 12, 13, 14, 15);
+  return __builtin_shufflevector(a, a, 0, 1, 2, 3) + __builtin_shufflevector(a, a, 4, 5, 6, 7);
+#elif ENGRAM_VMATH_BYTES == 32
+  return __builtin_shufflevector(v, v, 0, 1, 2, 3) + __builtin_shufflevector(v, v, 4, 5, 6, 7);
+#else
+  return v;
+#endif
+}
+
+ENGRAM_INLINE float hmax(vf v) {
+  vf4 c = quarterMax(v);
   float m = c[0];
   for (int l = 1; l < 4; l++) m = c[l] > m ? c[l] : m;
   return m;
 }
 
 ENGRAM_INLINE float hsum(vf v) {
-  vf8 a = __builtin_shufflevector(v, v, 0, 1, 2, 3, 4, 5, 6, 7) + __builtin_shufflevector(v, v, 8, 9, 10, 11, 12, 13, 14, 15);
-  vf4 c = __builtin_shufflevector(a, a, 0, 1, 2, 3) + __builtin_shufflevector(a, a, 4, 5, 6, 7);
+  vf4 c = quarterSum(v);
   return (c[0] + c[2]) + (c[1] + c[3]);
 }
 
@@ -246,7 +278,7 @@ ENGRAM_INLINE float pick1(float acc, float v) {
 
 /**
  * y[r] = sum (OP 0), max (1) or min (2) of row r's `cols` contiguous floats.
- * Sums run in 16 lane-wise partial sums (a little more accurate than the
+ * Sums run in W lane-wise partial sums (a little more accurate than the
  * stock kernel's one running sum, not bit-identical); max and min propagate NaN.
  */
 template <int OP>
@@ -380,7 +412,7 @@ void vsoftmax(const float* x, float* y, std::size_t rows, std::size_t cols) {
     }
     return;
   }
-  // Rows of 16 or more: the ragged end is one more block ending at the row's
+  // Rows of W or more: the ragged end is one more block ending at the row's
   // end, overlapping the last full block; `fresh` marks its new lanes.
   const std::size_t full = cols / W * W;
   const std::size_t rest = cols - full;

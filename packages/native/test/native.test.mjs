@@ -4,6 +4,8 @@ import { expect } from 'chai';
 import { openNative } from '../index.js';
 
 const r = openNative();
+/** The instruction sets the vectorised kernels run on here (none listed when the addon is not usable). */
+const ISAS = r.ok ? r.binding.getIsa().supported : [];
 
 function fill(f, seed) {
   let s = seed;
@@ -96,347 +98,369 @@ describe('@engram/native addon', function () {
     expect(() => b.softmax(heap, 0, 0, 11, 10)).to.throw(RangeError, /outside/);
   });
 
-  it('exp and log are within 2 ulp of libm over a wide range, one lane and several', () => {
+  it('runs the vectorised kernels on the widest instruction set this CPU has and refuses one it lacks', () => {
     const b = r.binding;
-    const n = 100_003;
-    const heap = new ArrayBuffer(8 * n);
-    const x = new Float32Array(heap, 0, n);
-    const y = new Float32Array(heap, 4 * n, n);
-    for (const lanes of [1, 2]) {
-      b.setLanes(lanes);
-      for (let i = 0; i < n; i++) x[i] = -100 + (190 * i) / n;
-      b.unary(0, heap, 0, 4 * n, n);
-      let bad = '';
-      for (let i = 0; i < n && !bad; i++) {
-        const want = Math.fround(Math.exp(x[i]));
-        const ok = Number.isFinite(want) ? Math.abs(y[i] - want) <= Math.max(2.5e-7 * want, 1.5e-45) : y[i] === want;
-        if (!ok) bad = `exp(${x[i]}) = ${y[i]}, libm ${want}`;
-      }
-      for (let i = 0; i < n; i++) x[i] = Math.exp(-80 + (160 * i) / n);
-      b.unary(1, heap, 0, 4 * n, n);
-      for (let i = 0; i < n && !bad; i++) {
-        const want = Math.log(x[i]);
-        if (!(Math.abs(y[i] - want) <= 2.5e-7 * Math.max(Math.abs(want), 1e-3))) bad = `log(${x[i]}) = ${y[i]}, libm ${want}`;
-      }
-      expect(bad, `lanes ${lanes}`).to.equal('');
-    }
-    b.setLanes(r.cpus);
+    const { isa, supported } = b.getIsa();
+    expect(supported.at(-1)).to.equal('baseline');
+    expect(isa).to.equal(supported[0]);
+    expect(() => b.setIsa('sse9')).to.throw(RangeError, /this CPU runs the kernels on .*baseline.*not 'sse9'/);
+    expect(b.getIsa().isa).to.equal(isa);
   });
 
-  it('softmax rows sum to 1 and match a host softmax (rows shorter and longer than 16)', () => {
-    const b = r.binding;
-    for (const cols of [1, 7, 16, 49, 300]) {
-      const rows = 33;
-      const heap = new ArrayBuffer(8 * rows * cols);
-      const x = new Float32Array(heap, 0, rows * cols);
-      fill(x, cols);
-      for (let i = 0; i < x.length; i++) x[i] *= 20;
-      b.softmax(heap, 0, 4 * rows * cols, rows, cols);
-      const y = new Float32Array(heap, 4 * rows * cols, rows * cols);
-      for (let rr = 0; rr < rows; rr++) {
-        const row = Array.from(x.subarray(rr * cols, (rr + 1) * cols));
-        const m = Math.max(...row);
-        const e = row.map((v) => Math.exp(v - m));
-        const s = e.reduce((p, q) => p + q, 0);
-        for (let c = 0; c < cols; c++) expect(Math.abs(y[rr * cols + c] - e[c] / s)).to.be.lessThan(1e-6);
-      }
-    }
-  });
+  // Every set this CPU runs (the vector width differs: 16, 8, 4 floats), so a
+  // machine with AVX-512 also checks the AVX2 and baseline builds.
+  for (const isa of ISAS) {
+    describe(`vectorised kernels on ${isa}`, () => {
+      let widest;
+      before(() => {
+        widest = r.binding.getIsa().isa;
+        r.binding.setIsa(isa);
+      });
+      after(() => r.binding.setIsa(widest));
 
-  it('reduceRows (sum, max, min, mean) and binaryRows match host loops, one lane and several, and refuse bad ranges', () => {
-    const b = r.binding;
-    for (const [rows, cols] of [[5, 3], [33, 16], [40, 1000], [300, 1025]]) {
-      const n = rows * cols;
-      const heap = new ArrayBuffer(4 * (2 * n + 2 * rows));
-      const x = new Float32Array(heap, 0, n);
-      fill(x, rows + cols);
-      const y = new Float32Array(heap, 4 * n, rows);
-      const row = new Float32Array(heap, 4 * (n + rows), rows);
-      const out = new Float32Array(heap, 4 * (n + 2 * rows), n);
-      for (const lanes of [1, 2]) {
-        b.setLanes(lanes);
-        for (const op of [0, 1, 2, 3]) {
-          b.reduceRows(op, heap, 0, 4 * n, rows, cols);
-          for (let rr = 0; rr < rows; rr++) {
-            const v = Array.from(x.subarray(rr * cols, (rr + 1) * cols));
-            const sum = v.reduce((p, q) => p + q, 0);
-            const want = op === 0 ? sum : op === 1 ? Math.max(...v) : op === 2 ? Math.min(...v) : sum / cols;
-            expect(Math.abs(y[rr] - want), `op ${op} [${rows}, ${cols}] row ${rr}`).to.be.lessThan(op === 0 ? 1e-4 : op === 3 ? 1e-6 : 1e-12);
-          }
-        }
-        fill(row, 7);
-        for (const [op, rowFirst] of [[1, 0], [1, 1], [3, 0], [2, 1]]) {
-          b.binaryRows(op, heap, 0, 4 * (n + rows), 4 * (n + 2 * rows), rows, cols, rowFirst);
-          for (let i = 0; i < n; i += 97) {
-            const f = x[i], s = row[Math.floor(i / cols)];
-            const [p, q] = rowFirst ? [s, f] : [f, s];
-            const want = Math.fround(op === 1 ? Math.fround(p) - Math.fround(q) : op === 2 ? Math.fround(p) * Math.fround(q) : Math.fround(p) / Math.fround(q));
-            expect(out[i]).to.equal(want);
-          }
-        }
-      }
-      b.setLanes(r.blas.threads);
-      expect(() => b.reduceRows(0, heap, 0, 4 * n, 3 * rows, cols)).to.throw(RangeError);
-      expect(() => b.binaryRows(0, heap, 0, 4 * (n + rows), 4 * (n + 2 * rows), rows + 1, cols, 0)).to.throw(RangeError);
-      expect(() => b.reduceRows(4, heap, 0, 4 * n, rows, cols)).to.throw();
-    }
-  });
-  it('transposeRuns moves whole last-axis runs like a host transpose, one lane and several, and refuses bad permutations', () => {
-    const b = r.binding;
-    for (const [shape, perm] of [[[2, 3, 4], [1, 0, 2]], [[32, 49, 4, 32], [0, 2, 1, 3]], [[3, 5, 7, 2, 6], [3, 0, 2, 1, 4]], [[9], [0]]]) {
-      const n = shape.reduce((p, q) => p * q, 1);
+    it('exp and log are within 2 ulp of libm over a wide range, one lane and several', () => {
+      const b = r.binding;
+      const n = 100_003;
       const heap = new ArrayBuffer(8 * n);
       const x = new Float32Array(heap, 0, n);
-      fill(x, n);
       const y = new Float32Array(heap, 4 * n, n);
-      const strides = shape.map((_, i) => shape.slice(i + 1).reduce((p, q) => p * q, 1));
-      const outShape = perm.map((p) => shape[p]);
       for (const lanes of [1, 2]) {
         b.setLanes(lanes);
-        y.fill(NaN);
-        b.transposeRuns(heap, 0, 4 * n, Float64Array.from(shape), Float64Array.from(perm));
-        for (let o = 0; o < n; o++) {
-          let rest = o, src = 0;
-          for (let j = outShape.length - 1; j >= 0; j--) {
-            src += (rest % outShape[j]) * strides[perm[j]];
-            rest = Math.floor(rest / outShape[j]);
-          }
-          if (y[o] !== x[src]) expect.fail(`[${shape}] perm [${perm}] lanes ${lanes}: y[${o}] = ${y[o]}, want x[${src}] = ${x[src]}`);
+        for (let i = 0; i < n; i++) x[i] = -100 + (190 * i) / n;
+        b.unary(0, heap, 0, 4 * n, n);
+        let bad = '';
+        for (let i = 0; i < n && !bad; i++) {
+          const want = Math.fround(Math.exp(x[i]));
+          const ok = Number.isFinite(want) ? Math.abs(y[i] - want) <= Math.max(2.5e-7 * want, 1.5e-45) : y[i] === want;
+          if (!ok) bad = `exp(${x[i]}) = ${y[i]}, libm ${want}`;
         }
+        for (let i = 0; i < n; i++) x[i] = Math.exp(-80 + (160 * i) / n);
+        b.unary(1, heap, 0, 4 * n, n);
+        for (let i = 0; i < n && !bad; i++) {
+          const want = Math.log(x[i]);
+          if (!(Math.abs(y[i] - want) <= 2.5e-7 * Math.max(Math.abs(want), 1e-3))) bad = `log(${x[i]}) = ${y[i]}, libm ${want}`;
+        }
+        expect(bad, `lanes ${lanes}`).to.equal('');
       }
-      b.setLanes(r.blas.threads);
-    }
-    const heap = new ArrayBuffer(4 * 48);
-    expect(() => b.transposeRuns(heap, 0, 96, Float64Array.from([2, 3, 4]), Float64Array.from([0, 2, 1]))).to.throw(RangeError, /last axis/);
-    expect(() => b.transposeRuns(heap, 0, 96, Float64Array.from([2, 3, 4]), Float64Array.from([0, 0, 2]))).to.throw(RangeError, /permutation/);
-    expect(() => b.transposeRuns(heap, 0, 100, Float64Array.from([2, 3, 4]), Float64Array.from([1, 0, 2]))).to.throw(RangeError);
-  });
+      b.setLanes(r.cpus);
+    });
 
-  it('reduceCols (sum, max, min, mean) matches host loops, one lane and several, with NaN propagating in max and min', () => {
-    const b = r.binding;
-    for (const [rows, cols] of [[1, 5], [7, 3], [1568, 128], [600, 1000]]) {
-      const n = rows * cols;
-      const heap = new ArrayBuffer(4 * (n + cols));
-      const x = new Float32Array(heap, 0, n);
-      fill(x, rows + 3 * cols);
-      if (rows > 5) x[5 * cols + 1] = NaN;
-      const y = new Float32Array(heap, 4 * n, cols);
-      for (const lanes of [1, 2]) {
-        b.setLanes(lanes);
-        for (const op of [0, 1, 2, 3]) {
-          b.reduceCols(op, heap, 0, 4 * n, rows, cols);
-          for (let c = 0; c < cols; c++) {
-            const v = Array.from({ length: rows }, (_, rr) => x[rr * cols + c]);
-            const sum = v.reduce((p, q) => p + q, 0);
-            const want = op === 0 ? sum : op === 1 ? Math.max(...v) : op === 2 ? Math.min(...v) : sum / rows;
-            if (Number.isNaN(want)) expect(y[c], `op ${op} col ${c}`).to.be.NaN;
-            else expect(Math.abs(y[c] - want), `op ${op} [${rows}, ${cols}] col ${c}`).to.be.lessThan(op === 0 ? 1e-3 : op === 3 ? 1e-5 : 1e-12);
+    it('softmax rows sum to 1 and match a host softmax (rows shorter and longer than one vector)', () => {
+      const b = r.binding;
+      for (const cols of [1, 3, 7, 8, 9, 16, 49, 300]) {
+        const rows = 33;
+        const heap = new ArrayBuffer(8 * rows * cols);
+        const x = new Float32Array(heap, 0, rows * cols);
+        fill(x, cols);
+        for (let i = 0; i < x.length; i++) x[i] *= 20;
+        b.softmax(heap, 0, 4 * rows * cols, rows, cols);
+        const y = new Float32Array(heap, 4 * rows * cols, rows * cols);
+        for (let rr = 0; rr < rows; rr++) {
+          const row = Array.from(x.subarray(rr * cols, (rr + 1) * cols));
+          const m = Math.max(...row);
+          const e = row.map((v) => Math.exp(v - m));
+          const s = e.reduce((p, q) => p + q, 0);
+          for (let c = 0; c < cols; c++) expect(Math.abs(y[rr * cols + c] - e[c] / s)).to.be.lessThan(1e-6);
+        }
+      }
+    });
+
+    it('reduceRows (sum, max, min, mean) and binaryRows match host loops, one lane and several, and refuse bad ranges', () => {
+      const b = r.binding;
+      for (const [rows, cols] of [[5, 3], [33, 16], [40, 1000], [300, 1025]]) {
+        const n = rows * cols;
+        const heap = new ArrayBuffer(4 * (2 * n + 2 * rows));
+        const x = new Float32Array(heap, 0, n);
+        fill(x, rows + cols);
+        const y = new Float32Array(heap, 4 * n, rows);
+        const row = new Float32Array(heap, 4 * (n + rows), rows);
+        const out = new Float32Array(heap, 4 * (n + 2 * rows), n);
+        for (const lanes of [1, 2]) {
+          b.setLanes(lanes);
+          for (const op of [0, 1, 2, 3]) {
+            b.reduceRows(op, heap, 0, 4 * n, rows, cols);
+            for (let rr = 0; rr < rows; rr++) {
+              const v = Array.from(x.subarray(rr * cols, (rr + 1) * cols));
+              const sum = v.reduce((p, q) => p + q, 0);
+              const want = op === 0 ? sum : op === 1 ? Math.max(...v) : op === 2 ? Math.min(...v) : sum / cols;
+              expect(Math.abs(y[rr] - want), `op ${op} [${rows}, ${cols}] row ${rr}`).to.be.lessThan(op === 0 ? 1e-4 : op === 3 ? 1e-6 : 1e-12);
+            }
+          }
+          fill(row, 7);
+          for (const [op, rowFirst] of [[1, 0], [1, 1], [3, 0], [2, 1]]) {
+            b.binaryRows(op, heap, 0, 4 * (n + rows), 4 * (n + 2 * rows), rows, cols, rowFirst);
+            for (let i = 0; i < n; i += 97) {
+              const f = x[i], s = row[Math.floor(i / cols)];
+              const [p, q] = rowFirst ? [s, f] : [f, s];
+              const want = Math.fround(op === 1 ? Math.fround(p) - Math.fround(q) : op === 2 ? Math.fround(p) * Math.fround(q) : Math.fround(p) / Math.fround(q));
+              expect(out[i]).to.equal(want);
+            }
           }
         }
+        b.setLanes(r.blas.threads);
+        expect(() => b.reduceRows(0, heap, 0, 4 * n, 3 * rows, cols)).to.throw(RangeError);
+        expect(() => b.binaryRows(0, heap, 0, 4 * (n + rows), 4 * (n + 2 * rows), rows + 1, cols, 0)).to.throw(RangeError);
+        expect(() => b.reduceRows(4, heap, 0, 4 * n, rows, cols)).to.throw();
       }
-      b.setLanes(r.blas.threads);
-      expect(() => b.reduceCols(0, heap, 0, 4 * (n + 1), rows, cols)).to.throw(RangeError);
-      expect(() => b.reduceCols(0, heap, 0, 4 * n, 0, cols)).to.throw(RangeError, /rows/);
-      expect(() => b.reduceCols(4, heap, 0, 4 * n, rows, cols)).to.throw();
-    }
-  });
-  it('logSumExpRows matches a host log-sum-exp (rows shorter and longer than 16), NaN for rows with NaN, +inf or only -inf', () => {
-    const b = r.binding;
-    for (const [rows, cols] of [[3, 5], [64, 49], [128, 1000], [7, 33]]) {
-      const n = rows * cols;
-      const heap = new ArrayBuffer(4 * (n + rows));
-      const x = new Float32Array(heap, 0, n);
-      fill(x, 5 * rows + cols);
-      for (let i = 0; i < n; i++) x[i] *= 40;
-      x.fill(-Infinity, 0, cols); // row 0: only -inf
-      x[cols + 1] = NaN; // row 1
-      x[2 * cols + cols - 1] = Infinity; // row 2
-      const y = new Float32Array(heap, 4 * n, rows);
-      for (const lanes of [1, 2]) {
-        b.setLanes(lanes);
-        b.logSumExpRows(heap, 0, 4 * n, rows, cols);
-        expect(Array.from(y.subarray(0, 3), Number.isNaN), `[${rows}, ${cols}] special rows`).to.deep.equal([true, true, true]);
-        for (let rr = 3; rr < rows; rr++) {
-          const v = Array.from(x.subarray(rr * cols, (rr + 1) * cols));
-          const m = Math.max(...v);
-          const want = m + Math.log(v.reduce((p, q) => p + Math.exp(q - m), 0));
-          expect(Math.abs(y[rr] - want), `[${rows}, ${cols}] row ${rr}`).to.be.lessThan(1e-5 * Math.max(1, Math.abs(want)));
+    });
+    it('transposeRuns moves whole last-axis runs like a host transpose, one lane and several, and refuses bad permutations', () => {
+      const b = r.binding;
+      for (const [shape, perm] of [[[2, 3, 4], [1, 0, 2]], [[32, 49, 4, 32], [0, 2, 1, 3]], [[3, 5, 7, 2, 6], [3, 0, 2, 1, 4]], [[9], [0]]]) {
+        const n = shape.reduce((p, q) => p * q, 1);
+        const heap = new ArrayBuffer(8 * n);
+        const x = new Float32Array(heap, 0, n);
+        fill(x, n);
+        const y = new Float32Array(heap, 4 * n, n);
+        const strides = shape.map((_, i) => shape.slice(i + 1).reduce((p, q) => p * q, 1));
+        const outShape = perm.map((p) => shape[p]);
+        for (const lanes of [1, 2]) {
+          b.setLanes(lanes);
+          y.fill(NaN);
+          b.transposeRuns(heap, 0, 4 * n, Float64Array.from(shape), Float64Array.from(perm));
+          for (let o = 0; o < n; o++) {
+            let rest = o, src = 0;
+            for (let j = outShape.length - 1; j >= 0; j--) {
+              src += (rest % outShape[j]) * strides[perm[j]];
+              rest = Math.floor(rest / outShape[j]);
+            }
+            if (y[o] !== x[src]) expect.fail(`[${shape}] perm [${perm}] lanes ${lanes}: y[${o}] = ${y[o]}, want x[${src}] = ${x[src]}`);
+          }
         }
+        b.setLanes(r.blas.threads);
       }
-      b.setLanes(r.blas.threads);
-      expect(() => b.logSumExpRows(heap, 0, 4 * n, rows + 1, cols)).to.throw(RangeError);
-    }
-  });
-  it('layerNormRows matches a float64 layer norm and its rstd, one lane and several, and refuses bad arguments', () => {
-    const b = r.binding;
-    for (const [rows, cols] of [[3, 5], [1568, 128], [40, 33]]) {
-      const n = rows * cols;
-      const heap = new ArrayBuffer(4 * (2 * n + rows));
-      const x = new Float32Array(heap, 0, n);
-      fill(x, rows * 7 + cols);
-      for (let i = 0; i < n; i++) x[i] = x[i] * 3 + 100; // an offset the centred variance must survive
-      const y = new Float32Array(heap, 4 * n, n);
-      const rstd = new Float32Array(heap, 8 * n, rows);
-      for (const lanes of [1, 2]) {
-        b.setLanes(lanes);
-        b.layerNormRows(heap, 0, 4 * n, 8 * n, rows, cols, 1e-5);
-        for (let rr = 0; rr < rows; rr += Math.max(1, Math.floor(rows / 50))) {
-          const v = Array.from(x.subarray(rr * cols, (rr + 1) * cols));
-          const mean = v.reduce((p, q) => p + q, 0) / cols;
-          const varb = v.reduce((p, q) => p + (q - mean) ** 2, 0) / cols;
-          const rs = 1 / Math.sqrt(varb + 1e-5);
-          expect(Math.abs(rstd[rr] - rs) / rs, `rstd row ${rr}`).to.be.lessThan(1e-4);
-          for (let c = 0; c < cols; c++) expect(Math.abs(y[rr * cols + c] - (v[c] - mean) * rs), `[${rows}, ${cols}] (${rr}, ${c})`).to.be.lessThan(1e-3);
-        }
-      }
-      b.setLanes(r.blas.threads);
-      expect(() => b.layerNormRows(heap, 0, 4 * n, 8 * n + 4, rows, cols, 1e-5)).to.throw(RangeError);
-      expect(() => b.layerNormRows(heap, 0, 4 * n, 8 * n, rows, cols, -1)).to.throw(RangeError, /eps/);
-      expect(() => b.layerNormRows(heap, 0, 4 * n, 8 * n, rows, 0, 1e-5)).to.throw(RangeError, /cols/);
-    }
-  });
-  it('binary op 4 (ReLU gradient) is dy * step(x) with the stock special values, every broadcast form, one lane and several', () => {
-    const b = r.binding;
-    const n = 300000; // above the two-lane threshold
-    const heap = new ArrayBuffer(4 * 3 * n);
-    const dy = new Float32Array(heap, 0, n);
-    const x = new Float32Array(heap, 4 * n, n);
-    const y = new Float32Array(heap, 8 * n, n);
-    fill(dy, 41);
-    fill(x, 42);
-    [NaN, Infinity, -Infinity, 0, -0, 1e-38, -2].forEach((v, i) => (x[i] = v));
-    dy[6] = Infinity; // inf * 0 = NaN
-    const want = (a, v) => Math.fround(a * (Number.isNaN(v) ? NaN : v > 0 ? 1 : 0));
-    const same = (got, w) => (Number.isNaN(w) ? Number.isNaN(got) : got === w);
-    for (const lanes of [1, 2]) {
-      b.setLanes(lanes);
-      b.binary(4, heap, 0, n, 4 * n, n, 8 * n, n);
-      for (let i = 0; i < n; i += i < 100 ? 1 : 997) expect(same(y[i], want(dy[i], x[i])), `element ${i}: ${y[i]} vs ${want(dy[i], x[i])}`).to.equal(true);
-      b.binary(4, heap, 0, 1, 4 * n, n, 8 * n, n); // a scalar dy
-      for (let i = 0; i < n; i += 1009) expect(same(y[i], want(dy[0], x[i])), `scalar dy, element ${i}`).to.equal(true);
-      b.binary(4, heap, 0, n, 4 * n, 100, 8 * n, n); // x repeating with period 100
-      for (let i = 0; i < n; i += 1013) expect(same(y[i], want(dy[i], x[i % 100])), `periodic x, element ${i}`).to.equal(true);
-    }
-    b.setLanes(r.blas.threads);
-    expect(() => b.binary(5, heap, 0, n, 4 * n, n, 8 * n, n)).to.throw(RangeError, /op/);
-  });
+      const heap = new ArrayBuffer(4 * 48);
+      expect(() => b.transposeRuns(heap, 0, 96, Float64Array.from([2, 3, 4]), Float64Array.from([0, 2, 1]))).to.throw(RangeError, /last axis/);
+      expect(() => b.transposeRuns(heap, 0, 96, Float64Array.from([2, 3, 4]), Float64Array.from([0, 0, 2]))).to.throw(RangeError, /permutation/);
+      expect(() => b.transposeRuns(heap, 0, 100, Float64Array.from([2, 3, 4]), Float64Array.from([1, 0, 2]))).to.throw(RangeError);
+    });
 
-  it('softmaxGradRows is dy y - sum(dy y) y per row (rows shorter and longer than 16), one lane and several, and refuses bad ranges', () => {
-    const b = r.binding;
-    for (const [rows, cols] of [[3, 5], [6272, 49], [40, 33], [9, 1]]) {
-      const n = rows * cols;
+    it('reduceCols (sum, max, min, mean) matches host loops, one lane and several, with NaN propagating in max and min', () => {
+      const b = r.binding;
+      for (const [rows, cols] of [[1, 5], [7, 3], [1568, 128], [600, 1000]]) {
+        const n = rows * cols;
+        const heap = new ArrayBuffer(4 * (n + cols));
+        const x = new Float32Array(heap, 0, n);
+        fill(x, rows + 3 * cols);
+        if (rows > 5) x[5 * cols + 1] = NaN;
+        const y = new Float32Array(heap, 4 * n, cols);
+        for (const lanes of [1, 2]) {
+          b.setLanes(lanes);
+          for (const op of [0, 1, 2, 3]) {
+            b.reduceCols(op, heap, 0, 4 * n, rows, cols);
+            for (let c = 0; c < cols; c++) {
+              const v = Array.from({ length: rows }, (_, rr) => x[rr * cols + c]);
+              const sum = v.reduce((p, q) => p + q, 0);
+              const want = op === 0 ? sum : op === 1 ? Math.max(...v) : op === 2 ? Math.min(...v) : sum / rows;
+              if (Number.isNaN(want)) expect(y[c], `op ${op} col ${c}`).to.be.NaN;
+              else expect(Math.abs(y[c] - want), `op ${op} [${rows}, ${cols}] col ${c}`).to.be.lessThan(op === 0 ? 1e-3 : op === 3 ? 1e-5 : 1e-12);
+            }
+          }
+        }
+        b.setLanes(r.blas.threads);
+        expect(() => b.reduceCols(0, heap, 0, 4 * (n + 1), rows, cols)).to.throw(RangeError);
+        expect(() => b.reduceCols(0, heap, 0, 4 * n, 0, cols)).to.throw(RangeError, /rows/);
+        expect(() => b.reduceCols(4, heap, 0, 4 * n, rows, cols)).to.throw();
+      }
+    });
+    it('logSumExpRows matches a host log-sum-exp (rows shorter and longer than one vector), NaN for rows with NaN, +inf or only -inf', () => {
+      const b = r.binding;
+      for (const [rows, cols] of [[3, 5], [64, 49], [128, 1000], [7, 33]]) {
+        const n = rows * cols;
+        const heap = new ArrayBuffer(4 * (n + rows));
+        const x = new Float32Array(heap, 0, n);
+        fill(x, 5 * rows + cols);
+        for (let i = 0; i < n; i++) x[i] *= 40;
+        x.fill(-Infinity, 0, cols); // row 0: only -inf
+        x[cols + 1] = NaN; // row 1
+        x[2 * cols + cols - 1] = Infinity; // row 2
+        const y = new Float32Array(heap, 4 * n, rows);
+        for (const lanes of [1, 2]) {
+          b.setLanes(lanes);
+          b.logSumExpRows(heap, 0, 4 * n, rows, cols);
+          expect(Array.from(y.subarray(0, 3), Number.isNaN), `[${rows}, ${cols}] special rows`).to.deep.equal([true, true, true]);
+          for (let rr = 3; rr < rows; rr++) {
+            const v = Array.from(x.subarray(rr * cols, (rr + 1) * cols));
+            const m = Math.max(...v);
+            const want = m + Math.log(v.reduce((p, q) => p + Math.exp(q - m), 0));
+            expect(Math.abs(y[rr] - want), `[${rows}, ${cols}] row ${rr}`).to.be.lessThan(1e-5 * Math.max(1, Math.abs(want)));
+          }
+        }
+        b.setLanes(r.blas.threads);
+        expect(() => b.logSumExpRows(heap, 0, 4 * n, rows + 1, cols)).to.throw(RangeError);
+      }
+    });
+    it('layerNormRows matches a float64 layer norm and its rstd, one lane and several, and refuses bad arguments', () => {
+      const b = r.binding;
+      for (const [rows, cols] of [[3, 5], [1568, 128], [40, 33]]) {
+        const n = rows * cols;
+        const heap = new ArrayBuffer(4 * (2 * n + rows));
+        const x = new Float32Array(heap, 0, n);
+        fill(x, rows * 7 + cols);
+        for (let i = 0; i < n; i++) x[i] = x[i] * 3 + 100; // an offset the centred variance must survive
+        const y = new Float32Array(heap, 4 * n, n);
+        const rstd = new Float32Array(heap, 8 * n, rows);
+        for (const lanes of [1, 2]) {
+          b.setLanes(lanes);
+          b.layerNormRows(heap, 0, 4 * n, 8 * n, rows, cols, 1e-5);
+          for (let rr = 0; rr < rows; rr += Math.max(1, Math.floor(rows / 50))) {
+            const v = Array.from(x.subarray(rr * cols, (rr + 1) * cols));
+            const mean = v.reduce((p, q) => p + q, 0) / cols;
+            const varb = v.reduce((p, q) => p + (q - mean) ** 2, 0) / cols;
+            const rs = 1 / Math.sqrt(varb + 1e-5);
+            expect(Math.abs(rstd[rr] - rs) / rs, `rstd row ${rr}`).to.be.lessThan(1e-4);
+            for (let c = 0; c < cols; c++) expect(Math.abs(y[rr * cols + c] - (v[c] - mean) * rs), `[${rows}, ${cols}] (${rr}, ${c})`).to.be.lessThan(1e-3);
+          }
+        }
+        b.setLanes(r.blas.threads);
+        expect(() => b.layerNormRows(heap, 0, 4 * n, 8 * n + 4, rows, cols, 1e-5)).to.throw(RangeError);
+        expect(() => b.layerNormRows(heap, 0, 4 * n, 8 * n, rows, cols, -1)).to.throw(RangeError, /eps/);
+        expect(() => b.layerNormRows(heap, 0, 4 * n, 8 * n, rows, 0, 1e-5)).to.throw(RangeError, /cols/);
+      }
+    });
+    it('binary op 4 (ReLU gradient) is dy * step(x) with the stock special values, every broadcast form, one lane and several', () => {
+      const b = r.binding;
+      const n = 300000; // above the two-lane threshold
       const heap = new ArrayBuffer(4 * 3 * n);
       const dy = new Float32Array(heap, 0, n);
-      const y = new Float32Array(heap, 4 * n, n);
-      const dx = new Float32Array(heap, 8 * n, n);
-      fill(dy, rows + 3 * cols);
-      fill(y, rows * 5 + cols);
+      const x = new Float32Array(heap, 4 * n, n);
+      const y = new Float32Array(heap, 8 * n, n);
+      fill(dy, 41);
+      fill(x, 42);
+      [NaN, Infinity, -Infinity, 0, -0, 1e-38, -2].forEach((v, i) => (x[i] = v));
+      dy[6] = Infinity; // inf * 0 = NaN
+      const want = (a, v) => Math.fround(a * (Number.isNaN(v) ? NaN : v > 0 ? 1 : 0));
+      const same = (got, w) => (Number.isNaN(w) ? Number.isNaN(got) : got === w);
       for (const lanes of [1, 2]) {
         b.setLanes(lanes);
-        b.softmaxGradRows(heap, 0, 4 * n, 8 * n, rows, cols);
-        for (let rr = 0; rr < rows; rr += Math.max(1, Math.floor(rows / 60))) {
-          let dot = 0;
-          for (let c = 0; c < cols; c++) dot += dy[rr * cols + c] * y[rr * cols + c];
-          for (let c = 0; c < cols; c++) {
-            const i = rr * cols + c;
-            expect(Math.abs(dx[i] - (dy[i] * y[i] - dot * y[i])), `[${rows}, ${cols}] (${rr}, ${c})`).to.be.lessThan(1e-6);
-          }
-        }
+        b.binary(4, heap, 0, n, 4 * n, n, 8 * n, n);
+        for (let i = 0; i < n; i += i < 100 ? 1 : 997) expect(same(y[i], want(dy[i], x[i])), `element ${i}: ${y[i]} vs ${want(dy[i], x[i])}`).to.equal(true);
+        b.binary(4, heap, 0, 1, 4 * n, n, 8 * n, n); // a scalar dy
+        for (let i = 0; i < n; i += 1009) expect(same(y[i], want(dy[0], x[i])), `scalar dy, element ${i}`).to.equal(true);
+        b.binary(4, heap, 0, n, 4 * n, 100, 8 * n, n); // x repeating with period 100
+        for (let i = 0; i < n; i += 1013) expect(same(y[i], want(dy[i], x[i % 100])), `periodic x, element ${i}`).to.equal(true);
       }
       b.setLanes(r.blas.threads);
-      expect(() => b.softmaxGradRows(heap, 0, 4 * n, 8 * n, rows + 1, cols)).to.throw(RangeError);
-      expect(() => b.softmaxGradRows(heap, 2, 4 * n, 8 * n, rows, cols)).to.throw(RangeError);
-    }
-  });
-  it('headAttention and headAttentionGrad match a float64 host attention and its finite differences (token-major, masks of 1 and B, one lane and several)', () => {
-    const b = r.binding;
-    const [B, N, H, Y] = [2, 5, 3, 4];
-    const T = B * N * H * Y;
-    const scale = 0.7;
-    const host = (q, k, mask, mb) => {
-      // float64: pullQ, pullK [B*N, H*Y] token-major, lse [B, H, N].
-      const pullQ = new Float64Array(T), pullK = new Float64Array(T), lse = new Float64Array(B * H * N);
-      for (let s = 0; s < B; s++)
-        for (let h = 0; h < H; h++) {
-          const at = (t, y) => s * N * H * Y + t * H * Y + h * Y + y;
-          const P = [];
-          for (let c = 0; c < N; c++) {
-            const row = [];
-            for (let j = 0; j < N; j++) {
-              let v = 0;
-              for (let y = 0; y < Y; y++) v += q[at(c, y)] * k[at(j, y)];
-              row.push(scale * v + (mask ? mask[(mb === 1 ? 0 : s) * N * N + c * N + j] : 0));
+      expect(() => b.binary(5, heap, 0, n, 4 * n, n, 8 * n, n)).to.throw(RangeError, /op/);
+    });
+
+    it('softmaxGradRows is dy y - sum(dy y) y per row (rows shorter and longer than one vector), one lane and several, and refuses bad ranges', () => {
+      const b = r.binding;
+      for (const [rows, cols] of [[3, 5], [6272, 49], [40, 33], [9, 1]]) {
+        const n = rows * cols;
+        const heap = new ArrayBuffer(4 * 3 * n);
+        const dy = new Float32Array(heap, 0, n);
+        const y = new Float32Array(heap, 4 * n, n);
+        const dx = new Float32Array(heap, 8 * n, n);
+        fill(dy, rows + 3 * cols);
+        fill(y, rows * 5 + cols);
+        for (const lanes of [1, 2]) {
+          b.setLanes(lanes);
+          b.softmaxGradRows(heap, 0, 4 * n, 8 * n, rows, cols);
+          for (let rr = 0; rr < rows; rr += Math.max(1, Math.floor(rows / 60))) {
+            let dot = 0;
+            for (let c = 0; c < cols; c++) dot += dy[rr * cols + c] * y[rr * cols + c];
+            for (let c = 0; c < cols; c++) {
+              const i = rr * cols + c;
+              expect(Math.abs(dx[i] - (dy[i] * y[i] - dot * y[i])), `[${rows}, ${cols}] (${rr}, ${c})`).to.be.lessThan(1e-6);
             }
-            const m = Math.max(...row);
-            const e = row.map((v) => Math.exp(v - m));
-            const tot = e.reduce((p, v) => p + v, 0);
-            lse[(s * H + h) * N + c] = m + Math.log(tot);
-            P.push(e.map((v) => v / tot));
           }
-          for (let c = 0; c < N; c++)
-            for (let y = 0; y < Y; y++) {
-              let a = 0, bb = 0;
+        }
+        b.setLanes(r.blas.threads);
+        expect(() => b.softmaxGradRows(heap, 0, 4 * n, 8 * n, rows + 1, cols)).to.throw(RangeError);
+        expect(() => b.softmaxGradRows(heap, 2, 4 * n, 8 * n, rows, cols)).to.throw(RangeError);
+      }
+    });
+    it('headAttention and headAttentionGrad match a float64 host attention and its finite differences (token-major, masks of 1 and B, one lane and several)', () => {
+      const b = r.binding;
+      const [B, N, H, Y] = [2, 5, 3, 4];
+      const T = B * N * H * Y;
+      const scale = 0.7;
+      const host = (q, k, mask, mb) => {
+        // float64: pullQ, pullK [B*N, H*Y] token-major, lse [B, H, N].
+        const pullQ = new Float64Array(T), pullK = new Float64Array(T), lse = new Float64Array(B * H * N);
+        for (let s = 0; s < B; s++)
+          for (let h = 0; h < H; h++) {
+            const at = (t, y) => s * N * H * Y + t * H * Y + h * Y + y;
+            const P = [];
+            for (let c = 0; c < N; c++) {
+              const row = [];
               for (let j = 0; j < N; j++) {
-                a += P[c][j] * k[at(j, y)];
-                bb += P[j][c] * q[at(j, y)];
+                let v = 0;
+                for (let y = 0; y < Y; y++) v += q[at(c, y)] * k[at(j, y)];
+                row.push(scale * v + (mask ? mask[(mb === 1 ? 0 : s) * N * N + c * N + j] : 0));
               }
-              pullQ[at(c, y)] = a;
-              pullK[at(c, y)] = bb;
+              const m = Math.max(...row);
+              const e = row.map((v) => Math.exp(v - m));
+              const tot = e.reduce((p, v) => p + v, 0);
+              lse[(s * H + h) * N + c] = m + Math.log(tot);
+              P.push(e.map((v) => v / tot));
             }
-        }
-      return { pullQ, pullK, lse };
-    };
-    for (const mb of [0, 1, B]) {
-      const heap = new ArrayBuffer(4 * (9 * T + 2 * B * H * N + B * N * N));
-      const f = (i, n) => new Float32Array(heap, 4 * i, n);
-      const [q, k, pq, pk, dpq, dpk, dq, dk] = [0, 1, 2, 3, 4, 5, 6, 7].map((i) => f(i * T, T));
-      const lse = f(8 * T, B * H * N);
-      const dlse = f(8 * T + B * H * N, B * H * N);
-      const maskOff = 8 * T + 2 * B * H * N;
-      const mask = f(maskOff, B * N * N);
-      [q, k, dpq, dpk, dlse].forEach((a, i) => fill(a, 61 + i + mb));
-      for (let i = 0; i < mask.length; i++) mask[i] = i % 7 === 3 ? -1e9 : 0.1 * ((i * 13) % 5);
-      const mArg = mb === 0 ? -1 : 4 * maskOff;
-      const ref = host(q, k, mb === 0 ? null : mask, mb);
-      for (const lanes of [1, 2]) {
-        b.headAttention(heap, 0, 4 * T, mArg, mb || 1, 4 * 2 * T, 4 * 3 * T, 4 * 8 * T, B, N, H, Y, scale, lanes);
-        for (let i = 0; i < T; i++) {
-          expect(Math.abs(pq[i] - ref.pullQ[i]), `mask ${mb} lanes ${lanes} pullQ ${i}`).to.be.lessThan(1e-5);
-          expect(Math.abs(pk[i] - ref.pullK[i]), `mask ${mb} lanes ${lanes} pullK ${i}`).to.be.lessThan(1e-5);
-        }
-        for (let i = 0; i < B * H * N; i++) expect(Math.abs(lse[i] - ref.lse[i]), `lse ${i}`).to.be.lessThan(1e-5);
-        // Without lse (offset -1): the same pulls, lse left alone.
-        pq.fill(0);
-        lse.fill(7);
-        b.headAttention(heap, 0, 4 * T, mArg, mb || 1, 4 * 2 * T, 4 * 3 * T, -1, B, N, H, Y, scale, lanes);
-        for (let i = 0; i < T; i++) expect(Math.abs(pq[i] - ref.pullQ[i]), `no lse: pullQ ${i}`).to.be.lessThan(1e-5);
-        expect(lse.every((v) => v === 7)).to.equal(true);
-        b.headAttentionGrad(heap, 0, 4 * T, mArg, mb || 1, 4 * 4 * T, 4 * 5 * T, 4 * (8 * T + B * H * N), 4 * 6 * T, 4 * 7 * T, B, N, H, Y, scale, lanes);
-        // L = <pullQ, dpq> + <pullK, dpk> + <lse, dlse>; central differences in float64.
-        const loss = (qq, kk) => {
-          const o = host(qq, kk, mb === 0 ? null : mask, mb);
-          let v = 0;
-          for (let i = 0; i < T; i++) v += o.pullQ[i] * dpq[i] + o.pullK[i] * dpk[i];
-          for (let i = 0; i < B * H * N; i++) v += o.lse[i] * dlse[i];
-          return v;
-        };
-        const [q64, k64] = [Float64Array.from(q), Float64Array.from(k)];
-        for (const [which, x, g] of [['q', q64, dq], ['k', k64, dk]]) {
-          for (let i = 0; i < T; i += 7) {
-            const keep = x[i];
-            x[i] = keep + 1e-5;
-            const up = which === 'q' ? loss(x, k64) : loss(q64, x);
-            x[i] = keep - 1e-5;
-            const down = which === 'q' ? loss(x, k64) : loss(q64, x);
-            x[i] = keep;
-            expect(Math.abs(g[i] - (up - down) / 2e-5), `mask ${mb} lanes ${lanes} d${which} ${i}`).to.be.lessThan(1e-4);
+            for (let c = 0; c < N; c++)
+              for (let y = 0; y < Y; y++) {
+                let a = 0, bb = 0;
+                for (let j = 0; j < N; j++) {
+                  a += P[c][j] * k[at(j, y)];
+                  bb += P[j][c] * q[at(j, y)];
+                }
+                pullQ[at(c, y)] = a;
+                pullK[at(c, y)] = bb;
+              }
+          }
+        return { pullQ, pullK, lse };
+      };
+      for (const mb of [0, 1, B]) {
+        const heap = new ArrayBuffer(4 * (9 * T + 2 * B * H * N + B * N * N));
+        const f = (i, n) => new Float32Array(heap, 4 * i, n);
+        const [q, k, pq, pk, dpq, dpk, dq, dk] = [0, 1, 2, 3, 4, 5, 6, 7].map((i) => f(i * T, T));
+        const lse = f(8 * T, B * H * N);
+        const dlse = f(8 * T + B * H * N, B * H * N);
+        const maskOff = 8 * T + 2 * B * H * N;
+        const mask = f(maskOff, B * N * N);
+        [q, k, dpq, dpk, dlse].forEach((a, i) => fill(a, 61 + i + mb));
+        for (let i = 0; i < mask.length; i++) mask[i] = i % 7 === 3 ? -1e9 : 0.1 * ((i * 13) % 5);
+        const mArg = mb === 0 ? -1 : 4 * maskOff;
+        const ref = host(q, k, mb === 0 ? null : mask, mb);
+        for (const lanes of [1, 2]) {
+          b.headAttention(heap, 0, 4 * T, mArg, mb || 1, 4 * 2 * T, 4 * 3 * T, 4 * 8 * T, B, N, H, Y, scale, lanes);
+          for (let i = 0; i < T; i++) {
+            expect(Math.abs(pq[i] - ref.pullQ[i]), `mask ${mb} lanes ${lanes} pullQ ${i}`).to.be.lessThan(1e-5);
+            expect(Math.abs(pk[i] - ref.pullK[i]), `mask ${mb} lanes ${lanes} pullK ${i}`).to.be.lessThan(1e-5);
+          }
+          for (let i = 0; i < B * H * N; i++) expect(Math.abs(lse[i] - ref.lse[i]), `lse ${i}`).to.be.lessThan(1e-5);
+          // Without lse (offset -1): the same pulls, lse left alone.
+          pq.fill(0);
+          lse.fill(7);
+          b.headAttention(heap, 0, 4 * T, mArg, mb || 1, 4 * 2 * T, 4 * 3 * T, -1, B, N, H, Y, scale, lanes);
+          for (let i = 0; i < T; i++) expect(Math.abs(pq[i] - ref.pullQ[i]), `no lse: pullQ ${i}`).to.be.lessThan(1e-5);
+          expect(lse.every((v) => v === 7)).to.equal(true);
+          b.headAttentionGrad(heap, 0, 4 * T, mArg, mb || 1, 4 * 4 * T, 4 * 5 * T, 4 * (8 * T + B * H * N), 4 * 6 * T, 4 * 7 * T, B, N, H, Y, scale, lanes);
+          // L = <pullQ, dpq> + <pullK, dpk> + <lse, dlse>; central differences in float64.
+          const loss = (qq, kk) => {
+            const o = host(qq, kk, mb === 0 ? null : mask, mb);
+            let v = 0;
+            for (let i = 0; i < T; i++) v += o.pullQ[i] * dpq[i] + o.pullK[i] * dpk[i];
+            for (let i = 0; i < B * H * N; i++) v += o.lse[i] * dlse[i];
+            return v;
+          };
+          const [q64, k64] = [Float64Array.from(q), Float64Array.from(k)];
+          for (const [which, x, g] of [['q', q64, dq], ['k', k64, dk]]) {
+            for (let i = 0; i < T; i += 7) {
+              const keep = x[i];
+              x[i] = keep + 1e-5;
+              const up = which === 'q' ? loss(x, k64) : loss(q64, x);
+              x[i] = keep - 1e-5;
+              const down = which === 'q' ? loss(x, k64) : loss(q64, x);
+              x[i] = keep;
+              expect(Math.abs(g[i] - (up - down) / 2e-5), `mask ${mb} lanes ${lanes} d${which} ${i}`).to.be.lessThan(1e-4);
+            }
           }
         }
+        b.setLanes(r.blas.threads);
+        if (mb !== 0) expect(() => b.headAttention(heap, 0, 4 * T, mArg, 3, 4 * 2 * T, 4 * 3 * T, 4 * 8 * T, B, N, H, Y, scale, 1)).to.throw(RangeError, /maskBatch/);
+        expect(() => b.headAttention(heap, 0, 4 * T, mArg, mb || 1, 4 * 2 * T, 4 * 3 * T, 4 * 8 * T, B + 99, N, H, Y, scale, 1)).to.throw(RangeError);
+        expect(() => b.headAttentionGrad(heap, 0, 4 * T, mArg, mb || 1, 4 * 4 * T, 4 * 5 * T, -1, 4 * 6 * T, 4 * 7 * T, B, 0, H, Y, scale, 1)).to.throw(RangeError, /N, H and Y/);
       }
-      b.setLanes(r.blas.threads);
-      if (mb !== 0) expect(() => b.headAttention(heap, 0, 4 * T, mArg, 3, 4 * 2 * T, 4 * 3 * T, 4 * 8 * T, B, N, H, Y, scale, 1)).to.throw(RangeError, /maskBatch/);
-      expect(() => b.headAttention(heap, 0, 4 * T, mArg, mb || 1, 4 * 2 * T, 4 * 3 * T, 4 * 8 * T, B + 99, N, H, Y, scale, 1)).to.throw(RangeError);
-      expect(() => b.headAttentionGrad(heap, 0, 4 * T, mArg, mb || 1, 4 * 4 * T, 4 * 5 * T, -1, 4 * 6 * T, 4 * 7 * T, B, 0, H, Y, scale, 1)).to.throw(RangeError, /N, H and Y/);
-    }
-  });
+    });
+    });
+  }
 });

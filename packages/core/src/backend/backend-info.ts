@@ -16,13 +16,15 @@ export interface BackendInfo {
   threads: number;
   /** OpenBLAS as loaded (when native): the library file and the kernels it selected. */
   blas?: { path: string; corename: string; config: string };
+  /** The instruction set of the native vectorised kernels (exp, softmax, layer norm, ...), when native: 'avx512', 'avx2' or 'baseline'. */
+  vectorIsa?: string;
   /** Why the native path is off, when it is (not built, no OpenBLAS, turned off, not wasm). */
   nativeOff?: string;
   /** True when engram's wasm BatchMatMul fast path is installed (the route used without native). */
   fastPath: boolean;
   /** $OPENBLAS_CORETYPE as this process sees it (null when unset): it forces OpenBLAS's kernels. */
   openblasCoretype: string | null;
-  /** One line: e.g. 'wasm (native BLAS, 2 threads, OpenBLAS Haswell kernels)'. */
+  /** One line: e.g. 'wasm (native BLAS, 2 threads, OpenBLAS Haswell kernels, avx2 vector kernels)'. */
   description: string;
 }
 
@@ -36,7 +38,8 @@ export function backendInfo(): BackendInfo {
   const info: BackendInfo = { backend, native, threads: native && load?.ok ? load.threads : 1, fastPath, openblasCoretype: coretype, description: backend };
   if (native && load?.ok) {
     info.blas = { ...load.blas };
-    info.description = `${backend} (native BLAS, ${load.threads} thread${load.threads === 1 ? '' : 's'}, OpenBLAS ${load.blas.corename} kernels)`;
+    info.vectorIsa = load.vectorIsa;
+    info.description = `${backend} (native BLAS, ${load.threads} thread${load.threads === 1 ? '' : 's'}, OpenBLAS ${load.blas.corename} kernels, ${load.vectorIsa} vector kernels)`;
   } else {
     info.nativeOff = backend !== 'wasm' ? `the native path serves the wasm backend only` : load && !load.ok ? load.message : 'not initialised (call initBackend)';
     if (backend === 'wasm') info.description = `wasm (${fastPath ? 'wasm fast path' : 'stock kernels'}, native BLAS off)`;

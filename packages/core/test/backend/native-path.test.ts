@@ -34,12 +34,13 @@ describe('native BLAS path (wasm + @engram/native)', function () {
     }
   }
 
-  it('reports itself: backendInfo says native, with threads and the OpenBLAS kernels', () => {
+  it('reports itself: backendInfo says native, with threads, the OpenBLAS kernels and the vector kernels', () => {
     const info = backendInfo();
     expect(info.native).to.equal(true);
     expect(info.threads).to.be.at.least(1);
     expect(info.blas?.corename).to.be.a('string').and.not.equal('');
-    expect(info.description).to.match(/^wasm \(native BLAS, \d+ threads?, OpenBLAS \S+ kernels\)$/);
+    expect(info.vectorIsa).to.be.oneOf(['avx512', 'avx2', 'baseline']);
+    expect(info.description).to.match(/^wasm \(native BLAS, \d+ threads?, OpenBLAS \S+ kernels, (avx512|avx2|baseline) vector kernels\)$/);
   });
 
   it('matches a host reference on 60 random shapes (every transpose, batch folds, broadcasting) and takes the native route', () => {

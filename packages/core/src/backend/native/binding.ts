@@ -36,6 +36,10 @@ export interface NativeBinding {
   reduceCols?(op: number, heap: ArrayBuffer, inOffset: number, outOffset: number, rows: number, cols: number): void;
   setLanes(lanes: number): void;
   getLanes(): number;
+  /** The vectorised kernels' instruction set and the sets this CPU runs, widest first (absent in older addons). */
+  getIsa?(): { isa: string; supported: string[] };
+  /** Runs the vectorised kernels on one of `getIsa().supported` (tests compare them; absent in older addons). */
+  setIsa?(isa: string): void;
 }
 
 /** OpenBLAS as the addon found it. */

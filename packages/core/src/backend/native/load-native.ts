@@ -12,7 +12,7 @@ import { isNativeBinding, isNativeModule, type NativeBinding, type NativeBlasInf
 
 /** The native path as found: usable, or why not. */
 export type NativeLoad =
-  | { ok: true; binding: NativeBinding; blas: NativeBlasInfo; threads: number }
+  | { ok: true; binding: NativeBinding; blas: NativeBlasInfo; threads: number; vectorIsa: string }
   | { ok: false; reason: 'disabled' | 'unsupported' | 'build' | 'library'; message: string };
 
 const env = (name: string): string | undefined => (typeof process !== 'undefined' ? process.env?.[name] : undefined);
@@ -49,7 +49,7 @@ async function load(): Promise<NativeLoad> {
   const threads = threadCount(r.cpus);
   r.binding.setBlasThreads(threads);
   r.binding.setLanes(threads);
-  return { ok: true, binding: r.binding, blas: { path: r.blas.path, corename: r.blas.corename, config: r.blas.config }, threads };
+  return { ok: true, binding: r.binding, blas: { path: r.blas.path, corename: r.blas.corename, config: r.blas.config }, threads, vectorIsa: r.binding.getIsa?.().isa ?? 'unknown' };
 }
 
 /** Loads the native path once per process (later calls return the same result). Never throws. */
