@@ -39,10 +39,49 @@ Dims readDims(const Args& args, std::size_t first) {
   return d;
 }
 
+/**
+ * Per-head products up to this many multiply-adds go through vsmallGemm (B
+ * packed per call) rather than OpenBLAS: measured 0.82x (forward) and 0.86x
+ * (backward) of OpenBLAS's time on the ET bench's 49 x 49 x 32 heads (AVX2), in
+ * pairs (scripts/compare-builds.mjs). Reading an unpadded B in place instead
+ * of packing it measured 1.03-1.04x slower (its rows are a stride apart).
+ */
+constexpr std::size_t SMALL_PRODUCT = 1 << 20;
+
+/** Floats of packing space a product of these dims needs (B as k x n rounded up to the vector width). */
+std::size_t packFloats(std::size_t N, std::size_t Y) {
+  const std::size_t w = vwidth(), most = N > Y ? N : Y;
+  return most * ((most + w - 1) / w * w);
+}
+
+/**
+ * sgemmRowMajor's contract (C = alpha op(A) op(B) + beta C, row-major, leading
+ * dimensions) on small products: B packed into `pack` (rows copied, or
+ * transposed when tb), A read through strides; larger ones go to OpenBLAS.
+ */
+void headProduct(bool ta, bool tb, int m, int n, int k, float alpha, const float* a, int lda, const float* b, int ldb, float beta, float* c, int ldc, float* pack) {
+  const std::size_t M = static_cast<std::size_t>(m), Nn = static_cast<std::size_t>(n), K = static_cast<std::size_t>(k);
+  if (M * Nn * K > SMALL_PRODUCT) {
+    sgemmRowMajor(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    return;
+  }
+  const std::size_t w = vwidth(), np = (Nn + w - 1) / w * w;
+  for (std::size_t p = 0; p < K; p++) {
+    float* row = pack + p * np;
+    if (tb)
+      for (std::size_t j = 0; j < Nn; j++) row[j] = b[j * static_cast<std::size_t>(ldb) + p];
+    else
+      for (std::size_t j = 0; j < Nn; j++) row[j] = b[p * static_cast<std::size_t>(ldb) + j];
+    for (std::size_t j = Nn; j < np; j++) row[j] = 0.0f;
+  }
+  const std::size_t ld = static_cast<std::size_t>(lda);
+  vsmallGemm(M, Nn, K, alpha, a, ta ? 1 : ld, ta ? ld : 1, pack, np, beta, c, static_cast<std::size_t>(ldc));
+}
+
 /** S = scale Q K^T (+ mask) into s, P = softmax(S) by rows into p (vectorised), and lse by rows when asked. */
-void scoresAndSoftmax(const Dims& d, const float* q, const float* k, const float* mask, float scale, std::size_t b, std::size_t h, float* s, float* p, float* lse) {
+void scoresAndSoftmax(const Dims& d, const float* q, const float* k, const float* mask, float scale, std::size_t b, std::size_t h, float* s, float* p, float* lse, float* pack) {
   const int N = static_cast<int>(d.N), Y = static_cast<int>(d.Y), ld = static_cast<int>(d.ld());
-  sgemmRowMajor(false, true, N, N, Y, scale, q + d.head(b, h), ld, k + d.head(b, h), ld, 0.0f, s, N);
+  headProduct(false, true, N, N, Y, scale, q + d.head(b, h), ld, k + d.head(b, h), ld, 0.0f, s, N, pack);
   if (mask) {
     const float* m = mask + (d.maskBatch == 1 ? 0 : b) * d.N * d.N;
     for (std::size_t i = 0; i < d.N * d.N; i++) s[i] += m[i];
@@ -91,14 +130,15 @@ Common readCommon(const Args& args, std::size_t dimsAt) {
   return c;
 }
 
-/** Runs fn(b, h, task, scratch) for every (sample, head) over the lanes, with 2 N^2 floats of scratch per lane. */
+/** Runs fn(b, h, task, scratch, pack) for every (sample, head) over the lanes, with 2 N^2 floats of scratch and a product's packing space per lane. */
 template <typename Fn>
 void forEachHead(const Common& c, Fn fn) {
   std::vector<std::vector<float>> scratch(static_cast<std::size_t>(std::max(1, c.lanes)));
+  const std::size_t packAt = 2 * c.d.N * c.d.N;
   batchOnLanes(c.d.B * c.d.H, c.lanes, [&](std::size_t task, int lane) {
     std::vector<float>& buf = scratch[static_cast<std::size_t>(lane)];
-    buf.resize(2 * c.d.N * c.d.N);
-    fn(task / c.d.H, task % c.d.H, task, buf.data());
+    buf.resize(packAt + packFloats(c.d.N, c.d.Y));
+    fn(task / c.d.H, task % c.d.H, task, buf.data(), buf.data() + packAt);
   });
 }
 
@@ -112,12 +152,12 @@ napi_value headAttentionImpl(const Args& args) {
   float* lse = c.perRow(args, 7, "lse");
   if (d.B == 0) return undefinedValue(args.env);
   const int N = static_cast<int>(d.N), Y = static_cast<int>(d.Y), ld = static_cast<int>(d.ld());
-  forEachHead(c, [&](std::size_t b, std::size_t h, std::size_t task, float* buf) {
+  forEachHead(c, [&](std::size_t b, std::size_t h, std::size_t task, float* buf, float* pack) {
     float* p = buf + d.N * d.N;
     const std::size_t at = d.head(b, h);
-    scoresAndSoftmax(d, c.q, c.k, c.mask, c.scale, b, h, buf, p, lse ? lse + task * d.N : nullptr);
-    sgemmRowMajor(false, false, N, Y, N, 1.0f, p, N, c.k + at, ld, 0.0f, pullQ + at, ld);
-    sgemmRowMajor(true, false, N, Y, N, 1.0f, p, N, c.q + at, ld, 0.0f, pullK + at, ld);
+    scoresAndSoftmax(d, c.q, c.k, c.mask, c.scale, b, h, buf, p, lse ? lse + task * d.N : nullptr, pack);
+    headProduct(false, false, N, Y, N, 1.0f, p, N, c.k + at, ld, 0.0f, pullQ + at, ld, pack);
+    headProduct(true, false, N, Y, N, 1.0f, p, N, c.q + at, ld, 0.0f, pullK + at, ld, pack);
   });
   return undefinedValue(args.env);
 }
@@ -136,13 +176,13 @@ napi_value headAttentionGradImpl(const Args& args) {
   const int N = static_cast<int>(d.N), Y = static_cast<int>(d.Y), ld = static_cast<int>(d.ld());
   const float* q = c.q;
   const float* k = c.k;
-  forEachHead(c, [&](std::size_t b, std::size_t h, std::size_t task, float* buf) {
+  forEachHead(c, [&](std::size_t b, std::size_t h, std::size_t task, float* buf, float* pack) {
     float* ds = buf;  // the scores first, then dS
     float* p = ds + d.N * d.N;
     const std::size_t at = d.head(b, h);
-    scoresAndSoftmax(d, q, k, c.mask, c.scale, b, h, ds, p, nullptr);
-    sgemmRowMajor(false, true, N, N, Y, 1.0f, dPullQ + at, ld, k + at, ld, 0.0f, ds, N);
-    sgemmRowMajor(false, true, N, N, Y, 1.0f, q + at, ld, dPullK + at, ld, 1.0f, ds, N);
+    scoresAndSoftmax(d, q, k, c.mask, c.scale, b, h, ds, p, nullptr, pack);
+    headProduct(false, true, N, N, Y, 1.0f, dPullQ + at, ld, k + at, ld, 0.0f, ds, N, pack);
+    headProduct(false, true, N, N, Y, 1.0f, q + at, ld, dPullK + at, ld, 1.0f, ds, N, pack);
     for (std::size_t r = 0; r < d.N; r++) {
       float* dr = ds + r * d.N;
       const float* pr = p + r * d.N;
@@ -151,10 +191,10 @@ napi_value headAttentionGradImpl(const Args& args) {
       const float shift = (dLse ? dLse[task * d.N + r] : 0.0f) - dot;
       for (std::size_t j = 0; j < d.N; j++) dr[j] = pr[j] * (dr[j] + shift);
     }
-    sgemmRowMajor(false, false, N, Y, N, c.scale, ds, N, k + at, ld, 0.0f, dq + at, ld);
-    sgemmRowMajor(false, false, N, Y, N, 1.0f, p, N, dPullK + at, ld, 1.0f, dq + at, ld);
-    sgemmRowMajor(true, false, N, Y, N, c.scale, ds, N, q + at, ld, 0.0f, dk + at, ld);
-    sgemmRowMajor(true, false, N, Y, N, 1.0f, p, N, dPullQ + at, ld, 1.0f, dk + at, ld);
+    headProduct(false, false, N, Y, N, c.scale, ds, N, k + at, ld, 0.0f, dq + at, ld, pack);
+    headProduct(false, false, N, Y, N, 1.0f, p, N, dPullK + at, ld, 1.0f, dq + at, ld, pack);
+    headProduct(true, false, N, Y, N, c.scale, ds, N, q + at, ld, 0.0f, dk + at, ld, pack);
+    headProduct(true, false, N, Y, N, 1.0f, p, N, dPullQ + at, ld, 1.0f, dk + at, ld, pack);
   });
   return undefinedValue(args.env);
 }

@@ -18,6 +18,8 @@ namespace engram {
   void vlogSumExpRows(const float* x, float* y, std::size_t rows, std::size_t cols); \
   void vlayerNormRows(const float* x, float* y, float* rstd, std::size_t rows, std::size_t cols, float eps); \
   void vsoftmaxGradRows(const float* dy, const float* y, float* dx, std::size_t rows, std::size_t cols); \
+  void vsmallGemm(std::size_t m, std::size_t n, std::size_t k, float alpha, const float* a, std::size_t ars, std::size_t acs, const float* bp, std::size_t np, float beta, float* c, std::size_t ldc); \
+  std::size_t vwidth(); \
   }
 ENGRAM_DECLARE(base)
 #if defined(__x86_64__) && defined(__GNUC__)
@@ -38,16 +40,18 @@ struct Kernels {
   void (*logSumExpRows)(const float*, float*, std::size_t, std::size_t);
   void (*layerNormRows)(const float*, float*, float*, std::size_t, std::size_t, float);
   void (*softmaxGradRows)(const float*, const float*, float*, std::size_t, std::size_t);
+  void (*smallGemm)(std::size_t, std::size_t, std::size_t, float, const float*, std::size_t, std::size_t, const float*, std::size_t, float, float*, std::size_t);
+  std::size_t (*width)();
   const char* name;
 };
 
 Kernels variant(const char* isa) {
   if (std::strcmp(isa, "baseline") == 0)
-    return {base::vexp, base::vlog, base::vsoftmax, base::vunary, base::vbinary, base::vreduceRows, base::vbinaryRows, base::vlogSumExpRows, base::vlayerNormRows, base::vsoftmaxGradRows, "baseline"};
+    return {base::vexp, base::vlog, base::vsoftmax, base::vunary, base::vbinary, base::vreduceRows, base::vbinaryRows, base::vlogSumExpRows, base::vlayerNormRows, base::vsoftmaxGradRows, base::vsmallGemm, base::vwidth, "baseline"};
 #if defined(__x86_64__) && defined(__GNUC__)
   if (std::strcmp(isa, "avx2") == 0)
-    return {avx2::vexp, avx2::vlog, avx2::vsoftmax, avx2::vunary, avx2::vbinary, avx2::vreduceRows, avx2::vbinaryRows, avx2::vlogSumExpRows, avx2::vlayerNormRows, avx2::vsoftmaxGradRows, "avx2"};
-  return {avx512::vexp, avx512::vlog, avx512::vsoftmax, avx512::vunary, avx512::vbinary, avx512::vreduceRows, avx512::vbinaryRows, avx512::vlogSumExpRows, avx512::vlayerNormRows, avx512::vsoftmaxGradRows, "avx512"};
+    return {avx2::vexp, avx2::vlog, avx2::vsoftmax, avx2::vunary, avx2::vbinary, avx2::vreduceRows, avx2::vbinaryRows, avx2::vlogSumExpRows, avx2::vlayerNormRows, avx2::vsoftmaxGradRows, avx2::vsmallGemm, avx2::vwidth, "avx2"};
+  return {avx512::vexp, avx512::vlog, avx512::vsoftmax, avx512::vunary, avx512::vbinary, avx512::vreduceRows, avx512::vbinaryRows, avx512::vlogSumExpRows, avx512::vlayerNormRows, avx512::vsoftmaxGradRows, avx512::vsmallGemm, avx512::vwidth, "avx512"};
 #else
   return variant("baseline");
 #endif
@@ -84,6 +88,10 @@ void vbinaryRows(int op, const float* full, const float* row, bool rowFirst, flo
 void vlogSumExpRows(const float* x, float* y, std::size_t rows, std::size_t cols) { kernels().logSumExpRows(x, y, rows, cols); }
 void vlayerNormRows(const float* x, float* y, float* rstd, std::size_t rows, std::size_t cols, float eps) { kernels().layerNormRows(x, y, rstd, rows, cols, eps); }
 void vsoftmaxGradRows(const float* dy, const float* y, float* dx, std::size_t rows, std::size_t cols) { kernels().softmaxGradRows(dy, y, dx, rows, cols); }
+void vsmallGemm(std::size_t m, std::size_t n, std::size_t k, float alpha, const float* a, std::size_t ars, std::size_t acs, const float* bp, std::size_t np, float beta, float* c, std::size_t ldc) {
+  kernels().smallGemm(m, n, k, alpha, a, ars, acs, bp, np, beta, c, ldc);
+}
+std::size_t vwidth() { return kernels().width(); }
 const char* vmathIsa() { return kernels().name; }
 
 std::vector<const char*> vmathIsas() { return supported(); }

@@ -34,6 +34,14 @@ void vlogSumExpRows(const float* x, float* y, std::size_t rows, std::size_t cols
 void vlayerNormRows(const float* x, float* y, float* rstd, std::size_t rows, std::size_t cols, float eps);
 /** Softmax's gradient per row from its output y: dx = dy y - (sum over the row of dy y) y. */
 void vsoftmaxGradRows(const float* dy, const float* y, float* dx, std::size_t rows, std::size_t cols);
+/**
+ * C = alpha A B + beta C for small products (the attention's per-head ones): C m x n row-major with
+ * leading dimension ldc, A(i, p) = a[i * ars + p * acs], B packed row-major k x np with np = n rounded
+ * up to vwidth() and the padding zero. beta 0 never reads C.
+ */
+void vsmallGemm(std::size_t m, std::size_t n, std::size_t k, float alpha, const float* a, std::size_t ars, std::size_t acs, const float* bp, std::size_t np, float beta, float* c, std::size_t ldc);
+/** Floats per vector of the kernels in use (16, 8 or 4). */
+std::size_t vwidth();
 /** Which instruction set the kernels run on ("avx512", "avx2", "baseline"). */
 const char* vmathIsa();
 /** The instruction sets this CPU can run the kernels on, widest first (the widest is the default). */

@@ -370,10 +370,15 @@ describe('@engram/native addon', function () {
         expect(() => b.softmaxGradRows(heap, 2, 4 * n, 8 * n, rows, cols)).to.throw(RangeError);
       }
     });
-    it('headAttention and headAttentionGrad match a float64 host attention and its finite differences (token-major, masks of 1 and B, one lane and several)', () => {
+    // [2, 5, 3, 4]: tiny; [2, 19, 2, 17]: rows and columns ragged for every vector width (the small-product
+    // kernel); [1, 104, 1, 100]: per-head products past the small-product bound (OpenBLAS), fewer probes.
+    // (probes: finite-difference coordinates per input, 0 = every 7th; the big case checks fewer
+    // masks and lanes, its float64 host reference costs a million multiply-adds a product.)
+    for (const [B, N, H, Y, probes, masks, laneCounts] of [[2, 5, 3, 4, 0, [0, 1, 2], [1, 2]], [2, 19, 2, 17, 20, [0, 1, 2], [1, 2]], [1, 104, 1, 100, 3, [0, 1], [2]]])
+    it(`headAttention and headAttentionGrad match a float64 host attention and its finite differences (token-major, masks of 1 and B, one lane and several; B N H Y = ${B} ${N} ${H} ${Y})`, () => {
       const b = r.binding;
-      const [B, N, H, Y] = [2, 5, 3, 4];
       const T = B * N * H * Y;
+      const stride = probes ? Math.floor(T / probes) + 1 : 7;
       const scale = 0.7;
       const host = (q, k, mask, mb) => {
         // float64: pullQ, pullK [B*N, H*Y] token-major, lse [B, H, N].
@@ -408,7 +413,7 @@ describe('@engram/native addon', function () {
           }
         return { pullQ, pullK, lse };
       };
-      for (const mb of [0, 1, B]) {
+      for (const mb of masks) {
         const heap = new ArrayBuffer(4 * (9 * T + 2 * B * H * N + B * N * N));
         const f = (i, n) => new Float32Array(heap, 4 * i, n);
         const [q, k, pq, pk, dpq, dpk, dq, dk] = [0, 1, 2, 3, 4, 5, 6, 7].map((i) => f(i * T, T));
@@ -420,7 +425,7 @@ describe('@engram/native addon', function () {
         for (let i = 0; i < mask.length; i++) mask[i] = i % 7 === 3 ? -1e9 : 0.1 * ((i * 13) % 5);
         const mArg = mb === 0 ? -1 : 4 * maskOff;
         const ref = host(q, k, mb === 0 ? null : mask, mb);
-        for (const lanes of [1, 2]) {
+        for (const lanes of laneCounts) {
           b.headAttention(heap, 0, 4 * T, mArg, mb || 1, 4 * 2 * T, 4 * 3 * T, 4 * 8 * T, B, N, H, Y, scale, lanes);
           for (let i = 0; i < T; i++) {
             expect(Math.abs(pq[i] - ref.pullQ[i]), `mask ${mb} lanes ${lanes} pullQ ${i}`).to.be.lessThan(1e-5);
@@ -444,7 +449,7 @@ describe('@engram/native addon', function () {
           };
           const [q64, k64] = [Float64Array.from(q), Float64Array.from(k)];
           for (const [which, x, g] of [['q', q64, dq], ['k', k64, dk]]) {
-            for (let i = 0; i < T; i += 7) {
+            for (let i = 0; i < T; i += stride) {
               const keep = x[i];
               x[i] = keep + 1e-5;
               const up = which === 'q' ? loss(x, k64) : loss(q64, x);
