@@ -67,10 +67,15 @@ export function targets(results: CaseResult[], paired: PairedResult[] = [], scal
   if (am2) {
     const torchBest = Object.entries(am2.exponent.torch).filter(([, p]) => Number.isFinite(p));
     const e = am2.exponent.engram;
-    if (!torchBest.length) out.push({ target: 'dense AM linear in K up to 1M (exponent within 0.1 of torch)', measured: `engram ${e.toFixed(2)}, no torch`, ok: null });
+    // Linear means: engram's time grows no faster than torch's. The check is one-sided against the
+    // torch setting that scales best (an exponent below torch's is better scaling, not a miss: the
+    // two-sided form could not be met when torch's own settings differ by 0.3, as measured here),
+    // and never above 1.1 whatever torch does.
+    const target = "dense AM linear in K up to 1M (exponent <= 1.1 and at most 0.1 above torch's best-scaling setting)";
+    if (!torchBest.length) out.push({ target, measured: `engram ${e.toFixed(2)}, no torch`, ok: null });
     else {
-      const worst = Math.max(...torchBest.map(([, p]) => Math.abs(e - p)));
-      out.push({ target: 'dense AM linear in K up to 1M (exponent within 0.1 of torch)', measured: `engram ${e.toFixed(2)}, torch ${torchBest.map(([s, p]) => `${s} ${p.toFixed(2)}`).join(', ')} (K >= ${am2.fit_from})`, ok: worst <= 0.1 && am2.points.every((p) => !p.skipped) });
+      const best = Math.min(...torchBest.map(([, p]) => p));
+      out.push({ target, measured: `engram ${e.toFixed(2)}, torch ${torchBest.map(([s, p]) => `${s} ${p.toFixed(2)}`).join(', ')} (K >= ${am2.fit_from})`, ok: e <= best + 0.1 && e <= 1.1 && am2.points.every((p) => !p.skipped) });
     }
   }
   // Memory: the plain and the checkpointed training step, each against torch's (plain) training step.
