@@ -183,14 +183,15 @@ napi_value headAttentionGradImpl(const Args& args) {
     scoresAndSoftmax(d, q, k, c.mask, c.scale, b, h, ds, p, nullptr, pack);
     headProduct(false, true, N, N, Y, 1.0f, dPullQ + at, ld, k + at, ld, 0.0f, ds, N, pack);
     headProduct(false, true, N, N, Y, 1.0f, q + at, ld, dPullK + at, ld, 1.0f, ds, N, pack);
-    for (std::size_t r = 0; r < d.N; r++) {
-      float* dr = ds + r * d.N;
-      const float* pr = p + r * d.N;
-      float dot = 0.0f;
-      for (std::size_t j = 0; j < d.N; j++) dot += dr[j] * pr[j];
-      const float shift = (dLse ? dLse[task * d.N + r] : 0.0f) - dot;
-      for (std::size_t j = 0; j < d.N; j++) dr[j] = pr[j] * (dr[j] + shift);
-    }
+    // dS = P (dP - sum_j dP P) by rows, in place (the vectorised softmax backward), plus P dLse.
+    vsoftmaxGradRows(ds, p, ds, d.N, d.N);
+    if (dLse)
+      for (std::size_t r = 0; r < d.N; r++) {
+        float* dr = ds + r * d.N;
+        const float* pr = p + r * d.N;
+        const float g = dLse[task * d.N + r];
+        for (std::size_t j = 0; j < d.N; j++) dr[j] += pr[j] * g;
+      }
     headProduct(false, false, N, Y, N, c.scale, ds, N, k + at, ld, 0.0f, dq + at, ld, pack);
     headProduct(false, false, N, Y, N, 1.0f, p, N, dPullK + at, ld, 1.0f, dq + at, ld, pack);
     headProduct(true, false, N, Y, N, c.scale, ds, N, q + at, ld, 0.0f, dk + at, ld, pack);

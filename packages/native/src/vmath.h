@@ -32,7 +32,7 @@ void vbinaryRows(int op, const float* full, const float* row, bool rowFirst, flo
 void vlogSumExpRows(const float* x, float* y, std::size_t rows, std::size_t cols);
 /** Row layer norm: y = (x - mean) / sqrt(var + eps) (biased variance) and rstd[r] = 1 / sqrt(var + eps). */
 void vlayerNormRows(const float* x, float* y, float* rstd, std::size_t rows, std::size_t cols, float eps);
-/** Softmax's gradient per row from its output y: dx = dy y - (sum over the row of dy y) y. */
+/** Softmax's gradient per row from its output y: dx = dy y - (sum over the row of dy y) y (dx may be dy: in place). */
 void vsoftmaxGradRows(const float* dy, const float* y, float* dx, std::size_t rows, std::size_t cols);
 /**
  * C = alpha A B + beta C for small products (the attention's per-head ones): C m x n row-major with
