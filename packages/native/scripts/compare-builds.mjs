@@ -2,7 +2,7 @@
 // Times this package's addon against another build of it (OTHER.node, e.g. built from an older commit
 // in a copy of this folder with `node scripts/build.mjs`), both loaded in one process, kernel call by
 // kernel call, alternating which runs first: prints the median (and quartiles) of the per-pair time
-// ratios this / other for the attention kernels and a batch of 128 small products (the ET bench's
+// ratios this / other for the attention kernels (with and without the log-sum-exp) and a batch of 128 small products (the ET bench's
 // per-head sizes: B = 32, N = 49, 4 heads of 32). One-shot loop timings on these shared machines
 // swing more than the differences kernel changes make; pairs do not.
 import { openNative } from '../index.js';
@@ -36,13 +36,15 @@ for (let p = 0; p < B * H; p++) {
   offsets[3 * p + 1] = 4 * (T + p * N * Y);
   offsets[3 * p + 2] = 4 * (2 * T + p * N * N);
 }
-const kernels = {
-  headAttention: (b) => b.headAttention(heap, 0, 4 * T, -1, 1, 8 * T, 12 * T, -1, B, N, H, Y, 0.17, lanes),
-  headAttentionGrad: (b) => b.headAttentionGrad(heap, 0, 4 * T, -1, 1, 8 * T, 12 * T, -1, 16 * T, 20 * T, B, N, H, Y, 0.17, lanes),
-  sgemmBatch: (b) => b.sgemmBatch(heap, false, true, N, N, Y, 1, offsets, Y, Y, 0, N, lanes),
-};
-for (const [name, run] of Object.entries(kernels)) {
-  if (typeof other[name] !== 'function') {
+// [label, the binding function it needs, the call]
+const kernels = [
+  ['headAttention', 'headAttention', (b) => b.headAttention(heap, 0, 4 * T, -1, 1, 8 * T, 12 * T, -1, B, N, H, Y, 0.17, lanes)],
+  ['headAttention with lse', 'headAttention', (b) => b.headAttention(heap, 0, 4 * T, -1, 1, 8 * T, 12 * T, 24 * T, B, N, H, Y, 0.17, lanes)],
+  ['headAttentionGrad', 'headAttentionGrad', (b) => b.headAttentionGrad(heap, 0, 4 * T, -1, 1, 8 * T, 12 * T, -1, 16 * T, 20 * T, B, N, H, Y, 0.17, lanes)],
+  ['sgemmBatch', 'sgemmBatch', (b) => b.sgemmBatch(heap, false, true, N, N, Y, 1, offsets, Y, Y, 0, N, lanes)],
+];
+for (const [name, fn, run] of kernels) {
+  if (typeof other[fn] !== 'function') {
     console.log(`${name}: not in the other build`);
     continue;
   }

@@ -86,8 +86,7 @@ void scoresAndSoftmax(const Dims& d, const float* q, const float* k, const float
     const float* m = mask + (d.maskBatch == 1 ? 0 : b) * d.N * d.N;
     for (std::size_t i = 0; i < d.N * d.N; i++) s[i] += m[i];
   }
-  vsoftmax(s, p, d.N, d.N);
-  if (lse) vlogSumExpRows(s, lse, d.N, d.N);
+  vsoftmax(s, p, d.N, d.N, lse);  // lse from the softmax's own max and sum
 }
 
 const float* maskAt(const Args& args, std::size_t i, std::uint8_t* heap, std::size_t length, Dims& d) {

@@ -10,7 +10,7 @@ namespace engram {
   namespace NS {                                                            \
   void vexp(const float* x, float* y, std::size_t n);                       \
   void vlog(const float* x, float* y, std::size_t n);                       \
-  void vsoftmax(const float* x, float* y, std::size_t rows, std::size_t cols); \
+  void vsoftmax(const float* x, float* y, std::size_t rows, std::size_t cols, float* lse); \
   void vunary(int op, const float* x, float* y, std::size_t n);             \
   void vbinary(int op, const float* a, std::size_t na, const float* b, std::size_t nb, float* y, std::size_t n); \
   void vreduceRows(int op, const float* x, float* y, std::size_t rows, std::size_t cols); \
@@ -32,7 +32,7 @@ namespace {
 struct Kernels {
   void (*exp)(const float*, float*, std::size_t);
   void (*log)(const float*, float*, std::size_t);
-  void (*softmax)(const float*, float*, std::size_t, std::size_t);
+  void (*softmax)(const float*, float*, std::size_t, std::size_t, float*);
   void (*unary)(int, const float*, float*, std::size_t);
   void (*binary)(int, const float*, std::size_t, const float*, std::size_t, float*, std::size_t);
   void (*reduceRows)(int, const float*, float*, std::size_t, std::size_t);
@@ -80,7 +80,7 @@ Kernels& kernels() {
 
 void vexp(const float* x, float* y, std::size_t n) { kernels().exp(x, y, n); }
 void vlog(const float* x, float* y, std::size_t n) { kernels().log(x, y, n); }
-void vsoftmax(const float* x, float* y, std::size_t rows, std::size_t cols) { kernels().softmax(x, y, rows, cols); }
+void vsoftmax(const float* x, float* y, std::size_t rows, std::size_t cols, float* lse) { kernels().softmax(x, y, rows, cols, lse); }
 void vunary(int op, const float* x, float* y, std::size_t n) { kernels().unary(op, x, y, n); }
 void vbinary(int op, const float* a, std::size_t na, const float* b, std::size_t nb, float* y, std::size_t n) { kernels().binary(op, a, na, b, nb, y, n); }
 void vreduceRows(int op, const float* x, float* y, std::size_t rows, std::size_t cols) { kernels().reduceRows(op, x, y, rows, cols); }

@@ -18,8 +18,8 @@ namespace engram {
 
 void vexp(const float* x, float* y, std::size_t n);
 void vlog(const float* x, float* y, std::size_t n);
-/** Softmax over each of `rows` contiguous rows of `cols` floats (max-shifted). */
-void vsoftmax(const float* x, float* y, std::size_t rows, std::size_t cols);
+/** Softmax over each of `rows` contiguous rows of `cols` floats (max-shifted); with `lse` non-null, each row's log-sum-exp too (as vlogSumExpRows gives it). */
+void vsoftmax(const float* x, float* y, std::size_t rows, std::size_t cols, float* lse = nullptr);
 /** Unary op by code: 0 exp, 1 log, 2 neg, 3 relu, 4 square, 5 sqrt. */
 void vunary(int op, const float* x, float* y, std::size_t n);
 /** y = a OP b, OP by code (0 add, 1 sub, 2 mul, 3 div); na, nb: n, 1, or a period dividing n (suffix broadcast). */

@@ -391,8 +391,10 @@ ENGRAM_INLINE float rowMaxW(const float* xr, std::size_t full, std::size_t last)
 /**
  * Row softmax: max, exp(x - max) and its sum, scale by 1/sum. A row holding
  * NaN gives NaN (as the stock kernel does); a row of -inf gives NaN (0/0) too.
+ * With `lse`, also the row's log-sum-exp max + log(sum) from the same sum
+ * (vlogSumExpRows' formula and partial sums: the attention needs both).
  */
-void vsoftmax(const float* x, float* y, std::size_t rows, std::size_t cols) {
+void vsoftmax(const float* x, float* y, std::size_t rows, std::size_t cols, float* lse) {
   if (cols < W || x == y) {
     // Short rows (or in place): scalar, with libm's exp (a padded vector block
     // per row measured ~300 ns a row: store-forwarding stalls).
@@ -408,6 +410,7 @@ void vsoftmax(const float* x, float* y, std::size_t rows, std::size_t cols) {
       }
       float inv = 1.0f / s;
       for (std::size_t c = 0; c < cols; c++) yr[c] *= inv;
+      if (lse) lse[r] = m + std::log(s);
     }
     return;
   }
@@ -420,7 +423,8 @@ void vsoftmax(const float* x, float* y, std::size_t rows, std::size_t cols) {
   for (std::size_t r = 0; r < rows; r++) {
     const float* xr = x + r * cols;
     float* yr = y + r * cols;
-    vf shift = splat(rowMaxW(xr, full, last));
+    const float m = rowMaxW(xr, full, last);
+    vf shift = splat(m);
     vf sv = splat(0.0f);
     for (std::size_t c = 0; c < full; c += W) {
       vf e = vexpW(load(xr + c) - shift);
@@ -432,7 +436,9 @@ void vsoftmax(const float* x, float* y, std::size_t rows, std::size_t cols) {
       et = vexpW(load(xr + last) - shift);  // same inputs: the overlap gets the same values
       sv += select(fresh, et, splat(0.0f));
     }
-    vf inv = splat(1.0f / hsum(sv));
+    const float sum = hsum(sv);
+    if (lse) lse[r] = m + std::log(sum);
+    vf inv = splat(1.0f / sum);
     for (std::size_t c = 0; c < full; c += W) store(yr + c, load(yr + c) * inv);
     if (rest) {
       // The overlap is already scaled: write only the fresh lanes.
