@@ -29,6 +29,7 @@ Blas& openBlas(const std::vector<std::string>& candidates) {
       continue;
     }
     b.sgemm = sgemm;
+    b.sgemv = reinterpret_cast<SgemvFn>(dlsym(handle, "cblas_sgemv"));
     b.setThreads = reinterpret_cast<SetThreadsFn>(dlsym(handle, "openblas_set_num_threads"));
     b.getThreads = reinterpret_cast<GetThreadsFn>(dlsym(handle, "openblas_get_num_threads"));
     b.corename = reinterpret_cast<GetStringFn>(dlsym(handle, "openblas_get_corename"));

@@ -41,12 +41,49 @@ void requireBlas() {
   if (!blas().ok) throw ArgError{"engram_native: OpenBLAS is not loaded (call open() first)", false};
 }
 
+/**
+ * A product with one row (m = 1) or one column (n = 1) as cblas_sgemv, as
+ * torch does for vectors: sgemm packs the whole matrix operand first, which
+ * for [1, 1000] x [1000, 1000] measured 216-500 us against 60-83 us for torch's
+ * gemv on the same OpenBLAS. beta 0 writes y first (never reads what was there).
+ */
+void runVector(const Shape& s, float alpha, const float* a, const float* b, float beta, float* c) {
+  const std::size_t ldc = static_cast<std::size_t>(s.ldc);
+  const int incy = s.m == 1 ? 1 : s.ldc;
+  if (beta == 0.0f) {
+    if (s.m == 1)
+      for (int j = 0; j < s.n; j++) c[j] = 0.0f;
+    else
+      for (int i = 0; i < s.m; i++) c[static_cast<std::size_t>(i) * ldc] = 0.0f;
+  }
+  Blas& bl = blas();
+  if (s.m == 1) {
+    // y[1 x n] = x op(B), x = op(A)'s one row: contiguous, or a column of the stored k x 1 A.
+    const int incx = s.ta ? s.lda : 1;
+    if (s.tb)
+      bl.sgemv(RowMajor, NoTrans, s.n, s.k, alpha, b, s.ldb, a, incx, beta, c, incy);
+    else
+      bl.sgemv(RowMajor, Trans, s.k, s.n, alpha, b, s.ldb, a, incx, beta, c, incy);
+  } else {
+    // y[m x 1] = op(A) x, x = op(B)'s one column: a column of the stored k x 1 B, or its one row.
+    const int incx = s.tb ? 1 : s.ldb;
+    if (s.ta)
+      bl.sgemv(RowMajor, Trans, s.k, s.m, alpha, a, s.lda, b, incx, beta, c, incy);
+    else
+      bl.sgemv(RowMajor, NoTrans, s.m, s.k, alpha, a, s.lda, b, incx, beta, c, incy);
+  }
+}
+
 void run(const Shape& s, float alpha, const float* a, const float* b, float beta, float* c) {
   if (s.m == 0 || s.n == 0) return;
   if (s.k == 0) {
     // cblas with k = 0 scales c by beta; make beta = 0 mean "write zeros" regardless of what was there.
     for (int i = 0; i < s.m; i++)
       for (int j = 0; j < s.n; j++) c[static_cast<std::size_t>(i) * s.ldc + j] = beta == 0.0f ? 0.0f : beta * c[static_cast<std::size_t>(i) * s.ldc + j];
+    return;
+  }
+  if ((s.m == 1 || s.n == 1) && blas().sgemv) {
+    runVector(s, alpha, a, b, beta, c);
     return;
   }
   blas().sgemm(RowMajor, s.ta ? Trans : NoTrans, s.tb ? Trans : NoTrans, s.m, s.n, s.k, alpha, a, s.lda, b, s.ldb, beta, c, s.ldc);

@@ -41,25 +41,35 @@ describe('@engram/native addon', function () {
     expect(r.cpus).to.be.at.least(1);
   });
 
-  it('sgemm matches a host reference for every transpose, with padded leading dimensions', () => {
+  // [1, n] and [m, 1] results take cblas_sgemv (one row or one column), the rest sgemm.
+  for (const [m, n, k] of [[37, 29, 41], [1, 29, 41], [37, 1, 41], [1, 1, 41], [1, 700, 600]])
+  it(`sgemm matches a host reference for every transpose, with padded leading dimensions (m n k = ${m} ${n} ${k})`, () => {
     const b = r.binding;
-    const [m, n, k] = [37, 29, 41];
     for (const ta of [false, true])
       for (const tb of [false, true]) {
         const lda = (ta ? m : k) + 3;
         const ldb = (tb ? k : n) + 5;
-        const heap = new ArrayBuffer(4 * (64 + (ta ? k : m) * lda + (tb ? n : k) * ldb + m * n));
+        const ldc = n + 2;
+        const heap = new ArrayBuffer(4 * (64 + (ta ? k : m) * lda + (tb ? n : k) * ldb + m * ldc));
         const aOff = 64 * 4;
         const bOff = aOff + 4 * (ta ? k : m) * lda;
         const cOff = bOff + 4 * (tb ? n : k) * ldb;
         const A = new Float32Array(heap, aOff, (ta ? k : m) * lda);
         const B = new Float32Array(heap, bOff, (tb ? n : k) * ldb);
+        const C = new Float32Array(heap, cOff, m * ldc);
         fill(A, 1);
         fill(B, 2);
-        b.sgemm(heap, ta, tb, m, n, k, 1, aOff, lda, bOff, ldb, 0, cOff, n, 2);
-        const C = new Float32Array(heap, cOff, m * n);
         const want = ref(A, B, ta, tb, m, n, k, lda, ldb);
-        for (let i = 0; i < m * n; i++) expect(Math.abs(C[i] - want[i])).to.be.lessThan(1e-4);
+        const what = `ta ${ta} tb ${tb}`;
+        // beta 0 over NaN (the output is not read), then alpha 2 and beta 0.5 over that result; the padding stays.
+        C.fill(NaN);
+        b.sgemm(heap, ta, tb, m, n, k, 1, aOff, lda, bOff, ldb, 0, cOff, ldc, 2);
+        for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) expect(Math.abs(C[i * ldc + j] - want[i * n + j]), what).to.be.lessThan(1e-4);
+        b.sgemm(heap, ta, tb, m, n, k, 2, aOff, lda, bOff, ldb, 0.5, cOff, ldc, 1);
+        for (let i = 0; i < m; i++) {
+          for (let j = 0; j < n; j++) expect(Math.abs(C[i * ldc + j] - 2.5 * want[i * n + j]), `${what} alpha beta`).to.be.lessThan(2e-4);
+          expect(Number.isNaN(C[i * ldc + n]), `${what} padding`).to.equal(true);
+        }
       }
   });
 
