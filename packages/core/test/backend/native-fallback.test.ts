@@ -10,7 +10,8 @@ import { join, resolve } from 'node:path';
  * right; the process exits by itself once the work is done (a pool that
  * outlives main must not hang it); a missing library or addon is reported in
  * ONE line (with the fix) however often initBackend runs, and the results are
- * the same on the fallback; $ENGRAM_NATIVE=0 is silent.
+ * the same on the fallback; $ENGRAM_NATIVE=0 is silent; $ENGRAM_NATIVE_ISA
+ * picks the vector kernels' instruction set, and one the CPU lacks is said once.
  */
 /** The child: two initBackend calls, one product that grows the heap, a host check; prints RESULT {...}. */
 const CHILD = resolve(import.meta.dirname, 'fixtures', 'native-child.ts');
@@ -20,7 +21,7 @@ interface Child {
   stdout: string;
   stderr: string;
   ms: number;
-  result?: { native: boolean; off: string | null; grew: boolean; worst: number };
+  result?: { native: boolean; off: string | null; isa: string | null; grew: boolean; worst: number };
 }
 
 function run(file: string, env: Record<string, string>): Promise<Child> {
@@ -54,6 +55,8 @@ describe('native path in a process: heap growth, exit, fallback messages', funct
       noLibrary: { ENGRAM_OPENBLAS: join(dir, 'no-such-libopenblas.so') },
       noAddon: { ENGRAM_NATIVE_ADDON: join(dir, 'no-such-addon.node') },
       off: { ENGRAM_NATIVE: '0' },
+      isaBaseline: { ENGRAM_NATIVE_ISA: 'baseline' },
+      isaUnknown: { ENGRAM_NATIVE_ISA: 'sse9' },
     };
     const names = Object.keys(envs);
     const runs = await Promise.all(names.map((n) => run(file, envs[n]!)));
@@ -87,6 +90,22 @@ describe('native path in a process: heap growth, exit, fallback messages', funct
     const lines = offLines(c.stderr);
     expect(lines, c.stderr).to.have.length(1);
     expect(lines[0]).to.match(/not built|does not load/).and.match(/build:native/);
+  });
+
+  it('ENGRAM_NATIVE_ISA=baseline: the vector kernels on the baseline set, right results; an unknown set: one line, the widest set', function () {
+    if (!children['default']!.result?.native) this.skip(); // the native path is not usable here
+    const base = children['isaBaseline']!;
+    expect(base.code, base.stderr).to.equal(0);
+    expect(base.result?.native).to.equal(true);
+    expect(base.result?.isa).to.equal('baseline');
+    expect(base.result?.worst).to.be.lessThan(1e-3);
+    expect(base.stderr).to.not.match(/ENGRAM_NATIVE_ISA/);
+    const unknown = children['isaUnknown']!;
+    expect(unknown.code, unknown.stderr).to.equal(0);
+    expect(unknown.result?.isa).to.equal(children['default']!.result?.isa);
+    const lines = unknown.stderr.split('\n').filter((l) => l.includes('ENGRAM_NATIVE_ISA'));
+    expect(lines, unknown.stderr).to.have.length(1);
+    expect(lines[0]).to.match(/ENGRAM_NATIVE_ISA=sse9 is not a set this CPU runs \(.*baseline\)/);
   });
 
   it('ENGRAM_NATIVE=0: the wasm path, silently', () => {

@@ -6,7 +6,9 @@
  *
  * $ENGRAM_NATIVE=0 (or false/off/no) turns the native path off without a word;
  * $ENGRAM_NATIVE_THREADS sets how many threads it uses (default: the CPUs
- * this process may run on).
+ * this process may run on); $ENGRAM_NATIVE_ISA (avx512, avx2, baseline) runs
+ * the addon's vectorised kernels on a narrower instruction set than the CPU's
+ * widest, to reproduce another machine's numerics or speed.
  */
 import { isNativeBinding, isNativeModule, type NativeBinding, type NativeBlasInfo } from './binding.js';
 
@@ -33,6 +35,24 @@ function threadCount(cpus: number): number {
   return Math.max(1, Math.min(cpus, 64));
 }
 
+/**
+ * The vectorised kernels' instruction set: $ENGRAM_NATIVE_ISA when this CPU
+ * runs it, else the widest (a set it lacks is said in one line, once per
+ * process, since load runs once).
+ */
+function chooseIsa(binding: NativeBinding): string {
+  const info = binding.getIsa?.();
+  if (!info) return 'unknown';
+  const want = env('ENGRAM_NATIVE_ISA')?.trim().toLowerCase();
+  if (!want) return info.isa;
+  if (info.supported.includes(want) && binding.setIsa) {
+    binding.setIsa(want);
+    return want;
+  }
+  process.stderr?.write?.(`engram: ENGRAM_NATIVE_ISA=${want} is not a set this CPU runs (${info.supported.join(', ')}); the vector kernels run on ${info.isa}\n`);
+  return info.isa;
+}
+
 async function load(): Promise<NativeLoad> {
   if (typeof process === 'undefined' || !process.versions?.node) return { ok: false, reason: 'unsupported', message: 'not running in Node' };
   let mod: unknown;
@@ -49,7 +69,7 @@ async function load(): Promise<NativeLoad> {
   const threads = threadCount(r.cpus);
   r.binding.setBlasThreads(threads);
   r.binding.setLanes(threads);
-  return { ok: true, binding: r.binding, blas: { path: r.blas.path, corename: r.blas.corename, config: r.blas.config }, threads, vectorIsa: r.binding.getIsa?.().isa ?? 'unknown' };
+  return { ok: true, binding: r.binding, blas: { path: r.blas.path, corename: r.blas.corename, config: r.blas.config }, threads, vectorIsa: chooseIsa(r.binding) };
 }
 
 /** Loads the native path once per process (later calls return the same result). Never throws. */
