@@ -108,6 +108,67 @@ describe('@engram/native addon', function () {
     expect(() => b.softmax(heap, 0, 0, 11, 10)).to.throw(RangeError, /outside/);
   });
 
+  // The layout kernels (layout.cc) use no vectorised kernel: once, not per instruction set.
+  it('transposeRuns moves whole last-axis runs like a host transpose, one lane and several, and refuses bad permutations', () => {
+    const b = r.binding;
+    for (const [shape, perm] of [[[2, 3, 4], [1, 0, 2]], [[32, 49, 4, 32], [0, 2, 1, 3]], [[3, 5, 7, 2, 6], [3, 0, 2, 1, 4]], [[9], [0]]]) {
+      const n = shape.reduce((p, q) => p * q, 1);
+      const heap = new ArrayBuffer(8 * n);
+      const x = new Float32Array(heap, 0, n);
+      fill(x, n);
+      const y = new Float32Array(heap, 4 * n, n);
+      const strides = shape.map((_, i) => shape.slice(i + 1).reduce((p, q) => p * q, 1));
+      const outShape = perm.map((p) => shape[p]);
+      for (const lanes of [1, 2]) {
+        b.setLanes(lanes);
+        y.fill(NaN);
+        b.transposeRuns(heap, 0, 4 * n, Float64Array.from(shape), Float64Array.from(perm));
+        for (let o = 0; o < n; o++) {
+          let rest = o, src = 0;
+          for (let j = outShape.length - 1; j >= 0; j--) {
+            src += (rest % outShape[j]) * strides[perm[j]];
+            rest = Math.floor(rest / outShape[j]);
+          }
+          if (y[o] !== x[src]) expect.fail(`[${shape}] perm [${perm}] lanes ${lanes}: y[${o}] = ${y[o]}, want x[${src}] = ${x[src]}`);
+        }
+      }
+      b.setLanes(r.blas.threads);
+    }
+    const heap = new ArrayBuffer(4 * 48);
+    expect(() => b.transposeRuns(heap, 0, 96, Float64Array.from([2, 3, 4]), Float64Array.from([0, 2, 1]))).to.throw(RangeError, /last axis/);
+    expect(() => b.transposeRuns(heap, 0, 96, Float64Array.from([2, 3, 4]), Float64Array.from([0, 0, 2]))).to.throw(RangeError, /permutation/);
+    expect(() => b.transposeRuns(heap, 0, 100, Float64Array.from([2, 3, 4]), Float64Array.from([1, 0, 2]))).to.throw(RangeError);
+  });
+
+  it('reduceCols (sum, max, min, mean) matches host loops, one lane and several, with NaN propagating in max and min', () => {
+    const b = r.binding;
+    for (const [rows, cols] of [[1, 5], [7, 3], [1568, 128], [600, 1000]]) {
+      const n = rows * cols;
+      const heap = new ArrayBuffer(4 * (n + cols));
+      const x = new Float32Array(heap, 0, n);
+      fill(x, rows + 3 * cols);
+      if (rows > 5) x[5 * cols + 1] = NaN;
+      const y = new Float32Array(heap, 4 * n, cols);
+      for (const lanes of [1, 2]) {
+        b.setLanes(lanes);
+        for (const op of [0, 1, 2, 3]) {
+          b.reduceCols(op, heap, 0, 4 * n, rows, cols);
+          for (let c = 0; c < cols; c++) {
+            const v = Array.from({ length: rows }, (_, rr) => x[rr * cols + c]);
+            const sum = v.reduce((p, q) => p + q, 0);
+            const want = op === 0 ? sum : op === 1 ? Math.max(...v) : op === 2 ? Math.min(...v) : sum / rows;
+            if (Number.isNaN(want)) expect(y[c], `op ${op} col ${c}`).to.be.NaN;
+            else expect(Math.abs(y[c] - want), `op ${op} [${rows}, ${cols}] col ${c}`).to.be.lessThan(op === 0 ? 1e-3 : op === 3 ? 1e-5 : 1e-12);
+          }
+        }
+      }
+      b.setLanes(r.blas.threads);
+      expect(() => b.reduceCols(0, heap, 0, 4 * (n + 1), rows, cols)).to.throw(RangeError);
+      expect(() => b.reduceCols(0, heap, 0, 4 * n, 0, cols)).to.throw(RangeError, /rows/);
+      expect(() => b.reduceCols(4, heap, 0, 4 * n, rows, cols)).to.throw();
+    }
+  });
+
   it('runs the vectorised kernels on the widest instruction set this CPU has and refuses one it lacks', () => {
     const b = r.binding;
     const { isa, supported } = b.getIsa();
@@ -211,65 +272,6 @@ describe('@engram/native addon', function () {
         expect(() => b.reduceRows(0, heap, 0, 4 * n, 3 * rows, cols)).to.throw(RangeError);
         expect(() => b.binaryRows(0, heap, 0, 4 * (n + rows), 4 * (n + 2 * rows), rows + 1, cols, 0)).to.throw(RangeError);
         expect(() => b.reduceRows(4, heap, 0, 4 * n, rows, cols)).to.throw();
-      }
-    });
-    it('transposeRuns moves whole last-axis runs like a host transpose, one lane and several, and refuses bad permutations', () => {
-      const b = r.binding;
-      for (const [shape, perm] of [[[2, 3, 4], [1, 0, 2]], [[32, 49, 4, 32], [0, 2, 1, 3]], [[3, 5, 7, 2, 6], [3, 0, 2, 1, 4]], [[9], [0]]]) {
-        const n = shape.reduce((p, q) => p * q, 1);
-        const heap = new ArrayBuffer(8 * n);
-        const x = new Float32Array(heap, 0, n);
-        fill(x, n);
-        const y = new Float32Array(heap, 4 * n, n);
-        const strides = shape.map((_, i) => shape.slice(i + 1).reduce((p, q) => p * q, 1));
-        const outShape = perm.map((p) => shape[p]);
-        for (const lanes of [1, 2]) {
-          b.setLanes(lanes);
-          y.fill(NaN);
-          b.transposeRuns(heap, 0, 4 * n, Float64Array.from(shape), Float64Array.from(perm));
-          for (let o = 0; o < n; o++) {
-            let rest = o, src = 0;
-            for (let j = outShape.length - 1; j >= 0; j--) {
-              src += (rest % outShape[j]) * strides[perm[j]];
-              rest = Math.floor(rest / outShape[j]);
-            }
-            if (y[o] !== x[src]) expect.fail(`[${shape}] perm [${perm}] lanes ${lanes}: y[${o}] = ${y[o]}, want x[${src}] = ${x[src]}`);
-          }
-        }
-        b.setLanes(r.blas.threads);
-      }
-      const heap = new ArrayBuffer(4 * 48);
-      expect(() => b.transposeRuns(heap, 0, 96, Float64Array.from([2, 3, 4]), Float64Array.from([0, 2, 1]))).to.throw(RangeError, /last axis/);
-      expect(() => b.transposeRuns(heap, 0, 96, Float64Array.from([2, 3, 4]), Float64Array.from([0, 0, 2]))).to.throw(RangeError, /permutation/);
-      expect(() => b.transposeRuns(heap, 0, 100, Float64Array.from([2, 3, 4]), Float64Array.from([1, 0, 2]))).to.throw(RangeError);
-    });
-
-    it('reduceCols (sum, max, min, mean) matches host loops, one lane and several, with NaN propagating in max and min', () => {
-      const b = r.binding;
-      for (const [rows, cols] of [[1, 5], [7, 3], [1568, 128], [600, 1000]]) {
-        const n = rows * cols;
-        const heap = new ArrayBuffer(4 * (n + cols));
-        const x = new Float32Array(heap, 0, n);
-        fill(x, rows + 3 * cols);
-        if (rows > 5) x[5 * cols + 1] = NaN;
-        const y = new Float32Array(heap, 4 * n, cols);
-        for (const lanes of [1, 2]) {
-          b.setLanes(lanes);
-          for (const op of [0, 1, 2, 3]) {
-            b.reduceCols(op, heap, 0, 4 * n, rows, cols);
-            for (let c = 0; c < cols; c++) {
-              const v = Array.from({ length: rows }, (_, rr) => x[rr * cols + c]);
-              const sum = v.reduce((p, q) => p + q, 0);
-              const want = op === 0 ? sum : op === 1 ? Math.max(...v) : op === 2 ? Math.min(...v) : sum / rows;
-              if (Number.isNaN(want)) expect(y[c], `op ${op} col ${c}`).to.be.NaN;
-              else expect(Math.abs(y[c] - want), `op ${op} [${rows}, ${cols}] col ${c}`).to.be.lessThan(op === 0 ? 1e-3 : op === 3 ? 1e-5 : 1e-12);
-            }
-          }
-        }
-        b.setLanes(r.blas.threads);
-        expect(() => b.reduceCols(0, heap, 0, 4 * (n + 1), rows, cols)).to.throw(RangeError);
-        expect(() => b.reduceCols(0, heap, 0, 4 * n, 0, cols)).to.throw(RangeError, /rows/);
-        expect(() => b.reduceCols(4, heap, 0, 4 * n, rows, cols)).to.throw();
       }
     });
     it('logSumExpRows matches a host log-sum-exp (rows shorter and longer than one vector), NaN for rows with NaN, +inf or only -inf', () => {
