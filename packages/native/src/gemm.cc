@@ -48,14 +48,9 @@ void requireBlas() {
  * gemv on the same OpenBLAS. beta 0 writes y first (never reads what was there).
  */
 void runVector(const Shape& s, float alpha, const float* a, const float* b, float beta, float* c) {
-  const std::size_t ldc = static_cast<std::size_t>(s.ldc);
-  const int incy = s.m == 1 ? 1 : s.ldc;
-  if (beta == 0.0f) {
-    if (s.m == 1)
-      for (int j = 0; j < s.n; j++) c[j] = 0.0f;
-    else
-      for (int i = 0; i < s.m; i++) c[static_cast<std::size_t>(i) * ldc] = 0.0f;
-  }
+  const int incy = s.m == 1 ? 1 : s.ldc, len = s.m == 1 ? s.n : s.m;
+  if (beta == 0.0f)
+    for (int i = 0; i < len; i++) c[static_cast<std::size_t>(i) * static_cast<std::size_t>(incy)] = 0.0f;
   Blas& bl = blas();
   if (s.m == 1) {
     // y[1 x n] = x op(B), x = op(A)'s one row: contiguous, or a column of the stored k x 1 A.

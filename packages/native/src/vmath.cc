@@ -45,16 +45,19 @@ struct Kernels {
   const char* name;
 };
 
+// One instruction set's kernels, in the order of Kernels' members.
+#define ENGRAM_KERNELS(NS, NAME)                                                                                     \
+  Kernels {                                                                                                          \
+    NS::vexp, NS::vlog, NS::vsoftmax, NS::vunary, NS::vbinary, NS::vreduceRows, NS::vbinaryRows, NS::vlogSumExpRows, \
+        NS::vlayerNormRows, NS::vsoftmaxGradRows, NS::vsmallGemm, NS::vwidth, NAME                                   \
+  }
+
 Kernels variant(const char* isa) {
-  if (std::strcmp(isa, "baseline") == 0)
-    return {base::vexp, base::vlog, base::vsoftmax, base::vunary, base::vbinary, base::vreduceRows, base::vbinaryRows, base::vlogSumExpRows, base::vlayerNormRows, base::vsoftmaxGradRows, base::vsmallGemm, base::vwidth, "baseline"};
 #if defined(__x86_64__) && defined(__GNUC__)
-  if (std::strcmp(isa, "avx2") == 0)
-    return {avx2::vexp, avx2::vlog, avx2::vsoftmax, avx2::vunary, avx2::vbinary, avx2::vreduceRows, avx2::vbinaryRows, avx2::vlogSumExpRows, avx2::vlayerNormRows, avx2::vsoftmaxGradRows, avx2::vsmallGemm, avx2::vwidth, "avx2"};
-  return {avx512::vexp, avx512::vlog, avx512::vsoftmax, avx512::vunary, avx512::vbinary, avx512::vreduceRows, avx512::vbinaryRows, avx512::vlogSumExpRows, avx512::vlayerNormRows, avx512::vsoftmaxGradRows, avx512::vsmallGemm, avx512::vwidth, "avx512"};
-#else
-  return variant("baseline");
+  if (std::strcmp(isa, "avx512") == 0) return ENGRAM_KERNELS(avx512, "avx512");
+  if (std::strcmp(isa, "avx2") == 0) return ENGRAM_KERNELS(avx2, "avx2");
 #endif
+  return ENGRAM_KERNELS(base, "baseline");
 }
 
 /** The instruction sets this CPU runs, widest first ("baseline" always last). */
