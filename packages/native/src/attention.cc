@@ -58,15 +58,17 @@ std::size_t packFloats(std::size_t N, std::size_t Y) {
  * sgemmRowMajor's contract (C = alpha op(A) op(B) + beta C, row-major, leading
  * dimensions) on small products: B packed into `pack` (rows copied, or
  * transposed when tb), A read through strides; larger ones go to OpenBLAS.
+ * With `packed`, `pack` already holds this op(B) from the previous call (same
+ * b, tb, n and k), and packing is skipped.
  */
-void headProduct(bool ta, bool tb, int m, int n, int k, float alpha, const float* a, int lda, const float* b, int ldb, float beta, float* c, int ldc, float* pack) {
+void headProduct(bool ta, bool tb, int m, int n, int k, float alpha, const float* a, int lda, const float* b, int ldb, float beta, float* c, int ldc, float* pack, bool packed = false) {
   const std::size_t M = static_cast<std::size_t>(m), Nn = static_cast<std::size_t>(n), K = static_cast<std::size_t>(k);
   if (M * Nn * K > SMALL_PRODUCT) {
     sgemmRowMajor(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     return;
   }
   const std::size_t w = vwidth(), np = (Nn + w - 1) / w * w;
-  for (std::size_t p = 0; p < K; p++) {
+  for (std::size_t p = 0; p < K && !packed; p++) {
     float* row = pack + p * np;
     if (tb)
       for (std::size_t j = 0; j < Nn; j++) row[j] = b[j * static_cast<std::size_t>(ldb) + p];
@@ -78,7 +80,7 @@ void headProduct(bool ta, bool tb, int m, int n, int k, float alpha, const float
   vsmallGemm(M, Nn, K, alpha, a, ta ? 1 : ld, ta ? ld : 1, pack, np, beta, c, static_cast<std::size_t>(ldc));
 }
 
-/** S = scale Q K^T (+ mask) into s, P = softmax(S) by rows into p (vectorised), and lse by rows when asked. */
+/** S = scale Q K^T (+ mask) into s, P = softmax(S) by rows into p (vectorised), and lse by rows when asked; `pack` keeps K^T packed. */
 void scoresAndSoftmax(const Dims& d, const float* q, const float* k, const float* mask, float scale, std::size_t b, std::size_t h, float* s, float* p, float* lse, float* pack) {
   const int N = static_cast<int>(d.N), Y = static_cast<int>(d.Y), ld = static_cast<int>(d.ld());
   headProduct(false, true, N, N, Y, scale, q + d.head(b, h), ld, k + d.head(b, h), ld, 0.0f, s, N, pack);
@@ -180,7 +182,7 @@ napi_value headAttentionGradImpl(const Args& args) {
     float* p = ds + d.N * d.N;
     const std::size_t at = d.head(b, h);
     scoresAndSoftmax(d, q, k, c.mask, c.scale, b, h, ds, p, nullptr, pack);
-    headProduct(false, true, N, N, Y, 1.0f, dPullQ + at, ld, k + at, ld, 0.0f, ds, N, pack);
+    headProduct(false, true, N, N, Y, 1.0f, dPullQ + at, ld, k + at, ld, 0.0f, ds, N, pack, true);  // K^T still packed from the scores
     headProduct(false, true, N, N, Y, 1.0f, q + at, ld, dPullK + at, ld, 1.0f, ds, N, pack);
     // dS = P (dP - sum_j dP P) by rows, in place (the vectorised softmax backward), plus P dLse.
     vsoftmaxGradRows(ds, p, ds, d.N, d.N);
