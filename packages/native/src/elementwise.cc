@@ -83,6 +83,55 @@ napi_value softmaxImpl(const Args& args) {
   return undefinedValue(args.env);
 }
 
+// softmaxLseRows(heap, inOffset, outOffset, lseOffset, rows, cols): each row's softmax and its
+// log-sum-exp from the same max and sum (a modern Hopfield step needs both: one pass fewer).
+napi_value softmaxLseRowsImpl(const Args& args) {
+  std::size_t length = 0;
+  std::uint8_t* heap = args.buffer(0, "heap", &length);
+  const RowsCols rc = rowsAndCols(args, 4);
+  const std::size_t rows = rc.rows, cols = rc.cols;
+  const float* x = floatsAt(heap, length, args.number(1, "inOffset"), rows * cols, "x");
+  float* y = floatsAt(heap, length, args.number(2, "outOffset"), rows * cols, "y");
+  float* lse = floatsAt(heap, length, args.number(3, "lseOffset"), rows, "lse");
+  if (x == y) throw ArgError{"softmaxLseRows: the output must not be the input", true};
+  forRowBlocks(rows, cols, [&](std::size_t begin, std::size_t end) { vsoftmax(x + begin * cols, y + begin * cols, end - begin, cols, lse + begin); });
+  return undefinedValue(args.env);
+}
+
+// lseGradRows(heap, xOffset, dyOffset, outOffset, rows, cols): dx = softmax(x) dy[r] per row.
+napi_value lseGradRowsImpl(const Args& args) {
+  std::size_t length = 0;
+  std::uint8_t* heap = args.buffer(0, "heap", &length);
+  const RowsCols rc = rowsAndCols(args, 4);
+  const std::size_t rows = rc.rows, cols = rc.cols;
+  const float* x = floatsAt(heap, length, args.number(1, "xOffset"), rows * cols, "x");
+  const float* dy = floatsAt(heap, length, args.number(2, "dyOffset"), rows, "dy");
+  float* dx = floatsAt(heap, length, args.number(3, "outOffset"), rows * cols, "dx");
+  if (x == dx) throw ArgError{"lseGradRows: the output must not be the input", true};
+  forRowBlocks(rows, cols, [&](std::size_t begin, std::size_t end) { vlseGradRows(x + begin * cols, dy + begin, dx + begin * cols, end - begin, cols); });
+  return undefinedValue(args.env);
+}
+
+// axpby(heap, a, xOffset, b, yOffset, outOffset, n): out = a x + b y.
+napi_value axpbyImpl(const Args& args) {
+  std::size_t length = 0;
+  std::uint8_t* heap = args.buffer(0, "heap", &length);
+  auto a = static_cast<float>(args.number(1, "a"));
+  auto b = static_cast<float>(args.number(3, "b"));
+  std::size_t n = args.index(6, "n");
+  if (n == 0) return undefinedValue(args.env);
+  const float* x = floatsAt(heap, length, args.number(2, "xOffset"), n, "x");
+  const float* y = floatsAt(heap, length, args.number(4, "yOffset"), n, "y");
+  float* out = floatsAt(heap, length, args.number(5, "outOffset"), n, "out");
+  Pool::get().run(lanesFor(n), [&](int lane, int lanes) {
+    std::size_t chunk = (n + lanes - 1) / lanes;
+    chunk = (chunk + 15) & ~static_cast<std::size_t>(15);
+    std::size_t begin = std::min(n, chunk * lane), end = std::min(n, begin + chunk);
+    vaxpby(a, x + begin, b, y + begin, out + begin, end - begin);
+  });
+  return undefinedValue(args.env);
+}
+
 // softmaxGradRows(heap, dyOffset, yOffset, outOffset, rows, cols): dx = dy y - (sum dy y) y per row.
 napi_value softmaxGradRowsImpl(const Args& args) {
   std::size_t length = 0;
@@ -194,6 +243,9 @@ napi_value getIsaImpl(const Args& args) {
 
 napi_value unary(napi_env env, napi_callback_info info) { return guarded<unaryImpl>(env, info); }
 napi_value softmax(napi_env env, napi_callback_info info) { return guarded<softmaxImpl>(env, info); }
+napi_value softmaxLseRows(napi_env env, napi_callback_info info) { return guarded<softmaxLseRowsImpl>(env, info); }
+napi_value lseGradRows(napi_env env, napi_callback_info info) { return guarded<lseGradRowsImpl>(env, info); }
+napi_value axpby(napi_env env, napi_callback_info info) { return guarded<axpbyImpl>(env, info); }
 napi_value softmaxGradRows(napi_env env, napi_callback_info info) { return guarded<softmaxGradRowsImpl>(env, info); }
 napi_value binary(napi_env env, napi_callback_info info) { return guarded<binaryImpl>(env, info); }
 napi_value reduceRows(napi_env env, napi_callback_info info) { return guarded<reduceRowsImpl>(env, info); }

@@ -19,6 +19,8 @@ namespace engram {
   void vlayerNormRows(const float* x, float* y, float* rstd, std::size_t rows, std::size_t cols, float eps); \
   void vsoftmaxGradRows(const float* dy, const float* y, float* dx, std::size_t rows, std::size_t cols); \
   void vsmallGemm(std::size_t m, std::size_t n, std::size_t k, float alpha, const float* a, std::size_t ars, std::size_t acs, const float* bp, std::size_t np, float beta, float* c, std::size_t ldc); \
+  void vaxpby(float a, const float* x, float b, const float* y, float* out, std::size_t n); \
+  void vlseGradRows(const float* x, const float* dy, float* dx, std::size_t rows, std::size_t cols); \
   std::size_t vwidth(); \
   }
 ENGRAM_DECLARE(base)
@@ -41,6 +43,8 @@ struct Kernels {
   void (*layerNormRows)(const float*, float*, float*, std::size_t, std::size_t, float);
   void (*softmaxGradRows)(const float*, const float*, float*, std::size_t, std::size_t);
   void (*smallGemm)(std::size_t, std::size_t, std::size_t, float, const float*, std::size_t, std::size_t, const float*, std::size_t, float, float*, std::size_t);
+  void (*axpby)(float, const float*, float, const float*, float*, std::size_t);
+  void (*lseGradRows)(const float*, const float*, float*, std::size_t, std::size_t);
   std::size_t (*width)();
   const char* name;
 };
@@ -49,7 +53,7 @@ struct Kernels {
 #define ENGRAM_KERNELS(NS, NAME)                                                                                     \
   Kernels {                                                                                                          \
     NS::vexp, NS::vlog, NS::vsoftmax, NS::vunary, NS::vbinary, NS::vreduceRows, NS::vbinaryRows, NS::vlogSumExpRows, \
-        NS::vlayerNormRows, NS::vsoftmaxGradRows, NS::vsmallGemm, NS::vwidth, NAME                                   \
+        NS::vlayerNormRows, NS::vsoftmaxGradRows, NS::vsmallGemm, NS::vaxpby, NS::vlseGradRows, NS::vwidth, NAME                                   \
   }
 
 Kernels variant(const char* isa) {
@@ -94,6 +98,8 @@ void vsoftmaxGradRows(const float* dy, const float* y, float* dx, std::size_t ro
 void vsmallGemm(std::size_t m, std::size_t n, std::size_t k, float alpha, const float* a, std::size_t ars, std::size_t acs, const float* bp, std::size_t np, float beta, float* c, std::size_t ldc) {
   kernels().smallGemm(m, n, k, alpha, a, ars, acs, bp, np, beta, c, ldc);
 }
+void vaxpby(float a, const float* x, float b, const float* y, float* out, std::size_t n) { kernels().axpby(a, x, b, y, out, n); }
+void vlseGradRows(const float* x, const float* dy, float* dx, std::size_t rows, std::size_t cols) { kernels().lseGradRows(x, dy, dx, rows, cols); }
 std::size_t vwidth() { return kernels().width(); }
 const char* vmathIsa() { return kernels().name; }
 

@@ -40,6 +40,10 @@ void vsoftmaxGradRows(const float* dy, const float* y, float* dx, std::size_t ro
  * up to vwidth() and the padding zero. beta 0 never reads C.
  */
 void vsmallGemm(std::size_t m, std::size_t n, std::size_t k, float alpha, const float* a, std::size_t ars, std::size_t acs, const float* bp, std::size_t np, float beta, float* c, std::size_t ldc);
+/** out = a x + b y over n floats (out may be x or y). */
+void vaxpby(float a, const float* x, float b, const float* y, float* out, std::size_t n);
+/** The log-sum-exp's gradient: dx[r, c] = softmax(x[r, :])[c] dy[r] over `rows` contiguous rows (dx must not be x). */
+void vlseGradRows(const float* x, const float* dy, float* dx, std::size_t rows, std::size_t cols);
 /** Floats per vector of the kernels in use (16, 8 or 4). */
 std::size_t vwidth();
 /** Which instruction set the kernels run on ("avx512", "avx2", "baseline"). */

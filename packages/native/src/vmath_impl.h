@@ -389,12 +389,13 @@ ENGRAM_INLINE float rowMaxW(const float* xr, std::size_t full, std::size_t last)
 }
 
 /**
- * Row softmax: max, exp(x - max) and its sum, scale by 1/sum. A row holding
+ * Row softmax: max, exp(x - max) and its sum, scale by 1/sum (by scale[r]/sum
+ * with `scale`: the log-sum-exp's gradient softmax(x) dy[r]). A row holding
  * NaN gives NaN (as the stock kernel does); a row of -inf gives NaN (0/0) too.
  * With `lse`, also the row's log-sum-exp max + log(sum) from the same sum
  * (vlogSumExpRows' formula and partial sums: the attention needs both).
  */
-void vsoftmax(const float* x, float* y, std::size_t rows, std::size_t cols, float* lse) {
+ENGRAM_INLINE void softmaxRows(const float* x, float* y, std::size_t rows, std::size_t cols, float* lse, const float* scale) {
   if (cols < W || x == y) {
     // Short rows (or in place): scalar, with libm's exp (a padded vector block
     // per row measured ~300 ns a row: store-forwarding stalls).
@@ -408,7 +409,7 @@ void vsoftmax(const float* x, float* y, std::size_t rows, std::size_t cols, floa
         yr[c] = e;
         s += e;
       }
-      float inv = 1.0f / s;
+      float inv = scale ? scale[r] / s : 1.0f / s;
       for (std::size_t c = 0; c < cols; c++) yr[c] *= inv;
       if (lse) lse[r] = m + std::log(s);
     }
@@ -438,7 +439,7 @@ void vsoftmax(const float* x, float* y, std::size_t rows, std::size_t cols, floa
     }
     const float sum = hsum(sv);
     if (lse) lse[r] = m + std::log(sum);
-    vf inv = splat(1.0f / sum);
+    vf inv = splat(scale ? scale[r] / sum : 1.0f / sum);
     for (std::size_t c = 0; c < full; c += W) store(yr + c, load(yr + c) * inv);
     if (rest) {
       // The overlap is already scaled: write only the fresh lanes.
@@ -447,6 +448,16 @@ void vsoftmax(const float* x, float* y, std::size_t rows, std::size_t cols, floa
     }
   }
 }
+
+void vsoftmax(const float* x, float* y, std::size_t rows, std::size_t cols, float* lse) { softmaxRows(x, y, rows, cols, lse, nullptr); }
+
+/**
+ * The log-sum-exp's gradient per row: dx = softmax(x) dy[r], the softmax's own
+ * max, exponentials and sum with dy[r] / sum as the scale (one kernel where
+ * Softmax then Multiply wrote and re-read the whole array; as accurate as
+ * softmax, unlike exp(x - lse), whose rounded lse costs |lse| ulps).
+ */
+void vlseGradRows(const float* x, const float* dy, float* dx, std::size_t rows, std::size_t cols) { softmaxRows(x, dx, rows, cols, nullptr, dy); }
 
 /**
  * Row log-sum-exp: m + log(sum exp(x - m)) with m the row's max, the same
@@ -595,6 +606,18 @@ void vsmallGemm(std::size_t m, std::size_t n, std::size_t k, float alpha, const 
     case 1: smallRows<1>(n, k, alpha, a + i * ars, ars, acs, bp, np, beta, c + i * ldc, ldc); break;
     default: break;
   }
+}
+
+/**
+ * out = a x + b y over n floats (the Euler step x - dt dE/dg with the leak
+ * folded in: one pass instead of the Add, Multiply and Sub it replaces). The
+ * ragged end runs scalar: out may alias x or y.
+ */
+void vaxpby(float a, const float* x, float b, const float* y, float* out, std::size_t n) {
+  const vf av = splat(a), bv = splat(b);
+  std::size_t i = 0;
+  for (; i + W <= n; i += W) store(out + i, av * load(x + i) + bv * load(y + i));
+  for (; i < n; i++) out[i] = a * x[i] + b * y[i];
 }
 
 /** The vector width in floats (what vsmallGemm's packed B rounds its columns up to). */

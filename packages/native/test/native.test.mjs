@@ -382,6 +382,83 @@ describe('@engram/native addon', function () {
         expect(() => b.softmaxGradRows(heap, 2, 4 * n, 8 * n, rows, cols)).to.throw(RangeError);
       }
     });
+    it('softmaxLseRows gives softmaxs equal to softmax and lse equal to logSumExpRows (rows shorter and longer than one vector), one lane and several', () => {
+      const b = r.binding;
+      for (const [rows, cols] of [[3, 5], [128, 1000], [40, 33], [2100, 130]]) {
+        const n = rows * cols;
+        const heap = new ArrayBuffer(4 * (3 * n + 2 * rows));
+        const x = new Float32Array(heap, 0, n);
+        fill(x, 11 * rows + cols);
+        for (let i = 0; i < n; i++) x[i] *= 30;
+        x[cols + 2] = NaN; // row 1
+        const y = new Float32Array(heap, 4 * n, n), want = new Float32Array(heap, 8 * n, n);
+        const lse = new Float32Array(heap, 12 * n, rows), wantLse = new Float32Array(heap, 12 * n + 4 * rows, rows);
+        b.softmax(heap, 0, 8 * n, rows, cols);
+        b.logSumExpRows(heap, 0, 12 * n + 4 * rows, rows, cols);
+        for (const lanes of [1, 2]) {
+          b.setLanes(lanes);
+          y.fill(7);
+          lse.fill(7);
+          b.softmaxLseRows(heap, 0, 4 * n, 12 * n, rows, cols);
+          // The same max, exponentials and partial sums as the two kernels it fuses: the same bits.
+          expect(Array.from(y).every((v, i) => Object.is(v, want[i])), `[${rows}, ${cols}] softmax`).to.equal(true);
+          expect(Array.from(lse).every((v, i) => Object.is(v, wantLse[i])), `[${rows}, ${cols}] lse`).to.equal(true);
+          expect(Number.isNaN(lse[1])).to.equal(true);
+        }
+        b.setLanes(r.blas.threads);
+        expect(() => b.softmaxLseRows(heap, 0, 4 * n, 12 * n, 3 * rows, cols)).to.throw(RangeError);
+        expect(() => b.softmaxLseRows(heap, 0, 0, 12 * n, rows, cols)).to.throw(RangeError, /input/);
+      }
+    });
+    it('lseGradRows is softmax(x) dy per row, within 1e-6 of a float64 softmax times dy, NaN for a row holding NaN, one lane and several, and refuses bad ranges', () => {
+      const b = r.binding;
+      for (const [rows, cols] of [[3, 5], [128, 1000], [40, 33], [2100, 130]]) {
+        const n = rows * cols;
+        const heap = new ArrayBuffer(4 * (2 * n + rows));
+        const x = new Float32Array(heap, 0, n), dx = new Float32Array(heap, 4 * n, n);
+        const dy = new Float32Array(heap, 8 * n, rows);
+        fill(x, 3 * rows + cols);
+        for (let i = 0; i < n; i++) x[i] *= 20;
+        x[1] = NaN; // row 0
+        fill(dy, rows + 17);
+        for (const lanes of [1, 2]) {
+          b.setLanes(lanes);
+          dx.fill(7);
+          b.lseGradRows(heap, 0, 8 * n, 4 * n, rows, cols);
+          expect(Array.from(dx.subarray(0, cols)).every(Number.isNaN), 'NaN row').to.equal(true);
+          for (let rr = 1; rr < rows; rr += Math.max(1, Math.floor(rows / 60))) {
+            const v = Array.from(x.subarray(rr * cols, (rr + 1) * cols));
+            const m = Math.max(...v);
+            const s = v.reduce((p, q) => p + Math.exp(q - m), 0);
+            for (let c = 0; c < cols; c++) expect(Math.abs(dx[rr * cols + c] - (Math.exp(v[c] - m) / s) * dy[rr]), `[${rows}, ${cols}] (${rr}, ${c})`).to.be.lessThan(1e-6);
+          }
+        }
+        b.setLanes(r.blas.threads);
+        expect(() => b.lseGradRows(heap, 0, 8 * n, 4 * n, rows + 1, cols)).to.throw(RangeError);
+        expect(() => b.lseGradRows(heap, 0, 8 * n, 0, rows, cols)).to.throw(RangeError, /input/);
+      }
+    });
+    it('axpby is a x + b y elementwise (lengths around every vector width, in place on x or y), one lane and several, and refuses bad ranges', () => {
+      const b = r.binding;
+      for (const n of [1, 7, 17, 100352, 300001]) {
+        const heap = new ArrayBuffer(4 * 4 * n);
+        const x = new Float32Array(heap, 0, n), y = new Float32Array(heap, 4 * n, n), out = new Float32Array(heap, 8 * n, n), keep = new Float32Array(heap, 12 * n, n);
+        fill(x, n + 1);
+        fill(y, n + 2);
+        keep.set(x);
+        const want = (i) => Math.fround(Math.fround(0.9 * keep[i]) + Math.fround(-0.1 * y[i]));
+        for (const lanes of [1, 2]) {
+          b.setLanes(lanes);
+          b.axpby(heap, 0.9, 0, -0.1, 4 * n, 8 * n, n);
+          for (let i = 0; i < n; i += Math.max(1, Math.floor(n / 997))) expect(Math.abs(out[i] - want(i)), `n ${n} at ${i}`).to.be.lessThan(1e-7);
+        }
+        b.axpby(heap, 0.9, 0, -0.1, 4 * n, 0, n); // in place on x
+        for (let i = 0; i < n; i += Math.max(1, Math.floor(n / 997))) expect(Math.abs(x[i] - want(i)), `in place, n ${n} at ${i}`).to.be.lessThan(1e-7);
+        b.setLanes(r.blas.threads);
+        expect(() => b.axpby(heap, 1, 0, 1, 4 * n, 8 * n, 4 * n)).to.throw(RangeError);
+        expect(() => b.axpby(heap, 1, 2, 1, 4 * n, 8 * n, n)).to.throw(RangeError);
+      }
+    });
     // [2, 5, 3, 4]: tiny; [2, 19, 2, 17]: rows and columns ragged for every vector width (the small-product
     // kernel); [1, 104, 1, 100]: per-head products past the small-product bound (OpenBLAS), fewer probes.
     // (probes: finite-difference coordinates per input, 0 = every 7th; the big case checks fewer
