@@ -7,12 +7,20 @@
  * Why: the composed form (max, sub, exp, sum, log, add) is six kernels and
  * four passes over x forward, and its tape adds six more kernels backward; in
  * an autodiff descent step on a modern Hopfield energy (K = 1000, B = 128)
- * those kernels' dispatch cost more than their arithmetic.
+ * those kernels' dispatch cost more than their arithmetic. At first order the
+ * gradient is one kernel too where the backend has it, softmax(x) dy (as
+ * accurate as Softmax, one dispatch and one output where Softmax, Reshape
+ * and Multiply were three); when the gradient is itself differentiated it is composed from the
+ * saved input alone (a saved output would drop its path back to x: see
+ * gradient-fixes.ts).
  */
 import * as tf from '@tensorflow/tfjs';
+import { differentiated } from './gradient-fixes.js';
 
 /** The kernel's name in tfjs' registry. */
 export const LOG_SUM_EXP_KERNEL = 'EngramLogSumExp';
+/** Its first-order gradient kernel: inputs x and dy (one per row), attributes as the forward's; dx = softmax(x) dy over the reduced axes. */
+export const LOG_SUM_EXP_GRAD_KERNEL = 'EngramLogSumExpGrad';
 
 /** The kernel's attributes: how many trailing axes it reduces. */
 export interface LogSumExpAttrs {
@@ -35,7 +43,14 @@ export const logSumExpGradConfig: tf.GradConfig = {
     const [x] = saved as [tf.Tensor];
     const { axes } = attrs as unknown as LogSumExpAttrs;
     const d = Array.isArray(dy) ? dy[0]! : dy;
-    return { x: () => tf.mul(trailingSoftmax(x, axes), tf.reshape(d, [...x.shape.slice(0, x.rank - axes), ...new Array<number>(axes).fill(1)])) };
+    return {
+      x: () => {
+        if (!differentiated() && tf.getKernel(LOG_SUM_EXP_GRAD_KERNEL, tf.getBackend()) && d.dtype === 'float32') {
+          return tf.engine().runKernel(LOG_SUM_EXP_GRAD_KERNEL, { x, dy: d } as unknown as tf.NamedTensorMap, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
+        }
+        return tf.mul(trailingSoftmax(x, axes), tf.reshape(d, [...x.shape.slice(0, x.rank - axes), ...new Array<number>(axes).fill(1)]));
+      },
+    };
   },
 };
 

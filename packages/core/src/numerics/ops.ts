@@ -9,7 +9,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { invalidArgument } from '../errors/factories.js';
 import { fusedLayerNorm } from './fused-layer-norm.js';
+import { fusedAxpby } from './fused-axpby.js';
 import { fusedLogSumExp } from './fused-log-sum-exp.js';
+import { fusedSoftmaxAndLogSumExp } from './fused-softmax-lse.js';
 import { installGradientFixes } from './gradient-fixes.js';
 
 installGradientFixes();
@@ -122,6 +124,31 @@ export function softmax(x: tf.Tensor, axis = -1): tf.Tensor {
   // tf.softmax (the Softmax kernel) only works on the last axis.
   if (a === x.rank - 1) return tf.softmax(x, a);
   return tf.tidy(() => tf.exp(tf.sub(x, logSumExp(x, a, true))));
+}
+
+/**
+ * softmax(x) and logSumExp(x) over the last axis together: the update
+ * direction and the energy of a modern Hopfield state. One kernel on the
+ * native path (one pass over x fewer than computing them apart); the two ops
+ * elsewhere. Exact at every order of differentiation.
+ */
+export function softmaxAndLogSumExp(x: tf.Tensor): { softmax: tf.Tensor; lse: tf.Tensor } {
+  const fused = fusedSoftmaxAndLogSumExp(x);
+  if (fused) return { softmax: fused[0], lse: fused[1] };
+  return { softmax: softmax(x), lse: logSumExp(x) };
+}
+
+/**
+ * a x + b y for x, y of one shape (BLAS's axpby): one kernel on the native path
+ * for float32 operands, the composed mul/add elsewhere (a = 1 skips its multiply).
+ * Exact at every order of differentiation.
+ */
+export function axpby(a: number, x: tf.Tensor, b: number, y: tf.Tensor): tf.Tensor {
+  if (!Number.isFinite(a) || !Number.isFinite(b)) throw invalidArgument('axpby coefficients', 'finite numbers', [a, b]);
+  if (!tf.util.arraysEqual(x.shape, y.shape)) throw invalidArgument('axpby operands', `two tensors of one shape (x is [${x.shape.join(', ')}])`, y.shape);
+  const fused = fusedAxpby(a, x, b, y);
+  if (fused) return fused;
+  return tf.tidy(() => tf.add(a === 1 ? x : tf.mul(x, a), tf.mul(y, b)));
 }
 
 /** log(softmax(x)) along `axis` (default: last). Use instead of tf.logSoftmax, which is wrong at second order. */

@@ -26,6 +26,12 @@ export interface NativeBinding {
   logSumExpRows?(heap: ArrayBuffer, inOffset: number, outOffset: number, rows: number, cols: number): void;
   /** Row layer norm y = (x - mean) * rstd, rstd = 1/sqrt(var + eps) per row (absent in older addons: core composes the op). */
   layerNormRows?(heap: ArrayBuffer, inOffset: number, outOffset: number, rstdOffset: number, rows: number, cols: number, eps: number): void;
+  /** Each row's softmax into outOffset and its log-sum-exp into lseOffset, from one max and sum (absent in older addons: core composes the op). */
+  softmaxLseRows?(heap: ArrayBuffer, inOffset: number, outOffset: number, lseOffset: number, rows: number, cols: number): void;
+  /** dx[r, c] = softmax(x[r])[c] dy[r]: the log-sum-exp's gradient in one kernel (absent in older addons: core composes the op). */
+  lseGradRows?(heap: ArrayBuffer, xOffset: number, dyOffset: number, outOffset: number, rows: number, cols: number): void;
+  /** out = a x + b y over n floats (absent in older addons: core composes the op). */
+  axpby?(heap: ArrayBuffer, a: number, xOffset: number, b: number, yOffset: number, outOffset: number, n: number): void;
   /** Attention pulls per (sample, head) of token-major q, k [B*N, H*Y]: pullQ = P K, pullK = P^T Q, lse [B, H, N] (maskOffset, lseOffset -1: none; absent in older addons). */
   headAttention?(heap: ArrayBuffer, qOffset: number, kOffset: number, maskOffset: number, maskBatch: number, pullQOffset: number, pullKOffset: number, lseOffset: number, B: number, N: number, H: number, Y: number, scale: number, lanes: number): void;
   /** dq, dk of the pulls from dPullQ, dPullK and dLse (dLseOffset -1: none), the scores recomputed (absent in older addons). */

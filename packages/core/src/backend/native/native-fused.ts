@@ -1,6 +1,6 @@
 /**
  * The wasm implementations of core's fused kernels (numerics/fused-log-sum-exp.ts,
- * numerics/fused-layer-norm.ts, numerics/fused-backward.ts,
+ * numerics/fused-softmax-lse.ts, numerics/fused-axpby.ts, numerics/fused-layer-norm.ts, numerics/fused-backward.ts,
  * numerics/head-attention.ts) on the addon's vectorised row kernels and its
  * strided per-head products.
  * Registered while the native path is on; without them core composes the ops
@@ -10,7 +10,9 @@ import * as tf from '@tensorflow/tfjs';
 import { RELU_GRAD_KERNEL, SOFTMAX_GRAD_KERNEL } from '../../numerics/fused-backward.js';
 import { HEAD_ATTENTION_GRAD_KERNEL, HEAD_ATTENTION_KERNEL, headAttentionGradConfig, type HeadAttentionAttrs } from '../../numerics/head-attention.js';
 import { LAYER_NORM_KERNEL, layerNormGradConfig, type LayerNormAttrs } from '../../numerics/fused-layer-norm.js';
-import { LOG_SUM_EXP_KERNEL, logSumExpGradConfig, type LogSumExpAttrs } from '../../numerics/fused-log-sum-exp.js';
+import { AXPBY_KERNEL, axpbyGradConfig, type AxpbyAttrs } from '../../numerics/fused-axpby.js';
+import { LOG_SUM_EXP_GRAD_KERNEL, LOG_SUM_EXP_KERNEL, logSumExpGradConfig, type LogSumExpAttrs } from '../../numerics/fused-log-sum-exp.js';
+import { SOFTMAX_LOG_SUM_EXP_KERNEL, softmaxLogSumExpGradConfig } from '../../numerics/fused-softmax-lse.js';
 import type { NativeBinding } from './binding.js';
 import { heap, isWasmBackendLike, offsetOf, sizeOf, withOutputs, type Info, type WasmBackendLike } from './heap.js';
 
@@ -23,6 +25,43 @@ function logSumExp(binding: NativeBinding): tf.KernelFunc {
     const kept = x.shape.slice(0, x.shape.length - axes);
     const rows = sizeOf(kept);
     return withOutputs(backend, [kept], ([out]) => binding.logSumExpRows!(heap(backend), offsetOf(backend, x), offsetOf(backend, out!), rows, rows === 0 ? 0 : sizeOf(x.shape) / rows))[0]!;
+  };
+}
+
+/** dx = softmax(x) dy over the forward's rows (first order only: see fused-log-sum-exp.ts). */
+function logSumExpGrad(binding: NativeBinding): tf.KernelFunc {
+  return (args) => {
+    const backend = args.backend;
+    const { x, dy } = args.inputs as unknown as { x: Info; dy: Info };
+    const { axes } = args.attrs as unknown as LogSumExpAttrs;
+    if (!isWasmBackendLike(backend) || !binding.lseGradRows) throw new Error(`${LOG_SUM_EXP_GRAD_KERNEL} needs the native wasm path`);
+    const rows = sizeOf(x.shape.slice(0, x.shape.length - axes));
+    return withOutputs(backend, [x.shape], ([out]) =>
+      binding.lseGradRows!(heap(backend), offsetOf(backend, x), offsetOf(backend, dy), offsetOf(backend, out!), rows, rows === 0 ? 0 : sizeOf(x.shape) / rows),
+    )[0]!;
+  };
+}
+
+/** [softmax, lse] over the last axis from one max and sum per row. */
+function softmaxLogSumExp(binding: NativeBinding): tf.KernelFunc {
+  return (args) => {
+    const backend = args.backend;
+    const { x } = args.inputs as unknown as { x: Info };
+    if (!isWasmBackendLike(backend) || !binding.softmaxLseRows) throw new Error(`${SOFTMAX_LOG_SUM_EXP_KERNEL} needs the native wasm path`);
+    const cols = x.shape[x.shape.length - 1]!;
+    const rows = sizeOf(x.shape) / cols;
+    return withOutputs(backend, [x.shape, x.shape.slice(0, -1)], ([y, lse]) => binding.softmaxLseRows!(heap(backend), offsetOf(backend, x), offsetOf(backend, y!), offsetOf(backend, lse!), rows, cols));
+  };
+}
+
+/** a x + b y elementwise (operands of one shape: fused-axpby.ts checks). */
+function axpby(binding: NativeBinding): tf.KernelFunc {
+  return (args) => {
+    const backend = args.backend;
+    const { x, y } = args.inputs as unknown as { x: Info; y: Info };
+    const { a, b } = args.attrs as unknown as AxpbyAttrs;
+    if (!isWasmBackendLike(backend) || !binding.axpby) throw new Error(`${AXPBY_KERNEL} needs the native wasm path`);
+    return withOutputs(backend, [x.shape], ([out]) => binding.axpby!(heap(backend), a, offsetOf(backend, x), b, offsetOf(backend, y), offsetOf(backend, out!), sizeOf(x.shape)))[0]!;
   };
 }
 
@@ -113,6 +152,9 @@ function set(name: string, gradient: tf.GradConfig | undefined, func: tf.KernelF
 /** Registers (on) or removes (off) the fused kernels for 'wasm'; each only when the addon has its row kernel. */
 export function setNativeFusedKernels(binding: NativeBinding | undefined, on: boolean): void {
   set(LOG_SUM_EXP_KERNEL, logSumExpGradConfig, on && binding?.logSumExpRows ? logSumExp(binding) : undefined);
+  set(LOG_SUM_EXP_GRAD_KERNEL, undefined, on && binding?.logSumExpRows && binding.lseGradRows ? logSumExpGrad(binding) : undefined);
+  set(SOFTMAX_LOG_SUM_EXP_KERNEL, softmaxLogSumExpGradConfig, on && binding?.softmaxLseRows ? softmaxLogSumExp(binding) : undefined);
+  set(AXPBY_KERNEL, axpbyGradConfig, on && binding?.axpby ? axpby(binding) : undefined);
   set(LAYER_NORM_KERNEL, layerNormGradConfig, on && binding?.layerNormRows ? layerNorm(binding) : undefined);
   // Backward kernels: used at first order only (numerics/fused-backward.ts), so they have no gradient.
   set(RELU_GRAD_KERNEL, undefined, on && binding?.softmaxGradRows ? reluGrad(binding) : undefined);
