@@ -18,7 +18,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { EngramError, ErrorCodes } from '../errors/index.js';
-import { fusedLogSumExp } from '../numerics/fused-log-sum-exp.js';
+import { fusedSoftmaxAndLogSumExp } from '../numerics/fused-softmax-lse.js';
 import { logSumExp, softmax } from '../numerics/ops.js';
 import { parseConfig } from '../schema/parse-config.js';
 
@@ -122,9 +122,9 @@ export function separation(spec: SeparationSpec, owner = 'separation'): Separati
         // lse = m + log sum exp(beta h - m) and softmax = exp(beta h - m) / sum, sharing the exponentials;
         // the shift m cancels in both (and in their gradients).
         const b = scaled(h);
-        // With the fused log-sum-exp kernel: two kernels (lse, softmax) instead of five sharing the exponentials.
-        const fused = fusedLogSumExp(b, 1);
-        if (fused) return { energy: tf.mul(fused, -1 / beta) as tf.Tensor1D, weights: tf.softmax(b) as tf.Tensor2D, factor };
+        // With the fused kernel: one (softmax and lse from one max and sum) instead of five sharing the exponentials.
+        const fused = fusedSoftmaxAndLogSumExp(b);
+        if (fused) return { energy: tf.mul(fused[1], -1 / beta) as tf.Tensor1D, weights: fused[0] as tf.Tensor2D, factor };
         const m = tf.max(b, 1, true);
         const e = tf.exp(tf.sub(b, m));
         const total = tf.sum(e, 1, true);
