@@ -180,19 +180,45 @@ export class EnergyGraph {
       if (viaAutodiff.length > 0) {
         const names = this.layers.map((l) => l.name).filter((n) => viaAutodiff.some((c) => c.layers.includes(n)));
         const perTerm: Record<string, tf.Tensor1D> = {};
-        const f = (...gs: tf.Tensor[]): tf.Scalar => {
+        const single = viaAutodiff.length === 1;
+        const xs = names.map((n) => acts[n]!);
+        const batch = xs[0]!.shape[0] ?? 1;
+        // f is the energy per sample, differentiated with dy = ones: the gradient of its sum without the
+        // Sum forward and its three backward kernels; with one connection f's value is that term.
+        const f = (...gs: tf.Tensor[]): tf.Tensor1D => {
           const byName: State = {};
           names.forEach((n, i) => (byName[n] = gs[i]!));
-          let sum: tf.Tensor | null = null;
+          let total: tf.Tensor1D | null = null;
           for (const c of viaAutodiff) {
             const e = c.synapse.energy(c.layers.map((n) => byName[n]!));
-            perTerm[c.name] = tf.keep(e);
-            sum = sum ? tf.add(sum, e.sum()) : e.sum();
+            if (e.rank !== 1 || e.shape[0] !== batch) {
+              // Thrown after the pass: a throw inside it would strand the tape's saved tensors.
+              // Its stand-in keeps every layer on the tape's path, so the pass completes and cleans up.
+              misshapen ??= errors.shapeMismatch(`energy of connection '${c.name}' (${c.synapse.kind}), per sample`, [batch], e.shape);
+              const standIn = tf.mul(tf.sum(tf.reshape(byName[c.layers[0]!]!, [batch, -1]), 1), 0) as tf.Tensor1D;
+              total = total ? (tf.add(total, standIn) as tf.Tensor1D) : standIn;
+              continue;
+            }
+            if (!single) perTerm[c.name] = tf.keep(e);
+            total = total ? (tf.add(total, e) as tf.Tensor1D) : e;
           }
-          return sum as tf.Scalar;
+          return total!;
         };
-        const grads = tf.grads(f)(names.map((n) => acts[n]!));
+        let misshapen: Error | undefined;
+        let result: { value: tf.Tensor; grads: tf.Tensor[] };
+        try {
+          result = tf.valueAndGrads(f)(xs, tf.ones([batch]));
+        } catch (e) {
+          tf.dispose(Object.values(perTerm));
+          throw e;
+        }
+        const { value, grads } = result;
+        if (misshapen) {
+          tf.dispose(Object.values(perTerm));
+          throw misshapen;
+        }
         names.forEach((n, i) => addGrad(n, grads[i]!));
+        if (single) synapseEnergy[viaAutodiff[0]!.name] = value as tf.Tensor1D;
         // The per-term energies were kept out of tf.grads' inner tidy; hand the enclosing
         // tidy clones (cheap: they share data) and free the kept originals.
         for (const [k, v] of Object.entries(perTerm)) {
@@ -204,8 +230,12 @@ export class EnergyGraph {
       for (const l of this.layerMap.values()) {
         const d = grad[l.name];
         const x = state[l.name]!;
-        if (legendre) dEdg[l.name] = d ? tf.add(x, d.reshape(x.shape)) : x.clone();
-        else dEdg[l.name] = d ? d.reshape(x.shape) : tf.zerosLike(x);
+        // A reshape to the same shape is still a kernel: only where the synapse flattened the layer
+        // (or handed back a tensor the caller owns, e.g. g itself for a quadratic energy, which must be copied).
+        const owned = d !== undefined && (d instanceof tf.Variable || Object.values(state).includes(d) || Object.values(acts).includes(d));
+        const shaped = d && (owned || !tf.util.arraysEqual(d.shape, x.shape)) ? d.reshape(x.shape) : d;
+        if (legendre) dEdg[l.name] = shaped ? tf.add(x, shaped) : x.clone();
+        else dEdg[l.name] = shaped ?? tf.zerosLike(x);
       }
       // Energy tree in connection order, whichever path computed each term.
       const ordered: Record<string, tf.Tensor1D> = {};

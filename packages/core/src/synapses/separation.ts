@@ -102,9 +102,11 @@ export function separation(spec: SeparationSpec, owner = 'separation'): Separati
     if (kind === 'power') return x ** n;
     return x > 0 ? x ** n : 0;
   };
+  // -lse / beta; at beta = 1 a Neg, whose gradient is one Neg where a product with a scalar's is three kernels.
+  const minusOverBeta = (lse: tf.Tensor): tf.Tensor1D => (beta === 1 ? tf.neg(lse) : tf.mul(lse, -1 / beta)) as tf.Tensor1D;
   const energy = (h: tf.Tensor2D, shift = 0): tf.Tensor1D =>
     tf.tidy(() => {
-      if (kind === 'lse') return tf.mul(logSumExp(scaled(h), 1), -1 / beta) as tf.Tensor1D;
+      if (kind === 'lse') return minusOverBeta(logSumExp(scaled(h), 1));
       return tf.neg(tf.sum(apply(h, shift), 1)) as tf.Tensor1D;
     });
   const factor = kind === 'lse' ? 1 : kind === 'exp' ? beta : n;
@@ -124,11 +126,11 @@ export function separation(spec: SeparationSpec, owner = 'separation'): Separati
         const b = scaled(h);
         // With the fused kernel: one (softmax and lse from one max and sum) instead of five sharing the exponentials.
         const fused = fusedSoftmaxAndLogSumExp(b);
-        if (fused) return { energy: tf.mul(fused[1], -1 / beta) as tf.Tensor1D, weights: fused[0] as tf.Tensor2D, factor };
+        if (fused) return { energy: minusOverBeta(fused[1]), weights: fused[0] as tf.Tensor2D, factor };
         const m = tf.max(b, 1, true);
         const e = tf.exp(tf.sub(b, m));
         const total = tf.sum(e, 1, true);
-        return { energy: tf.mul(tf.add(tf.log(total), m).reshape([-1]), -1 / beta) as tf.Tensor1D, weights: tf.div(e, total) as tf.Tensor2D, factor };
+        return { energy: minusOverBeta(tf.add(tf.log(total), m).reshape([-1])), weights: tf.div(e, total) as tf.Tensor2D, factor };
       }
       if (kind === 'exp') {
         const f = apply(h, shift) as tf.Tensor2D;
