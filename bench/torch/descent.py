@@ -18,6 +18,8 @@ def data():
 
 
 def energy(x, xi):
+    if BETA == 1:  # not multiplied, as core's memory synapse does not
+        return 0.5 * (x * x).sum(1) - torch.logsumexp(x @ xi.t(), dim=1)
     return 0.5 * (x * x).sum(1) - torch.logsumexp(BETA * (x @ xi.t()), dim=1) / BETA
 
 
@@ -30,7 +32,7 @@ def autodiff_workload():
             x = x.detach().requires_grad_()
             e = energy(x, xi)
             (g,) = torch.autograd.grad(e.sum(), x)
-            x = x - DT * g
+            x = torch.add(x, g, alpha=-DT)  # one kernel, as engram's descent step is one axpby
         return x.detach()
 
     return descent
@@ -48,9 +50,12 @@ def closed_form_workload():
         with torch.no_grad():
             x = q
             for _ in range(STEPS):
-                h = BETA * (x @ xiT)
-                e = 0.5 * (x * x).sum(1) - torch.logsumexp(h, dim=1) / BETA  # energy of the input state
-                x = x + DT * (torch.softmax(h, dim=1) @ xi - x)
+                # beta = 1 is not multiplied, here as in engram's closed form
+                h = x @ xiT if BETA == 1 else BETA * (x @ xiT)
+                lse = torch.logsumexp(h, dim=1)
+                e = 0.5 * (x * x).sum(1) - (lse if BETA == 1 else lse / BETA)  # energy of the input state
+                # (1 - dt) x + dt softmax(h) Xi as one addmm, as engram's update is one axpby after its product
+                x = torch.addmm(x, torch.softmax(h, dim=1), xi, beta=1 - DT, alpha=DT)
             return x, e
 
     return descent

@@ -24,13 +24,15 @@ export interface ClosedForm {
 /** One closed-form descent step x <- x - dt (x - Xi^T softmax(beta Xi x)) and the energy of x, per sample. */
 export function closedFormStep(cf: ClosedForm, x: tf.Tensor2D, dt: number): { next: tf.Tensor2D; energy: tf.Tensor1D } {
   return tf.tidy(() => {
-    const h = tf.mul(tf.matMul(x, cf.xiT), cf.beta); // [B, K]
-    const p = tf.softmax(h);
+    // beta = 1 is not multiplied, here as in the twin (and in core's memory synapse).
+    const xh = tf.matMul(x, cf.xiT);
+    const h = cf.beta === 1 ? xh : tf.mul(xh, cf.beta); // [B, K]
+    // softmax and log-sum-exp of h from one max and sum (one kernel on the native path), as the twin calls
+    // torch.softmax and torch.logsumexp; the update is one axpby, as the twin's is one torch.addmm.
+    const { softmax: p, lse } = ops.softmaxAndLogSumExp(h);
     const recall = tf.matMul(p, cf.xi); // [B, D]
-    const next = tf.add(x, tf.mul(tf.sub(recall, x), dt)) as tf.Tensor2D;
-    // E = |x|^2/2 - (1/beta) lse(h): core's log-sum-exp (one fused kernel on the native path), as the twin uses torch.logsumexp.
-    const lse = ops.logSumExp(h, 1);
-    const energy = tf.sub(tf.mul(tf.sum(tf.square(x), 1), 0.5), tf.div(lse, cf.beta)) as tf.Tensor1D;
+    const next = ops.axpby(1 - dt, x, dt, recall) as tf.Tensor2D;
+    const energy = tf.sub(tf.mul(tf.sum(tf.square(x), 1), 0.5), cf.beta === 1 ? lse : tf.div(lse, cf.beta)) as tf.Tensor1D;
     return { next, energy };
   });
 }
