@@ -132,6 +132,24 @@ napi_value axpbyImpl(const Args& args) {
   return undefinedValue(args.env);
 }
 
+// diffStats(heap, aOffset, bOffset, outOffset, n): out[0] = max |a - b|, out[1] = sum (a - b).
+// One lane: a dynamics state is small enough that waking a second costs more than it saves.
+napi_value diffStatsImpl(const Args& args) {
+  std::size_t length = 0;
+  std::uint8_t* heap = args.buffer(0, "heap", &length);
+  std::size_t n = args.index(4, "n");
+  float* out = floatsAt(heap, length, args.number(3, "outOffset"), 2, "out");
+  if (n == 0) {
+    out[0] = 0.0f;
+    out[1] = 0.0f;
+    return undefinedValue(args.env);
+  }
+  const float* a = floatsAt(heap, length, args.number(1, "aOffset"), n, "a");
+  const float* b = floatsAt(heap, length, args.number(2, "bOffset"), n, "b");
+  vdiffStats(a, b, n, out);
+  return undefinedValue(args.env);
+}
+
 // softmaxGradRows(heap, dyOffset, yOffset, outOffset, rows, cols): dx = dy y - (sum dy y) y per row.
 napi_value softmaxGradRowsImpl(const Args& args) {
   std::size_t length = 0;
@@ -246,6 +264,7 @@ napi_value softmax(napi_env env, napi_callback_info info) { return guarded<softm
 napi_value softmaxLseRows(napi_env env, napi_callback_info info) { return guarded<softmaxLseRowsImpl>(env, info); }
 napi_value lseGradRows(napi_env env, napi_callback_info info) { return guarded<lseGradRowsImpl>(env, info); }
 napi_value axpby(napi_env env, napi_callback_info info) { return guarded<axpbyImpl>(env, info); }
+napi_value diffStats(napi_env env, napi_callback_info info) { return guarded<diffStatsImpl>(env, info); }
 napi_value softmaxGradRows(napi_env env, napi_callback_info info) { return guarded<softmaxGradRowsImpl>(env, info); }
 napi_value binary(napi_env env, napi_callback_info info) { return guarded<binaryImpl>(env, info); }
 napi_value reduceRows(napi_env env, napi_callback_info info) { return guarded<reduceRowsImpl>(env, info); }

@@ -1,4 +1,4 @@
-// Elementwise kernels on the wasm heap (exp, log, row softmax and log-sum-exp, axpby) and the pool's lane count.
+// Elementwise kernels on the wasm heap (exp, log, row softmax and log-sum-exp, axpby, difference statistics) and the pool's lane count.
 #pragma once
 
 #include <node_api.h>
@@ -11,6 +11,7 @@ napi_value softmaxGradRows(napi_env env, napi_callback_info info);
 napi_value softmaxLseRows(napi_env env, napi_callback_info info);
 napi_value lseGradRows(napi_env env, napi_callback_info info);
 napi_value axpby(napi_env env, napi_callback_info info);
+napi_value diffStats(napi_env env, napi_callback_info info);
 napi_value binary(napi_env env, napi_callback_info info);
 napi_value reduceRows(napi_env env, napi_callback_info info);
 napi_value binaryRows(napi_env env, napi_callback_info info);

@@ -21,6 +21,7 @@ namespace engram {
   void vsmallGemm(std::size_t m, std::size_t n, std::size_t k, float alpha, const float* a, std::size_t ars, std::size_t acs, const float* bp, std::size_t np, float beta, float* c, std::size_t ldc); \
   void vaxpby(float a, const float* x, float b, const float* y, float* out, std::size_t n); \
   void vlseGradRows(const float* x, const float* dy, float* dx, std::size_t rows, std::size_t cols); \
+  void vdiffStats(const float* a, const float* b, std::size_t n, float* out); \
   std::size_t vwidth(); \
   }
 ENGRAM_DECLARE(base)
@@ -45,6 +46,7 @@ struct Kernels {
   void (*smallGemm)(std::size_t, std::size_t, std::size_t, float, const float*, std::size_t, std::size_t, const float*, std::size_t, float, float*, std::size_t);
   void (*axpby)(float, const float*, float, const float*, float*, std::size_t);
   void (*lseGradRows)(const float*, const float*, float*, std::size_t, std::size_t);
+  void (*diffStats)(const float*, const float*, std::size_t, float*);
   std::size_t (*width)();
   const char* name;
 };
@@ -53,7 +55,7 @@ struct Kernels {
 #define ENGRAM_KERNELS(NS, NAME)                                                                                     \
   Kernels {                                                                                                          \
     NS::vexp, NS::vlog, NS::vsoftmax, NS::vunary, NS::vbinary, NS::vreduceRows, NS::vbinaryRows, NS::vlogSumExpRows, \
-        NS::vlayerNormRows, NS::vsoftmaxGradRows, NS::vsmallGemm, NS::vaxpby, NS::vlseGradRows, NS::vwidth, NAME                                   \
+        NS::vlayerNormRows, NS::vsoftmaxGradRows, NS::vsmallGemm, NS::vaxpby, NS::vlseGradRows, NS::vdiffStats, NS::vwidth, NAME                                   \
   }
 
 Kernels variant(const char* isa) {
@@ -100,6 +102,7 @@ void vsmallGemm(std::size_t m, std::size_t n, std::size_t k, float alpha, const 
 }
 void vaxpby(float a, const float* x, float b, const float* y, float* out, std::size_t n) { kernels().axpby(a, x, b, y, out, n); }
 void vlseGradRows(const float* x, const float* dy, float* dx, std::size_t rows, std::size_t cols) { kernels().lseGradRows(x, dy, dx, rows, cols); }
+void vdiffStats(const float* a, const float* b, std::size_t n, float* out) { kernels().diffStats(a, b, n, out); }
 std::size_t vwidth() { return kernels().width(); }
 const char* vmathIsa() { return kernels().name; }
 

@@ -44,6 +44,8 @@ void vsmallGemm(std::size_t m, std::size_t n, std::size_t k, float alpha, const 
 void vaxpby(float a, const float* x, float b, const float* y, float* out, std::size_t n);
 /** The log-sum-exp's gradient: dx[r, c] = softmax(x[r, :])[c] dy[r] over `rows` contiguous rows (dx must not be x). */
 void vlseGradRows(const float* x, const float* dy, float* dx, std::size_t rows, std::size_t cols);
+/** out[0] = max |a - b| (NaN propagating), out[1] = sum (a - b), over n floats. */
+void vdiffStats(const float* a, const float* b, std::size_t n, float* out);
 /** Floats per vector of the kernels in use (16, 8 or 4). */
 std::size_t vwidth();
 /** Which instruction set the kernels run on ("avx512", "avx2", "baseline"). */

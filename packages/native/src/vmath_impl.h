@@ -620,6 +620,34 @@ void vaxpby(float a, const float* x, float b, const float* y, float* out, std::s
   for (; i < n; i++) out[i] = a * x[i] + b * y[i];
 }
 
+/**
+ * out[0] = max |a - b| (NaN once any difference is NaN) and out[1] = sum (a - b)
+ * over n floats, in one pass: a dynamics step's update size and its finiteness
+ * check (the sum is NaN or inf exactly when some difference is), where the
+ * composed form is Sub, Abs, Max and Sum.
+ */
+void vdiffStats(const float* a, const float* b, std::size_t n, float* out) {
+  float m = 0.0f, total = 0.0f;
+  std::size_t i = 0;
+  if (n >= W) {
+    vf mv = splat(0.0f), sv = splat(0.0f);
+    for (; i + W <= n; i += W) {
+      vf d = load(a + i) - load(b + i);
+      sv += d;
+      mv = pick<1>(mv, (vf)((vi)d & splati(0x7fffffff)));
+    }
+    for (std::size_t l = 0; l < W; l++) m = pick1<1>(m, mv[l]);
+    total = hsum(sv);
+  }
+  for (; i < n; i++) {
+    float d = a[i] - b[i];
+    total += d;
+    m = pick1<1>(m, std::fabs(d));
+  }
+  out[0] = m;
+  out[1] = total;
+}
+
 /** The vector width in floats (what vsmallGemm's packed B rounds its columns up to). */
 std::size_t vwidth() { return W; }
 

@@ -438,6 +438,40 @@ describe('@engram/native addon', function () {
         expect(() => b.lseGradRows(heap, 0, 8 * n, 0, rows, cols)).to.throw(RangeError, /input/);
       }
     });
+    it('diffStats is max |a - b| and sum (a - b) in one pass (lengths around every vector width; NaN and inf propagate), and refuses bad ranges', () => {
+      const b = r.binding;
+      for (const n of [0, 1, 7, 17, 50176, 100001]) {
+        const heap = new ArrayBuffer(4 * (2 * n + 2));
+        const x = new Float32Array(heap, 0, n), y = new Float32Array(heap, 4 * n, n), out = new Float32Array(heap, 8 * n, 2);
+        fill(x, n + 3);
+        fill(y, n + 4);
+        const host = () => {
+          let m = 0, s = 0;
+          for (let i = 0; i < n; i++) {
+            const d = Math.fround(x[i] - y[i]);
+            m = Math.max(m, Math.abs(d));
+            s += d;
+          }
+          return [m, s];
+        };
+        b.diffStats(heap, 0, 4 * n, 8 * n, n);
+        const [m, s] = host();
+        expect(out[0], `max, n ${n}`).to.equal(Math.fround(m)); // a max is exact
+        expect(Math.abs(out[1] - s), `sum, n ${n}`).to.be.lessThan(1e-4 * Math.max(1, Math.sqrt(n)));
+        if (n >= 17) {
+          for (const [at, v, want] of [[n - 1, NaN, NaN], [3, Infinity, Infinity], [n >> 1, -Infinity, Infinity]]) {
+            const keep = x[at];
+            x[at] = v;
+            b.diffStats(heap, 0, 4 * n, 8 * n, n);
+            expect(out[0], `max with ${v} at ${at}, n ${n}`).to.deep.equal(want);
+            expect(Number.isFinite(out[1]), `sum with ${v} at ${at}, n ${n}`).to.equal(false);
+            x[at] = keep;
+          }
+          expect(() => b.diffStats(heap, 0, 4 * n, 8 * n, 2 * n)).to.throw(RangeError);
+          expect(() => b.diffStats(heap, 0, 4 * n, 8 * n + 8, n)).to.throw(RangeError);
+        }
+      }
+    });
     it('axpby is a x + b y elementwise (lengths around every vector width, in place on x or y), one lane and several, and refuses bad ranges', () => {
       const b = r.binding;
       for (const n of [1, 7, 17, 100352, 300001]) {
