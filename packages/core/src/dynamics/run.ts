@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { fusedDifferenceStats } from '../numerics/difference-stats.js';
 import { Observable } from 'rxjs';
 import { errors } from '../errors/index.js';
 import { disposeState, snapshotState, type State } from '../state.js';
@@ -69,6 +70,8 @@ export function copyInitialState(initial: DynamicsOptions['initial']): State {
 function readScalars(energy: EnergyTerms | undefined, prev: State | undefined, cur: State) {
   const termNames = energy?.terms ? Object.keys(energy.terms) : [];
   const batch = energy ? energy.total.shape[0]! : 0;
+  // (max |dx|, sum dx) pairs at the end of the packed read: one per layer from the fused kernel, else one.
+  let pairs = prev ? Object.keys(cur).length : 1;
   const packed = tf.tidy(() => {
     const parts: tf.Tensor[] = [];
     if (energy) {
@@ -76,10 +79,18 @@ function readScalars(energy: EnergyTerms | undefined, prev: State | undefined, c
       for (const n of termNames) parts.push(tf.sum(energy.terms![n]!).reshape([1]));
     }
     if (prev) {
-      // max |dx| for the update size; sum(dx) is NaN/inf exactly when some entry is.
-      const diffs = Object.keys(cur).map((k) => tf.sub(cur[k]!, prev[k]!).reshape([-1]));
-      const all = diffs.length === 1 ? diffs[0]! : tf.concat(diffs);
-      parts.push(tf.max(tf.abs(all)).reshape([1]), tf.sum(all).reshape([1]));
+      // max |dx| for the update size; sum(dx) is NaN/inf exactly when some entry is. One kernel per
+      // layer where the backend has it (the layers' pairs combined on the host below).
+      const keys = Object.keys(cur);
+      const fused = keys.map((k) => fusedDifferenceStats(cur[k]!, prev[k]!));
+      if (fused.every((f) => f !== undefined)) parts.push(...(fused as tf.Tensor1D[]));
+      else {
+        tf.dispose(fused.filter((f) => f !== undefined));
+        const diffs = keys.map((k) => tf.sub(cur[k]!, prev[k]!).reshape([-1]));
+        const all = diffs.length === 1 ? diffs[0]! : tf.concat(diffs);
+        parts.push(tf.max(tf.abs(all)).reshape([1]), tf.sum(all).reshape([1]));
+        pairs = 1;
+      }
     } else {
       const all = tf.concat(Object.values(cur).map((x) => x.reshape([-1])));
       parts.push(tf.zeros([1]), tf.sum(tf.sub(all, all)).reshape([1]));
@@ -97,7 +108,15 @@ function readScalars(energy: EnergyTerms | undefined, prev: State | undefined, c
     total = 0;
     for (const e of energies) total += e;
   }
-  return { energies, total, tree, delta: data[base]!, check: data[base + 1]! };
+  let delta = 0;
+  let check = 0;
+  for (let p = 0; p < pairs; p++) {
+    const m = data[base + 2 * p]!;
+    // NaN wins (Math.max keeps it), as the composed max does.
+    delta = Math.max(delta, m);
+    check += data[base + 2 * p + 1]!;
+  }
+  return { energies, total, tree, delta, check };
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
  * The wasm implementations of core's fused kernels (numerics/fused-log-sum-exp.ts,
- * numerics/fused-softmax-lse.ts, numerics/fused-axpby.ts, numerics/fused-layer-norm.ts, numerics/fused-backward.ts,
+ * numerics/fused-softmax-lse.ts, numerics/fused-axpby.ts, numerics/difference-stats.ts, numerics/fused-layer-norm.ts, numerics/fused-backward.ts,
  * numerics/head-attention.ts) on the addon's vectorised row kernels and its
  * strided per-head products.
  * Registered while the native path is on; without them core composes the ops
@@ -11,6 +11,7 @@ import { RELU_GRAD_KERNEL, SOFTMAX_GRAD_KERNEL } from '../../numerics/fused-back
 import { HEAD_ATTENTION_GRAD_KERNEL, HEAD_ATTENTION_KERNEL, headAttentionGradConfig, type HeadAttentionAttrs } from '../../numerics/head-attention.js';
 import { LAYER_NORM_KERNEL, layerNormGradConfig, type LayerNormAttrs } from '../../numerics/fused-layer-norm.js';
 import { AXPBY_KERNEL, axpbyGradConfig, type AxpbyAttrs } from '../../numerics/fused-axpby.js';
+import { DIFFERENCE_STATS_KERNEL } from '../../numerics/difference-stats.js';
 import { LOG_SUM_EXP_GRAD_KERNEL, LOG_SUM_EXP_KERNEL, logSumExpGradConfig, type LogSumExpAttrs } from '../../numerics/fused-log-sum-exp.js';
 import { SOFTMAX_LOG_SUM_EXP_KERNEL, softmaxLogSumExpGradConfig } from '../../numerics/fused-softmax-lse.js';
 import type { NativeBinding } from './binding.js';
@@ -62,6 +63,16 @@ function axpby(binding: NativeBinding): tf.KernelFunc {
     const { a, b } = args.attrs as unknown as AxpbyAttrs;
     if (!isWasmBackendLike(backend) || !binding.axpby) throw new Error(`${AXPBY_KERNEL} needs the native wasm path`);
     return withOutputs(backend, [x.shape], ([out]) => binding.axpby!(heap(backend), a, offsetOf(backend, x), b, offsetOf(backend, y), offsetOf(backend, out!), sizeOf(x.shape)))[0]!;
+  };
+}
+
+/** [max |a - b|, sum (a - b)] (operands of one shape: difference-stats.ts checks). */
+function differenceStats(binding: NativeBinding): tf.KernelFunc {
+  return (args) => {
+    const backend = args.backend;
+    const { a, b } = args.inputs as unknown as { a: Info; b: Info };
+    if (!isWasmBackendLike(backend) || !binding.diffStats) throw new Error(`${DIFFERENCE_STATS_KERNEL} needs the native wasm path`);
+    return withOutputs(backend, [[2]], ([out]) => binding.diffStats!(heap(backend), offsetOf(backend, a), offsetOf(backend, b), offsetOf(backend, out!), sizeOf(a.shape)))[0]!;
   };
 }
 
@@ -155,6 +166,7 @@ export function setNativeFusedKernels(binding: NativeBinding | undefined, on: bo
   set(LOG_SUM_EXP_GRAD_KERNEL, undefined, on && binding?.logSumExpRows && binding.lseGradRows ? logSumExpGrad(binding) : undefined);
   set(SOFTMAX_LOG_SUM_EXP_KERNEL, softmaxLogSumExpGradConfig, on && binding?.softmaxLseRows ? softmaxLogSumExp(binding) : undefined);
   set(AXPBY_KERNEL, axpbyGradConfig, on && binding?.axpby ? axpby(binding) : undefined);
+  set(DIFFERENCE_STATS_KERNEL, undefined, on && binding?.diffStats ? differenceStats(binding) : undefined);
   set(LAYER_NORM_KERNEL, layerNormGradConfig, on && binding?.layerNormRows ? layerNorm(binding) : undefined);
   // Backward kernels: used at first order only (numerics/fused-backward.ts), so they have no gradient.
   set(RELU_GRAD_KERNEL, undefined, on && binding?.softmaxGradRows ? reluGrad(binding) : undefined);
