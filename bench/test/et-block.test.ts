@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
 import { initBackend } from '@engram/core';
-import { etEnergyGradient, etWeights, type EtSizes } from '../src/cases/et-block.js';
+import { etEnergyGradient, etStep, etWeights, layerNorm, type EtSizes } from '../src/cases/et-block.js';
 
 /**
  * The bench's ET block computes the twin's maths (bench/torch/et.py): its
@@ -32,7 +32,7 @@ describe('bench ET block', () => {
     await initBackend({ backend: 'wasm' });
   });
   for (const backend of ['wasm', 'cpu'] as const) {
-    it(`${backend}: dE/dg equals the twin's composition, and leaves no tensor behind`, async () => {
+    it(`${backend}: dE/dg and the step equal the twin's composition, and leave no tensor behind`, async () => {
       await initBackend({ backend });
       const w = etWeights(S);
       // Larger weights than the bench's 0.02 so that the attention is far from uniform.
@@ -47,6 +47,14 @@ describe('bench ET block', () => {
       expect(tf.memory().numTensors).to.equal(before);
       expect(worst[1]).to.be.greaterThan(0.1);
       expect(worst[0]! / worst[1]!).to.be.lessThan(1e-5);
+      // The step (one axpby, the sign folded into alpha) is x - alpha dE/dg(LN(x)).
+      const stepWorst = tf.tidy(() => {
+        const got = etStep(g, w, S);
+        const want = tf.sub(g, tf.mul(twinGradient(layerNorm(g, w), w), S.alpha));
+        return tf.max(tf.abs(tf.sub(got, want))).dataSync()[0]!;
+      });
+      expect(stepWorst).to.be.lessThan(1e-5);
+      expect(tf.memory().numTensors).to.equal(before);
       tf.dispose([g, ...Object.values(w)]);
     });
   }

@@ -31,7 +31,8 @@ def layernorm(x, p):
     return p["gamma"] * F.layer_norm(x, (x.shape[-1],), eps=EPS) + p["delta"]
 
 
-def dEdg(g, p, b, n):
+def pulls(g, p, b, n):
+    """-dE/dg, token-major [b*n, D] (closed form)."""
     beta = 1.0 / math.sqrt(Y)
     flat = g.reshape(b * n, D)
     k = (flat @ p["wk"]).reshape(b, n, H, Y).permute(0, 2, 1, 3)
@@ -41,14 +42,17 @@ def dEdg(g, p, b, n):
     pull_k = P.transpose(-1, -2) @ q
     h = torch.relu(flat @ p["xi"])
     heads = lambda t: t.permute(0, 2, 1, 3).reshape(b * n, H * Y)
-    # The sign once, on the sum (as the engram side does).
-    d = -(heads(pull_k) @ p["wk"].t() + heads(pull_q) @ p["wq"].t() + h @ p["xi"].t())
-    return d.reshape(b, n, D)
+    return heads(pull_k) @ p["wk"].t() + heads(pull_q) @ p["wq"].t() + h @ p["xi"].t()
+
+
+def dEdg(g, p, b, n):
+    return -pulls(g, p, b, n).reshape(b, n, D)
 
 
 def evolve(x, p, b, n):
     for _ in range(T):
-        x = x - ALPHA * dEdg(layernorm(x, p), p, b, n)
+        # x - alpha dE/dg = x + alpha pulls: one torch.add, as engram's step is one ops.axpby
+        x = torch.add(x, pulls(layernorm(x, p), p, b, n).reshape(b, n, D), alpha=ALPHA)
     return x
 
 

@@ -9,7 +9,8 @@
  *
  * g = LN(x) = gamma (x - mean)/std + delta; per head, K = g W^K, Q = g W^Q,
  * P = softmax(beta Q K^T); dE/dg = -((P^T Q) W^K^T + (P K) W^Q^T + relu(g xi) xi^T);
- * x <- x - alpha dE/dg for T steps (closed-form dE/dg).
+ * x <- x - alpha dE/dg for T steps (closed-form dE/dg; the step is one
+ * fused op on each side, ops.axpby and torch.add with alpha).
  */
 import * as tf from '@tensorflow/tfjs';
 import { ops } from '@engram/core';
@@ -70,14 +71,14 @@ export function layerNorm(x: tf.Tensor, w: Pick<EtParams, 'gamma' | 'delta'>): t
 }
 
 /**
- * Closed-form dE/dg at activations g [B, N, D]. The attention pulls P K and
- * P^T Q come from core's ops.headAttention (one fused kernel each way on the
- * native path, the heads read in place on the token-major projections); torch
- * 1.13 has no op for them (its fused attention, 2.0's scaled_dot_product_attention,
- * returns P V only), so the twin composes them from permutes and bmm as a torch
- * user must. The sign is applied once to the sum, on both sides.
+ * The pulls -dE/dg at activations g [B, N, D] (closed form), token-major
+ * [B*N, D]. The attention pulls P K and P^T Q come from core's
+ * ops.headAttention (one fused kernel each way on the native path, the heads
+ * read in place on the token-major projections); torch 1.13 has no op for them
+ * (its fused attention, 2.0's scaled_dot_product_attention, returns P V only),
+ * so the twin composes them from permutes and bmm as a torch user must.
  */
-export function etEnergyGradient(g: tf.Tensor, w: EtParams, s: EtSizes): tf.Tensor {
+export function etPulls(g: tf.Tensor, w: EtParams, s: EtSizes): tf.Tensor {
   return tf.tidy(() => {
     const beta = 1 / Math.sqrt(s.headDim);
     const bn = s.batch * s.tokens;
@@ -87,14 +88,21 @@ export function etEnergyGradient(g: tf.Tensor, w: EtParams, s: EtSizes): tf.Tens
     const q = tf.reshape(tf.matMul(flat, w.wq), [s.batch, s.tokens, hy]);
     const { pullQ, pullK } = ops.headAttention(q, k, { heads: s.heads, scale: beta, lse: false }); // P K, P^T Q
     const h = tf.relu(tf.matMul(flat, w.xi)); // [BN, M]
-    const pulls = tf.add(tf.add(tf.matMul(tf.reshape(pullK, [bn, hy]), w.wk, false, true), tf.matMul(tf.reshape(pullQ, [bn, hy]), w.wq, false, true)), tf.matMul(h, w.xi, false, true));
-    return tf.reshape(tf.neg(pulls), [s.batch, s.tokens, s.dim]);
+    return tf.add(tf.add(tf.matMul(tf.reshape(pullK, [bn, hy]), w.wk, false, true), tf.matMul(tf.reshape(pullQ, [bn, hy]), w.wq, false, true)), tf.matMul(h, w.xi, false, true));
   });
 }
 
-/** One descent step x - alpha dE/dg(LN(x)). */
+/** Closed-form dE/dg [B, N, D] at activations g: minus the pulls. */
+export function etEnergyGradient(g: tf.Tensor, w: EtParams, s: EtSizes): tf.Tensor {
+  return tf.tidy(() => tf.reshape(tf.neg(etPulls(g, w, s)), [s.batch, s.tokens, s.dim]));
+}
+
+/**
+ * One descent step x - alpha dE/dg(LN(x)) = x + alpha pulls: one ops.axpby
+ * (the sign folded into alpha), as the twin's is one torch.add(x, pulls, alpha=).
+ */
 export function etStep(x: tf.Tensor, w: EtParams, s: EtSizes): tf.Tensor {
-  return tf.tidy(() => tf.sub(x, tf.mul(etEnergyGradient(layerNorm(x, w), w, s), s.alpha)));
+  return tf.tidy(() => ops.axpby(1, x, s.alpha, tf.reshape(etPulls(layerNorm(x, w), w, s), x.shape)));
 }
 
 /**
