@@ -79,6 +79,7 @@ napi_value init(napi_env env, napi_value exports) {
       {"lseGradRows", nullptr, lseGradRows, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"axpby", nullptr, axpby, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"diffStats", nullptr, diffStats, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"layerNormGradRows", nullptr, layerNormGradRows, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"binary", nullptr, binary, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"reduceRows", nullptr, reduceRows, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"binaryRows", nullptr, binaryRows, nullptr, nullptr, nullptr, napi_enumerable, nullptr},

@@ -163,6 +163,20 @@ napi_value softmaxGradRowsImpl(const Args& args) {
   return undefinedValue(args.env);
 }
 
+// layerNormGradRows(heap, dyOffset, yOffset, rstdOffset, outOffset, rows, cols): dx = rstd ((dy - mean dy) - y mean(dy y)) per row.
+napi_value layerNormGradRowsImpl(const Args& args) {
+  std::size_t length = 0;
+  std::uint8_t* heap = args.buffer(0, "heap", &length);
+  const RowsCols rc = rowsAndCols(args, 5);
+  const std::size_t rows = rc.rows, cols = rc.cols;
+  const float* dy = floatsAt(heap, length, args.number(1, "dyOffset"), rows * cols, "dy");
+  const float* y = floatsAt(heap, length, args.number(2, "yOffset"), rows * cols, "y");
+  const float* rstd = floatsAt(heap, length, args.number(3, "rstdOffset"), rows, "rstd");
+  float* dx = floatsAt(heap, length, args.number(4, "outOffset"), rows * cols, "dx");
+  forRowBlocks(rows, cols, [&](std::size_t begin, std::size_t end) { vlayerNormGradRows(dy + begin * cols, y + begin * cols, rstd + begin, dx + begin * cols, end - begin, cols); });
+  return undefinedValue(args.env);
+}
+
 // reduceRows(op, heap, inOffset, outOffset, rows, cols): op 0 sum, 1 max, 2 min, 3 mean over each row.
 napi_value reduceRowsImpl(const Args& args) {
   int op = reduceOp(args, 0);
@@ -265,6 +279,7 @@ napi_value softmaxLseRows(napi_env env, napi_callback_info info) { return guarde
 napi_value lseGradRows(napi_env env, napi_callback_info info) { return guarded<lseGradRowsImpl>(env, info); }
 napi_value axpby(napi_env env, napi_callback_info info) { return guarded<axpbyImpl>(env, info); }
 napi_value diffStats(napi_env env, napi_callback_info info) { return guarded<diffStatsImpl>(env, info); }
+napi_value layerNormGradRows(napi_env env, napi_callback_info info) { return guarded<layerNormGradRowsImpl>(env, info); }
 napi_value softmaxGradRows(napi_env env, napi_callback_info info) { return guarded<softmaxGradRowsImpl>(env, info); }
 napi_value binary(napi_env env, napi_callback_info info) { return guarded<binaryImpl>(env, info); }
 napi_value reduceRows(napi_env env, napi_callback_info info) { return guarded<reduceRowsImpl>(env, info); }

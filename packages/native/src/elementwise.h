@@ -12,6 +12,7 @@ napi_value softmaxLseRows(napi_env env, napi_callback_info info);
 napi_value lseGradRows(napi_env env, napi_callback_info info);
 napi_value axpby(napi_env env, napi_callback_info info);
 napi_value diffStats(napi_env env, napi_callback_info info);
+napi_value layerNormGradRows(napi_env env, napi_callback_info info);
 napi_value binary(napi_env env, napi_callback_info info);
 napi_value reduceRows(napi_env env, napi_callback_info info);
 napi_value binaryRows(napi_env env, napi_callback_info info);

@@ -22,6 +22,7 @@ namespace engram {
   void vaxpby(float a, const float* x, float b, const float* y, float* out, std::size_t n); \
   void vlseGradRows(const float* x, const float* dy, float* dx, std::size_t rows, std::size_t cols); \
   void vdiffStats(const float* a, const float* b, std::size_t n, float* out); \
+  void vlayerNormGradRows(const float* dy, const float* y, const float* rstd, float* dx, std::size_t rows, std::size_t cols); \
   std::size_t vwidth(); \
   }
 ENGRAM_DECLARE(base)
@@ -47,6 +48,7 @@ struct Kernels {
   void (*axpby)(float, const float*, float, const float*, float*, std::size_t);
   void (*lseGradRows)(const float*, const float*, float*, std::size_t, std::size_t);
   void (*diffStats)(const float*, const float*, std::size_t, float*);
+  void (*layerNormGradRows)(const float*, const float*, const float*, float*, std::size_t, std::size_t);
   std::size_t (*width)();
   const char* name;
 };
@@ -55,7 +57,7 @@ struct Kernels {
 #define ENGRAM_KERNELS(NS, NAME)                                                                                     \
   Kernels {                                                                                                          \
     NS::vexp, NS::vlog, NS::vsoftmax, NS::vunary, NS::vbinary, NS::vreduceRows, NS::vbinaryRows, NS::vlogSumExpRows, \
-        NS::vlayerNormRows, NS::vsoftmaxGradRows, NS::vsmallGemm, NS::vaxpby, NS::vlseGradRows, NS::vdiffStats, NS::vwidth, NAME                                   \
+        NS::vlayerNormRows, NS::vsoftmaxGradRows, NS::vsmallGemm, NS::vaxpby, NS::vlseGradRows, NS::vdiffStats, NS::vlayerNormGradRows, NS::vwidth, NAME                                   \
   }
 
 Kernels variant(const char* isa) {
@@ -103,6 +105,7 @@ void vsmallGemm(std::size_t m, std::size_t n, std::size_t k, float alpha, const 
 void vaxpby(float a, const float* x, float b, const float* y, float* out, std::size_t n) { kernels().axpby(a, x, b, y, out, n); }
 void vlseGradRows(const float* x, const float* dy, float* dx, std::size_t rows, std::size_t cols) { kernels().lseGradRows(x, dy, dx, rows, cols); }
 void vdiffStats(const float* a, const float* b, std::size_t n, float* out) { kernels().diffStats(a, b, n, out); }
+void vlayerNormGradRows(const float* dy, const float* y, const float* rstd, float* dx, std::size_t rows, std::size_t cols) { kernels().layerNormGradRows(dy, y, rstd, dx, rows, cols); }
 std::size_t vwidth() { return kernels().width(); }
 const char* vmathIsa() { return kernels().name; }
 

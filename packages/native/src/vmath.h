@@ -46,6 +46,8 @@ void vaxpby(float a, const float* x, float b, const float* y, float* out, std::s
 void vlseGradRows(const float* x, const float* dy, float* dx, std::size_t rows, std::size_t cols);
 /** out[0] = max |a - b| (NaN propagating), out[1] = sum (a - b), over n floats. */
 void vdiffStats(const float* a, const float* b, std::size_t n, float* out);
+/** Layer norm's gradient per row from its output y and rstd = 1/std: dx = rstd ((dy - mean dy) - y mean(dy y)) (dx may be dy). */
+void vlayerNormGradRows(const float* dy, const float* y, const float* rstd, float* dx, std::size_t rows, std::size_t cols);
 /** Floats per vector of the kernels in use (16, 8 or 4). */
 std::size_t vwidth();
 /** Which instruction set the kernels run on ("avx512", "avx2", "baseline"). */

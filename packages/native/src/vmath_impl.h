@@ -545,6 +545,37 @@ void vsoftmaxGradRows(const float* dy, const float* y, float* dx, std::size_t ro
 }
 
 /**
+ * Layer norm's gradient from its output y and 1/std per row: dx = rstd ((dy -
+ * mean(dy)) - y mean(dy y)), the formula and order of the composed Mean / Sub /
+ * Multiply / Mean / Multiply / Sub / Multiply it replaces (the means from
+ * Sum-style partial sums divided by cols). dx may be dy.
+ */
+void vlayerNormGradRows(const float* dy, const float* y, const float* rstd, float* dx, std::size_t rows, std::size_t cols) {
+  const float inv = 1.0f / static_cast<float>(cols);
+  for (std::size_t r = 0; r < rows; r++) {
+    const float* dr = dy + r * cols;
+    const float* yr = y + r * cols;
+    float* xr = dx + r * cols;
+    std::size_t c = 0;
+    vf s1 = splat(0.0f), s2 = splat(0.0f);
+    for (; c + W <= cols; c += W) {
+      vf d = load(dr + c);
+      s1 += d;
+      s2 += d * load(yr + c);
+    }
+    float t1 = hsum(s1), t2 = hsum(s2);
+    for (; c < cols; c++) {
+      t1 += dr[c];
+      t2 += dr[c] * yr[c];
+    }
+    const float m1 = t1 * inv, m2 = t2 * inv, k = rstd[r];
+    const vf m1v = splat(m1), m2v = splat(m2), kv = splat(k);
+    for (c = 0; c + W <= cols; c += W) store(xr + c, ((load(dr + c) - m1v) - load(yr + c) * m2v) * kv);
+    for (; c < cols; c++) xr[c] = ((dr[c] - m1) - yr[c] * m2) * k;
+  }
+}
+
+/**
  * Small products for the attention kernels (per head 49 x 49 x 32 in the ET
  * bench), where OpenBLAS's per-call packing and dispatch cost about as much as
  * the arithmetic: C = alpha A B + beta C with C m x n row-major (ldc), A read

@@ -438,6 +438,41 @@ describe('@engram/native addon', function () {
         expect(() => b.lseGradRows(heap, 0, 8 * n, 0, rows, cols)).to.throw(RangeError, /input/);
       }
     });
+    it('layerNormGradRows is rstd ((dy - mean dy) - y mean(dy y)) per row, within 1e-5 of float64, one lane and several, and refuses bad ranges', () => {
+      const b = r.binding;
+      for (const [rows, cols] of [[3, 5], [1568, 128], [40, 33], [7, 1]]) {
+        const n = rows * cols;
+        const heap = new ArrayBuffer(4 * (4 * n + 2 * rows));
+        const x = new Float32Array(heap, 0, n), y = new Float32Array(heap, 4 * n, n), dy = new Float32Array(heap, 8 * n, n), dx = new Float32Array(heap, 12 * n, n);
+        const rstd = new Float32Array(heap, 16 * n, rows);
+        fill(x, 5 * rows + cols);
+        fill(dy, rows + 2 * cols);
+        b.layerNormRows(heap, 0, 4 * n, 16 * n, rows, cols, 1e-5);
+        for (const lanes of [1, 2]) {
+          b.setLanes(lanes);
+          dx.fill(7);
+          b.layerNormGradRows(heap, 8 * n, 4 * n, 16 * n, 12 * n, rows, cols);
+          let worst = 0;
+          for (let rr = 0; rr < rows; rr++) {
+            let m1 = 0, m2 = 0;
+            for (let c = 0; c < cols; c++) {
+              m1 += dy[rr * cols + c];
+              m2 += dy[rr * cols + c] * y[rr * cols + c];
+            }
+            m1 /= cols;
+            m2 /= cols;
+            for (let c = 0; c < cols; c++) {
+              const want = rstd[rr] * (dy[rr * cols + c] - m1 - y[rr * cols + c] * m2);
+              worst = Math.max(worst, Math.abs(dx[rr * cols + c] - want) / Math.max(1, Math.abs(want)));
+            }
+          }
+          expect(worst, `[${rows}, ${cols}], ${lanes} lanes`).to.be.lessThan(1e-5);
+        }
+        b.setLanes(r.blas.threads);
+        expect(() => b.layerNormGradRows(heap, 8 * n, 4 * n, 16 * n, 12 * n, 4 * rows, cols)).to.throw(RangeError);
+        expect(() => b.layerNormGradRows(heap, 8 * n, 4 * n, 16 * n + 2, 12 * n, rows, cols)).to.throw(RangeError);
+      }
+    });
     it('diffStats is max |a - b| and sum (a - b) in one pass (lengths around every vector width; NaN and inf propagate), and refuses bad ranges', () => {
       const b = r.binding;
       for (const n of [0, 1, 7, 17, 50176, 100001]) {
