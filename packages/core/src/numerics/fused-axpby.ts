@@ -24,7 +24,9 @@ export const axpbyGradConfig: tf.GradConfig = {
   gradFunc: (dy, _saved, attrs) => {
     const d = Array.isArray(dy) ? dy[0]! : dy;
     const { a, b } = attrs as unknown as AxpbyAttrs;
-    return { x: () => tf.mul(d, a), y: () => tf.mul(d, b) };
+    // a = 1 (every Euler step's x): a copy that shares dy's data, not a pass multiplying by one. (Not dy
+    // itself: the tape may dispose an accumulated gradient it handed out.)
+    return { x: () => (a === 1 ? tf.clone(d) : tf.mul(d, a)), y: () => (b === 1 ? tf.clone(d) : tf.mul(d, b)) };
   },
 };
 

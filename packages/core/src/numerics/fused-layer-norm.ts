@@ -5,7 +5,8 @@
  *
  *   dx = rstd (dy - mean(dy) - y mean(dy y))      (per row, rstd = 1/sqrt(var + eps))
  *
- * At first order the gradient reads the kernel's saved outputs y and rstd; when
+ * At first order the gradient reads the kernel's saved outputs y and rstd (one
+ * kernel too where the backend has it, EngramLayerNormGrad); when
  * it is itself differentiated it rebuilds them from x with differentiable ops
  * (y through this same kernel), as engram's other gradient fixes do.
  *
@@ -17,6 +18,9 @@ import { differentiated } from './gradient-fixes.js';
 
 /** The kernel's name in tfjs' registry; outputs [y, rstd] (rstd one value per row). */
 export const LAYER_NORM_KERNEL = 'EngramLayerNorm';
+
+/** Its first-order gradient kernel: inputs dy, y (the forward's output, one shape) and rstd (one per row); dx = rstd ((dy - mean dy) - y mean(dy y)). */
+export const LAYER_NORM_GRAD_KERNEL = 'EngramLayerNormGrad';
 
 /** The kernel's attributes. */
 export interface LayerNormAttrs {
@@ -42,6 +46,10 @@ export const layerNormGradConfig: tf.GradConfig = {
       x: () => {
         const rowShape = [...x.shape.slice(0, -1), 1];
         const nested = differentiated();
+        // First order: one kernel from the saved outputs where the backend has it (seven composed).
+        if (!nested && d.dtype === 'float32' && tf.util.arraysEqual(d.shape, ySaved.shape) && tf.getKernel(LAYER_NORM_GRAD_KERNEL, tf.getBackend())) {
+          return tf.engine().runKernel(LAYER_NORM_GRAD_KERNEL, { dy: d, y: ySaved, rstd: rstdSaved } as unknown as tf.NamedTensorMap, {}) as tf.Tensor;
+        }
         const y = nested ? fusedLayerNorm(x, eps)! : ySaved;
         const rstd = nested ? composedRstd(x, eps) : tf.reshape(rstdSaved, rowShape);
         const inner = tf.sub(tf.sub(d, tf.mean(d, -1, true)), tf.mul(y, tf.mean(tf.mul(d, y), -1, true)));

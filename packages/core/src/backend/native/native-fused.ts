@@ -9,7 +9,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { RELU_GRAD_KERNEL, SOFTMAX_GRAD_KERNEL } from '../../numerics/fused-backward.js';
 import { HEAD_ATTENTION_GRAD_KERNEL, HEAD_ATTENTION_KERNEL, headAttentionGradConfig, type HeadAttentionAttrs } from '../../numerics/head-attention.js';
-import { LAYER_NORM_KERNEL, layerNormGradConfig, type LayerNormAttrs } from '../../numerics/fused-layer-norm.js';
+import { LAYER_NORM_GRAD_KERNEL, LAYER_NORM_KERNEL, layerNormGradConfig, type LayerNormAttrs } from '../../numerics/fused-layer-norm.js';
 import { AXPBY_KERNEL, axpbyGradConfig, type AxpbyAttrs } from '../../numerics/fused-axpby.js';
 import { DIFFERENCE_STATS_KERNEL } from '../../numerics/difference-stats.js';
 import { LOG_SUM_EXP_GRAD_KERNEL, LOG_SUM_EXP_KERNEL, logSumExpGradConfig, type LogSumExpAttrs } from '../../numerics/fused-log-sum-exp.js';
@@ -87,6 +87,20 @@ function layerNorm(binding: NativeBinding): tf.KernelFunc {
     return withOutputs(backend, [x.shape, x.shape.slice(0, -1)], ([y, rstd]) =>
       binding.layerNormRows!(heap(backend), offsetOf(backend, x), offsetOf(backend, y!), offsetOf(backend, rstd!), rows, cols, eps),
     );
+  };
+}
+
+/** Layer norm's first-order gradient from its saved y and rstd, one pass per row (see fused-layer-norm.ts). */
+function layerNormGrad(binding: NativeBinding): tf.KernelFunc {
+  return (args) => {
+    const backend = args.backend;
+    const { dy, y, rstd } = args.inputs as unknown as { dy: Info; y: Info; rstd: Info };
+    if (!isWasmBackendLike(backend) || !binding.layerNormGradRows) throw new Error(`${LAYER_NORM_GRAD_KERNEL} needs the native wasm path`);
+    const cols = y.shape[y.shape.length - 1]!;
+    const rows = sizeOf(y.shape) / cols;
+    return withOutputs(backend, [y.shape], ([out]) =>
+      binding.layerNormGradRows!(heap(backend), offsetOf(backend, dy), offsetOf(backend, y), offsetOf(backend, rstd), offsetOf(backend, out!), rows, cols),
+    )[0]!;
   };
 }
 
@@ -168,6 +182,7 @@ export function setNativeFusedKernels(binding: NativeBinding | undefined, on: bo
   set(AXPBY_KERNEL, axpbyGradConfig, on && binding?.axpby ? axpby(binding) : undefined);
   set(DIFFERENCE_STATS_KERNEL, undefined, on && binding?.diffStats ? differenceStats(binding) : undefined);
   set(LAYER_NORM_KERNEL, layerNormGradConfig, on && binding?.layerNormRows ? layerNorm(binding) : undefined);
+  set(LAYER_NORM_GRAD_KERNEL, undefined, on && binding?.layerNormRows && binding.layerNormGradRows ? layerNormGrad(binding) : undefined);
   // Backward kernels: used at first order only (numerics/fused-backward.ts), so they have no gradient.
   set(RELU_GRAD_KERNEL, undefined, on && binding?.softmaxGradRows ? reluGrad(binding) : undefined);
   set(SOFTMAX_GRAD_KERNEL, undefined, on && binding?.softmaxGradRows ? softmaxGrad(binding) : undefined);
