@@ -29,6 +29,18 @@ export interface NativeBinding {
   logSumExpRows(heap: ArrayBuffer, inOffset: number, outOffset: number, rows: number, cols: number): void;
   /** Row layer norm of `rows` rows of `cols` floats: y = (x - mean) / sqrt(var + eps) (biased variance), rstd[r] = 1 / sqrt(var + eps). */
   layerNormRows(heap: ArrayBuffer, inOffset: number, outOffset: number, rstdOffset: number, rows: number, cols: number, eps: number): void;
+  /** Layer norm's gradient per row from its output y and rstd: dx = rstd ((dy - mean dy) - y mean(dy y)). */
+  layerNormGradRows(heap: ArrayBuffer, dyOffset: number, yOffset: number, rstdOffset: number, outOffset: number, rows: number, cols: number): void;
+  /** Each row's softmax into outOffset and its log-sum-exp into lseOffset, from one max and sum (the bits of softmax and logSumExpRows; out must not be the input). */
+  softmaxLseRows(heap: ArrayBuffer, inOffset: number, outOffset: number, lseOffset: number, rows: number, cols: number): void;
+  /** The log-sum-exp's gradient: dx[r, c] = softmax(x[r])[c] dy[r] (dx must not be x). */
+  lseGradRows(heap: ArrayBuffer, xOffset: number, dyOffset: number, outOffset: number, rows: number, cols: number): void;
+  /** out = a x + b y over n floats (out may be x or y). */
+  axpby(heap: ArrayBuffer, a: number, xOffset: number, b: number, yOffset: number, outOffset: number, n: number): void;
+  /** out[0] = max |a - b| (NaN propagating), out[1] = sum (a - b), over n floats. */
+  diffStats(heap: ArrayBuffer, aOffset: number, bOffset: number, outOffset: number, n: number): void;
+  /** madvise(MADV_HUGEPAGE) over the whole 2 MiB pages of [buffer, buffer + max(bytes, its length)), the buffer alone if that range is not all mapped; returns the bytes advised. */
+  adviseHugePages(buffer: ArrayBuffer, bytes: number): number;
   /**
    * Attention pulls per (sample b, head h) of token-major q, k [B*N, H*Y] (head h of sample b is the N x Y
    * matrix at b*N*H*Y + h*Y, leading dimension H*Y): S = scale Q K^T (+ mask [maskBatch, N, N], maskOffset -1

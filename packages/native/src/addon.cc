@@ -1,5 +1,6 @@
 // engram_native: the module table. See ../README.md for what each function does
 // and ../index.d.ts for the JS signatures.
+#include <sys/mman.h>
 #include <node_api.h>
 
 #include <cstdlib>
@@ -61,13 +62,43 @@ napi_value setEnvDefaultImpl(const Args& args) {
   return makeBool(args.env, setenv(name.c_str(), value.c_str(), 0) == 0);
 }
 
+// adviseHugePages(buffer, bytes): madvise(MADV_HUGEPAGE) over the whole 2 MiB pages of
+// [buffer, buffer + max(bytes, buffer length)), so that pages faulted there later come as
+// transparent huge pages (this kernel's THP mode is often "madvise": nothing else gets them).
+// `bytes` past the buffer covers a wasm memory's reservation, into which it grows in place;
+// if that range is not all mapped, the buffer alone. Returns the bytes advised (0: none).
+napi_value adviseHugePagesImpl(const Args& args) {
+  std::size_t length = 0;
+  std::uint8_t* data = args.buffer(0, "buffer", &length);
+  double want = args.number(1, "bytes");
+  if (!(want >= 0)) throw ArgError{"adviseHugePages: bytes must be a non-negative number", true};
+  double advised = 0;
+#ifdef MADV_HUGEPAGE
+  const std::uintptr_t huge = std::uintptr_t{2} << 20;
+  const std::uintptr_t base = reinterpret_cast<std::uintptr_t>(data);
+  const std::uintptr_t begin = (base + huge - 1) & ~(huge - 1);
+  for (std::size_t span : {static_cast<std::size_t>(want > static_cast<double>(length) ? want : static_cast<double>(length)), length}) {
+    const std::uintptr_t end = (base + span) & ~(huge - 1);
+    if (end > begin && madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE) == 0) {
+      advised = static_cast<double>(end - begin);
+      break;
+    }
+  }
+#endif
+  napi_value out;
+  napi_create_double(args.env, advised, &out);
+  return out;
+}
+
 napi_value openFn(napi_env env, napi_callback_info info) { return guarded<openImpl>(env, info); }
+napi_value adviseHugePages(napi_env env, napi_callback_info info) { return guarded<adviseHugePagesImpl>(env, info); }
 napi_value setEnvDefault(napi_env env, napi_callback_info info) { return guarded<setEnvDefaultImpl>(env, info); }
 
 napi_value init(napi_env env, napi_value exports) {
   const napi_property_descriptor fns[] = {
       {"open", nullptr, openFn, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"setEnvDefault", nullptr, setEnvDefault, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"adviseHugePages", nullptr, adviseHugePages, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"sgemm", nullptr, sgemm, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"sgemmBatch", nullptr, sgemmBatch, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"setBlasThreads", nullptr, setBlasThreads, nullptr, nullptr, nullptr, napi_enumerable, nullptr},

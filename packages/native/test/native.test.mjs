@@ -169,6 +169,19 @@ describe('@engram/native addon', function () {
     }
   });
 
+  it('adviseHugePages advises whole 2 MiB pages of a buffer (and a range past it when mapped), refusing a bad length', () => {
+    const b = r.binding;
+    const big = new ArrayBuffer(8 << 20);
+    const advised = b.adviseHugePages(big, 0);
+    expect(advised % (2 << 20)).to.equal(0);
+    expect(advised).to.be.at.most(8 << 20);
+    if (process.platform === 'linux') expect(advised).to.be.at.least(6 << 20); // 8 MiB holds three whole aligned 2 MiB pages
+    expect(b.adviseHugePages(new ArrayBuffer(1024), 0)).to.equal(0);
+    // A range past the buffer that is not all mapped falls back to the buffer alone (never an error).
+    expect(b.adviseHugePages(big, 2 ** 46)).to.equal(advised);
+    expect(() => b.adviseHugePages(big, -1)).to.throw(RangeError);
+    expect(() => b.adviseHugePages(7, 0)).to.throw(TypeError);
+  });
   it('runs the vectorised kernels on the widest instruction set this CPU has and refuses one it lacks', () => {
     const b = r.binding;
     const { isa, supported } = b.getIsa();
