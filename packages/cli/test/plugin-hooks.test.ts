@@ -59,8 +59,8 @@ describe('plugin contributions through the CLI', function () {
     const io = captureIo();
     expect(await main(['hello', 'a', '--times', '2'], io, opts)).to.equal(3);
     expect(io.out).to.equal('hello a\nhello a\n');
-    // 'wasm (native BLAS, 2 threads, OpenBLAS Haswell kernels, avx2 vector kernels)' or 'wasm (wasm fast path, native BLAS off)'
-    expect(io.err).to.match(/^engram hello: backend wasm \((native BLAS, \d+ threads?, OpenBLAS \S+ kernels, (avx512|avx2|baseline) vector kernels|wasm fast path, native BLAS off)\)\n$/);
+    // 'wasm (native BLAS, 2 threads, OpenBLAS Haswell kernels, avx2 vector kernels, huge pages)' or 'wasm (wasm fast path, native BLAS off)'
+    expect(io.err).to.match(/^engram hello: backend wasm \((native BLAS, \d+ threads?, OpenBLAS \S+ kernels, (avx512|avx2|baseline) vector kernels(, huge pages)?|wasm fast path, native BLAS off)\)\n$/);
     const byId = captureIo();
     expect(await main(['toy/hello', 'c'], byId, opts)).to.equal(3);
     const usage = captureIo();

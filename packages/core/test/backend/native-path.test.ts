@@ -40,7 +40,8 @@ describe('native BLAS path (wasm + @engram/native)', function () {
     expect(info.threads).to.be.at.least(1);
     expect(info.blas?.corename).to.be.a('string').and.not.equal('');
     expect(info.vectorIsa).to.be.oneOf(['avx512', 'avx2', 'baseline']);
-    expect(info.description).to.match(/^wasm \(native BLAS, \d+ threads?, OpenBLAS \S+ kernels, (avx512|avx2|baseline) vector kernels\)$/);
+    expect(info.description).to.match(/^wasm \(native BLAS, \d+ threads?, OpenBLAS \S+ kernels, (avx512|avx2|baseline) vector kernels(, huge pages)?\)$/);
+    expect(info.description.endsWith(', huge pages)')).to.equal(info.hugePages);
   });
 
   it('matches a host reference on 60 random shapes (every transpose, batch folds, broadcasting) and takes the native route', () => {

@@ -30,6 +30,8 @@ export interface NativeBinding {
   softmaxLseRows?(heap: ArrayBuffer, inOffset: number, outOffset: number, lseOffset: number, rows: number, cols: number): void;
   /** dx[r, c] = softmax(x[r])[c] dy[r]: the log-sum-exp's gradient in one kernel (absent in older addons: core composes the op). */
   lseGradRows?(heap: ArrayBuffer, xOffset: number, dyOffset: number, outOffset: number, rows: number, cols: number): void;
+  /** madvise(MADV_HUGEPAGE) over [buffer, buffer + max(bytes, its length)) (the buffer alone if that range is not all mapped); returns the bytes advised (absent in older addons). */
+  adviseHugePages?(buffer: ArrayBuffer, bytes: number): number;
   /** Layer norm's gradient per row from its output y and rstd: dx = rstd ((dy - mean dy) - y mean(dy y)) (absent in older addons: core composes it). */
   layerNormGradRows?(heap: ArrayBuffer, dyOffset: number, yOffset: number, rstdOffset: number, outOffset: number, rows: number, cols: number): void;
   /** out[0] = max |a - b|, out[1] = sum (a - b) over n floats (absent in older addons: core composes the read-out). */

@@ -4,7 +4,10 @@
  * elementwise, reduction and layout kernels vectorised) above engram's other
  * wasm layers, and registers core's fused kernels (log-sum-exp, layer norm) for wasm.
  */
+import * as tf from '@tensorflow/tfjs';
 import { defineLayer, layerOn, setLayer } from '../kernel-stack.js';
+import { isWasmBackendLike } from './heap.js';
+import { adviseHeapHugePages } from './huge-pages.js';
 import { loadNative, reportMissingNative, type NativeLoad } from './load-native.js';
 import { nativeElementwiseKernels } from './native-elementwise.js';
 import { setNativeFusedKernels } from './native-fused.js';
@@ -43,6 +46,8 @@ export async function applyNativePath(wanted: boolean): Promise<NativeLoad> {
   setLayer('native-matmul', true, 'wasm');
   setLayer('native-elementwise', true, 'wasm');
   setNativeFusedKernels(r.binding, true);
+  const wasm = tf.findBackend('wasm');
+  if (isWasmBackendLike(wasm)) adviseHeapHugePages(r.binding, wasm);
   return r;
 }
 
