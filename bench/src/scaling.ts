@@ -69,17 +69,30 @@ export interface ScalingResult {
   param: string;
   fit_from: number;
   points: ScalingPoint[];
-  exponent: { engram: number; torch: Record<string, number> };
-  exponent_all: { engram: number; torch: Record<string, number> };
+  exponent: ScalingExponents;
+  exponent_all: ScalingExponents;
+}
+
+/** Fitted exponents: engram's, each torch setting's, and torch at its best (each point's fastest setting). */
+export interface ScalingExponents {
+  engram: number;
+  torch: Record<string, number>;
+  /** The fit of each point's minimum over the torch settings: torch at its best at every size (NaN without torch). */
+  torch_best: number;
 }
 
 /** Fits the exponents of a family from its points. */
 export function scalingResult(f: ScalingFamily, points: ScalingPoint[]): ScalingResult {
   const ok = points.filter((p) => !p.skipped);
   const settings = [...new Set(ok.flatMap((p) => Object.keys(p.torch_ms)))];
-  const fit = (pts: ScalingPoint[]) => ({
+  const fastest = (p: ScalingPoint): number => {
+    const ms = Object.values(p.torch_ms).filter((v) => Number.isFinite(v));
+    return ms.length ? Math.min(...ms) : NaN;
+  };
+  const fit = (pts: ScalingPoint[]): ScalingExponents => ({
     engram: fitExponent(pts.map((p) => p.value), pts.map((p) => p.engram_ms)),
     torch: Object.fromEntries(settings.map((s) => [s, fitExponent(pts.map((p) => p.value), pts.map((p) => p.torch_ms[s] ?? NaN))])),
+    torch_best: fitExponent(pts.map((p) => p.value), pts.map(fastest)),
   });
   return { name: f.name, param: f.param, fit_from: f.fitFrom, points, exponent: fit(ok.filter((p) => p.value >= f.fitFrom)), exponent_all: fit(ok) };
 }

@@ -65,17 +65,23 @@ export function targets(results: CaseResult[], paired: PairedResult[] = [], scal
   } else na("matmul-peak >= 85% of OpenBLAS's own sgemm rate (same run, same threads)", 'needs matmul-peak and openblas-sgemm (native path)');
   const am2 = scaling.find((s) => s.name === 'dense-am-scaling');
   if (am2) {
-    const torchBest = Object.entries(am2.exponent.torch).filter(([, p]) => Number.isFinite(p));
     const e = am2.exponent.engram;
-    // Linear means: engram's time grows no faster than torch's. The check is one-sided against the
-    // torch setting that scales best (an exponent below torch's is better scaling, not a miss: the
-    // two-sided form could not be met when torch's own settings differ by 0.3, as measured here),
-    // and never above 1.1 whatever torch does.
-    const target = "dense AM linear in K up to 1M (exponent <= 1.1 and at most 0.1 above torch's best-scaling setting)";
-    if (!torchBest.length) out.push({ target, measured: `engram ${e.toFixed(2)}, no torch`, ok: null });
+    const t = am2.exponent.torch_best;
+    // Linear means: engram's time grows no faster than torch's at its best, fitted on each K's fastest
+    // torch setting (torch at its best at every size, as the ratio targets read it). One-sided (an
+    // exponent below torch's is better scaling, not a miss) and never above 1.1 whatever torch does.
+    // Not against the setting with the lowest exponent: a setting whose small-K times sit on a flat
+    // floor (torch 2x2 here: 55-62 ms below K = 30k, where 1x2 takes 1.7-10 ms) fits a low exponent
+    // without scaling any better.
+    const target = "dense AM linear in K up to 1M (exponent <= 1.1 and at most 0.1 above torch's at its best)";
+    const each = Object.entries(am2.exponent.torch).filter(([, p]) => Number.isFinite(p));
+    if (!Number.isFinite(t)) out.push({ target, measured: `engram ${e.toFixed(2)}, no torch`, ok: null });
     else {
-      const best = Math.min(...torchBest.map(([, p]) => p));
-      out.push({ target, measured: `engram ${e.toFixed(2)}, torch ${torchBest.map(([s, p]) => `${s} ${p.toFixed(2)}`).join(', ')} (K >= ${am2.fit_from})`, ok: e <= best + 0.1 && e <= 1.1 && am2.points.every((p) => !p.skipped) });
+      out.push({
+        target,
+        measured: `engram ${e.toFixed(2)}, torch at its best ${t.toFixed(2)} (settings: ${each.map(([k, p]) => `${k} ${p.toFixed(2)}`).join(', ')}; K >= ${am2.fit_from})`,
+        ok: e <= t + 0.1 && e <= 1.1 && am2.points.every((p) => !p.skipped),
+      });
     }
   }
   // Memory: the plain and the checkpointed training step, each against torch's (plain) training step.
