@@ -110,6 +110,29 @@ describe('ModernHopfield', () => {
     big.dispose();
   });
 
+  it('DenseRetriever: the native route (beta on the queries, transposed-operand products) and the wasm route agree with the two-layout reference', async () => {
+    const mem = stored.slice([0, 0], [300, D]) as tf.Tensor2D;
+    const results: Float32Array[] = [];
+    for (const native of [true, false]) {
+      await initBackend({ backend: 'wasm', native });
+      try {
+        const r = new DenseRetriever(mem, { beta: 0.05, blockSize: 128 });
+        const one = r.update(queries);
+        expectClose(one, blockedUpdateRef(queries, mem, 0.05, 128), `one update (native ${native}) vs the reference`);
+        const c = r.retrieve(queries, 3);
+        results.push(c.dataSync() as Float32Array);
+        tf.dispose([one, c]);
+        r.dispose();
+      } finally {
+        await initBackend({ backend: 'wasm' });
+      }
+    }
+    let worst = 0;
+    results[0]!.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - results[1]![i]!))));
+    expect(worst).to.be.lessThan(1e-4);
+    mem.dispose();
+  });
+
   it('DenseRetriever (blocks, one layout, core lse weights) equals the previous two-layout version and the model', () => {
     const mem = stored.slice([0, 0], [300, D]) as tf.Tensor2D;
     const net = new ModernHopfield({ size: D, beta: 0.05 }).store(mem);
