@@ -1,9 +1,10 @@
 /**
  * Transparent huge pages for the wasm heap, where the native path runs its
  * products on it. OpenBLAS's sgemm walks its operands in panels; on 4 KiB
- * pages a 1024^2 product misses the TLB enough to measure: 0.92-0.95x the
- * time on 2 MiB pages (node bench/thp.mjs idea, Sapphire Rapids, OpenBLAS
- * SkylakeX kernels). Kernels whose THP mode is "madvise" (Debian's default)
+ * pages a 1024^2 product misses the TLB enough to measure: a bare sgemm took
+ * 0.92-0.95x the time on 2 MiB pages, a tfjs matMul 0.96x and a
+ * descent-autodiff run 0.976x in pairs of fresh processes (Sapphire Rapids,
+ * OpenBLAS SkylakeX kernels). Kernels whose THP mode is "madvise" (Debian's default)
  * give huge pages only to memory that asks, so the addon madvises the heap's
  * address range, the reservation included (the wasm memory grows in place
  * into it, so pages faulted later come huge too).
