@@ -23,6 +23,17 @@ void forRowBlocks(std::size_t rows, std::size_t cols, Fn fn) {
   });
 }
 
+/** Runs fn(begin, end) on contiguous blocks of [0, n), one per lane, each starting on a 16-float boundary. */
+template <typename Fn>
+void forFlatBlocks(std::size_t n, Fn fn) {
+  Pool::get().run(lanesFor(n), [&](int lane, int lanes) {
+    std::size_t chunk = (n + lanes - 1) / lanes;
+    chunk = (chunk + 15) & ~static_cast<std::size_t>(15);
+    std::size_t begin = std::min(n, chunk * lane), end = std::min(n, begin + chunk);
+    fn(begin, end);
+  });
+}
+
 // unary(op, heap, inOffset, outOffset, n): op 0 exp, 1 log, 2 neg, 3 relu, 4 square, 5 sqrt
 napi_value unaryImpl(const Args& args) {
   int op = args.int32(0, "op");
@@ -32,12 +43,7 @@ napi_value unaryImpl(const Args& args) {
   std::size_t n = args.index(4, "n");
   const float* x = floatsAt(heap, length, args.number(2, "inOffset"), n, "x");
   float* y = floatsAt(heap, length, args.number(3, "outOffset"), n, "y");
-  Pool::get().run(lanesFor(n), [&](int lane, int lanes) {
-    std::size_t chunk = (n + lanes - 1) / lanes;
-    chunk = (chunk + 15) & ~static_cast<std::size_t>(15);
-    std::size_t begin = std::min(n, chunk * lane), end = std::min(n, begin + chunk);
-    vunary(op, x + begin, y + begin, end - begin);
-  });
+  forFlatBlocks(n, [&](std::size_t begin, std::size_t end) { vunary(op, x + begin, y + begin, end - begin); });
   return undefinedValue(args.env);
 }
 
@@ -123,12 +129,7 @@ napi_value axpbyImpl(const Args& args) {
   const float* x = floatsAt(heap, length, args.number(2, "xOffset"), n, "x");
   const float* y = floatsAt(heap, length, args.number(4, "yOffset"), n, "y");
   float* out = floatsAt(heap, length, args.number(5, "outOffset"), n, "out");
-  Pool::get().run(lanesFor(n), [&](int lane, int lanes) {
-    std::size_t chunk = (n + lanes - 1) / lanes;
-    chunk = (chunk + 15) & ~static_cast<std::size_t>(15);
-    std::size_t begin = std::min(n, chunk * lane), end = std::min(n, begin + chunk);
-    vaxpby(a, x + begin, b, y + begin, out + begin, end - begin);
-  });
+  forFlatBlocks(n, [&](std::size_t begin, std::size_t end) { vaxpby(a, x + begin, b, y + begin, out + begin, end - begin); });
   return undefinedValue(args.env);
 }
 

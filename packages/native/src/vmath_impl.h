@@ -658,18 +658,15 @@ void vaxpby(float a, const float* x, float b, const float* y, float* out, std::s
  * composed form is Sub, Abs, Max and Sum.
  */
 void vdiffStats(const float* a, const float* b, std::size_t n, float* out) {
-  float m = 0.0f, total = 0.0f;
   std::size_t i = 0;
-  if (n >= W) {
-    vf mv = splat(0.0f), sv = splat(0.0f);
-    for (; i + W <= n; i += W) {
-      vf d = load(a + i) - load(b + i);
-      sv += d;
-      mv = pick<1>(mv, (vf)((vi)d & splati(0x7fffffff)));
-    }
-    for (std::size_t l = 0; l < W; l++) m = pick1<1>(m, mv[l]);
-    total = hsum(sv);
+  vf mv = splat(0.0f), sv = splat(0.0f);
+  for (; i + W <= n; i += W) {
+    vf d = load(a + i) - load(b + i);
+    sv += d;
+    mv = pick<1>(mv, (vf)((vi)d & splati(0x7fffffff)));
   }
+  float m = 0.0f, total = hsum(sv);
+  for (std::size_t l = 0; l < W; l++) m = pick1<1>(m, mv[l]);
   for (; i < n; i++) {
     float d = a[i] - b[i];
     total += d;
