@@ -10,6 +10,7 @@
  * engine calls it outside any tape.
  */
 import * as tf from '@tensorflow/tfjs';
+import { runFusedKernel } from './fused-kernel.js';
 
 /** The kernel's name in tfjs' registry: inputs a, b (float32, one shape); output [2]. */
 export const DIFFERENCE_STATS_KERNEL = 'EngramDifferenceStats';
@@ -17,6 +18,5 @@ export const DIFFERENCE_STATS_KERNEL = 'EngramDifferenceStats';
 /** [max |a - b|, sum (a - b)] through the fused kernel; undefined when the backend has none or the operands do not fit it (the caller composes). */
 export function fusedDifferenceStats(a: tf.Tensor, b: tf.Tensor): tf.Tensor1D | undefined {
   if (a.dtype !== 'float32' || b.dtype !== 'float32' || !tf.util.arraysEqual(a.shape, b.shape) || a.size === 0) return undefined;
-  if (!tf.getKernel(DIFFERENCE_STATS_KERNEL, tf.getBackend())) return undefined;
-  return tf.engine().runKernel(DIFFERENCE_STATS_KERNEL, { a, b } as unknown as tf.NamedTensorMap, {}) as tf.Tensor1D;
+  return runFusedKernel<tf.Tensor1D>(DIFFERENCE_STATS_KERNEL, { a, b });
 }

@@ -8,6 +8,7 @@
  * Its gradient (a dy, b dy) reads nothing saved, so it is exact at every order.
  */
 import * as tf from '@tensorflow/tfjs';
+import { runFusedKernel } from './fused-kernel.js';
 
 /** The kernel's name in tfjs' registry: inputs x, y (float32, one shape), attributes a, b. */
 export const AXPBY_KERNEL = 'EngramAxpby';
@@ -33,7 +34,6 @@ export const axpbyGradConfig: tf.GradConfig = {
 /** a x + b y through the fused kernel; undefined when the backend has none or the operands do not fit it (the caller composes). */
 export function fusedAxpby(a: number, x: tf.Tensor, b: number, y: tf.Tensor): tf.Tensor | undefined {
   if (x.dtype !== 'float32' || y.dtype !== 'float32' || !tf.util.arraysEqual(x.shape, y.shape) || x.size === 0) return undefined;
-  if (!tf.getKernel(AXPBY_KERNEL, tf.getBackend())) return undefined;
   const attrs: AxpbyAttrs = { a, b };
-  return tf.engine().runKernel(AXPBY_KERNEL, { x, y } as unknown as tf.NamedTensorMap, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
+  return runFusedKernel(AXPBY_KERNEL, { x, y }, attrs);
 }

@@ -12,6 +12,7 @@
  * descent step that one pass each replaces.
  */
 import * as tf from '@tensorflow/tfjs';
+import { runFusedKernel } from './fused-kernel.js';
 
 /** The ReLU gradient kernel's name in tfjs' registry: inputs dy and x of one shape, float32. */
 export const RELU_GRAD_KERNEL = 'EngramReluGrad';
@@ -21,8 +22,7 @@ export const SOFTMAX_GRAD_KERNEL = 'EngramSoftmaxGrad';
 /** The kernel on inputs {dy, [second]: b} when the backend has it and the operands are float32 of one shape. */
 function fused(kernel: string, dy: tf.Tensor, second: 'x' | 'y', b: tf.Tensor): tf.Tensor | undefined {
   if (dy.dtype !== 'float32' || b.dtype !== 'float32' || dy.rank === 0 || !tf.util.arraysEqual(dy.shape, b.shape)) return undefined;
-  if (!tf.getKernel(kernel, tf.getBackend())) return undefined;
-  return tf.engine().runKernel(kernel, { dy, [second]: b } as unknown as tf.NamedTensorMap, {}) as tf.Tensor;
+  return runFusedKernel(kernel, { dy, [second]: b });
 }
 
 /** dy * step(x) (tfjs' Relu gradient), one kernel when the backend has it and `composeOnly` is false. */

@@ -14,6 +14,7 @@
  * backward (measured in the ET train step: one layer norm per descent step).
  */
 import * as tf from '@tensorflow/tfjs';
+import { runFusedKernel } from './fused-kernel.js';
 import { differentiated } from './gradient-fixes.js';
 
 /** The kernel's name in tfjs' registry; outputs [y, rstd] (rstd one value per row). */
@@ -47,9 +48,8 @@ export const layerNormGradConfig: tf.GradConfig = {
         const rowShape = [...x.shape.slice(0, -1), 1];
         const nested = differentiated();
         // First order: one kernel from the saved outputs where the backend has it (seven composed).
-        if (!nested && d.dtype === 'float32' && tf.util.arraysEqual(d.shape, ySaved.shape) && tf.getKernel(LAYER_NORM_GRAD_KERNEL, tf.getBackend())) {
-          return tf.engine().runKernel(LAYER_NORM_GRAD_KERNEL, { dy: d, y: ySaved, rstd: rstdSaved } as unknown as tf.NamedTensorMap, {}) as tf.Tensor;
-        }
+        const fused = !nested && d.dtype === 'float32' && tf.util.arraysEqual(d.shape, ySaved.shape) ? runFusedKernel(LAYER_NORM_GRAD_KERNEL, { dy: d, y: ySaved, rstd: rstdSaved }) : undefined;
+        if (fused) return fused;
         const y = nested ? fusedLayerNorm(x, eps)! : ySaved;
         const rstd = nested ? composedRstd(x, eps) : tf.reshape(rstdSaved, rowShape);
         const inner = tf.sub(tf.sub(d, tf.mean(d, -1, true)), tf.mul(y, tf.mean(tf.mul(d, y), -1, true)));
@@ -62,9 +62,9 @@ export const layerNormGradConfig: tf.GradConfig = {
 /** (x - mean) / sqrt(var + eps) over the last axis through the fused kernel; undefined when the active backend has none. */
 export function fusedLayerNorm(x: tf.Tensor, eps: number): tf.Tensor | undefined {
   if (x.dtype !== 'float32' || x.rank < 1 || x.size === 0 || !(eps >= 0)) return undefined;
-  if (!tf.getKernel(LAYER_NORM_KERNEL, tf.getBackend())) return undefined;
   const attrs: LayerNormAttrs = { eps };
-  const [y, rstd] = tf.engine().runKernel(LAYER_NORM_KERNEL, { x } as unknown as tf.NamedTensorMap, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
-  rstd!.dispose();
-  return y!;
+  const out = runFusedKernel<tf.Tensor[]>(LAYER_NORM_KERNEL, { x }, attrs);
+  if (!out) return undefined;
+  out[1]!.dispose();
+  return out[0]!;
 }

@@ -15,6 +15,7 @@
  * gradient-fixes.ts).
  */
 import * as tf from '@tensorflow/tfjs';
+import { runFusedKernel } from './fused-kernel.js';
 import { differentiated } from './gradient-fixes.js';
 
 /** The kernel's name in tfjs' registry. */
@@ -45,10 +46,8 @@ export const logSumExpGradConfig: tf.GradConfig = {
     const d = Array.isArray(dy) ? dy[0]! : dy;
     return {
       x: () => {
-        if (!differentiated() && tf.getKernel(LOG_SUM_EXP_GRAD_KERNEL, tf.getBackend()) && d.dtype === 'float32') {
-          return tf.engine().runKernel(LOG_SUM_EXP_GRAD_KERNEL, { x, dy: d } as unknown as tf.NamedTensorMap, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
-        }
-        return tf.mul(trailingSoftmax(x, axes), tf.reshape(d, [...x.shape.slice(0, x.rank - axes), ...new Array<number>(axes).fill(1)]));
+        const fused = !differentiated() && d.dtype === 'float32' ? runFusedKernel(LOG_SUM_EXP_GRAD_KERNEL, { x, dy: d }, attrs) : undefined;
+        return fused ?? tf.mul(trailingSoftmax(x, axes), tf.reshape(d, [...x.shape.slice(0, x.rank - axes), ...new Array<number>(axes).fill(1)]));
       },
     };
   },
@@ -61,7 +60,6 @@ export const logSumExpGradConfig: tf.GradConfig = {
  */
 export function fusedLogSumExp(x: tf.Tensor, axes: number): tf.Tensor | undefined {
   if (x.dtype !== 'float32' || axes < 1 || axes > x.rank || x.size === 0) return undefined;
-  if (!tf.getKernel(LOG_SUM_EXP_KERNEL, tf.getBackend())) return undefined;
   const attrs: LogSumExpAttrs = { axes };
-  return tf.engine().runKernel(LOG_SUM_EXP_KERNEL, { x } as unknown as tf.NamedTensorMap, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
+  return runFusedKernel(LOG_SUM_EXP_KERNEL, { x }, attrs);
 }

@@ -12,6 +12,7 @@
  * gradient-fixes.ts).
  */
 import * as tf from '@tensorflow/tfjs';
+import { runFusedKernel } from './fused-kernel.js';
 import { softmaxBackward } from './fused-backward.js';
 import { differentiated } from './gradient-fixes.js';
 
@@ -44,6 +45,5 @@ export const softmaxLogSumExpGradConfig: tf.GradConfig = {
  */
 export function fusedSoftmaxAndLogSumExp(x: tf.Tensor): [tf.Tensor, tf.Tensor] | undefined {
   if (x.dtype !== 'float32' || x.rank < 1 || x.size === 0) return undefined;
-  if (!tf.getKernel(SOFTMAX_LOG_SUM_EXP_KERNEL, tf.getBackend())) return undefined;
-  return tf.engine().runKernel(SOFTMAX_LOG_SUM_EXP_KERNEL, { x } as unknown as tf.NamedTensorMap, {}) as unknown as [tf.Tensor, tf.Tensor];
+  return runFusedKernel<[tf.Tensor, tf.Tensor]>(SOFTMAX_LOG_SUM_EXP_KERNEL, { x });
 }
