@@ -208,15 +208,13 @@ export class EnergyGraph {
         let result: { value: tf.Tensor; grads: tf.Tensor[] };
         try {
           result = tf.valueAndGrads(f)(xs, tf.ones([batch]));
+          if (misshapen) throw misshapen;
         } catch (e) {
+          // The kept per-term energies are outside every tidy (the rest goes with the enclosing one).
           tf.dispose(Object.values(perTerm));
           throw e;
         }
         const { value, grads } = result;
-        if (misshapen) {
-          tf.dispose(Object.values(perTerm));
-          throw misshapen;
-        }
         names.forEach((n, i) => addGrad(n, grads[i]!));
         if (single) synapseEnergy[viaAutodiff[0]!.name] = value as tf.Tensor1D;
         // The per-term energies were kept out of tf.grads' inner tidy; hand the enclosing
@@ -227,15 +225,16 @@ export class EnergyGraph {
         }
       }
       const dEdg: State = {};
+      // Tensors the caller already owns: handed back as dE/dg (a closed form may return g itself, e.g.
+      // for a quadratic energy), they must be copied. Only without the Legendre term, whose Add copies.
+      const given = legendre ? undefined : new Set<tf.Tensor>([...Object.values(state), ...Object.values(acts)]);
       for (const l of this.layerMap.values()) {
         const d = grad[l.name];
         const x = state[l.name]!;
-        // A reshape to the same shape is still a kernel: only where the synapse flattened the layer
-        // (or handed back a tensor the caller owns, e.g. g itself for a quadratic energy, which must be copied).
-        const owned = d !== undefined && (d instanceof tf.Variable || Object.values(state).includes(d) || Object.values(acts).includes(d));
-        const shaped = d && (owned || !tf.util.arraysEqual(d.shape, x.shape)) ? d.reshape(x.shape) : d;
+        // A reshape to the same shape is still a kernel: only where the synapse flattened the layer.
+        const shaped = d && !tf.util.arraysEqual(d.shape, x.shape) ? d.reshape(x.shape) : d;
         if (legendre) dEdg[l.name] = shaped ? tf.add(x, shaped) : x.clone();
-        else dEdg[l.name] = shaped ?? tf.zerosLike(x);
+        else dEdg[l.name] = !shaped ? tf.zerosLike(x) : shaped instanceof tf.Variable || given!.has(shaped) ? shaped.clone() : shaped;
       }
       // Energy tree in connection order, whichever path computed each term.
       const ordered: Record<string, tf.Tensor1D> = {};
