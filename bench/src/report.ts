@@ -1,7 +1,7 @@
 /** The printed tables. */
 import type { CaseResult } from './harness.js';
 import type { MemoryResult } from './memory.js';
-import type { ScalingResult } from './scaling.js';
+import { fastestTorchMs, type ScalingResult } from './scaling.js';
 
 function fmt(x: number | undefined, digits = 1): string {
   if (x === undefined || !Number.isFinite(x)) return '-';
@@ -62,11 +62,7 @@ export function scalingTable(scaling: ScalingResult[]): string {
   for (const s of scaling) {
     const settings = [...new Set(s.points.flatMap((p) => Object.keys(p.torch_ms)))];
     const head = [s.name, 'engram ms', ...settings.map((x) => `torch ${x} ms`), 'torch best ms', ...settings.map((x) => `x ${x}`)];
-    const best = (p: (typeof s.points)[number]): number | undefined => {
-      const ms = Object.values(p.torch_ms).filter((v) => Number.isFinite(v));
-      return ms.length ? Math.min(...ms) : undefined;
-    };
-    const rows = s.points.map((p) => [`${s.param}=${p.value}`, p.skipped ? 'skipped' : fmt(p.engram_ms), ...settings.map((x) => fmt(p.torch_ms[x])), fmt(best(p)), ...settings.map((x) => ratio(p.ratio[x]))]);
+    const rows = s.points.map((p) => [`${s.param}=${p.value}`, p.skipped ? 'skipped' : fmt(p.engram_ms), ...settings.map((x) => fmt(p.torch_ms[x])), fmt(fastestTorchMs(p)), ...settings.map((x) => ratio(p.ratio[x]))]);
     const exp = (e: ScalingResult['exponent']) => [fmt(e.engram, 2), ...settings.map((x) => fmt(e.torch[x], 2)), fmt(e.torch_best, 2), ...settings.map(() => '')];
     rows.push([`exponent (${s.param}>=${s.fit_from})`, ...exp(s.exponent)]);
     rows.push(['exponent (all)', ...exp(s.exponent_all)]);

@@ -81,18 +81,20 @@ export interface ScalingExponents {
   torch_best: number;
 }
 
+/** A point's time for torch at its best: the fastest of its settings (NaN without torch). */
+export function fastestTorchMs(p: ScalingPoint): number {
+  const ms = Object.values(p.torch_ms).filter((v) => Number.isFinite(v));
+  return ms.length ? Math.min(...ms) : NaN;
+}
+
 /** Fits the exponents of a family from its points. */
 export function scalingResult(f: ScalingFamily, points: ScalingPoint[]): ScalingResult {
   const ok = points.filter((p) => !p.skipped);
   const settings = [...new Set(ok.flatMap((p) => Object.keys(p.torch_ms)))];
-  const fastest = (p: ScalingPoint): number => {
-    const ms = Object.values(p.torch_ms).filter((v) => Number.isFinite(v));
-    return ms.length ? Math.min(...ms) : NaN;
-  };
   const fit = (pts: ScalingPoint[]): ScalingExponents => ({
     engram: fitExponent(pts.map((p) => p.value), pts.map((p) => p.engram_ms)),
     torch: Object.fromEntries(settings.map((s) => [s, fitExponent(pts.map((p) => p.value), pts.map((p) => p.torch_ms[s] ?? NaN))])),
-    torch_best: fitExponent(pts.map((p) => p.value), pts.map(fastest)),
+    torch_best: fitExponent(pts.map((p) => p.value), pts.map(fastestTorchMs)),
   });
   return { name: f.name, param: f.param, fit_from: f.fitFrom, points, exponent: fit(ok.filter((p) => p.value >= f.fitFrom)), exponent_all: fit(ok) };
 }

@@ -29,6 +29,12 @@ function logSumExp(binding: NativeBinding): tf.KernelFunc {
   };
 }
 
+/** A shape as the row kernels see it: rows of its last axis (0 rows for an empty last axis). */
+function lastAxisRows(shape: readonly number[]): { rows: number; cols: number } {
+  const cols = shape[shape.length - 1]!;
+  return { rows: cols === 0 ? 0 : sizeOf(shape) / cols, cols };
+}
+
 /** dx = softmax(x) dy over the forward's rows (first order only: see fused-log-sum-exp.ts). */
 function logSumExpGrad(binding: NativeBinding): tf.KernelFunc {
   return (args) => {
@@ -49,8 +55,7 @@ function softmaxLogSumExp(binding: NativeBinding): tf.KernelFunc {
     const backend = args.backend;
     const { x } = args.inputs as unknown as { x: Info };
     if (!isWasmBackendLike(backend) || !binding.softmaxLseRows) throw new Error(`${SOFTMAX_LOG_SUM_EXP_KERNEL} needs the native wasm path`);
-    const cols = x.shape[x.shape.length - 1]!;
-    const rows = sizeOf(x.shape) / cols;
+    const { rows, cols } = lastAxisRows(x.shape);
     return withOutputs(backend, [x.shape, x.shape.slice(0, -1)], ([y, lse]) => binding.softmaxLseRows!(heap(backend), offsetOf(backend, x), offsetOf(backend, y!), offsetOf(backend, lse!), rows, cols));
   };
 }
@@ -82,8 +87,7 @@ function layerNorm(binding: NativeBinding): tf.KernelFunc {
     const { x } = args.inputs as unknown as { x: Info };
     const { eps } = args.attrs as unknown as LayerNormAttrs;
     if (!isWasmBackendLike(backend) || !binding.layerNormRows) throw new Error(`${LAYER_NORM_KERNEL} needs the native wasm path`);
-    const cols = x.shape[x.shape.length - 1]!;
-    const rows = sizeOf(x.shape) / cols;
+    const { rows, cols } = lastAxisRows(x.shape);
     return withOutputs(backend, [x.shape, x.shape.slice(0, -1)], ([y, rstd]) =>
       binding.layerNormRows!(heap(backend), offsetOf(backend, x), offsetOf(backend, y!), offsetOf(backend, rstd!), rows, cols, eps),
     );
@@ -96,8 +100,7 @@ function layerNormGrad(binding: NativeBinding): tf.KernelFunc {
     const backend = args.backend;
     const { dy, y, rstd } = args.inputs as unknown as { dy: Info; y: Info; rstd: Info };
     if (!isWasmBackendLike(backend) || !binding.layerNormGradRows) throw new Error(`${LAYER_NORM_GRAD_KERNEL} needs the native wasm path`);
-    const cols = y.shape[y.shape.length - 1]!;
-    const rows = sizeOf(y.shape) / cols;
+    const { rows, cols } = lastAxisRows(y.shape);
     return withOutputs(backend, [y.shape], ([out]) =>
       binding.layerNormGradRows!(heap(backend), offsetOf(backend, dy), offsetOf(backend, y), offsetOf(backend, rstd), offsetOf(backend, out!), rows, cols),
     )[0]!;
@@ -121,8 +124,7 @@ function softmaxGrad(binding: NativeBinding): tf.KernelFunc {
     const backend = args.backend;
     const { dy, y } = args.inputs as unknown as { dy: Info; y: Info };
     if (!isWasmBackendLike(backend) || !binding.softmaxGradRows) throw new Error(`${SOFTMAX_GRAD_KERNEL} needs the native wasm path`);
-    const cols = y.shape[y.shape.length - 1]!;
-    const rows = cols === 0 ? 0 : sizeOf(y.shape) / cols;
+    const { rows, cols } = lastAxisRows(y.shape);
     return withOutputs(backend, [y.shape], ([out]) => binding.softmaxGradRows!(heap(backend), offsetOf(backend, dy), offsetOf(backend, y), offsetOf(backend, out!), rows, cols))[0]!;
   };
 }
