@@ -24,12 +24,22 @@ describe('ops.axpby (a native wasm kernel)', function () {
     }
   });
 
-  it('right at first and second order (finite differences on wasm and cpu; H v against cpu)', async () => {
+  it('right at first and second order, coefficients of 1 included (finite differences on wasm and cpu; H v against cpu)', async () => {
     await expectGradientsOnWasmAndCpu({
       f: (c) => (t) => tf.tidy(() => tf.sum(tf.mul(tf.square(axpby(0.7, t, -1.3, tf.sin(t))), c))),
       xShape: [6, 40],
       cShape: [6, 40],
       seed: 42,
+      minScale: 1e-2,
+      hvTolerance: 1e-4,
+    });
+    // Coefficients of 1: the gradient copies dy instead of multiplying it (both operands at once, one
+    // of them the input itself, so the copies are accumulated on the tape).
+    await expectGradientsOnWasmAndCpu({
+      f: (c) => (t) => tf.tidy(() => tf.sum(tf.mul(tf.square(axpby(1, t, 1, tf.sin(t))), c))),
+      xShape: [6, 40],
+      cShape: [6, 40],
+      seed: 43,
       minScale: 1e-2,
       hvTolerance: 1e-4,
     });
